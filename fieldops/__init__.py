@@ -1,0 +1,62 @@
+"""Fieldops: a ground-game platform for door-to-door canvassing.
+
+``create_app`` builds the Flask app: configuration from the environment (or
+the mapping given, for tests), extensions, blueprints and CLI commands.
+Migrations run only when asked (``flask db upgrade``), never at import.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from .config import INSTANCE_DIR, PROJECT_ROOT, from_environment
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides the environment (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(from_environment())
+    if config:
+        app.config.update(config)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    _enable_sqlite_pragmas(app)
+
+    from . import models  # noqa: F401  (registers the tables with the metadata)
+    from .api import bp as api_bp
+    from .cli import register_commands
+    from .web import register_web
+
+    register_web(app)
+    app.register_blueprint(api_bp)
+    register_commands(app)
+    return app
+
+
+def _enable_sqlite_pragmas(app: Flask) -> None:
+    """Foreign keys on, WAL and a busy timeout so several workers can share one SQLite file."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every SQLite test
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()

@@ -1,0 +1,36 @@
+"""The JSON API, versioned under /api/v1: session cookie or ``Authorization: Bearer TOKEN``."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from ..extensions import login_manager
+from ..services import access, walklists
+from .openapi import OPENAPI
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Routes anyone may read; every other route needs a signed-in user.
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@bp.before_request
+def _require_user():
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)
+
+
+@bp.get("/me/turfs")
+def me_turfs():
+    return jsonify(turfs=walklists.my_turfs(current_user))
+
+
+@bp.get("/turfs/<int:turf_id>/walklist")
+def turf_walklist(turf_id: int):
+    turf = access.require_turf(current_user, turf_id)
+    return jsonify(walklists.walklist(turf))

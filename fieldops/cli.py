@@ -1,0 +1,71 @@
+"""``flask`` commands: thin wrappers over services, one line of reason and a non-zero exit on bad input."""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+from flask import Flask, current_app
+
+from .domain.roles import ROLE_NAMES
+from .errors import FieldopsError
+from .extensions import db
+from .services import demo, users
+
+
+def fails_cleanly(command):
+    """Turn a typed error into ``Error: <reason>`` and exit 1, with the transaction rolled back."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FieldopsError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+    return wrapper
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, help=f"One of: {', '.join(ROLE_NAMES)}.")
+@click.option("--office", "office_name", help="The field office of an organizer or volunteer.")
+@click.option("--region", "region_name", help="The region of a lead.")
+@click.option("--name", help="Display name (default: the part of the e-mail before @).")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@fails_cleanly
+def create_user_command(email, role, office_name, region_name, name, password_stdin):
+    """Create a user with a role, attached to an office or a region."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    user = users.create_user(email, role, password, name=name, office_name=office_name, region_name=region_name)
+    click.echo(f"created {user.role} {user.email} (id {user.id})")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="cli", help="What the token is for, shown in the audit log.")
+@fails_cleanly
+def create_token_command(email, name):
+    """Print a new API bearer token for the user (only its hash is stored)."""
+    click.echo(users.create_token(email, name=name))
+
+
+@click.command("demo")
+@fails_cleanly
+def demo_command():
+    """Load the Helsinki demo: offices, blocks, doors, users and a synthetic history."""
+    password = current_app.config["DEMO_PASSWORD"]
+    summary = demo.load_demo(password)
+    click.echo(f"Region {demo.REGION_NAME}:")
+    for name, counts in summary.offices.items():
+        click.echo(f"  {name}: {counts['blocks']} blocks, {counts['doors']} doors, {counts['turfs']} turfs, "
+                   f"{counts['contacts']} contacts")
+    click.echo(f"Added {summary.contacts_added} synthetic contacts." if summary.contacts_added
+               else "Nothing new to add: the demo was already loaded.")
+    click.echo(f"Sign in at http://127.0.0.1:5000 with password {summary.password!r} as:")
+    for login in summary.logins:
+        click.echo(f"  {login.email:<40} {login.role:<10} {login.where}")
+
+
+def register_commands(app: Flask) -> None:
+    for command in (create_user_command, create_token_command, demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,53 @@
+"""Configuration, read once from environment variables.
+
+Every setting has a safe default for a laptop: SQLite in ``instance/``, a
+random secret key per process (sessions do not survive a restart until
+``SECRET_KEY`` is set). Production sets ``DATABASE_URL`` to PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgres://`` and ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment() -> dict:
+    """Return the app configuration built from the environment."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'fieldops.db'}"
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A canvassing weekend: Friday evening sign-in still works on Sunday night.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_DAYS", "3"))),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_SECURE": _bool("SECURE_COOKIES", False),
+        # CSRF is checked by our own hook so that bearer-token API calls skip it.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "fieldops-demo"),
+    }

@@ -1,0 +1,65 @@
+"""Who may see and change what: the rules, as pure functions.
+
+The services feed these with plain ids (the actor's role, office and region;
+the target's office and region) so that the rules are tested without a
+database, and every page and API route asks the same questions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user, reduced to what access rules need."""
+    user_id: int
+    role: Role
+    office_id: int | None = None
+    region_id: int | None = None  # for an organizer or volunteer: their office's region
+
+
+@dataclass(frozen=True)
+class Place:
+    """An office (office_id set) or a whole region (office_id None)."""
+    region_id: int
+    office_id: int | None = None
+
+
+def can_view(actor: Actor, place: Place) -> bool:
+    """May the actor see this office's or region's territory and figures?
+
+    Volunteers see their office's name and their own turfs only; the doors of
+    a turf are decided by :func:`can_view_turf`.
+    """
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.LEAD:
+        return actor.region_id == place.region_id
+    if actor.role is Role.ORGANIZER:
+        return place.office_id is not None and actor.office_id == place.office_id
+    return False
+
+
+def can_manage(actor: Actor, place: Place) -> bool:
+    """May the actor change this office's territory, turfs, canvasses and people?"""
+    return can_view(actor, place)
+
+
+def can_view_turf(actor: Actor, place: Place, assigned_to_actor: bool) -> bool:
+    """May the actor see this turf and its doors? Volunteers only when it is handed to them."""
+    if actor.role is Role.VOLUNTEER:
+        return assigned_to_actor and actor.office_id == place.office_id
+    return can_view(actor, place)
+
+
+def can_manage_users(actor: Actor, place: Place, target_role: Role) -> bool:
+    """May the actor create or change a user of ``target_role`` attached to ``place``?"""
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.LEAD:
+        return target_role in {Role.ORGANIZER, Role.VOLUNTEER} and can_view(actor, place)
+    if actor.role is Role.ORGANIZER:
+        return target_role is Role.VOLUNTEER and can_view(actor, place)
+    return False

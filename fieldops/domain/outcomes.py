@@ -1,0 +1,39 @@
+"""Door outcome codes, fixed and ordered as volunteers see them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    label: str
+    reached: bool = False        # someone talked with us
+    opens_survey: bool = False
+    do_not_return: bool = False
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("talked", "Talked", reached=True, opens_survey=True),
+    Outcome("not_home", "Not home"),
+    Outcome("come_back", "Come back later"),
+    Outcome("refused", "Refused"),
+    Outcome("moved", "Moved"),
+    Outcome("wrong_address", "Wrong address"),
+    Outcome("inaccessible", "Inaccessible"),
+    Outcome("deceased", "Deceased"),
+    Outcome("language_barrier", "Language barrier"),
+    Outcome("hostile", "Hostile (do not return)", do_not_return=True),
+)
+
+OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
+BY_CODE: dict[str, Outcome] = {o.code: o for o in OUTCOMES}
+REACHED_CODES: frozenset[str] = frozenset(o.code for o in OUTCOMES if o.reached)
+
+
+def outcome(code: str) -> Outcome:
+    """Return the outcome for ``code`` or raise ValueError listing the valid codes."""
+    try:
+        return BY_CODE[code]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown outcome {code!r}: expected one of {', '.join(OUTCOME_CODES)}") from None

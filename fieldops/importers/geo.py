@@ -1,0 +1,45 @@
+"""Geometry helpers shared by the importers: metric areas and point-in-block joins."""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+WGS84 = "EPSG:4326"
+
+
+def metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries):
+    """A local UTM CRS for the data, so areas are in square metres and lengths in metres."""
+    return gdf.to_crs(WGS84).estimate_utm_crs()
+
+
+def areas_m2(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Areas of lon/lat geometries in square metres."""
+    return geoms.to_crs(metric_crs(geoms)).area.to_numpy()
+
+
+def block_for_points(lon: np.ndarray, lat: np.ndarray, blocks: gpd.GeoDataFrame) -> np.ndarray:
+    """For each point (EPSG:4326), the positional index of the block holding it, or -1.
+
+    One vectorised spatial join on the blocks' STRtree. A point on a shared
+    edge goes to the lowest-indexed block, so the answer is deterministic.
+    """
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
+    joined = gpd.sjoin(points, blocks[["geometry"]].reset_index(drop=True), how="inner",
+                       predicate="intersects")
+    first = joined.groupby(level=0)["index_right"].min()
+    result = np.full(len(points), -1, dtype=np.int64)
+    result[first.index.to_numpy()] = first.to_numpy()
+    return result
+
+
+def bounds_frame(geoms: gpd.GeoSeries) -> pd.DataFrame:
+    """Centroid and bounding box columns for block rows (lon/lat)."""
+    metric = geoms.to_crs(metric_crs(geoms))
+    centroids = metric.centroid.to_crs(WGS84)
+    minx, miny, maxx, maxy = shapely.bounds(geoms.to_numpy()).T
+    return pd.DataFrame({
+        "centroid_lon": centroids.x.to_numpy(), "centroid_lat": centroids.y.to_numpy(),
+        "min_lon": minx, "min_lat": miny, "max_lon": maxx, "max_lat": maxy,
+    }, index=geoms.index)

@@ -1,0 +1,84 @@
+"""Canvassing: rounds of work, turfs handed to volunteers, every knock and every promise.
+
+The contact log is a ledger: rows are appended, never edited; a correction is
+a new row.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._base import utcnow
+
+
+class Canvass(db.Model):
+    """A round of work over an office or a whole region, with a script and survey questions."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)  # None: the whole region
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    script: Mapped[str] = mapped_column(Text, default="")
+    # [{"key": "support", "label": "...", "kind": "scale" | "yes_no" | "choice" | "text", "choices": [...]}]
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assignment(db.Model):
+    """A turf handed to a volunteer for a canvass; open until ``returned_at`` is set."""
+    __table_args__ = (Index("ix_assignment_volunteer_open", "volunteer_id", "returned_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    turf_id: Mapped[int] = mapped_column(ForeignKey("turf.id", ondelete="CASCADE"), index=True)
+    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Contact(db.Model):
+    """One knock, written whole by the phone that made it (its UUID is the phone's)."""
+    __table_args__ = (
+        Index("ix_contact_office_canvass_time", "office_id", "canvass_id", "recorded_at"),
+        Index("ix_contact_door_time", "door_id", "recorded_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID made on the phone
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    turf_id: Mapped[int | None] = mapped_column(ForeignKey("turf.id", ondelete="SET NULL"), index=True)
+    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(24), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the phone's clock
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # the server's
+
+
+class FollowUp(db.Model):
+    """A promise made at a door: who owes it, by when, and how it was kept."""
+    __table_args__ = (Index("ix_followup_owner_open", "owner_id", "done_at", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # call_back, send_info, yard_sign, volunteer
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    result: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,103 @@
+"""Territory: regions, field offices, blocks, doors and the people behind them."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import utcnow
+from .types import WKBGeometry
+
+
+class Region(db.Model):
+    """A group of field offices that one lead compares."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    offices: Mapped[list[Office]] = relationship(back_populates="region", order_by="Office.name")
+
+
+class Office(db.Model):
+    """A field office: it owns its blocks, doors and turfs."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    address: Mapped[str | None] = mapped_column(String(255))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    # Per-office preferences (follow-up due days, issue keywords, ...).
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    region: Mapped[Region] = relationship(back_populates="offices")
+
+
+class Block(db.Model):
+    """The smallest unit of territory: a census block or a street-bounded city block."""
+    __table_args__ = (UniqueConstraint("office_id", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    geometry: Mapped[BaseGeometry] = mapped_column(WKBGeometry)
+    centroid_lat: Mapped[float] = mapped_column(Float)
+    centroid_lon: Mapped[float] = mapped_column(Float)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+    housing_units: Mapped[int | None] = mapped_column(Integer)  # as the source counts them
+    door_count: Mapped[int] = mapped_column(Integer, default=0)  # doors we hold in this block
+    turf_id: Mapped[int | None] = mapped_column(ForeignKey("turf.id", ondelete="SET NULL"), index=True)
+
+
+class Door(db.Model):
+    """A household address inside one block."""
+    __table_args__ = (
+        UniqueConstraint("office_id", "source_id"),
+        Index("ix_door_office_street", "office_id", "street", "house_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Denormalised from the block so that scoping and dashboards group without a join.
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id"), index=True)
+    source_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))  # a business or building name, if any
+    street: Mapped[str] = mapped_column(String(200))
+    house_number: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    city: Mapped[str | None] = mapped_column(String(120))
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+    people: Mapped[list[Person]] = relationship(back_populates="door", order_by="Person.id")
+
+    @property
+    def address(self) -> str:
+        """One line a canvasser reads: 'Mannerheimintie 5 B 12'."""
+        text = f"{self.street} {self.house_number}".strip()
+        return f"{text} {self.unit}" if self.unit else text
+
+
+class Person(db.Model):
+    """Someone who lives at a door (a voter-file or customer-list row)."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id"), index=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    first_name: Mapped[str | None] = mapped_column(String(80))
+    last_name: Mapped[str | None] = mapped_column(String(80))
+    age: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+    door: Mapped[Door] = relationship(back_populates="people")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or "Resident"

@@ -1,0 +1,38 @@
+"""Turfs: sets of whole blocks of one office, and their append-only state history."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.turf_states import TurfState
+from ..extensions import db
+from ._base import utcnow
+from .types import WKBGeometry
+
+
+class Turf(db.Model):
+    """A walkable piece of one office's territory, made of whole blocks."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(16), default=TurfState.DRAFT.value, index=True)
+    door_count: Mapped[int] = mapped_column(Integer, default=0)  # cached sum of its blocks' doors
+    outline: Mapped[BaseGeometry | None] = mapped_column(WKBGeometry)  # cached union of its blocks
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    history: Mapped[list[TurfEvent]] = relationship(order_by="TurfEvent.id", viewonly=True)
+
+
+class TurfEvent(db.Model):
+    """One change to a turf: a state transition or an edit. Never updated, only appended."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    turf_id: Mapped[int] = mapped_column(ForeignKey("turf.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))  # "state", "rename", "blocks", ...
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str | None] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,0 +1,122 @@
+"""The one place that decides who may see and change what, against the database.
+
+Every page and API route calls these ``require_*`` helpers (or the ``visible_*``
+query helpers) instead of checking roles itself. The rules themselves are the
+pure functions of :mod:`fieldops.domain.access`.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Select, exists, select
+
+from ..domain import access as rules
+from ..domain.roles import Role
+from ..errors import Forbidden, NotFound
+from ..extensions import db
+from ..models import Assignment, Block, Door, Office, Region, Turf, User
+
+
+def actor_of(user: User) -> rules.Actor:
+    """Reduce a user row to the facts the access rules use."""
+    region_id = user.region_id
+    if user.office_id is not None and region_id is None:
+        region_id = user.office.region_id
+    return rules.Actor(user_id=user.id, role=Role(user.role), office_id=user.office_id, region_id=region_id)
+
+
+def _place(office: Office) -> rules.Place:
+    return rules.Place(region_id=office.region_id, office_id=office.id)
+
+
+def has_open_assignment(user: User, turf_id: int) -> bool:
+    """Is this turf handed to this user right now?"""
+    stmt = select(exists().where(
+        Assignment.turf_id == turf_id,
+        Assignment.volunteer_id == user.id,
+        Assignment.returned_at.is_(None),
+    ))
+    return bool(db.session.scalar(stmt))
+
+
+def require_region(user: User, region_id: int) -> Region:
+    """The region, if the user may see it; otherwise NotFound or Forbidden."""
+    region = db.session.get(Region, region_id)
+    if region is None:
+        raise NotFound(f"no region with id {region_id}")
+    if not rules.can_view(actor_of(user), rules.Place(region_id=region.id)):
+        raise Forbidden("you may not see this region")
+    return region
+
+
+def require_office(user: User, office_id: int, *, manage: bool = False) -> Office:
+    """The office, if the user may see it (or, with ``manage``, change it)."""
+    office = db.session.get(Office, office_id)
+    if office is None:
+        raise NotFound(f"no office with id {office_id}")
+    check = rules.can_manage if manage else rules.can_view
+    if not check(actor_of(user), _place(office)):
+        raise Forbidden("you may not " + ("change" if manage else "see") + " this office")
+    return office
+
+
+def require_turf(user: User, turf_id: int, *, manage: bool = False) -> Turf:
+    """The turf, if the user may see its doors (volunteers: only when it is handed to them)."""
+    turf = db.session.get(Turf, turf_id)
+    if turf is None:
+        raise NotFound(f"no turf with id {turf_id}")
+    office = db.session.get(Office, turf.office_id)
+    actor = actor_of(user)
+    if manage:
+        allowed = rules.can_manage(actor, _place(office))
+    else:
+        assigned = actor.role is Role.VOLUNTEER and has_open_assignment(user, turf.id)
+        allowed = rules.can_view_turf(actor, _place(office), assigned)
+    if not allowed:
+        raise Forbidden("this turf is not yours to " + ("change" if manage else "see"))
+    return turf
+
+
+def require_door(user: User, door_id: int) -> Door:
+    """The door, if the user may see it: volunteers only inside a turf handed to them."""
+    door = db.session.get(Door, door_id)
+    if door is None:
+        raise NotFound(f"no door with id {door_id}")
+    actor = actor_of(user)
+    office = db.session.get(Office, door.office_id)
+    if actor.role is Role.VOLUNTEER:
+        turf_id = door_turf_id(door)
+        assigned = turf_id is not None and has_open_assignment(user, turf_id)
+        allowed = rules.can_view_turf(actor, _place(office), assigned)
+    else:
+        allowed = rules.can_view(actor, _place(office))
+    if not allowed:
+        raise Forbidden("this door is not in your turfs")
+    return door
+
+
+def door_turf_id(door: Door) -> int | None:
+    """The turf that holds the door's block, if any."""
+    return db.session.scalar(select(Block.turf_id).where(Block.id == door.block_id))
+
+
+def visible_offices(user: User) -> Select:
+    """A query for the offices this user may see, by name."""
+    actor = actor_of(user)
+    stmt = select(Office).order_by(Office.name)
+    if actor.role is Role.ADMIN:
+        return stmt
+    if actor.role is Role.LEAD:
+        return stmt.where(Office.region_id == actor.region_id)
+    if actor.role is Role.ORGANIZER:
+        return stmt.where(Office.id == actor.office_id)
+    return stmt.where(False)
+
+
+def visible_regions(user: User) -> Select:
+    """A query for the regions this user may compare."""
+    actor = actor_of(user)
+    stmt = select(Region).order_by(Region.name)
+    if actor.role is Role.ADMIN:
+        return stmt
+    if actor.role is Role.LEAD:
+        return stmt.where(Region.id == actor.region_id)
+    return stmt.where(False)

@@ -1,0 +1,231 @@
+"""Load the Helsinki demo: real territory from data/helsinki, synthetic people and history.
+
+Every step is get-or-create on a natural key (names, e-mails, source ids,
+UUIDs derived from those), so running it again adds nothing.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import func, insert, select
+
+from ..config import PROJECT_ROOT
+from ..domain.outcomes import OUTCOME_CODES
+from ..domain.roles import Role
+from ..domain.turf_states import TurfState
+from ..extensions import db
+from ..models import Assignment, Block, Canvass, Contact, Door, Office, Person, Turf, User
+from . import canvassing, territory, turfs, users
+
+DATA_DIR = PROJECT_ROOT / "data" / "helsinki"
+REGION_NAME = "Helsinki Centre"
+OFFICES = {  # name -> street address of the field office
+    "Kluuvi": "Aleksanterinkatu 21, 00100 Helsinki",
+    "Kaartinkaupunki": "Erottajankatu 7, 00130 Helsinki",
+}
+TURF_DOORS = 40
+DEMO_NAMESPACE = uuid.UUID("6f1d0c3e-8a51-4c3b-9a55-1d6f0e2b7c10")
+CANVASS_NAME = "Neighbourhood listening canvass (demo)"
+EARLIER_CANVASS_NAME = "Spring introduction canvass (demo)"
+
+QUESTIONS = [
+    {"key": "support", "label": "How likely are you to support us? (1 = not at all, 5 = certainly)",
+     "kind": "scale", "min": 1, "max": 5},
+    {"key": "top_issue", "label": "What matters most to you here?", "kind": "choice",
+     "choices": ["Housing", "Schools", "Transport", "Jobs", "Safety", "Environment"]},
+    {"key": "volunteer", "label": "Would you help us for an hour?", "kind": "yes_no"},
+    {"key": "comment", "label": "Anything else we should know?", "kind": "text"},
+]
+SCRIPT = ("Hi, I'm {name}, a volunteer with the neighbourhood campaign. We're talking with everyone on "
+          "{street} about what this area needs. Do you have two minutes?")
+
+FIRST_NAMES = ["Aino", "Eero", "Helmi", "Juha", "Kaisa", "Leo", "Maria", "Mikko", "Noora", "Olli",
+               "Sanna", "Timo", "Venla", "Ville", "Elina", "Antti", "Ida", "Pekka", "Sofia", "Lauri"]
+LAST_NAMES = ["Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen",
+              "Koskinen", "Järvinen", "Lehtonen", "Lehtinen", "Saarinen", "Salminen", "Heinonen"]
+NOTES = ["[demo] Worried about rents going up on this street.",
+         "[demo] Asked when the tram works end.",
+         "[demo] Kids' school is over capacity, wants to hear our plan.",
+         "[demo] Runs the shop downstairs; deliveries are hard since the street changed.",
+         "[demo] Happy to see someone at the door, come back after the holidays.",
+         "[demo] Wants more green space by the harbour.", ""]
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    role: str
+    where: str
+
+
+@dataclass
+class DemoSummary:
+    offices: dict[str, dict] = field(default_factory=dict)
+    logins: list[DemoLogin] = field(default_factory=list)
+    contacts_added: int = 0
+    password: str = ""
+
+
+def load_demo(password: str, today: date | None = None) -> DemoSummary:
+    """Load or top up the demo, commit once, and say what is there."""
+    today = today or date.today()
+    summary = DemoSummary(password=password)
+    region = territory.get_or_create_region(REGION_NAME)
+    blocks = gpd.read_file(DATA_DIR / "blocks.geojson")
+    doors = pd.read_csv(DATA_DIR / "doors.csv", dtype={"postcode": str, "house_number": str, "unit": str})
+    offices = {}
+    for name, address in OFFICES.items():
+        office_blocks = blocks[blocks["office"] == name]
+        office = territory.get_or_create_office(
+            name, region, address=address,
+            lat=float(office_blocks.geometry.representative_point().y.mean()),
+            lon=float(office_blocks.geometry.representative_point().x.mean()))
+        offices[name] = office
+        if not db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)):
+            territory.save_blocks(office, office_blocks)
+            territory.save_doors(office, doors)
+        _add_people(office)
+        if not db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)):
+            for turf in turfs.auto_cut(office, TURF_DOORS, None):
+                turfs.change_state(turf, TurfState.OPEN.value, None)
+    staff = _add_users(region, offices, password, summary)
+    earlier = _get_or_create_canvass(EARLIER_CANVASS_NAME, region.id, today - timedelta(days=120),
+                                     today - timedelta(days=90), staff["lead"])
+    current = _get_or_create_canvass(CANVASS_NAME, region.id, today - timedelta(days=14),
+                                     today + timedelta(days=21), staff["lead"])
+    for name, office in offices.items():
+        volunteers = [u for u in staff["volunteers"] if u.office_id == office.id]
+        _assign_first_turfs(office, volunteers, current, staff["organizers"][name])
+        summary.contacts_added += _add_history(office, earlier, volunteers, today, share=0.35, days_back=100)
+        summary.contacts_added += _add_history(office, current, volunteers, today, share=0.5, days_back=14,
+                                               assigned_only=True)
+    db.session.commit()
+    for name, office in offices.items():
+        summary.offices[name] = {
+            "blocks": db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)),
+            "doors": db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)),
+            "turfs": db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)),
+            "contacts": db.session.scalar(select(func.count(Contact.id)).where(Contact.office_id == office.id)),
+        }
+    return summary
+
+
+def _add_people(office: Office) -> None:
+    """Synthetic residents for doors that have none: one to three per door, seeded by the door."""
+    doors = db.session.execute(
+        select(Door.id, Door.source_id).where(Door.office_id == office.id)
+        .where(~select(Person.id).where(Person.door_id == Door.id).exists()).order_by(Door.id)).all()
+    rows = []
+    for door_id, source_id in doors:
+        rng = random.Random(f"people:{source_id}")
+        last = rng.choice(LAST_NAMES)
+        for n in range(rng.choice([1, 1, 2, 2, 3])):
+            rows.append({"door_id": door_id, "source_id": f"demo-{source_id}-{n}", "first_name": rng.choice(FIRST_NAMES),
+                         "last_name": last, "age": rng.randint(19, 88)})
+    if rows:
+        db.session.execute(insert(Person), rows)
+
+
+def _user(email: str, role: Role, password: str, name: str, office: Office | None = None,
+          region_name: str | None = None) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = users.build_user(email, role.value, password, name=name,
+                                office_name=office.name if office else None, region_name=region_name)
+        db.session.flush()
+    return user
+
+
+def _add_users(region, offices: dict[str, Office], password: str, summary: DemoSummary) -> dict:
+    staff = {"admin": _user("admin@fieldops.example", Role.ADMIN, password, "Ada Admin"),
+             "lead": _user("lead@fieldops.example", Role.LEAD, password, "Leena Lead", region_name=region.name),
+             "organizers": {}, "volunteers": []}
+    summary.logins += [DemoLogin(staff["admin"].email, "admin", "everything"),
+                       DemoLogin(staff["lead"].email, "lead", region.name)]
+    volunteer_names = {"Kluuvi": ["Aino Volunteer", "Eero Volunteer"], "Kaartinkaupunki": ["Helmi Volunteer"]}
+    for office_name, office in offices.items():
+        slug = office_name.lower()
+        organizer = _user(f"organizer.{slug}@fieldops.example", Role.ORGANIZER, password,
+                          f"Olli Organizer ({office_name})", office=office)
+        staff["organizers"][office_name] = organizer
+        summary.logins.append(DemoLogin(organizer.email, "organizer", office_name))
+        for full_name in volunteer_names.get(office_name, []):
+            first = full_name.split()[0].lower()
+            volunteer = _user(f"{first}@fieldops.example", Role.VOLUNTEER, password, full_name, office=office)
+            staff["volunteers"].append(volunteer)
+            summary.logins.append(DemoLogin(volunteer.email, "volunteer", office_name))
+    return staff
+
+
+def _get_or_create_canvass(name: str, region_id: int, start: date, end: date, lead: User) -> Canvass:
+    canvass = db.session.scalar(select(Canvass).where(Canvass.name == name, Canvass.region_id == region_id))
+    if canvass is None:
+        canvass = canvassing.build_canvass(name, region_id, None, start=start, end=end, script=SCRIPT,
+                                           questions=QUESTIONS, created_by_id=lead.id)
+    return canvass
+
+
+def _assign_first_turfs(office: Office, volunteers: list[User], canvass: Canvass, organizer: User) -> None:
+    """Two turfs per volunteer, the first ones by name, unless they already have work."""
+    open_turfs = iter(db.session.scalars(select(Turf.id).where(
+        Turf.office_id == office.id, Turf.state == TurfState.OPEN.value).order_by(Turf.name)).all())
+    for volunteer in volunteers:
+        has_work = db.session.scalar(select(func.count(Assignment.id)).where(
+            Assignment.volunteer_id == volunteer.id, Assignment.canvass_id == canvass.id))
+        if has_work:
+            continue
+        for turf_id in (next(open_turfs, None), next(open_turfs, None)):
+            if turf_id is not None:
+                canvassing.assign(turf_id, volunteer, canvass, organizer.id)
+    db.session.flush()
+
+
+def _add_history(office: Office, canvass: Canvass, volunteers: list[User], today: date, *, share: float,
+                 days_back: int, assigned_only: bool = False) -> int:
+    """Synthetic knocks for a share of the office's doors, labelled "[demo]" in their notes."""
+    if not volunteers:
+        return 0
+    query = (select(Door.id, Door.source_id, Block.turf_id).join(Block, Block.id == Door.block_id)
+             .where(Door.office_id == office.id).order_by(Door.id))
+    if assigned_only:
+        assigned = select(Assignment.turf_id).where(Assignment.canvass_id == canvass.id)
+        query = query.where(Block.turf_id.in_(assigned))
+    doors = db.session.execute(query).all()
+    first_person = dict(db.session.execute(
+        select(Person.door_id, func.min(Person.id)).where(Person.door_id.in_([d.id for d in doors]))
+        .group_by(Person.door_id)).all())
+    rows = []
+    for door_id, source_id, turf_id in doors:
+        rng = random.Random(f"history:{canvass.name}:{source_id}")
+        if rng.random() > share:
+            continue
+        volunteer = volunteers[rng.randrange(len(volunteers))]
+        day = today - timedelta(days=rng.randint(1, days_back))
+        knocks = 2 if rng.random() < 0.25 else 1  # some doors: not home first, then a second try
+        for knock in range(knocks):
+            outcome = "not_home" if knock < knocks - 1 else rng.choices(
+                OUTCOME_CODES, weights=[40, 30, 8, 8, 3, 2, 2, 1, 3, 1])[0]
+            at = datetime.combine(day + timedelta(days=knock * 2), time(10 + rng.randint(0, 8), rng.randint(0, 59)),
+                                  tzinfo=timezone.utc)
+            answers = {}
+            if outcome == "talked":
+                answers = {"support": rng.choices([1, 2, 3, 4, 5], weights=[1, 1, 2, 3, 3])[0],
+                           "top_issue": rng.choice(QUESTIONS[1]["choices"]),
+                           "volunteer": rng.random() < 0.15}
+            rows.append({
+                "id": str(uuid.uuid5(DEMO_NAMESPACE, f"{canvass.name}:{source_id}:{knock}")),
+                "office_id": office.id, "door_id": door_id, "person_id": first_person.get(door_id),
+                "volunteer_id": volunteer.id, "turf_id": turf_id, "canvass_id": canvass.id, "outcome": outcome,
+                "answers": answers, "note": rng.choice(NOTES) if outcome == "talked" else "",
+                "recorded_at": at, "received_at": at,
+            })
+    known = set(db.session.scalars(select(Contact.id).where(Contact.id.in_([r["id"] for r in rows]))))
+    fresh = [r for r in rows if r["id"] not in known]
+    if fresh:
+        db.session.execute(insert(Contact), fresh)
+    return len(fresh)

@@ -1,0 +1,119 @@
+"""Users and API tokens: create, authenticate, look up by bearer token."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.roles import Role, home_scope, parse_role
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from ..models import ApiToken, Office, Region, User
+from ..models._base import utcnow
+from . import audit
+
+MIN_PASSWORD_LENGTH = 10
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_password_rules(password: str) -> None:
+    """Raise InvalidInput when a password is too short to protect voter data."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+
+
+def office_by_name(name: str) -> Office:
+    office = db.session.scalar(select(Office).where(Office.name == name))
+    if office is None:
+        known = ", ".join(db.session.scalars(select(Office.name).order_by(Office.name))) or "none yet"
+        raise NotFound(f"no office named {name!r} (offices: {known})")
+    return office
+
+
+def region_by_name(name: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.name == name))
+    if region is None:
+        known = ", ".join(db.session.scalars(select(Region.name).order_by(Region.name))) or "none yet"
+        raise NotFound(f"no region named {name!r} (regions: {known})")
+    return region
+
+
+def build_user(email: str, role: str, password: str, *, name: str | None = None,
+               office_name: str | None = None, region_name: str | None = None) -> User:
+    """Validate and add a new user to the session, without committing."""
+    email = (email or "").strip().lower()
+    if not EMAIL_PATTERN.match(email):
+        raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
+    try:
+        role_enum = parse_role(role)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="role") from None
+    check_password_rules(password)
+    scope = home_scope(role_enum)
+    office = region = None
+    if scope == "office":
+        if not office_name:
+            raise InvalidInput(f"a {role_enum.value} belongs to an office: give --office NAME", field="office")
+        office = office_by_name(office_name)
+    elif scope == "region":
+        if not region_name:
+            raise InvalidInput("a lead belongs to a region: give --region NAME", field="region")
+        region = region_by_name(region_name)
+    elif office_name or region_name:
+        raise InvalidInput("an admin sees every region: give neither --office nor --region", field="office")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with e-mail {email} already exists")
+    user = User(email=email, name=name or email.split("@")[0], role=role_enum.value,
+                password_hash=generate_password_hash(password),
+                office_id=office.id if office else None, region_id=region.id if region else None)
+    db.session.add(user)
+    return user
+
+
+def create_user(email: str, role: str, password: str, *, name: str | None = None,
+                office_name: str | None = None, region_name: str | None = None,
+                actor_id: int | None = None) -> User:
+    """Create a user and commit; any bad field raises before anything is written."""
+    user = build_user(email, role, password, name=name, office_name=office_name, region_name=region_name)
+    db.session.flush()
+    audit.record(actor_id, "user.create", "user", user.id, role=user.role, email=user.email)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(email: str, name: str = "cli") -> str:
+    """Make a bearer token for the user and return it; only its hash is kept."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        raise NotFound(f"no user with e-mail {email!r}")
+    token = "fo_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), name=name))
+    audit.record(user.id, "token.create", "user", user.id, name=name)
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user behind a bearer token, or None if unknown or revoked."""
+    row = db.session.scalar(select(ApiToken).where(
+        ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user

@@ -1,0 +1,63 @@
+"""What a volunteer walks: my turfs with progress, and a turf's doors in walking order."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from ..domain.addresses import street_order_key
+from ..extensions import db
+from ..models import Assignment, Block, Canvass, Contact, Door, Person, Turf, User
+
+
+def my_turfs(user: User) -> list[dict]:
+    """The turfs handed to this user and not returned, with doors and doors attempted."""
+    rows = db.session.execute(
+        select(Turf, Assignment.canvass_id, Canvass.name)
+        .join(Assignment, Assignment.turf_id == Turf.id)
+        .join(Canvass, Canvass.id == Assignment.canvass_id)
+        .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None))
+        .order_by(Turf.name)
+    ).all()
+    if not rows:
+        return []
+    attempted = dict(db.session.execute(
+        select(Contact.turf_id, func.count(func.distinct(Contact.door_id)))
+        .where(Contact.turf_id.in_([turf.id for turf, _, _ in rows]),
+               Contact.canvass_id.in_({canvass_id for _, canvass_id, _ in rows}))
+        .group_by(Contact.turf_id)
+    ).all())
+    return [
+        {"id": turf.id, "name": turf.name, "canvass_id": canvass_id, "canvass": canvass_name,
+         "doors": turf.door_count, "attempted": attempted.get(turf.id, 0), "state": turf.state}
+        for turf, canvass_id, canvass_name in rows
+    ]
+
+
+def walklist(turf: Turf) -> dict:
+    """The turf's doors in walking order, each with its people and its contact history."""
+    doors = list(db.session.scalars(
+        select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id)))
+    doors.sort(key=lambda d: street_order_key(d.street, d.house_number, d.unit))
+    door_ids = [door.id for door in doors]
+    people: dict[int, list[dict]] = defaultdict(list)
+    for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
+        people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
+    history: dict[int, list[dict]] = defaultdict(list)
+    contacts = db.session.execute(
+        select(Contact, User.name).outerjoin(User, User.id == Contact.volunteer_id)
+        .where(Contact.door_id.in_(door_ids)).order_by(Contact.recorded_at.desc()))
+    for contact, volunteer_name in contacts:
+        history[contact.door_id].append({
+            "id": contact.id, "canvass_id": contact.canvass_id, "outcome": contact.outcome,
+            "answers": contact.answers, "note": contact.note, "by": volunteer_name,
+            "recorded_at": contact.recorded_at.isoformat(),
+        })
+    return {
+        "turf": {"id": turf.id, "name": turf.name},
+        "doors": [
+            {"id": door.id, "address": door.address, "lat": door.lat, "lon": door.lon,
+             "people": people[door.id], "history": history[door.id]}
+            for door in doors
+        ],
+    }

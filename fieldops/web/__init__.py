@@ -1,0 +1,92 @@
+"""Web pages: blueprints, sign-in wiring, CSRF, and the one error handler."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from ..errors import FieldopsError
+from ..extensions import csrf, db, login_manager
+from ..models import User
+from ..services.users import user_for_token
+
+
+def wants_json() -> bool:
+    """API callers get JSON errors; people get pages."""
+    return request.path.startswith("/api/")
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def register_web(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    _wire_login()
+    _wire_csrf(app)
+    _wire_errors(app)
+
+    @app.context_processor
+    def _globals():
+        return {"current_user": current_user}
+
+
+def _wire_login() -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.request_loader
+    def _load_from_token(req):
+        # Bearer tokens are for the API only; pages use the session.
+        if not req.path.startswith("/api/"):
+            return None
+        token = bearer_token()
+        return user_for_token(token) if token else None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if wants_json():
+            return jsonify(error="sign in or send an Authorization: Bearer token"), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _wire_csrf(app: Flask) -> None:
+    @app.before_request
+    def _check_csrf():
+        # Scripts that authenticate with a bearer token cannot be tricked by a
+        # third-party page, so they skip CSRF; cookie sessions never do.
+        if request.method in {"GET", "HEAD", "OPTIONS"}:
+            return
+        if request.path.startswith("/api/") and bearer_token():
+            return
+        csrf.protect()
+
+
+def _wire_errors(app: Flask) -> None:
+    @app.errorhandler(FieldopsError)
+    def _domain_error(error: FieldopsError):
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error=error.message), error.status
+        return render_template("error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        message = error.description or error.name
+        if error.code == 413:
+            limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+            message = f"the upload is too large: the limit is {limit_mb} MB"
+        if wants_json():
+            return jsonify(error=message), error.code
+        return render_template("error.html", status=error.code, message=message), error.code

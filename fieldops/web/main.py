@@ -1,0 +1,57 @@
+"""The landing page for each role, and the territory pages."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..domain.roles import Role
+from ..extensions import db
+from ..services import access, overview, walklists
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    role = Role(current_user.role)
+    if role is Role.VOLUNTEER:
+        return redirect(url_for("main.my_turfs"))
+    if role is Role.ORGANIZER:
+        return redirect(url_for("main.office", office_id=current_user.office_id))
+    if role is Role.LEAD:
+        return redirect(url_for("main.region", region_id=current_user.region_id))
+    return redirect(url_for("main.regions"))
+
+
+@bp.get("/regions")
+@login_required
+def regions():
+    return render_template("regions.html", regions=db.session.scalars(access.visible_regions(current_user)).all())
+
+
+@bp.get("/regions/<int:region_id>")
+@login_required
+def region(region_id: int):
+    region = access.require_region(current_user, region_id)
+    return render_template("region.html", region=region, offices=overview.region_overview(region))
+
+
+@bp.get("/offices/<int:office_id>")
+@login_required
+def office(office_id: int):
+    office = access.require_office(current_user, office_id)
+    return render_template("office.html", **overview.office_overview(office))
+
+
+@bp.get("/turfs/<int:turf_id>")
+@login_required
+def turf(turf_id: int):
+    turf = access.require_turf(current_user, turf_id)
+    return render_template("turf.html", walk=walklists.walklist(turf), turf=turf)
+
+
+@bp.get("/my/turfs")
+@login_required
+def my_turfs():
+    return render_template("my_turfs.html", turfs=walklists.my_turfs(current_user))

@@ -66,7 +66,7 @@ def _wire_csrf(app: Flask) -> None:
     def _check_csrf():
         # Scripts that authenticate with a bearer token cannot be tricked by a
         # third-party page, so they skip CSRF; cookie sessions never do.
-        if request.method in {"GET", "HEAD", "OPTIONS"}:
+        if request.method in {"GET", "HEAD", "OPTIONS"} or not app.config.get("WTF_CSRF_ENABLED", True):
             return
         if request.path.startswith("/api/") and bearer_token():
             return

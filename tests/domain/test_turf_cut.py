@@ -1,0 +1,59 @@
+"""Auto-cut basics: contiguous, whole blocks, balanced, deterministic."""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from fieldops.domain.adjacency import block_adjacency
+from fieldops.domain.turf_cut import BlockInput, cut_turfs
+
+
+def grid(columns: int, rows: int, doors: int = 10):
+    cells = [shapely.box(c, r, c + 1, r + 1) for r in range(rows) for c in range(columns)]
+    blocks = [BlockInput(doors=doors, x=c * 100.0, y=r * 100.0) for r in range(rows) for c in range(columns)]
+    return blocks, block_adjacency(np.array(cells, dtype=object), tolerance=1e-9)
+
+
+def is_connected(members: list[int], neighbours: list[list[int]]) -> bool:
+    members_set, seen, stack = set(members), {members[0]}, [members[0]]
+    while stack:
+        for n in neighbours[stack.pop()]:
+            if n in members_set and n not in seen:
+                seen.add(n)
+                stack.append(n)
+    return seen == members_set
+
+
+def test_grid_adjacency_is_rook_and_queen_touching():
+    _, neighbours = grid(3, 3)
+    assert neighbours[4] == [0, 1, 2, 3, 5, 6, 7, 8]  # the centre touches all (corners included)
+    assert neighbours[0] == [1, 3, 4]
+
+
+def test_every_block_in_exactly_one_contiguous_turf():
+    blocks, neighbours = grid(10, 10)
+    turfs = cut_turfs(blocks, neighbours, target=60)
+    flat = sorted(i for t in turfs for i in t)
+    assert flat == list(range(100))
+    assert all(is_connected(t, neighbours) for t in turfs)
+    sizes = [sum(blocks[i].doors for i in t) for t in turfs]
+    assert sum(48 <= s <= 72 for s in sizes) / len(sizes) >= 0.8
+
+
+def test_oversize_block_is_its_own_turf():
+    blocks, neighbours = grid(4, 1)
+    blocks[2] = BlockInput(doors=500, x=blocks[2].x, y=blocks[2].y)
+    turfs = cut_turfs(blocks, neighbours, target=30)
+    assert [2] in turfs
+
+
+def test_islands_never_share_a_turf():
+    blocks = [BlockInput(10, 0, 0), BlockInput(10, 100, 0), BlockInput(10, 10_000, 0)]
+    neighbours = [[1], [0], []]
+    turfs = cut_turfs(blocks, neighbours, target=100)
+    assert [2] in turfs and [0, 1] in turfs
+
+
+def test_same_input_same_turfs():
+    blocks, neighbours = grid(8, 7)
+    assert cut_turfs(blocks, neighbours, 45) == cut_turfs(blocks, neighbours, 45)

@@ -1,8 +1,8 @@
 """Configuration, read once from environment variables.
 
-Every setting has a safe default for a laptop: SQLite in ``instance/``, a
-random secret key per process (sessions do not survive a restart until
-``SECRET_KEY`` is set). Production sets ``DATABASE_URL`` to PostgreSQL.
+Every setting has a safe default for a laptop: SQLite in ``instance/`` and a
+random secret key kept in ``instance/secret_key``. Production sets
+``DATABASE_URL`` to PostgreSQL and ``SECRET_KEY`` to its own secret.
 """
 from __future__ import annotations
 
@@ -30,11 +30,28 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one kept in instance/secret_key.
+
+    Kept on disk so that sessions survive a restart and every gunicorn worker
+    on the host signs cookies with the same key.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def from_environment() -> dict:
     """Return the app configuration built from the environment."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'fieldops.db'}"
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # A canvassing weekend: Friday evening sign-in still works on Sunday night.

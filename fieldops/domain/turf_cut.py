@@ -60,13 +60,17 @@ def _grow(seed: int, blocks, neighbours, turf_of, target: int, turf_id: int) -> 
 
 
 def _merge_small(turfs, turf_of, blocks, neighbours, target: int) -> None:
-    """Fold turfs under 80% of the target into their smallest touching turf when that stays under 120%."""
+    """Fold turfs under 80% of the target into their smallest touching turf when that stays under 120%.
+
+    A turf without doors (a park, a square) always folds into a neighbour:
+    nobody should be handed an empty turf.
+    """
     doors = [sum(blocks[i].doors for i in t) for t in turfs]
     for index in sorted(range(len(turfs)), key=lambda t: (doors[t], t)):
         if not turfs[index] or doors[index] >= 0.8 * target:
             continue
         touching = {turf_of[n] for i in turfs[index] for n in neighbours[i]} - {index}
-        fits = [t for t in touching if turfs[t] and doors[t] + doors[index] <= 1.2 * target]
+        fits = [t for t in touching if turfs[t] and (doors[index] == 0 or doors[t] + doors[index] <= 1.2 * target)]
         if not fits:
             continue
         into = min(fits, key=lambda t: (doors[t], t))

@@ -57,3 +57,13 @@ def test_islands_never_share_a_turf():
 def test_same_input_same_turfs():
     blocks, neighbours = grid(8, 7)
     assert cut_turfs(blocks, neighbours, 45) == cut_turfs(blocks, neighbours, 45)
+
+
+def test_doorless_blocks_never_form_a_turf_of_their_own():
+    blocks, neighbours = grid(3, 1)
+    blocks[0] = BlockInput(doors=100, x=0, y=0)      # oversize
+    blocks[1] = BlockInput(doors=0, x=100, y=0)      # a park between
+    blocks[2] = BlockInput(doors=100, x=200, y=0)    # oversize
+    turfs = cut_turfs(blocks, neighbours, target=30)
+    assert all(sum(blocks[i].doors for i in t) > 0 for t in turfs)
+    assert sorted(i for t in turfs for i in t) == [0, 1, 2]

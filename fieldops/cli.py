@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
 from .extensions import db
-from .services import demo, users
+from .services import demo, imports, users
 
 
 def fails_cleanly(command):
@@ -66,6 +66,76 @@ def demo_command():
         click.echo(f"  {login.email:<40} {login.role:<10} {login.where}")
 
 
+class StepBar:
+    """A progress bar over the named steps of an import, on standard error."""
+
+    def __init__(self, steps: tuple[str, ...]):
+        self.bar = click.progressbar(length=len(steps), label=steps[0].ljust(20), file=sys.stderr,
+                                     show_eta=False)
+        self.started = False
+
+    def __call__(self, label: str) -> None:
+        if self.started:
+            self.bar.update(1)
+        self.started = True
+        if label:
+            self.bar.label = label.ljust(20)
+            self.bar.render_progress()
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+
+def _print_summary(summary: imports.ImportSummary) -> None:
+    for line in summary.lines():
+        click.echo(line)
+
+
+@click.command("import-blocks")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--office", "office_name", required=True, help="The field office the blocks belong to.")
+@click.option("--region", "region_name", help="Region of the office; needed when the office is new.")
+@click.option("--id-field", help="The block id field (guessed for TIGER/Line: GEOID20).")
+@click.option("--doors-field", help="The housing-units field (guessed for TIGER/Line: HOUSING20).")
+@fails_cleanly
+def import_blocks_command(path, office_name, region_name, id_field, doors_field):
+    """Import blocks from a TIGER/Line zip, shapefile, GeoJSON or GeoPackage."""
+    with StepBar(imports.BLOCK_STEPS) as bar:
+        summary = imports.import_blocks(path, office_name, region_name=region_name, id_field=id_field,
+                                        doors_field=doors_field, progress=bar)
+    _print_summary(summary)
+
+
+@click.command("import-doors")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--office", "office_name", required=True, help="The field office whose blocks hold the doors.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write rejected rows here, with the reason per row.")
+@fails_cleanly
+def import_doors_command(path, office_name, rejects_path):
+    """Import doors and people from a voter file or customer list (CSV)."""
+    with StepBar(imports.DOOR_STEPS) as bar:
+        summary = imports.import_doors(path, office_name, rejects_path=rejects_path, progress=bar)
+    _print_summary(summary)
+
+
+@click.command("import-osm")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--office", "office_name", required=True, help="The field office the territory belongs to.")
+@click.option("--region", "region_name", help="Region of the office; needed when the office is new.")
+@fails_cleanly
+def import_osm_command(path, office_name, region_name):
+    """Import blocks (faces of the street network) and doors (addresses) from an .osm.pbf."""
+    with StepBar(imports.OSM_STEPS) as bar:
+        summary = imports.import_osm(path, office_name, region_name=region_name, progress=bar)
+    _print_summary(summary)
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, create_token_command, demo_command):
+    for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
+                    import_doors_command, import_osm_command):
         app.cli.add_command(command)

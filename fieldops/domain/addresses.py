@@ -25,3 +25,30 @@ def unit_key(text: str | None) -> tuple[str, int, str]:
 def street_order_key(street: str | None, house_number: str | None, unit: str | None) -> tuple:
     """Sort key that walks a street in house-number order, units together."""
     return ((street or "").casefold(), house_number_key(house_number), unit_key(unit))
+
+
+_UNIT_WORDS = re.compile(r"^(apartment|apt|unit|suite|ste|flat|no|nr|number|#)\.?\s*", re.IGNORECASE)
+
+
+def normalise_unit(text: str | None) -> str:
+    """One spelling per unit: 'Apt 4B', '#4B', '4b' and 'Unit 4 B' all become '4B'; no unit is ''."""
+    text = (text or "").strip()
+    previous = None
+    while previous != text:  # "Apt #4B" needs two passes
+        previous, text = text, _UNIT_WORDS.sub("", text).strip()
+    return re.sub(r"[\s\-.#]+", "", text).upper()
+
+
+def normalise_street(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").strip().casefold())
+
+
+def normalise_compact(text: str | None) -> str:
+    """House numbers and postcodes: case and spaces do not matter ('12 A' is '12a')."""
+    return re.sub(r"\s+", "", (text or "").strip().casefold())
+
+
+def address_key(street: str | None, house_number: str | None, unit: str | None, postcode: str | None) -> str:
+    """A spelling-proof key for one household address."""
+    return "|".join((normalise_street(street), normalise_compact(house_number), normalise_unit(unit),
+                     normalise_compact(postcode)))

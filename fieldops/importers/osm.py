@@ -48,8 +48,9 @@ def read_osm(path: str | Path, min_block_area_m2: float = MIN_BLOCK_AREA_M2) -> 
         addressed = osm.get_data_by_custom_criteria(
             custom_filter={"addr:housenumber": True}, filter_type="keep",
             keep_nodes=True, keep_ways=True, keep_relations=False)
-    except (OSError, ValueError, RuntimeError) as error:
-        raise InvalidInput(f"not a readable OpenStreetMap PBF ({error})", file=name) from None
+    except Exception as error:  # pyrosm raises its own types for broken files; all mean "unreadable"
+        reason = str(error).split("; ")[-1][:200]
+        raise InvalidInput(f"is not a readable OpenStreetMap PBF ({reason})", file=name) from None
     if roads is None or roads.empty:
         raise InvalidInput("holds no streets, so no blocks can be made", file=name)
     blocks, slivers = blocks_from_streets(roads, min_block_area_m2)

@@ -6,13 +6,12 @@ calls them commits once, so an import is all or nothing.
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select, update
 
 from ..extensions import db
 from ..importers.geo import block_for_points, bounds_frame
-from ..models import Block, Door, Office, Region
+from ..models import Block, Door, Office, Person, Region
 
 
 def get_or_create_region(name: str) -> Region:
@@ -33,30 +32,47 @@ def get_or_create_office(name: str, region: Region, **fields) -> Office:
     return office
 
 
-def _none_if_nan(value):
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+DOOR_FIELDS = ("name", "street", "house_number", "unit", "city", "postcode")
+PERSON_FIELDS = ("first_name", "last_name", "age", "phone")
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dicts with None for missing values, ready for an executemany."""
+    subset = frame[columns].astype(object)
+    return subset.where(subset.notna(), None).to_dict("records")
+
+
+def _upsert(model, office_key_query, rows: list[dict]) -> tuple[int, int]:
+    """Insert rows whose source_id is new, update the others by primary key (bulk, no ORM objects)."""
+    existing = dict(db.session.execute(office_key_query).all())
+    new_rows, changed_rows = [], []
+    for row in rows:
+        known = existing.get(row["source_id"])
+        if known is None:
+            new_rows.append(row)
+        else:
+            changed_rows.append({"id": known, **row})
+    if new_rows:
+        db.session.execute(insert(model), new_rows)
+    if changed_rows:
+        db.session.execute(update(model), changed_rows)
+    return len(new_rows), len(changed_rows)
 
 
 def save_blocks(office: Office, blocks: gpd.GeoDataFrame) -> dict[str, int]:
     """Insert new blocks and update known ones (same source id); returns counts."""
-    extents = bounds_frame(blocks.geometry)
-    existing = dict(db.session.execute(
-        select(Block.source_id, Block.id).where(Block.office_id == office.id)).all())
-    housing = blocks["housing_units"] if "housing_units" in blocks else pd.Series(None, index=blocks.index)
-    new_rows, changed_rows = [], []
-    for source_id, geometry, units, extent in zip(
-            blocks["source_id"].astype(str), blocks.geometry, housing, extents.itertuples(index=False)):
-        row = {"office_id": office.id, "source_id": source_id, "geometry": geometry,
-               "housing_units": None if pd.isna(units) else int(units), **extent._asdict()}
-        if source_id in existing:
-            changed_rows.append({"id": existing[source_id], **row})
-        else:
-            new_rows.append(row)
-    if new_rows:
-        db.session.execute(insert(Block), new_rows)
-    if changed_rows:
-        db.session.execute(update(Block), changed_rows)
-    return {"created": len(new_rows), "updated": len(changed_rows)}
+    frame = pd.concat([bounds_frame(blocks.geometry), blocks[["source_id"]].astype(str)], axis=1)
+    frame["office_id"] = office.id
+    frame["geometry"] = blocks.geometry.to_numpy()
+    units = blocks["housing_units"] if "housing_units" in blocks else pd.Series(pd.NA, index=blocks.index)
+    frame["housing_units"] = pd.array(units, dtype="Int64")
+    rows = _records(frame, ["office_id", "source_id", "geometry", "housing_units", "centroid_lon", "centroid_lat",
+                            "min_lon", "min_lat", "max_lon", "max_lat"])
+    for row in rows:
+        if row["housing_units"] is not None:
+            row["housing_units"] = int(row["housing_units"])
+    created, updated = _upsert(Block, select(Block.source_id, Block.id).where(Block.office_id == office.id), rows)
+    return {"created": created, "updated": updated}
 
 
 def office_blocks_frame(office: Office) -> gpd.GeoDataFrame:
@@ -67,43 +83,51 @@ def office_blocks_frame(office: Office) -> gpd.GeoDataFrame:
                             geometry=[r.geometry for r in rows], crs="EPSG:4326")
 
 
-DOOR_FIELDS = ("name", "street", "house_number", "unit", "city", "postcode")
+def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
+    """Insert or update doors (source_id, block_id, lat, lon and the address fields) by source id."""
+    frame = doors.copy()
+    for field in DOOR_FIELDS:
+        if field not in frame:
+            frame[field] = None
+    frame["office_id"] = office.id
+    frame["street"] = frame["street"].fillna("").astype(str)
+    frame["house_number"] = frame["house_number"].fillna("").astype(str)
+    frame["block_id"] = frame["block_id"].astype(int)
+    frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
+    rows = _records(frame, ["office_id", "block_id", "source_id", "lat", "lon", *DOOR_FIELDS])
+    created, updated = _upsert(Door, select(Door.source_id, Door.id).where(Door.office_id == office.id), rows)
+    return {"created": created, "updated": updated}
+
+
+def door_ids_by_source(office: Office) -> dict[str, int]:
+    return dict(db.session.execute(select(Door.source_id, Door.id).where(Door.office_id == office.id)).all())
+
+
+def write_people(office: Office, people: pd.DataFrame) -> dict[str, int]:
+    """Insert or update people (source_id, door_id and the person fields) by source id within the office."""
+    frame = people.copy()
+    for field in PERSON_FIELDS:
+        if field not in frame:
+            frame[field] = None
+    rows = _records(frame, ["source_id", "door_id", *PERSON_FIELDS])
+    for row in rows:
+        if row["age"] is not None:
+            row["age"] = int(row["age"])
+    known = select(Person.source_id, Person.id).join(Door, Door.id == Person.door_id).where(
+        Door.office_id == office.id, Person.source_id.is_not(None))
+    created, updated = _upsert(Person, known, rows)
+    return {"created": created, "updated": updated}
 
 
 def save_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
-    """Place doors in the office's blocks and insert or update them by source id.
-
-    ``doors`` has source_id, street, house_number, lat, lon and optionally
-    name, unit, city, postcode. Doors in no block are returned as ``outside``
-    and not written.
-    """
+    """Place doors (with lat/lon) in the office's blocks and write them; doors in no block are skipped."""
     blocks = office_blocks_frame(office)
     position = block_for_points(doors["lon"].to_numpy(float), doors["lat"].to_numpy(float), blocks)
     inside = position >= 0
-    block_ids = blocks["id"].to_numpy()[position[inside]]
-    placed = doors[inside]
-    existing = dict(db.session.execute(
-        select(Door.source_id, Door.id).where(Door.office_id == office.id)).all())
-    new_rows, changed_rows = [], []
-    columns = {field: placed[field] if field in placed else pd.Series(None, index=placed.index)
-               for field in DOOR_FIELDS}
-    for i, (source_id, lat, lon, block_id) in enumerate(zip(
-            placed["source_id"].astype(str), placed["lat"], placed["lon"], block_ids)):
-        row = {"office_id": office.id, "block_id": int(block_id), "source_id": source_id,
-               "lat": float(lat), "lon": float(lon),
-               **{field: _none_if_nan(columns[field].iloc[i]) for field in DOOR_FIELDS}}
-        row["street"] = row["street"] or ""
-        row["house_number"] = str(row["house_number"] or "")
-        if source_id in existing:
-            changed_rows.append({"id": existing[source_id], **row})
-        else:
-            new_rows.append(row)
-    if new_rows:
-        db.session.execute(insert(Door), new_rows)
-    if changed_rows:
-        db.session.execute(update(Door), changed_rows)
+    placed = doors[inside].assign(block_id=blocks["id"].to_numpy()[position[inside]])
+    counts = write_doors(office, placed)
     refresh_door_counts(office)
-    return {"created": len(new_rows), "updated": len(changed_rows), "outside": int((~inside).sum())}
+    return {**counts, "outside": int((~inside).sum())}
 
 
 def refresh_door_counts(office: Office) -> None:

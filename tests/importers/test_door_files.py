@@ -1,0 +1,107 @@
+"""Reading voter and customer files: columns, ids, encodings, placing rows and grouping households."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fieldops.domain.addresses import normalise_unit
+from fieldops.errors import InvalidInput
+from fieldops.importers.doors import group_households, place_rows, read_door_rows
+
+from .conftest import tiger_frame, voter_rows
+
+
+@pytest.fixture
+def blocks():
+    return tiger_frame().to_crs(4326).rename(columns={"GEOID20": "source_id"})
+
+
+def write(tmp_path, frame: pd.DataFrame, name="voters.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_aliases_map_to_our_columns(voter_csv):
+    rows = read_door_rows(voter_csv).rows
+    assert {"id", "street", "house_number", "unit", "postcode", "lat", "lon", "first_name", "age"} <= set(rows)
+    assert rows["row"].iloc[0] == 2  # the header is line 1
+
+
+def test_rows_at_one_address_become_one_door_with_people(voter_csv, blocks):
+    parsed = read_door_rows(voter_csv)
+    placement = place_rows(parsed.rows, blocks)
+    doors, people = group_households(placement.placed)
+    assert len(placement.rejects) == 0
+    assert len(doors) == 12 and len(people) == 18
+    sizes = people.groupby("door_source_id").size()
+    assert sorted(sizes.value_counts().to_dict().items()) == [(1, 6), (2, 6)]
+
+
+def test_unit_spellings_are_one_door(tmp_path, blocks):
+    frame = voter_rows(blocks).head(1)
+    spellings = ["Apt 4B", "#4B", "4b", "Unit 4 B"]
+    frame = pd.concat([frame.assign(voter_id=f"U{i}", unit=u) for i, u in enumerate(spellings)])
+    parsed = read_door_rows(write(tmp_path, frame))
+    doors, people = group_households(place_rows(parsed.rows, blocks).placed)
+    assert len(doors) == 1 and len(people) == 4
+    assert {normalise_unit(s) for s in spellings} == {"4B"}
+
+
+def test_rejects_by_reason(tmp_path, blocks):
+    frame = voter_rows(blocks).head(4).copy()
+    frame.loc[0, ["latitude", "longitude"]] = [None, None]                              # no coordinates
+    frame.loc[1, ["latitude", "longitude"]] = [frame.loc[1, "longitude"], frame.loc[1, "latitude"]]  # swapped
+    frame.loc[2, ["latitude", "longitude"]] = [10.0, 10.0]                             # far away
+    placement = place_rows(read_door_rows(write(tmp_path, frame)).rows, blocks)
+    reasons = dict(zip(placement.rejects["row"], placement.rejects["reason"]))
+    assert reasons == {2: "no_coordinates", 3: "swapped_lat_lon", 4: "outside_blocks"}
+    assert list(placement.placed["row"]) == [5]
+
+
+def expect_error(path, match):
+    with pytest.raises(InvalidInput, match=match) as caught:
+        read_door_rows(path)
+    assert path.name in caught.value.message
+    return caught.value
+
+
+def test_missing_required_column(tmp_path, blocks):
+    error = expect_error(write(tmp_path, voter_rows(blocks).drop(columns=["latitude"])), "lacks the column 'lat'")
+    assert error.field == "lat"
+
+
+def test_duplicate_ids_name_the_rows(tmp_path, blocks):
+    frame = voter_rows(blocks)
+    frame.loc[5, "voter_id"] = frame.loc[1, "voter_id"]
+    error = expect_error(write(tmp_path, frame), "appears on rows 3, 7")
+    assert error.row == 7 and error.field == "id"
+
+
+def test_missing_id_and_street(tmp_path, blocks):
+    frame = voter_rows(blocks)
+    frame.loc[3, "voter_id"] = None
+    assert expect_error(write(tmp_path, frame), "has no id").row == 5
+    frame = voter_rows(blocks)
+    frame.loc[2, "street"] = None
+    assert expect_error(write(tmp_path, frame, "b.csv"), "is empty").field == "street"
+
+
+def test_bad_age(tmp_path, blocks):
+    frame = voter_rows(blocks)
+    frame.loc[0, "age"] = "old"
+    assert "'old' is not an age" in expect_error(write(tmp_path, frame), "not an age").message
+
+
+def test_wrong_encoding_names_the_line(tmp_path, blocks):
+    path = tmp_path / "latin1.csv"
+    text = voter_rows(blocks).head(3).to_csv(index=False).replace("Nicollet", "Nicollét")
+    path.write_bytes(text.encode("latin-1"))
+    error = expect_error(path, "not UTF-8")
+    assert error.row == 2
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    expect_error(path, "not a readable CSV")

@@ -48,8 +48,22 @@ class DoorRows:
 
 @dataclass
 class Placement:
-    placed: pd.DataFrame   # rows inside a block, with "block" (position in the blocks frame)
-    rejects: pd.DataFrame  # original rows with "row" and "reason"
+    """Where each row went: ``block`` is the block's position (-1 for a reject), ``reason`` why not."""
+    block: np.ndarray
+    reason: np.ndarray
+
+    def placed(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The rows inside a block, with their block position in column "block"."""
+        inside = self.block >= 0
+        return rows[inside].assign(block=self.block[inside])
+
+    def rejects(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The rejected rows with their CSV line ("row") and "reason"."""
+        outside = self.block < 0
+        return rows[outside].assign(reason=self.reason[outside])
+
+    def reject_counts(self) -> dict[str, int]:
+        return {reason: int((self.reason == reason).sum()) for reason in REJECT_REASONS}
 
 
 def read_door_rows(path: str | Path) -> DoorRows:
@@ -135,11 +149,7 @@ def place_rows(rows: pd.DataFrame, blocks: gpd.GeoDataFrame) -> Placement:
     if unplaced.any():
         swapped = block_for_points(lat[unplaced], lon[unplaced], blocks) >= 0
         reason[np.flatnonzero(unplaced)] = np.where(swapped, "swapped_lat_lon", "outside_blocks")
-    placed = rows[block >= 0].copy()
-    placed["block"] = block[block >= 0]
-    rejects = rows[block < 0].copy()
-    rejects["reason"] = reason[block < 0]
-    return Placement(placed=placed, rejects=rejects)
+    return Placement(block=block, reason=reason)
 
 
 def _normalised(column: pd.Series, normalise) -> pd.Series:

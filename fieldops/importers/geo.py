@@ -22,15 +22,16 @@ def areas_m2(geoms: gpd.GeoSeries) -> np.ndarray:
 def block_for_points(lon: np.ndarray, lat: np.ndarray, blocks: gpd.GeoDataFrame) -> np.ndarray:
     """For each point (EPSG:4326), the positional index of the block holding it, or -1.
 
-    One vectorised spatial join on the blocks' STRtree. A point on a shared
-    edge goes to the lowest-indexed block, so the answer is deterministic.
+    One vectorised query of the blocks' STRtree (the engine under
+    ``geopandas.sjoin``), without building the joined frame. A point on a
+    shared edge goes to the lowest-indexed block, so the answer is
+    deterministic.
     """
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
-    joined = gpd.sjoin(points, blocks[["geometry"]].reset_index(drop=True), how="inner",
-                       predicate="intersects")
-    first = joined.groupby(level=0)["index_right"].min()
-    result = np.full(len(points), -1, dtype=np.int64)
-    result[first.index.to_numpy()] = first.to_numpy()
+    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    point_index, block_index = blocks.sindex.query(points, predicate="intersects")
+    result = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(result, point_index, block_index)
+    result[result == np.iinfo(np.int64).max] = -1
     return result
 
 

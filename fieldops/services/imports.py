@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.blocks import read_blocks
-from ..importers.doors import REJECT_REASONS, group_households, place_rows, read_door_rows
+from ..importers.doors import group_households, place_rows, read_door_rows
 from ..importers.osm import read_osm
 from ..models import Office
 from . import audit, territory
@@ -137,9 +137,9 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
             raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
         timer.step("place in blocks")
         placement = place_rows(door_rows.rows, blocks)
-        summary.rejects = {reason: int((placement.rejects["reason"] == reason).sum()) for reason in REJECT_REASONS}
+        summary.rejects = placement.reject_counts()
         timer.step("group households")
-        doors, people = group_households(placement.placed)
+        doors, people = group_households(placement.placed(door_rows.rows))
         doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
         timer.step("write doors")
         door_counts = territory.write_doors(office, doors.drop(columns="block"))
@@ -150,8 +150,8 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
             people["door_id"] = people["door_source_id"].map(territory.door_ids_by_source(office))
             person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
             summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
-        if rejects_path and len(placement.rejects):
-            write_rejects(placement.rejects, rejects_path)
+        if rejects_path and sum(summary.rejects.values()):
+            write_rejects(placement.rejects(door_rows.rows), rejects_path)
             summary.rejects_file = str(rejects_path)
         audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
                      doors=door_counts, rejects=summary.rejects)

@@ -25,9 +25,11 @@ def bearer_token() -> str | None:
 def register_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .main import bp as main_bp
+    from .territory import bp as territory_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(territory_bp)
     _wire_login()
     _wire_csrf(app)
     _wire_errors(app)

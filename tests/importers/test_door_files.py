@@ -31,8 +31,8 @@ def test_aliases_map_to_our_columns(voter_csv):
 def test_rows_at_one_address_become_one_door_with_people(voter_csv, blocks):
     parsed = read_door_rows(voter_csv)
     placement = place_rows(parsed.rows, blocks)
-    doors, people = group_households(placement.placed)
-    assert len(placement.rejects) == 0
+    doors, people = group_households(placement.placed(parsed.rows))
+    assert len(placement.rejects(parsed.rows)) == 0
     assert len(doors) == 12 and len(people) == 18
     sizes = people.groupby("door_source_id").size()
     assert sorted(sizes.value_counts().to_dict().items()) == [(1, 6), (2, 6)]
@@ -43,7 +43,7 @@ def test_unit_spellings_are_one_door(tmp_path, blocks):
     spellings = ["Apt 4B", "#4B", "4b", "Unit 4 B"]
     frame = pd.concat([frame.assign(voter_id=f"U{i}", unit=u) for i, u in enumerate(spellings)])
     parsed = read_door_rows(write(tmp_path, frame))
-    doors, people = group_households(place_rows(parsed.rows, blocks).placed)
+    doors, people = group_households(place_rows(parsed.rows, blocks).placed(parsed.rows))
     assert len(doors) == 1 and len(people) == 4
     assert {normalise_unit(s) for s in spellings} == {"4B"}
 
@@ -53,10 +53,13 @@ def test_rejects_by_reason(tmp_path, blocks):
     frame.loc[0, ["latitude", "longitude"]] = [None, None]                              # no coordinates
     frame.loc[1, ["latitude", "longitude"]] = [frame.loc[1, "longitude"], frame.loc[1, "latitude"]]  # swapped
     frame.loc[2, ["latitude", "longitude"]] = [10.0, 10.0]                             # far away
-    placement = place_rows(read_door_rows(write(tmp_path, frame)).rows, blocks)
-    reasons = dict(zip(placement.rejects["row"], placement.rejects["reason"]))
-    assert reasons == {2: "no_coordinates", 3: "swapped_lat_lon", 4: "outside_blocks"}
-    assert list(placement.placed["row"]) == [5]
+    rows = read_door_rows(write(tmp_path, frame)).rows
+    placement = place_rows(rows, blocks)
+    rejects = placement.rejects(rows)
+    assert dict(zip(rejects["row"], rejects["reason"])) == {2: "no_coordinates", 3: "swapped_lat_lon",
+                                                             4: "outside_blocks"}
+    assert list(placement.placed(rows)["row"]) == [5]
+    assert placement.reject_counts() == {"no_coordinates": 1, "swapped_lat_lon": 1, "outside_blocks": 1}
 
 
 def expect_error(path, match):

@@ -1,0 +1,81 @@
+"""The organizer's import page: upload blocks, a voter file or an OpenStreetMap extract."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.utils import secure_filename
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional
+
+from ..errors import InvalidInput
+from ..services import access, imports
+
+bp = Blueprint("territory", __name__)
+
+KINDS = {"blocks": "Blocks (TIGER/Line zip, zipped shapefile, GeoJSON, GeoPackage)",
+         "doors": "Doors and people (voter file or customer list, CSV)",
+         "osm": "OpenStreetMap extract (.osm.pbf): blocks and doors"}
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField("What are you importing?", choices=KINDS)
+    upload = FileField("File", validators=[FileRequired("Choose a file to import.")])
+    id_field = StringField("Block id field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
+    doors_field = StringField("Housing units field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
+
+
+def _rejects_dir() -> Path:
+    folder = Path(current_app.instance_path) / "rejects"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@bp.route("/offices/<int:office_id>/import", methods=["GET", "POST"])
+@login_required
+def import_page(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    form = ImportForm()
+    summary = None
+    if form.validate_on_submit():
+        summary = _run_import(form, office)
+    elif request.method == "POST":
+        return render_template("territory/import.html", office=office, form=form, summary=None), 400
+    return render_template("territory/import.html", office=office, form=form, summary=summary)
+
+
+def _run_import(form: ImportForm, office) -> imports.ImportSummary:
+    filename = secure_filename(form.upload.data.filename or "") or "upload"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        form.upload.data.save(path)
+        if form.kind.data == "blocks":
+            return imports.import_blocks(path, office.name, id_field=form.id_field.data or None,
+                                         doors_field=form.doors_field.data or None, actor_id=current_user.id)
+        if form.kind.data == "osm":
+            return imports.import_osm(path, office.name, actor_id=current_user.id)
+        token = uuid.uuid4().hex
+        rejects = Path(folder) / "rejects.csv"
+        summary = imports.import_doors(path, office.name, rejects_path=rejects, actor_id=current_user.id)
+        if summary.rejects_file:
+            shutil.move(rejects, _rejects_dir() / f"{office.id}-{token}.csv")
+            summary.rejects_file = token
+        return summary
+
+
+@bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")
+@login_required
+def rejects_file(office_id: int, token: str):
+    office = access.require_office(current_user, office_id, manage=True)
+    if not token.isalnum():
+        raise InvalidInput("not a rejects file", field="token")
+    path = _rejects_dir() / f"{office.id}-{token}.csv"
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"rejects-{office.name}.csv")

@@ -6,6 +6,7 @@ transaction and commits once at the end; any error rolls everything back.
 """
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +85,24 @@ class _Timer:
         self.step("")
 
 
+def all_or_nothing(use_case):
+    """Roll the whole transaction back if the import fails anywhere, then re-raise."""
+    @functools.wraps(use_case)
+    def wrapper(*args, **kwargs):
+        try:
+            return use_case(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+    return wrapper
+
+
+def _commit(timer: _Timer) -> None:
+    timer.step("commit")
+    db.session.commit()
+    timer.done()
+
+
 def resolve_office(office_name: str, region_name: str | None) -> Office:
     """The named office; a new one needs --region, and an existing one must be in that region."""
     office = db.session.scalar(select(Office).where(Office.name == office_name))
@@ -97,71 +116,61 @@ def resolve_office(office_name: str, region_name: str | None) -> Office:
     return office
 
 
+@all_or_nothing
 def import_blocks(path: str | Path, office_name: str, *, region_name: str | None = None,
                   id_field: str | None = None, doors_field: str | None = None, actor_id: int | None = None,
                   progress: Progress = _quiet) -> ImportSummary:
     """Read a block file and write its blocks into the office, all or nothing."""
-    try:
-        office = resolve_office(office_name, region_name)
-        summary = ImportSummary(office=office.name)
-        timer = _Timer(summary, progress)
-        timer.step("read blocks")
-        block_file = read_blocks(path, id_field=id_field, doors_field=doors_field)
-        timer.step("write blocks")
-        counts = territory.save_blocks(office, block_file.blocks)
-        territory.refresh_door_counts(office)
-        summary.blocks_created, summary.blocks_updated = counts["created"], counts["updated"]
-        summary.repaired_geometries = block_file.repaired
-        audit.record(actor_id, "import.blocks", "office", office.id, file=Path(path).name, **counts)
-        timer.step("commit")
-        db.session.commit()
-        timer.done()
-        return summary
-    except Exception:
-        db.session.rollback()
-        raise
+    office = resolve_office(office_name, region_name)
+    summary = ImportSummary(office=office.name)
+    timer = _Timer(summary, progress)
+    timer.step("read blocks")
+    block_file = read_blocks(path, id_field=id_field, doors_field=doors_field)
+    timer.step("write blocks")
+    counts = territory.save_blocks(office, block_file.blocks)
+    territory.refresh_door_counts(office)
+    summary.blocks_created, summary.blocks_updated = counts["created"], counts["updated"]
+    summary.repaired_geometries = block_file.repaired
+    audit.record(actor_id, "import.blocks", "office", office.id, file=Path(path).name, **counts)
+    _commit(timer)
+    return summary
 
 
+@all_or_nothing
 def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path | None = None,
                  actor_id: int | None = None, progress: Progress = _quiet) -> ImportSummary:
     """Read a voter or customer CSV into doors and people of the office, all or nothing."""
-    try:
-        office = office_by_name(office_name)
-        summary = ImportSummary(office=office.name)
-        timer = _Timer(summary, progress)
-        timer.step("read rows")
-        door_rows = read_door_rows(path)
-        summary.rows = len(door_rows.rows)
-        blocks = territory.office_blocks_frame(office)
-        if blocks.empty:
-            raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
-        timer.step("place in blocks")
-        placement = place_rows(door_rows.rows, blocks)
-        summary.rejects = placement.reject_counts()
-        timer.step("group households")
-        doors, people = group_households(placement.placed(door_rows.rows))
-        doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
-        timer.step("write doors")
-        door_counts = territory.write_doors(office, doors.drop(columns="block"))
-        summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
-        territory.refresh_door_counts(office)
-        timer.step("write people")
-        if door_rows.has_people:
-            people["door_id"] = people["door_source_id"].map(territory.door_ids_by_source(office))
-            person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
-            summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
-        if rejects_path and sum(summary.rejects.values()):
-            write_rejects(placement.rejects(door_rows.rows), rejects_path)
-            summary.rejects_file = str(rejects_path)
-        audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
-                     doors=door_counts, rejects=summary.rejects)
-        timer.step("commit")
-        db.session.commit()
-        timer.done()
-        return summary
-    except Exception:
-        db.session.rollback()
-        raise
+    office = office_by_name(office_name)
+    summary = ImportSummary(office=office.name)
+    timer = _Timer(summary, progress)
+    timer.step("read rows")
+    door_rows = read_door_rows(path)
+    summary.rows = len(door_rows.rows)
+    blocks = territory.office_blocks_frame(office)
+    if blocks.empty:
+        raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
+    timer.step("place in blocks")
+    placement = place_rows(door_rows.rows, blocks)
+    summary.rejects = placement.reject_counts()
+    timer.step("group households")
+    doors, people = group_households(placement.placed(door_rows.rows))
+    doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
+    timer.step("write doors")
+    door_counts = territory.write_doors(office, doors.drop(columns="block"))
+    summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
+    territory.refresh_door_counts(office)
+    timer.step("write people")
+    if door_rows.has_people:
+        people["door_id"] = people["door_source_id"].map(territory.door_ids_by_source(office))
+        person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
+        summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
+    if rejects_path and sum(summary.rejects.values()):
+        write_rejects(placement.rejects(door_rows.rows), rejects_path)
+        summary.rejects_file = str(rejects_path)
+    audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
+                 doors=door_counts, rejects=summary.rejects)
+    _commit(timer)
+    return summary
 
 
 def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
@@ -170,28 +179,23 @@ def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
     rejects[columns].to_csv(path, index=False)
 
 
+@all_or_nothing
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,
                actor_id: int | None = None, progress: Progress = _quiet) -> ImportSummary:
     """Blocks from the street network and doors from addresses of an .osm.pbf, all or nothing."""
-    try:
-        office = resolve_office(office_name, region_name)
-        summary = ImportSummary(office=office.name)
-        timer = _Timer(summary, progress)
-        timer.step("read OpenStreetMap")
-        osm = read_osm(path)
-        timer.step("write blocks")
-        block_counts = territory.save_blocks(office, osm.blocks)
-        summary.blocks_created, summary.blocks_updated = block_counts["created"], block_counts["updated"]
-        timer.step("write doors")
-        door_counts = territory.save_doors(office, osm.doors)
-        summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
-        summary.rejects = {"outside_blocks": osm.addresses_outside + door_counts["outside"]}
-        audit.record(actor_id, "import.osm", "office", office.id, file=Path(path).name,
-                     blocks=block_counts, doors=door_counts)
-        timer.step("commit")
-        db.session.commit()
-        timer.done()
-        return summary
-    except Exception:
-        db.session.rollback()
-        raise
+    office = resolve_office(office_name, region_name)
+    summary = ImportSummary(office=office.name)
+    timer = _Timer(summary, progress)
+    timer.step("read OpenStreetMap")
+    osm = read_osm(path)
+    timer.step("write blocks")
+    block_counts = territory.save_blocks(office, osm.blocks)
+    summary.blocks_created, summary.blocks_updated = block_counts["created"], block_counts["updated"]
+    timer.step("write doors")
+    door_counts = territory.save_doors(office, osm.doors)
+    summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
+    summary.rejects = {"outside_blocks": osm.addresses_outside + door_counts["outside"]}
+    audit.record(actor_id, "import.osm", "office", office.id, file=Path(path).name,
+                 blocks=block_counts, doors=door_counts)
+    _commit(timer)
+    return summary

@@ -72,12 +72,10 @@ def save_blocks(office: Office, blocks: gpd.GeoDataFrame) -> dict[str, int]:
     """Insert new blocks and update known ones (same source id); returns counts."""
     frame = pd.concat([bounds_frame(blocks.geometry), blocks[["source_id"]].astype(str)], axis=1)
     frame["office_id"] = office.id
-    frame["geometry"] = blocks.geometry.to_numpy()
+    frame["geometry"] = shapely.to_wkb(blocks.geometry.to_numpy())
     units = blocks["housing_units"] if "housing_units" in blocks else pd.Series(pd.NA, index=blocks.index)
-    frame["housing_units"] = pd.array(units, dtype="Int64")
-    frame["geometry"] = shapely.to_wkb(frame["geometry"].to_numpy())
-    frame["housing_units"] = frame["housing_units"].astype(object)
-    frame["door_count"] = 0
+    frame["housing_units"] = pd.array(units, dtype="Int64").astype(object)
+    frame["door_count"] = 0  # recounted by refresh_door_counts once doors are written
     columns = ["office_id", "source_id", "geometry", "housing_units", "door_count", "centroid_lon", "centroid_lat",
                "min_lon", "min_lat", "max_lon", "max_lat"]
     created, updated = _upsert(Block, select(Block.source_id, Block.id).where(Block.office_id == office.id),

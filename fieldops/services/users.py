@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,6 +17,7 @@ from ..models._base import utcnow
 from . import audit
 
 MIN_PASSWORD_LENGTH = 10
+TOKEN_USE_RESOLUTION = timedelta(minutes=10)  # how precisely "last used" is kept
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -114,6 +116,12 @@ def user_for_token(token: str) -> User | None:
         ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)))
     if row is None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
-    db.session.commit()
+    now = utcnow()
+    last = row.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=now.tzinfo)
+    # A phone syncing every few seconds must not turn each API call into a write.
+    if last is None or now - last > TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
+        db.session.commit()
     return row.user

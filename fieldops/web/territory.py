@@ -14,7 +14,7 @@ from werkzeug.utils import secure_filename
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
-from ..errors import InvalidInput
+from ..errors import FieldopsError, InvalidInput
 from ..services import access, imports
 
 bp = Blueprint("territory", __name__)
@@ -42,12 +42,17 @@ def _rejects_dir() -> Path:
 def import_page(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     form = ImportForm()
-    summary = None
-    if form.validate_on_submit():
-        summary = _run_import(form, office)
-    elif request.method == "POST":
-        return render_template("territory/import.html", office=office, form=form, summary=None), 400
-    return render_template("territory/import.html", office=office, form=form, summary=summary)
+    if request.method == "POST" and not form.validate_on_submit():
+        return render_template("territory/import.html", office=office, form=form), 400
+    if request.method == "POST":
+        try:
+            summary = _run_import(form, office)
+        except FieldopsError as error:
+            # Keep the form on screen so the organizer can fix the file and try again.
+            return render_template("territory/import.html", office=office, form=form,
+                                   error=error.message), error.status
+        return render_template("territory/import.html", office=office, form=form, summary=summary)
+    return render_template("territory/import.html", office=office, form=form)
 
 
 def _run_import(form: ImportForm, office) -> imports.ImportSummary:

@@ -77,3 +77,15 @@ def test_openapi_lists_every_api_route(app, client):
         if rule.rule.startswith("/api/v1"):
             path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
             assert path in documented, f"{rule.rule} is missing from openapi.json"
+
+
+def test_token_use_is_recorded_without_a_write_per_call(client, world):
+    from fieldops.extensions import db
+    from fieldops.models import ApiToken
+    token = create_token("volunteer.a1@test.example")
+    client.get("/api/v1/me/turfs", headers=bearer(token))
+    first = db.session.scalar(db.select(ApiToken.last_used_at))
+    assert first is not None
+    db.session.expire_all()
+    client.get("/api/v1/me/turfs", headers=bearer(token))
+    assert db.session.scalar(db.select(ApiToken.last_used_at)) == first

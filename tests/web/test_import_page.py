@@ -54,6 +54,7 @@ def test_bad_file_shows_where_and_writes_nothing(client, auth, world):
     page = upload(client, world.office_a.id, "doors", "people.csv", b"name,age\nAnn,40\n")
     assert page.status_code == 400
     assert "people.csv" in page.get_data(as_text=True) and "lacks the column" in page.get_data(as_text=True)
+    assert 'type="file"' in page.get_data(as_text=True)  # the form stays, ready for the fixed file
     assert db.session.scalar(select(func.count(Door.id))) == before
 
 

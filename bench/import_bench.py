@@ -30,25 +30,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
-SPACING_DEG = 0.001  # about 110 m north-south, 55 m east-west at 60° N
-ORIGIN = (24.5, 60.0)
+from synthetic import SPACING_DEG, grid_side, jittered_blocks  # noqa: E402
 
 
 def make_city(n_blocks: int, n_rows: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     """Write blocks.gpkg and voters.csv into ``folder``."""
     rng = np.random.default_rng(seed)
-    side = int(np.ceil(np.sqrt(n_blocks)))
-    # Street corners on a jittered grid: every block is an irregular quadrilateral.
-    gx, gy = np.meshgrid(np.arange(side + 1), np.arange(side + 1))
-    jitter = rng.uniform(-0.3, 0.3, size=(2, side + 1, side + 1))
-    x = ORIGIN[0] + (gx + jitter[0]) * SPACING_DEG
-    y = ORIGIN[1] + (gy + jitter[1]) * SPACING_DEG
-    rows, cols = np.divmod(np.arange(n_blocks), side)
-    rings = np.stack([
-        np.stack([x[rows, cols], y[rows, cols]], -1), np.stack([x[rows, cols + 1], y[rows, cols + 1]], -1),
-        np.stack([x[rows + 1, cols + 1], y[rows + 1, cols + 1]], -1), np.stack([x[rows + 1, cols], y[rows + 1, cols]], -1),
-    ], axis=1)
-    polygons = shapely.polygons(rings)
+    side = grid_side(n_blocks)
+    polygons = jittered_blocks(n_blocks, rng)
     blocks = gpd.GeoDataFrame({"GEOID20": [f"B{i:07d}" for i in range(n_blocks)],
                                "HOUSING20": rng.integers(0, 40, n_blocks)}, geometry=polygons, crs="EPSG:4326")
     blocks_path = folder / "blocks.gpkg"

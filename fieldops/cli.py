@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 
 import click
@@ -10,7 +11,7 @@ from flask import Flask, current_app
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
 from .extensions import db
-from .services import demo, imports, users
+from .services import audit, demo, imports, turfs, users
 
 
 def fails_cleanly(command):
@@ -135,7 +136,69 @@ def import_osm_command(path, office_name, region_name):
     _print_summary(summary)
 
 
+class CountBar:
+    """A progress bar over a count that is known only once the work has begun (turfs to save)."""
+
+    def __init__(self, label: str):
+        self.label, self.bar = label, None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is None and total:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_eta=False)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command("cut-turfs")
+@click.option("--office", "office_name", required=True, help="The field office whose free blocks to cut.")
+@click.option("--doors", type=click.IntRange(min=1), required=True, help="About how many doors per turf.")
+@click.option("--json", "as_json", is_flag=True, help="Print the cut's figures as JSON.")
+@fails_cleanly
+def cut_turfs_command(office_name, doors, as_json):
+    """Cut the office's free blocks into contiguous, compact draft turfs of about N doors."""
+    office = users.office_by_name(office_name)
+    bar = CountBar("Saving turfs")
+    try:
+        result = turfs.auto_cut(office, doors, None, progress=bar)
+    finally:
+        bar.close()
+    db.session.commit()
+    report = result.report
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    if not result.turfs:
+        click.echo(f"{office.name} has no free blocks to cut.")
+        return
+    click.echo(f"Cut {report['doors']:,} doors into {report['turfs']} draft turfs of about {doors} doors "
+               f"in {report['seconds']:.1f} s: {report['within_20pct']:.0%} within ±20% of the target, "
+               f"largest deviation {report['largest_deviation']:.0%}, "
+               f"{'all contiguous' if report['contiguous'] else 'NOT all contiguous'}, "
+               f"mean compactness {report['compactness']:.2f}.")
+
+
+@click.command("export-turfs")
+@click.option("--office", "office_name", required=True, help="The field office whose turfs to export.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The GeoJSON file to write.")
+@fails_cleanly
+def export_turfs_command(office_name, output):
+    """Write the office's turfs as GeoJSON: outline; id, name, doors, blocks (source ids), state."""
+    office = users.office_by_name(office_name)
+    collection = turfs.turfs_geojson(office)
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump(collection, handle, ensure_ascii=False)
+    audit.record(None, "export.turfs", "office", office.id, file=str(output), turfs=len(collection["features"]))
+    db.session.commit()
+    click.echo(f"Wrote {len(collection['features'])} turfs of {office.name} to {output}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
-                    import_doors_command, import_osm_command):
+                    import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command):
         app.cli.add_command(command)

@@ -8,22 +8,23 @@ from dataclasses import dataclass
 class Outcome:
     code: str
     label: str
+    short: str                   # its initials, for paper walk lists and quick keyboard entry
     reached: bool = False        # someone talked with us
     opens_survey: bool = False
     do_not_return: bool = False
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("talked", "Talked", reached=True, opens_survey=True),
-    Outcome("not_home", "Not home"),
-    Outcome("come_back", "Come back later"),
-    Outcome("refused", "Refused"),
-    Outcome("moved", "Moved"),
-    Outcome("wrong_address", "Wrong address"),
-    Outcome("inaccessible", "Inaccessible"),
-    Outcome("deceased", "Deceased"),
-    Outcome("language_barrier", "Language barrier"),
-    Outcome("hostile", "Hostile (do not return)", do_not_return=True),
+    Outcome("talked", "Talked", "T", reached=True, opens_survey=True),
+    Outcome("not_home", "Not home", "NH"),
+    Outcome("come_back", "Come back later", "CB"),
+    Outcome("refused", "Refused", "R"),
+    Outcome("moved", "Moved", "M"),
+    Outcome("wrong_address", "Wrong address", "WA"),
+    Outcome("inaccessible", "Inaccessible", "I"),
+    Outcome("deceased", "Deceased", "D"),
+    Outcome("language_barrier", "Language barrier", "LB"),
+    Outcome("hostile", "Hostile (do not return)", "H", do_not_return=True),
 )
 
 OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)

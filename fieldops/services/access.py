@@ -75,6 +75,12 @@ def require_turf(user: User, turf_id: int, *, manage: bool = False) -> Turf:
     return turf
 
 
+def may_manage(user: User, office_id: int) -> bool:
+    """Whether the user may change this office's territory (for showing or hiding controls)."""
+    office = db.session.get(Office, office_id)
+    return office is not None and rules.can_manage(actor_of(user), _place(office))
+
+
 def require_door(user: User, door_id: int) -> Door:
     """The door, if the user may see it: volunteers only inside a turf handed to them."""
     door = db.session.get(Door, door_id)

@@ -9,7 +9,7 @@ from ..domain.roles import Role
 from ..domain.turf_states import TurfState
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..models import Assignment, Canvass, Turf, User
+from ..models import Assignment, Canvass, Office, Turf, User
 from ..models._base import utcnow
 from .turfs import change_state
 
@@ -55,3 +55,18 @@ def assign(turf_id: int, volunteer: User, canvass: Canvass, assigned_by_id: int 
                             assigned_by_id=assigned_by_id, assigned_at=utcnow())
     db.session.add(assignment)
     return assignment
+
+
+def current_canvass_for(turf: Turf) -> Canvass | None:
+    """The canvass a turf is being walked for: its newest open assignment's, else the office's newest canvass."""
+    assigned = db.session.scalar(
+        select(Canvass).join(Assignment, Assignment.canvass_id == Canvass.id)
+        .where(Assignment.turf_id == turf.id, Assignment.returned_at.is_(None))
+        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc()).limit(1))
+    if assigned is not None:
+        return assigned
+    office = db.session.get(Office, turf.office_id)
+    return db.session.scalar(
+        select(Canvass).where(Canvass.region_id == office.region_id,
+                              (Canvass.office_id.is_(None)) | (Canvass.office_id == office.id))
+        .order_by(Canvass.start_date.desc().nulls_last(), Canvass.id.desc()).limit(1))

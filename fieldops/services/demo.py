@@ -91,7 +91,7 @@ def load_demo(password: str, today: date | None = None) -> DemoSummary:
             territory.save_doors(office, doors)
         _add_people(office)
         if not db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)):
-            for turf in turfs.auto_cut(office, TURF_DOORS, None):
+            for turf in turfs.auto_cut(office, TURF_DOORS, None).turfs:
                 turfs.change_state(turf, TurfState.OPEN.value, None)
     staff = _add_users(region, offices, password, summary)
     earlier = _get_or_create_canvass(EARLIER_CANVASS_NAME, region.id, today - timedelta(days=120),

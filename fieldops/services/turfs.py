@@ -1,67 +1,336 @@
-"""Turfs: make them from blocks, cut them automatically, and move them between states."""
+"""Turfs: make them from blocks, cut them automatically, edit them, and move them between states.
+
+Each public function is one use case; none commits, the caller does.
+Blocks may be edited only while a turf is a draft or open: a turf in a
+volunteer's hands is never reshaped under them.
+"""
 from __future__ import annotations
 
-import geopandas as gpd
-import shapely
-from sqlalchemy import func, select, update
+import math
+import time
+from dataclasses import dataclass
 
-from ..domain.adjacency import block_adjacency
-from ..domain.turf_cut import BlockInput, cut_turfs
+import geopandas as gpd
+import numpy as np
+import shapely
+from sqlalchemy import delete, exists, func, select, update
+
+from ..domain.adjacency import block_graph
+from ..domain.turf_cut import cut_turfs
+from ..domain.turf_quality import cut_report
 from ..domain.turf_states import TransitionError, TurfState, check_transition
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..models import Block, Office, Turf, TurfEvent
+from ..maps.office_map import MapBlock, MapTurf
+from ..models import Assignment, Block, Contact, Office, Turf, TurfEvent, User
+from . import audit
+
+EDITABLE = frozenset({TurfState.DRAFT.value, TurfState.OPEN.value})
+MAX_NAME = 120
 
 
-def _outline(block_ids: list[int]):
-    geometries = db.session.scalars(select(Block.geometry).where(Block.id.in_(block_ids))).all()
-    return shapely.union_all(geometries)
+@dataclass
+class CutResult:
+    turfs: list[Turf]
+    report: dict  # the figures of fieldops.domain.turf_quality.cut_report
 
 
-def build_turf(office: Office, block_ids: list[int], name: str, user_id: int | None) -> Turf:
-    """Add a draft turf of whole blocks to the session (no commit); blocks must be free."""
+def _log(turf: Turf, user_id: int | None, action: str, detail: str, **states) -> None:
+    db.session.add(TurfEvent(turf_id=turf.id, user_id=user_id, action=action, detail=detail[:500], **states))
+
+
+def _refresh(turf: Turf) -> None:
+    """Recompute the turf's cached door count and outline from its blocks."""
+    rows = db.session.execute(select(Block.geometry, Block.door_count).where(Block.turf_id == turf.id)).all()
+    turf.door_count = int(sum(r.door_count for r in rows))
+    turf.outline = shapely.union_all([r.geometry for r in rows]) if rows else None
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("a turf needs a name", field="name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"a turf name has at most {MAX_NAME} characters", field="name")
+    return name
+
+
+def _check_editable(turf: Turf) -> None:
+    if turf.state not in EDITABLE:
+        raise Conflict(f"turf {turf.name!r} is {turf.state.replace('_', ' ')}; only draft or open turfs can be "
+                       "reshaped (take it back from its volunteers first)")
+
+
+def _free_blocks(office: Office, block_ids: list[int]) -> None:
     if not block_ids:
         raise InvalidInput("a turf needs at least one block", field="blocks")
+    found = db.session.scalar(select(func.count(Block.id)).where(Block.id.in_(block_ids)))
+    if found != len(set(block_ids)):
+        raise InvalidInput(f"{len(set(block_ids)) - found} of those blocks do not exist", field="blocks")
     taken = db.session.scalar(select(func.count(Block.id)).where(
         Block.id.in_(block_ids), (Block.office_id != office.id) | Block.turf_id.is_not(None)))
     if taken:
         raise Conflict(f"{taken} of those blocks already belong to a turf or another office")
-    doors = db.session.scalar(select(func.coalesce(func.sum(Block.door_count), 0)).where(Block.id.in_(block_ids)))
-    turf = Turf(office_id=office.id, name=name, state=TurfState.DRAFT.value, door_count=int(doors),
-                outline=_outline(block_ids))
+
+
+def build_turf(office: Office, block_ids: list[int], name: str, user_id: int | None) -> Turf:
+    """Add a draft turf of whole, free blocks of the office."""
+    name = _check_name(name)
+    block_ids = sorted(set(block_ids))
+    _free_blocks(office, block_ids)
+    turf = Turf(office_id=office.id, name=name, state=TurfState.DRAFT.value)
     db.session.add(turf)
     db.session.flush()
     db.session.execute(update(Block).where(Block.id.in_(block_ids)).values(turf_id=turf.id),
                        execution_options={"synchronize_session": False})
-    db.session.add(TurfEvent(turf_id=turf.id, user_id=user_id, action="create", to_state=turf.state,
-                             detail=f"{len(block_ids)} blocks, {turf.door_count} doors"))
+    _refresh(turf)
+    _log(turf, user_id, "create", f"{len(block_ids)} blocks, {turf.door_count} doors", to_state=turf.state)
     return turf
 
 
+def next_turf_name(office: Office, prefix: str | None = None) -> str:
+    count = db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)) or 0
+    return f"{prefix or office.name} {count + 1:03d}"
+
+
+def blocks_in_polygon(office: Office, polygon: dict) -> dict:
+    """The office's blocks whose centre lies inside a drawn GeoJSON polygon (lon/lat): free ones and taken ones."""
+    try:
+        shape = shapely.geometry.shape(polygon)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        raise InvalidInput("the drawn shape is not a GeoJSON polygon", field="polygon") from None
+    if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
+        raise InvalidInput("draw a polygon around the blocks", field="polygon")
+    shape = shapely.make_valid(shape)
+    min_lon, min_lat, max_lon, max_lat = shape.bounds
+    rows = db.session.execute(
+        select(Block.id, Block.centroid_lon, Block.centroid_lat, Block.door_count, Block.turf_id)
+        .where(Block.office_id == office.id, Block.centroid_lon.between(min_lon, max_lon),
+               Block.centroid_lat.between(min_lat, max_lat)).order_by(Block.id)).all()
+    inside = shapely.contains_xy(shape, [r.centroid_lon for r in rows], [r.centroid_lat for r in rows]) \
+        if rows else []
+    chosen = [r for r, hit in zip(rows, inside) if hit]
+    free = [r for r in chosen if r.turf_id is None]
+    return {"blocks": [r.id for r in free], "doors": int(sum(r.door_count for r in free)),
+            "taken": len(chosen) - len(free)}
+
+
+def change_blocks(turf: Turf, add: list[int], remove: list[int], user_id: int | None) -> Turf:
+    """Add free blocks of the turf's office to it, or give some of its blocks back."""
+    _check_editable(turf)
+    office = db.session.get(Office, turf.office_id)
+    add, remove = sorted(set(add)), sorted(set(remove))
+    if add:
+        _free_blocks(office, add)
+    if remove:
+        mine = db.session.scalar(select(func.count(Block.id)).where(Block.id.in_(remove), Block.turf_id == turf.id))
+        if mine != len(remove):
+            raise InvalidInput("some of the blocks to remove are not in this turf", field="remove")
+        left = db.session.scalar(select(func.count(Block.id)).where(Block.turf_id == turf.id)) - len(remove)
+        if left + len(add) == 0:
+            raise Conflict("that would leave the turf without blocks; delete or archive it instead")
+        db.session.execute(update(Block).where(Block.id.in_(remove)).values(turf_id=None),
+                           execution_options={"synchronize_session": False})
+    if add:
+        db.session.execute(update(Block).where(Block.id.in_(add)).values(turf_id=turf.id),
+                           execution_options={"synchronize_session": False})
+    _refresh(turf)
+    _log(turf, user_id, "blocks", f"+{len(add)} -{len(remove)} blocks, now {turf.door_count} doors")
+    return turf
+
+
+def rename(turf: Turf, name: str, user_id: int | None) -> Turf:
+    name = _check_name(name)
+    _log(turf, user_id, "rename", f"{turf.name} -> {name}")
+    turf.name = name
+    return turf
+
+
+def split(turf: Turf, user_id: int | None) -> list[Turf]:
+    """Cut a turf into contiguous parts of about half its doors; the first part keeps its name and history."""
+    _check_editable(turf)
+    rows = _block_rows(Block.turf_id == turf.id)
+    if len(rows) < 2:
+        raise Conflict(f"turf {turf.name!r} is a single block and cannot be split")
+    groups = _cut(rows, max(1, math.ceil(turf.door_count / 2)))
+    if len(groups) < 2:
+        groups = _cut(rows, max(1, math.ceil(turf.door_count / 3)))
+    if len(groups) < 2:
+        raise Conflict(f"turf {turf.name!r} cannot be split into connected parts")
+    office = db.session.get(Office, turf.office_id)
+    moved = [rows[i].id for group in groups[1:] for i in group]
+    db.session.execute(update(Block).where(Block.id.in_(moved)).values(turf_id=None),
+                       execution_options={"synchronize_session": False})
+    _refresh(turf)
+    parts = [turf]
+    for n, group in enumerate(groups[1:]):
+        part = build_turf(office, [rows[i].id for i in group], f"{turf.name[:MAX_NAME - 2]} {chr(ord('b') + n)}",
+                          user_id)
+        parts.append(part)
+    _log(turf, user_id, "split", f"into {', '.join(p.name for p in parts)}")
+    return parts
+
+
+def merge(turf: Turf, other: Turf, user_id: int | None) -> Turf:
+    """Move every block of ``other`` into ``turf`` and delete ``other`` (same office, both editable, unused)."""
+    if turf.id == other.id:
+        raise InvalidInput("choose another turf to merge with", field="other")
+    if turf.office_id != other.office_id:
+        raise Conflict("turfs of different offices cannot be merged")
+    _check_editable(turf)
+    _check_editable(other)
+    _check_unused(other, "merged away")
+    blocks = db.session.scalar(select(func.count(Block.id)).where(Block.turf_id == other.id))
+    db.session.execute(update(Block).where(Block.turf_id == other.id).values(turf_id=turf.id),
+                       execution_options={"synchronize_session": False})
+    _refresh(turf)
+    _log(turf, user_id, "merge", f"took {blocks} blocks of {other.name!r}; now {turf.door_count} doors")
+    _delete_row(other, user_id, reason=f"merged into {turf.name}")
+    return turf
+
+
+def delete_turf(turf: Turf, user_id: int | None) -> None:
+    """Delete a turf that was never handed out or walked; its blocks become free."""
+    _check_editable(turf)
+    _check_unused(turf, "deleted")
+    db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
+                       execution_options={"synchronize_session": False})
+    _delete_row(turf, user_id, reason="deleted")
+
+
+def _check_unused(turf: Turf, verb: str) -> None:
+    used = db.session.scalar(select(
+        exists().where(Assignment.turf_id == turf.id) | exists().where(Contact.turf_id == turf.id)))
+    if used:
+        raise Conflict(f"turf {turf.name!r} has been handed out or walked, so it cannot be {verb}; "
+                       "archive it instead to keep its history")
+
+
+def _delete_row(turf: Turf, user_id: int | None, reason: str) -> None:
+    audit.record(user_id, "turf.delete", "turf", turf.id, name=turf.name, office_id=turf.office_id,
+                 doors=turf.door_count, reason=reason)
+    db.session.execute(delete(TurfEvent).where(TurfEvent.turf_id == turf.id))
+    db.session.delete(turf)
+    db.session.flush()
+
+
 def change_state(turf: Turf, target: str, user_id: int | None) -> Turf:
-    """Move a turf to ``target`` through the transition table, and log it (no commit)."""
+    """Move a turf to ``target`` through the transition table, and log it.
+
+    Archiving gives the turf's blocks back to the office, keeping the turf's
+    outline and door count for history; reopening takes them back if free.
+    """
     try:
         new_state = check_transition(turf.state, target)
     except TransitionError as error:
         raise Conflict(str(error)) from None
-    db.session.add(TurfEvent(turf_id=turf.id, user_id=user_id, action="state",
-                             from_state=turf.state, to_state=new_state.value))
+    if new_state is TurfState.ARCHIVED:
+        db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
+                           execution_options={"synchronize_session": False})
+    elif turf.state == TurfState.ARCHIVED.value and turf.outline is not None:
+        office = db.session.get(Office, turf.office_id)
+        wanted = blocks_in_polygon(office, shapely.geometry.mapping(turf.outline))
+        if wanted["taken"]:
+            raise Conflict(f"{wanted['taken']} of this turf's blocks now belong to other turfs")
+        db.session.execute(update(Block).where(Block.id.in_(wanted["blocks"])).values(turf_id=turf.id),
+                           execution_options={"synchronize_session": False})
+        _refresh(turf)
+    _log(turf, user_id, "state", f"{turf.state} -> {new_state.value}", from_state=turf.state,
+         to_state=new_state.value)
     turf.state = new_state.value
     return turf
 
 
-def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_prefix: str | None = None) -> list[Turf]:
-    """Cut the office's unassigned blocks into turfs of about ``target_doors`` doors (no commit)."""
-    rows = db.session.execute(
-        select(Block.id, Block.geometry, Block.door_count)
-        .where(Block.office_id == office.id, Block.turf_id.is_(None)).order_by(Block.id)).all()
+def _block_rows(condition) -> list:
+    return db.session.execute(
+        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.housing_units)
+        .where(condition).order_by(Block.id)).all()
+
+
+def _metric(rows) -> np.ndarray:
+    series = gpd.GeoSeries([r.geometry for r in rows], crs="EPSG:4326")
+    return series.to_crs(series.estimate_utm_crs()).to_numpy()
+
+
+def _doors(rows) -> list[int]:
+    """Doors per block; where the office holds no doors yet, the source's housing units stand in."""
+    doors = [r.door_count for r in rows]
+    return doors if any(doors) else [r.housing_units or 0 for r in rows]
+
+
+def _cut(rows, target: int) -> list[list[int]]:
+    blocks, neighbours, shared = block_graph(_metric(rows), _doors(rows))
+    return cut_turfs(blocks, neighbours, target, shared)
+
+
+def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_prefix: str | None = None,
+             progress=None) -> CutResult:
+    """Cut the office's free blocks into draft turfs of about ``target_doors`` doors, with the cut's figures.
+
+    ``progress(step, done, total)`` is called as the turfs are saved.
+    """
+    if target_doors < 1:
+        raise InvalidInput("the number of doors per turf must be at least 1", field="doors")
+    started = time.perf_counter()
+    rows = _block_rows((Block.office_id == office.id) & Block.turf_id.is_(None))
     if not rows:
-        return []
-    geometries = gpd.GeoSeries([r.geometry for r in rows], crs="EPSG:4326")
-    centres = geometries.to_crs(geometries.estimate_utm_crs()).centroid
-    blocks = [BlockInput(doors=r.door_count, x=float(c.x), y=float(c.y)) for r, c in zip(rows, centres)]
-    groups = cut_turfs(blocks, block_adjacency(geometries.to_numpy()), target_doors)
-    prefix = name_prefix or office.name
+        return CutResult([], cut_report([], [], [], [], target_doors, 0.0))
+    metric = _metric(rows)
+    doors = _doors(rows)
+    blocks, neighbours, shared = block_graph(metric, doors)
+    groups = cut_turfs(blocks, neighbours, target_doors, shared)
+    if progress:
+        progress("save", 0, len(groups))
+    outlines = [shapely.union_all(metric[group]) for group in groups]
+    report = cut_report(groups, doors, neighbours, outlines, target_doors, time.perf_counter() - started)
     start = db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)) or 0
-    return [build_turf(office, [rows[i].id for i in group], f"{prefix} {start + n + 1:03d}", user_id)
-            for n, group in enumerate(groups)]
+    prefix = name_prefix or office.name
+    turfs = []
+    for n, group in enumerate(groups):
+        turfs.append(build_turf(office, [rows[i].id for i in group], f"{prefix} {start + n + 1:03d}", user_id))
+        if progress:
+            progress("save", n + 1, len(groups))
+    report["seconds"] = round(time.perf_counter() - started, 3)
+    return CutResult(turfs, report)
+
+
+def office_turfs(office_id: int, *, include_archived: bool = False) -> list[Turf]:
+    """The office's turfs by name; archived ones only when asked."""
+    query = select(Turf).where(Turf.office_id == office_id).order_by(Turf.name, Turf.id)
+    if not include_archived:
+        query = query.where(Turf.state != TurfState.ARCHIVED.value)
+    return list(db.session.scalars(query))
+
+
+def turfs_geojson(office: Office) -> dict:
+    """One GeoJSON Feature per turf of the office (archived too): outline; id, name, doors, blocks, state."""
+    turfs = office_turfs(office.id, include_archived=True)
+    blocks: dict[int, list[str]] = {turf.id: [] for turf in turfs}
+    for turf_id, source_id in db.session.execute(
+            select(Block.turf_id, Block.source_id).where(Block.office_id == office.id, Block.turf_id.is_not(None))
+            .order_by(Block.source_id)):
+        blocks[turf_id].append(source_id)
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": turf.id,
+         "geometry": shapely.geometry.mapping(turf.outline) if turf.outline is not None else None,
+         "properties": {"id": turf.id, "name": turf.name, "doors": turf.door_count, "blocks": blocks[turf.id],
+                        "state": turf.state}}
+        for turf in turfs]}
+
+
+def history(turf: Turf) -> list[dict]:
+    """The turf's changes, newest first, with who made them."""
+    rows = db.session.execute(
+        select(TurfEvent, User.name).outerjoin(User, User.id == TurfEvent.user_id)
+        .where(TurfEvent.turf_id == turf.id).order_by(TurfEvent.id.desc()))
+    return [{"at": event.at, "action": event.action, "detail": event.detail, "by": name or "system"}
+            for event, name in rows]
+
+
+def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
+    """The office's blocks and live turfs, as the map builder takes them."""
+    blocks = [MapBlock(r.id, r.source_id, r.geometry, r.door_count, r.turf_id) for r in db.session.execute(
+        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.turf_id)
+        .where(Block.office_id == office.id).order_by(Block.id))]
+    turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline) for t in office_turfs(office.id)]
+    return blocks, turfs

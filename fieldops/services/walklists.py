@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from ..domain.addresses import street_order_key
+from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, Person, Turf, User
 
@@ -34,11 +34,18 @@ def my_turfs(user: User) -> list[dict]:
     ]
 
 
+def route_of(doors: list[Door]):
+    """The doors' walking order (positions into ``doors``) and the route's length in metres."""
+    xy = local_metres([d.lon for d in doors], [d.lat for d in doors])
+    return walk_order([DoorPoint(d.street, d.house_number, d.unit, x, y) for d, (x, y) in zip(doors, xy)])
+
+
 def walklist(turf: Turf) -> dict:
     """The turf's doors in walking order, each with its people and its contact history."""
     doors = list(db.session.scalars(
-        select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id)))
-    doors.sort(key=lambda d: street_order_key(d.street, d.house_number, d.unit))
+        select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id).order_by(Door.id)))
+    route = route_of(doors)
+    doors = [doors[i] for i in route.order]
     door_ids = [door.id for door in doors]
     people: dict[int, list[dict]] = defaultdict(list)
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
@@ -54,7 +61,7 @@ def walklist(turf: Turf) -> dict:
             "recorded_at": contact.recorded_at.isoformat(),
         })
     return {
-        "turf": {"id": turf.id, "name": turf.name},
+        "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres},
         "doors": [
             {"id": door.id, "address": door.address, "lat": door.lat, "lon": door.lon,
              "people": people[door.id], "history": history[door.id]}

@@ -12,8 +12,8 @@ from ..services.users import user_for_token
 
 
 def wants_json() -> bool:
-    """API callers get JSON errors; people get pages."""
-    return request.path.startswith("/api/")
+    """API callers and the pages' own scripts (which send JSON) get JSON errors; people get pages."""
+    return request.path.startswith("/api/") or request.is_json
 
 
 def bearer_token() -> str | None:
@@ -26,10 +26,12 @@ def register_web(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .main import bp as main_bp
     from .territory import bp as territory_bp
+    from .turfs import bp as turfs_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(territory_bp)
+    app.register_blueprint(turfs_bp)
     _wire_login()
     _wire_csrf(app)
     _wire_errors(app)

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 
 from ..domain.roles import Role
 from ..extensions import db
-from ..services import access, overview, walklists
+from ..services import access, overview, turfs, walklists
+from .turfs import transitions_of
 
 bp = Blueprint("main", __name__)
 
@@ -48,7 +49,12 @@ def office(office_id: int):
 @login_required
 def turf(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
-    return render_template("turf.html", walk=walklists.walklist(turf), turf=turf)
+    manage = access.may_manage(current_user, turf.office_id)
+    return render_template(
+        "turf.html", walk=walklists.walklist(turf), turf=turf, manage=manage,
+        transitions=transitions_of(turf.state) if manage else [],
+        others=[t for t in turfs.office_turfs(turf.office_id) if t.id != turf.id] if manage else [],
+        history=turfs.history(turf) if manage else [])
 
 
 @bp.get("/my/turfs")

@@ -1,0 +1,59 @@
+"""How good a set of turfs is: balance, contiguity and compactness.
+
+The same report serves ``flask cut-turfs --json`` and ``bench/turf_bench.py``,
+so our cut and the peers are judged by one ruler. Outlines must be in a
+metric CRS (metres) for compactness; door counts are plain integers.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import shapely
+
+from .turf_cut import BAND
+
+
+def polsby_popper(outlines: Sequence) -> np.ndarray:
+    """4*pi*area / perimeter^2 per outline: 1 for a circle, about 0.785 for a square, near 0 for a sliver."""
+    outlines = np.asarray(outlines, dtype=object)
+    area, perimeter = shapely.area(outlines), shapely.length(outlines)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(perimeter > 0, 4 * math.pi * area / perimeter**2, 0.0)
+
+
+def is_contiguous(members: Sequence[int], neighbours: Sequence[Sequence[int]]) -> bool:
+    """Whether the blocks form one piece on the adjacency graph."""
+    members = set(members)
+    if not members:
+        return False
+    start = min(members)
+    seen, stack = {start}, [start]
+    while stack:
+        for n in neighbours[stack.pop()]:
+            if n in members and n not in seen:
+                seen.add(n)
+                stack.append(n)
+    return seen == members
+
+
+def cut_report(groups: Sequence[Sequence[int]], block_doors: Sequence[int], neighbours: Sequence[Sequence[int]],
+               outlines: Sequence, target: int, seconds: float) -> dict:
+    """The figures of a cut: counts, share within +-20% of the target, worst deviation, contiguity, compactness.
+
+    ``outlines`` holds one merged polygon per group, in metres.
+    """
+    doors = np.array([sum(block_doors[i] for i in group) for group in groups], dtype=float)
+    deviation = np.abs(doors - target) / target if len(doors) else np.zeros(0)
+    compactness = polsby_popper(outlines) if len(groups) else np.zeros(0)
+    return {
+        "turfs": len(groups),
+        "doors": int(doors.sum()),
+        "target": target,
+        "within_20pct": round(float(np.mean(deviation <= BAND + 1e-9)), 4) if len(groups) else 0.0,
+        "largest_deviation": round(float(deviation.max()), 4) if len(groups) else 0.0,
+        "contiguous": all(is_contiguous(group, neighbours) for group in groups),
+        "compactness": round(float(compactness.mean()), 4) if len(groups) else 0.0,
+        "seconds": round(seconds, 3),
+    }

@@ -1,0 +1,14 @@
+"""Point Folium at the vendored Leaflet instead of its CDNs, and drop what our maps do not use."""
+from __future__ import annotations
+
+import folium
+
+
+def local_leaflet(element: folium.Map, vendor_prefix: str) -> None:
+    """Replace the map's script and style links with our copies under ``vendor_prefix`` (e.g. /static/vendor).
+
+    Folium's defaults also pull jQuery, Bootstrap and Font Awesome from CDNs;
+    none of our maps needs them.
+    """
+    element.default_js = [("leaflet", f"{vendor_prefix}/leaflet/leaflet.js")]
+    element.default_css = [("leaflet_css", f"{vendor_prefix}/leaflet/leaflet.css")]

@@ -1,0 +1,182 @@
+"""The organizer's turf workspace: the office map, drawing and auto-cutting turfs, editing, printing, export.
+
+Views only translate HTTP to ``services.turfs`` calls; the map editor script
+(static/js/turf-editor.js) talks to the JSON routes here.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain.outcomes import OUTCOMES
+from ..domain.turf_states import TRANSITIONS, TurfState
+from ..errors import InvalidInput
+from ..extensions import db
+from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
+from ..services import access, audit, canvassing, turfs, walklists
+
+bp = Blueprint("turfs", __name__)
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("send a JSON object", field="body")
+    return body
+
+
+def _ids(body: dict, field: str) -> list[int]:
+    values = body.get(field, [])
+    if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise InvalidInput(f"{field} must be a list of block ids", field=field)
+    return values
+
+
+@bp.get("/offices/<int:office_id>/turfs")
+@login_required
+def workspace(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    blocks, live_turfs = turfs.office_map_data(office)
+    fmap = office_map(blocks, live_turfs, vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+    return render_template("turfs/workspace.html", office=office, map=map_parts(fmap), turfs=live_turfs,
+                           free_blocks=sum(1 for b in blocks if b.turf_id is None),
+                           next_name=turfs.next_turf_name(office), legend=door_legend(),
+                           state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE)
+
+
+@bp.post("/offices/<int:office_id>/turfs/preview")
+@login_required
+def preview(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    return jsonify(turfs.blocks_in_polygon(office, _json_body().get("polygon")))
+
+
+@bp.post("/offices/<int:office_id>/turfs")
+@login_required
+def create(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    body = _json_body()
+    turf = turfs.build_turf(office, _ids(body, "blocks"), body.get("name") or turfs.next_turf_name(office),
+                            current_user.id)
+    db.session.commit()
+    return jsonify(id=turf.id, name=turf.name, doors=turf.door_count, state=turf.state), 201
+
+
+@bp.post("/offices/<int:office_id>/turfs/cut")
+@login_required
+def cut(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    try:
+        target = int(request.form.get("doors", ""))
+    except ValueError:
+        raise InvalidInput("give the number of doors per turf as a whole number", field="doors") from None
+    result = turfs.auto_cut(office, target, current_user.id)
+    db.session.commit()
+    report = result.report
+    if result.turfs:
+        flash(f"Cut {report['doors']} doors into {report['turfs']} draft turfs: {report['within_20pct']:.0%} within "
+              f"±20% of {target} doors, all contiguous: {'yes' if report['contiguous'] else 'no'}.", "success")
+    else:
+        flash("Every block already belongs to a turf: there was nothing to cut.", "info")
+    return redirect(url_for("turfs.workspace", office_id=office.id))
+
+
+@bp.get("/offices/<int:office_id>/turfs.geojson")
+@login_required
+def export(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    collection = turfs.turfs_geojson(office)
+    audit.record(current_user.id, "export.turfs", "office", office.id, turfs=len(collection["features"]))
+    db.session.commit()
+    return Response(json.dumps(collection, ensure_ascii=False), mimetype="application/geo+json",
+                    headers={"Content-Disposition": f'attachment; filename="turfs-{office.id}.geojson"'})
+
+
+@bp.post("/turfs/<int:turf_id>/blocks")
+@login_required
+def change_blocks(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    body = _json_body()
+    turfs.change_blocks(turf, _ids(body, "add"), _ids(body, "remove"), current_user.id)
+    db.session.commit()
+    return jsonify(id=turf.id, name=turf.name, doors=turf.door_count, state=turf.state)
+
+
+def _back_to(turf_id: int | None, office_id: int):
+    if turf_id is None:
+        return redirect(url_for("turfs.workspace", office_id=office_id))
+    return redirect(url_for("main.turf", turf_id=turf_id))
+
+
+@bp.post("/turfs/<int:turf_id>/rename")
+@login_required
+def rename(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    turfs.rename(turf, request.form.get("name", ""), current_user.id)
+    db.session.commit()
+    flash(f"Renamed to {turf.name}.", "success")
+    return _back_to(turf.id, turf.office_id)
+
+
+@bp.post("/turfs/<int:turf_id>/state")
+@login_required
+def change_state(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    turfs.change_state(turf, request.form.get("state", ""), current_user.id)
+    db.session.commit()
+    flash(f"{turf.name} is now {turf.state.replace('_', ' ')}.", "success")
+    return _back_to(turf.id, turf.office_id)
+
+
+@bp.post("/turfs/<int:turf_id>/split")
+@login_required
+def split(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    parts = turfs.split(turf, current_user.id)
+    db.session.commit()
+    flash("Split into " + ", ".join(f"{p.name} ({p.door_count} doors)" for p in parts) + ".", "success")
+    return _back_to(turf.id, turf.office_id)
+
+
+@bp.post("/turfs/<int:turf_id>/merge")
+@login_required
+def merge(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    try:
+        other_id = int(request.form.get("other", ""))
+    except ValueError:
+        raise InvalidInput("choose the turf to merge with", field="other") from None
+    other = access.require_turf(current_user, other_id, manage=True)
+    name = other.name
+    turfs.merge(turf, other, current_user.id)
+    db.session.commit()
+    flash(f"Merged {name} into {turf.name}: now {turf.door_count} doors.", "success")
+    return _back_to(turf.id, turf.office_id)
+
+
+@bp.post("/turfs/<int:turf_id>/delete")
+@login_required
+def delete(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    office_id, name = turf.office_id, turf.name
+    turfs.delete_turf(turf, current_user.id)
+    db.session.commit()
+    flash(f"Deleted {name}; its blocks are free again.", "success")
+    return _back_to(None, office_id)
+
+
+@bp.get("/turfs/<int:turf_id>/print")
+@login_required
+def print_walklist(turf_id: int):
+    turf = access.require_turf(current_user, turf_id)
+    canvass = canvassing.current_canvass_for(turf)
+    return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf), canvass=canvass,
+                           questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES)
+
+
+def transitions_of(state: str) -> list[str]:
+    """The states a turf in ``state`` may move to, in the order of the state list."""
+    allowed = TRANSITIONS[TurfState(state)]
+    return [s.value for s in TurfState if s in allowed]

@@ -1,0 +1,192 @@
+// The office map's turf editor: draw a shape or click blocks to make a turf, or add and remove a turf's blocks.
+// The map itself is built by Folium (fieldops/maps/office_map.py), which leaves its layers in window.fieldopsMap.
+(function () {
+  const panel = document.getElementById("turf-editor");
+  const registry = window.fieldopsMap;
+  if (!panel || !registry) return;
+  const { map, blocks, turfs } = registry;
+  const status = document.getElementById("editor-status");
+  const selectionBox = document.getElementById("editor-selection");
+  const summary = document.getElementById("selection-summary");
+  const nameInput = document.getElementById("selection-name");
+  const nameLabel = document.getElementById("selection-name-label");
+  const saveButton = document.getElementById("selection-save");
+
+  // One selection at a time: a new turf (blocks to take) or an existing turf (blocks to add and remove).
+  let selection = null;
+  const blockLayers = new Map();
+  blocks.eachLayer((layer) => blockLayers.set(layer.feature.properties.id, layer));
+
+  function doorsOf(ids) {
+    let total = 0;
+    ids.forEach((id) => { total += blockLayers.get(id).feature.properties.doors; });
+    return total;
+  }
+
+  function highlight() {
+    blockLayers.forEach((layer, id) => {
+      blocks.resetStyle(layer);
+      if (!selection) return;
+      if (selection.add.has(id)) layer.setStyle({ color: "#1d4ed8", weight: 4, dashArray: null });
+      else if (selection.remove.has(id)) layer.setStyle({ color: "#b91c1c", weight: 4, dashArray: "2 4" });
+      else if (selection.turfId && layer.feature.properties.turf_id === selection.turfId) {
+        layer.setStyle({ color: "#1d4ed8", weight: 2 });
+      }
+    });
+  }
+
+  function show(message) {
+    status.textContent = message;
+  }
+
+  function render() {
+    highlight();
+    if (!selection) {
+      selectionBox.hidden = true;
+      return;
+    }
+    selectionBox.hidden = false;
+    if (selection.turfId) {
+      nameLabel.hidden = true;
+      nameInput.hidden = true;
+      summary.textContent = `Editing ${selection.turfName}: adding ${selection.add.size} blocks ` +
+        `(${doorsOf(selection.add)} doors), removing ${selection.remove.size} blocks (${doorsOf(selection.remove)} doors).` +
+        " Click blocks to change.";
+      saveButton.textContent = "Save changes";
+    } else {
+      nameLabel.hidden = false;
+      nameInput.hidden = false;
+      const skipped = selection.taken ? ` (${selection.taken} blocks already in turfs were left out)` : "";
+      summary.textContent = `${selection.add.size} blocks, ${doorsOf(selection.add)} doors${skipped}. ` +
+        "Click blocks to add or remove them.";
+      saveButton.textContent = "Save turf";
+    }
+    saveButton.disabled = selection.add.size === 0 && selection.remove.size === 0;
+  }
+
+  function startNew(ids, taken) {
+    selection = { turfId: null, add: new Set(ids), remove: new Set(), taken: taken || 0 };
+    if (!nameInput.value) nameInput.value = panel.dataset.nextName;
+    render();
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": panel.dataset.csrf },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
+    return data;
+  }
+
+  // Drawing: a polygon previews the free blocks whose centres it covers.
+  const drawn = new L.FeatureGroup().addTo(map);
+  map.addControl(new L.Control.Draw({
+    draw: { polygon: { allowIntersection: false, showArea: false }, polyline: false, rectangle: false,
+            circle: false, marker: false, circlemarker: false },
+    edit: false,
+  }));
+  map.on(L.Draw.Event.CREATED, async (event) => {
+    drawn.clearLayers();
+    drawn.addLayer(event.layer);
+    show("Finding the blocks inside…");
+    try {
+      const found = await post(panel.dataset.previewUrl, { polygon: event.layer.toGeoJSON().geometry });
+      drawn.clearLayers();
+      if (!found.blocks.length) {
+        show(found.taken ? "Every block inside already belongs to a turf." : "No block has its centre inside that shape.");
+        selection = null;
+        render();
+        return;
+      }
+      show("Check the blocks in blue, name the turf and save it.");
+      startNew(found.blocks, found.taken);
+    } catch (error) {
+      show(`Could not preview: ${error.message}`);
+    }
+  });
+
+  // Clicking: toggles a block in the current selection.
+  blocks.eachLayer((layer) => {
+    layer.on("click", () => {
+      const props = layer.feature.properties;
+      const id = props.id;
+      if (selection && selection.turfId) {
+        if (props.turf_id === selection.turfId) {
+          if (selection.remove.has(id)) selection.remove.delete(id); else selection.remove.add(id);
+        } else if (props.turf_id === null) {
+          if (selection.add.has(id)) selection.add.delete(id); else selection.add.add(id);
+        } else {
+          show(`That block belongs to ${props.turf}.`);
+          return;
+        }
+      } else if (props.turf_id === null) {
+        if (!selection) startNew([], 0);
+        if (selection.add.has(id)) selection.add.delete(id); else selection.add.add(id);
+        if (!selection.add.size) selection = null;
+      } else {
+        show(`That block belongs to ${props.turf}. Use "Add or remove blocks" in the list to edit that turf.`);
+        return;
+      }
+      render();
+    });
+  });
+
+  document.querySelectorAll("button.edit-blocks").forEach((button) => {
+    button.addEventListener("click", () => {
+      selection = { turfId: Number(button.dataset.turfId), turfName: button.dataset.turfName,
+                    add: new Set(), remove: new Set() };
+      show(`Editing ${button.dataset.turfName}: click its blocks to remove them, or free blocks to add them.`);
+      render();
+      turfs.eachLayer((layer) => {
+        if (layer.feature.properties.id === selection.turfId) map.fitBounds(layer.getBounds(), { maxZoom: 17 });
+      });
+      panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
+    });
+  });
+
+  document.getElementById("selection-cancel").addEventListener("click", () => {
+    selection = null;
+    show("Cancelled. Draw a shape or click free blocks to start again.");
+    render();
+  });
+
+  saveButton.addEventListener("click", async () => {
+    saveButton.disabled = true;
+    show("Saving…");
+    try {
+      if (selection.turfId) {
+        const url = panel.dataset.blocksUrl.replace("/0/", `/${selection.turfId}/`);
+        await post(url, { add: [...selection.add], remove: [...selection.remove] });
+      } else {
+        await post(panel.dataset.createUrl, { blocks: [...selection.add], name: nameInput.value.trim() });
+      }
+      show("Saved. Reloading the map…");
+      window.location.reload();
+    } catch (error) {
+      show(`Not saved: ${error.message}`);
+      saveButton.disabled = false;
+    }
+  });
+
+  // Labels on turfs once zoomed in far enough to read them.
+  function labelTurfs() {
+    const readable = map.getZoom() >= 15;
+    turfs.eachLayer((layer) => {
+      if (readable && !layer.fieldopsLabel) {
+        layer.fieldopsLabel = L.tooltip({ permanent: true, direction: "center", className: "turf-label" })
+          .setContent(layer.feature.properties.label).setLatLng(layer.getBounds().getCenter());
+        map.addLayer(layer.fieldopsLabel);
+      } else if (!readable && layer.fieldopsLabel) {
+        map.removeLayer(layer.fieldopsLabel);
+        layer.fieldopsLabel = null;
+      }
+    });
+  }
+  map.on("zoomend", labelTurfs);
+  labelTurfs();
+  render();
+})();

@@ -32,6 +32,11 @@ def check_transition(current: str, target: str) -> TurfState:
     except ValueError:
         raise TransitionError(f"unknown turf state {target!r}") from None
     if destination not in TRANSITIONS[source]:
-        allowed = ", ".join(sorted(TRANSITIONS[source])) or "none"
-        raise TransitionError(f"a {source.value} turf cannot become {destination.value} (allowed: {allowed})")
+        allowed = ", ".join(sorted(_said(state) for state in TRANSITIONS[source])) or "none"
+        raise TransitionError(f"a {_said(source)} turf cannot become {_said(destination)} (allowed: {allowed})")
     return destination
+
+
+def _said(state: TurfState) -> str:
+    """The state as people say it: 'checked out', not 'checked_out'."""
+    return state.value.replace("_", " ")

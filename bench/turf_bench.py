@@ -133,7 +133,8 @@ def run_peers(territory: Territory, target: int, n_regions: int, timeout: float)
 def row(name: str, report: dict | None, note: str = "") -> str:
     if report is None:
         return f"| {name} | {note} | | | | | | |"
-    return (f"| {name} | {report['seconds']:.2f} s | {report['turfs']} | {report['within_20pct']:.1%} "
+    return (f"| {name} | {report['seconds']:.3f} s | {report['turfs']} | {report['within_20pct']:.1%} "
+            f"({report['within_20pct_of_the_rest']:.0%} without {report['oversize_blocks']} oversize blocks) "
             f"| {report['largest_deviation']:.0%} | {'yes' if report['contiguous'] else '**no**'} "
             f"| {report['compactness']:.3f} | {note} |")
 

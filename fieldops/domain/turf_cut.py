@@ -83,6 +83,7 @@ class _State:
         self.door_sum: list[int] = []
         # Per turf: sum x, sum y, sum x^2 + y^2, area, perimeter (shared edges counted out).
         self.sums: list[list[float]] = []
+        self.costs: list[float | None] = []  # each turf's cost, kept until the turf changes
         self.spacing2 = _typical_spacing(blocks, neighbours) ** 2
 
     def new_turf(self, members: list[int], fixed: bool) -> None:
@@ -91,6 +92,7 @@ class _State:
         self.fixed.append(fixed)
         self.door_sum.append(0)
         self.sums.append([0.0, 0.0, 0.0, 0.0, 0.0])
+        self.costs.append(None)
         for i in members:
             self.add(i, turf)
 
@@ -107,6 +109,7 @@ class _State:
         s[3] += sign * b.area
         s[4] += sign * (b.perimeter - 2 * self.shared_with(i, turf))
         self.door_sum[turf] += sign * b.doors
+        self.costs[turf] = None
 
     def add(self, i: int, turf: int) -> None:
         self._shift(i, turf, +1)
@@ -143,8 +146,11 @@ class _State:
                                   s[3] + sign * b.area, perimeter, count))
 
     def cost(self, turf: int) -> float:
-        return self.balance_cost(self.door_sum[turf], len(self.members[turf])) + self.shape_cost(
-            *self.sums[turf], len(self.members[turf]))
+        cached = self.costs[turf]
+        if cached is None:
+            cached = self.costs[turf] = self.balance_cost(self.door_sum[turf], len(self.members[turf])) + \
+                self.shape_cost(*self.sums[turf], len(self.members[turf]))
+        return cached
 
 
 def _typical_spacing(blocks: list[BlockInput], neighbours: list[list[int]]) -> float:
@@ -176,15 +182,22 @@ def _grow(seed: int, state: _State) -> list[int]:
 
 
 def _improve(state: _State) -> None:
-    """Move single boundary blocks to touching turfs while the total cost falls."""
+    """Move single boundary blocks to touching turfs while the total cost falls.
+
+    After the first pass only blocks in or beside a turf that changed are
+    looked at again: elsewhere nothing could have become worth moving.
+    """
+    changed: set[int] | None = None  # None: every turf counts as changed
     for _ in range(_MAX_PASSES):
-        moved = 0
+        now_changed: set[int] = set()
         for i in range(len(state.blocks)):
             source = state.turf_of[i]
             if state.fixed[source]:
                 continue
-            targets = {state.turf_of[n] for n in state.neighbours[i]} - {source}
-            targets = sorted(t for t in targets if not state.fixed[t])
+            touching = {state.turf_of[n] for n in state.neighbours[i]}
+            if changed is not None and source not in changed and not touching & changed:
+                continue
+            targets = sorted(t for t in touching - {source} if not state.fixed[t])
             if not targets:
                 continue
             leave_gain = state.cost(source) - state.cost_with(source, i, -1)
@@ -197,9 +210,10 @@ def _improve(state: _State) -> None:
                 continue
             state.remove(i)
             state.add(i, best)
-            moved += 1
-        if not moved:
+            now_changed.update((source, best))
+        if not now_changed:
             return
+        changed = now_changed
 
 
 def _merge(state: _State) -> int:

@@ -42,10 +42,17 @@ def cut_report(groups: Sequence[Sequence[int]], block_doors: Sequence[int], neig
                outlines: Sequence, target: int, seconds: float) -> dict:
     """The figures of a cut: counts, share within +-20% of the target, worst deviation, contiguity, compactness.
 
+    ``oversize_blocks`` counts turfs that are one block with more doors than
+    the target, and ``within_20pct_of_the_rest`` the balanced share of the
+    other turfs: the part of the balance a cut can do something about.
+
     ``outlines`` holds one merged polygon per group, in metres.
     """
     doors = np.array([sum(block_doors[i] for i in group) for group in groups], dtype=float)
     deviation = np.abs(doors - target) / target if len(doors) else np.zeros(0)
+    # A block with more doors than the target is a turf of its own: no cut can balance it.
+    oversize = np.array([len(group) == 1 and block_doors[group[0]] > target for group in groups], dtype=bool)
+    cuttable = deviation[~oversize] if len(groups) else np.zeros(0)
     compactness = polsby_popper(outlines) if len(groups) else np.zeros(0)
     return {
         "turfs": len(groups),
@@ -53,6 +60,8 @@ def cut_report(groups: Sequence[Sequence[int]], block_doors: Sequence[int], neig
         "target": target,
         "within_20pct": round(float(np.mean(deviation <= BAND + 1e-9)), 4) if len(groups) else 0.0,
         "largest_deviation": round(float(deviation.max()), 4) if len(groups) else 0.0,
+        "oversize_blocks": int(oversize.sum()),
+        "within_20pct_of_the_rest": round(float(np.mean(cuttable <= BAND + 1e-9)), 4) if len(cuttable) else 1.0,
         "contiguous": all(is_contiguous(group, neighbours) for group in groups),
         "compactness": round(float(compactness.mean()), 4) if len(groups) else 0.0,
         "seconds": round(seconds, 3),

@@ -15,7 +15,7 @@ def test_cut_turfs_json_reports_the_figures_and_saves_the_turfs(runner, world):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report) == {"turfs", "doors", "target", "within_20pct", "largest_deviation", "contiguous",
-                           "compactness", "seconds"}
+                           "compactness", "seconds", "oversize_blocks", "within_20pct_of_the_rest"}
     assert report["turfs"] == 2 and report["doors"] == 40 and report["target"] == 20
     assert report["contiguous"] is True and report["within_20pct"] == 1.0
     assert 0 < report["compactness"] <= 1

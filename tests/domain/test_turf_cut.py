@@ -6,22 +6,13 @@ import shapely
 
 from fieldops.domain.adjacency import block_adjacency
 from fieldops.domain.turf_cut import BlockInput, cut_turfs
+from fieldops.domain.turf_quality import is_contiguous
 
 
 def grid(columns: int, rows: int, doors: int = 10):
     cells = [shapely.box(c, r, c + 1, r + 1) for r in range(rows) for c in range(columns)]
     blocks = [BlockInput(doors=doors, x=c * 100.0, y=r * 100.0) for r in range(rows) for c in range(columns)]
     return blocks, block_adjacency(np.array(cells, dtype=object), tolerance=1e-9)
-
-
-def is_connected(members: list[int], neighbours: list[list[int]]) -> bool:
-    members_set, seen, stack = set(members), {members[0]}, [members[0]]
-    while stack:
-        for n in neighbours[stack.pop()]:
-            if n in members_set and n not in seen:
-                seen.add(n)
-                stack.append(n)
-    return seen == members_set
 
 
 def test_grid_adjacency_is_rook_and_queen_touching():
@@ -35,7 +26,7 @@ def test_every_block_in_exactly_one_contiguous_turf():
     turfs = cut_turfs(blocks, neighbours, target=60)
     flat = sorted(i for t in turfs for i in t)
     assert flat == list(range(100))
-    assert all(is_connected(t, neighbours) for t in turfs)
+    assert all(is_contiguous(t, neighbours) for t in turfs)
     sizes = [sum(blocks[i].doors for i in t) for t in turfs]
     assert sum(48 <= s <= 72 for s in sizes) / len(sizes) >= 0.8
 

@@ -89,6 +89,10 @@
             circle: false, marker: false, circlemarker: false },
     edit: false,
   }));
+  // While a shape is being drawn its clicks place corners; they must not also pick blocks.
+  let drawing = false;
+  map.on(L.Draw.Event.DRAWSTART, () => { drawing = true; });
+  map.on(L.Draw.Event.DRAWSTOP, () => { drawing = false; });
   map.on(L.Draw.Event.CREATED, async (event) => {
     drawn.clearLayers();
     drawn.addLayer(event.layer);
@@ -112,6 +116,7 @@
   // Clicking: toggles a block in the current selection.
   blocks.eachLayer((layer) => {
     layer.on("click", () => {
+      if (drawing) return;
       const props = layer.feature.properties;
       const id = props.id;
       if (selection && selection.turfId) {

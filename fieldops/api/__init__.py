@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..services import access, walklists
+from ..services import access, sync, walklists
 from .openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,4 +33,9 @@ def me_turfs():
 @bp.get("/turfs/<int:turf_id>/walklist")
 def turf_walklist(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
-    return jsonify(walklists.walklist(turf))
+    return jsonify(walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user)))
+
+
+@bp.post("/contacts")
+def contacts():
+    return jsonify(results=sync.sync_contacts(current_user, request.get_json(silent=True)))

@@ -1,6 +1,11 @@
 """The OpenAPI 3.1 document for /api/v1: every route is listed here."""
 from __future__ import annotations
 
+from ..domain.followups import BY_CODE as FOLLOW_UP_BY_CODE
+from ..domain.outcomes import OUTCOME_CODES
+
+FOLLOW_UP_CODES = tuple(FOLLOW_UP_BY_CODE)
+
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
 
 
@@ -37,6 +42,11 @@ OPENAPI: dict = {
             "summary": "A turf's doors in walking order, with people and history",
             "parameters": [{"name": "turf_id", **_ID_PARAM}],
             "responses": {**_json("WalkList", "The walk list"), **_errors(401, 403, 404)}}},
+        "/api/v1/contacts": {"post": {
+            "summary": "Sync a batch of contacts made on a phone; each is created, a duplicate, or rejected",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ContactBatch"}}}},
+            "responses": {**_json("SyncResults", "One result per contact, in order"), **_errors(400, 401, 413)}}},
     },
     "components": {
         "securitySchemes": {
@@ -45,6 +55,27 @@ OPENAPI: dict = {
         },
         "schemas": {
             "Error": _ERROR,
+            "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {"contacts": {
+                "type": "array", "maxItems": 500, "items": {
+                    "type": "object", "required": ["id", "door_id", "canvass_id", "outcome", "recorded_at"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "door_id": {"type": "integer", "minimum": 1},
+                        "canvass_id": {"type": "integer", "minimum": 1},
+                        "person_id": {"type": ["integer", "null"], "minimum": 1},
+                        "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
+                        "answers": {"type": "object"},
+                        "note": {"type": "string", "maxLength": 2000},
+                        "follow_ups": {"type": "array", "items": {"type": "string", "enum": list(FOLLOW_UP_CODES)}},
+                        "recorded_at": {"type": "string", "format": "date-time"},
+                        "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+                        "lon": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+                        "accuracy_m": {"type": ["number", "null"], "minimum": 0}}}}}},
+            "SyncResults": {"type": "object", "required": ["results"], "properties": {"results": {
+                "type": "array", "items": {"type": "object", "required": ["id", "status"], "properties": {
+                    "id": {"type": ["string", "null"]},
+                    "status": {"type": "string", "enum": ["created", "duplicate", "rejected"]},
+                    "error": {"type": "string"}}}}}},
             "MyTurfs": {"type": "object", "required": ["turfs"], "properties": {"turfs": {
                 "type": "array", "items": {"type": "object",
                                            "required": ["id", "name", "canvass_id", "doors", "attempted", "state"],

@@ -2,9 +2,9 @@
 from .canvassing import Assignment, Canvass, Contact, FollowUp
 from .territory import Block, Door, Office, Person, Region
 from .turfs import Turf, TurfEvent
-from .users import ApiToken, AuditEvent, User
+from .users import ApiToken, AuditEvent, Invite, User
 
 __all__ = [
     "ApiToken", "Assignment", "AuditEvent", "Block", "Canvass", "Contact", "Door",
-    "FollowUp", "Office", "Person", "Region", "Turf", "TurfEvent", "User",
+    "FollowUp", "Invite", "Office", "Person", "Region", "Turf", "TurfEvent", "User",
 ]

@@ -12,7 +12,7 @@ from ..domain import access as rules
 from ..domain.roles import Role
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Assignment, Block, Door, Office, Region, Turf, User
+from ..models import Assignment, Block, Canvass, Door, Invite, Office, Region, Turf, User
 
 
 def actor_of(user: User) -> rules.Actor:
@@ -37,14 +37,19 @@ def has_open_assignment(user: User, turf_id: int) -> bool:
     return bool(db.session.scalar(stmt))
 
 
-def require_region(user: User, region_id: int) -> Region:
-    """The region, if the user may see it; otherwise NotFound or Forbidden."""
+def require_region(user: User, region_id: int, *, manage: bool = False) -> Region:
+    """The region, if the user may see it (or, with ``manage``, change it: region-wide canvasses)."""
     region = db.session.get(Region, region_id)
     if region is None:
         raise NotFound(f"no region with id {region_id}")
-    if not rules.can_view(actor_of(user), rules.Place(region_id=region.id)):
-        raise Forbidden("you may not see this region")
+    check = rules.can_manage if manage else rules.can_view
+    if not check(actor_of(user), rules.Place(region_id=region.id)):
+        raise Forbidden("you may not " + ("change" if manage else "see") + " this region")
     return region
+
+
+def may_manage_region(user: User, region_id: int) -> bool:
+    return rules.can_manage(actor_of(user), rules.Place(region_id=region_id))
 
 
 def require_office(user: User, office_id: int, *, manage: bool = False) -> Office:
@@ -73,6 +78,28 @@ def require_turf(user: User, turf_id: int, *, manage: bool = False) -> Turf:
     if not allowed:
         raise Forbidden("this turf is not yours to " + ("change" if manage else "see"))
     return turf
+
+
+def require_canvass_for_office(user: User, canvass_id: int, office_id: int) -> Canvass:
+    """A canvass the office works on (its own or its region's), if the user may manage the office."""
+    office = require_office(user, office_id, manage=True)
+    canvass = db.session.get(Canvass, canvass_id)
+    if canvass is None or canvass.region_id != office.region_id or canvass.office_id not in (None, office.id):
+        raise NotFound(f"no canvass with id {canvass_id} for {office.name}")
+    return canvass
+
+
+def require_assignment(user: User, assignment_id: int) -> Assignment:
+    """An assignment, if the user may manage the turf's office."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"no assignment with id {assignment_id}")
+    require_turf(user, assignment.turf_id, manage=True)
+    return assignment
+
+
+def office_of_invite(invite: Invite) -> Office:
+    return db.session.get(Office, invite.office_id)
 
 
 def may_manage(user: User, office_id: int) -> bool:

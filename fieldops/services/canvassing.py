@@ -1,60 +1,172 @@
-"""Canvasses and assignments: rounds of work and the turfs handed out for them."""
+"""Canvasses and assignments: rounds of work, and the turfs handed to volunteers for them.
+
+Handing out a turf locks its row (``SELECT ... FOR UPDATE`` on PostgreSQL),
+so two organizers handing out the same turf at once are served one after
+the other and the second is told who was first. SQLite has no row locks:
+its single writer serialises the two, and the loser's stale snapshot fails
+with "database is locked", which ``retry_when_locked`` turns into a second
+try that sees the first one's work.
+"""
 from __future__ import annotations
 
+import functools
+import time
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from ..domain.roles import Role
+from ..domain.surveys import check_questions
 from ..domain.turf_states import TurfState
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Assignment, Canvass, Office, Turf, User
+from ..models import Assignment, Canvass, Office, Region, Turf, User
 from ..models._base import utcnow
 from .turfs import change_state
+
+MAX_NAME = 120
+CAN_WALK = frozenset({Role.VOLUNTEER.value, Role.ORGANIZER.value})
+
+
+def retry_when_locked(function):
+    """Run a use case again (up to 5 times) when SQLite reports the database locked by another writer."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for attempt in range(5):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as error:
+                if "locked" not in str(error).lower() or attempt == 4:
+                    raise
+                db.session.rollback()
+                time.sleep(0.05 * (attempt + 1))
+    return wrapper
 
 
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
                   end: date | None = None, script: str = "", questions: list | None = None,
                   created_by_id: int | None = None) -> Canvass:
-    """Add a canvass to the session (no commit)."""
+    """Add a canvass for a region (``office_id`` None) or one office (no commit)."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("a canvass needs a name", field="name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"a canvass name has at most {MAX_NAME} characters", field="name")
     if start and end and end < start:
         raise InvalidInput("the canvass ends before it starts", field="end")
+    try:
+        questions = check_questions(questions or [])
+    except ValueError as error:
+        raise InvalidInput(str(error), field="questions") from None
+    clash = db.session.scalar(select(Canvass.id).where(Canvass.region_id == region_id, Canvass.name == name))
+    if clash:
+        raise Conflict(f"the region already has a canvass named {name!r}")
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
-                      script=script, questions=questions or [], created_by_id=created_by_id)
+                      script=(script or "").strip(), questions=questions, created_by_id=created_by_id)
     db.session.add(canvass)
     db.session.flush()
     return canvass
 
 
-def assign(turf_id: int, volunteer: User, canvass: Canvass, assigned_by_id: int | None) -> Assignment:
-    """Hand a turf to a volunteer for a canvass (no commit).
+def canvasses_for_office(office: Office) -> list[Canvass]:
+    """The canvasses an office can work on: its own and its region's, newest first."""
+    return list(db.session.scalars(
+        select(Canvass).where(Canvass.region_id == office.region_id,
+                              Canvass.office_id.is_(None) | (Canvass.office_id == office.id))
+        .order_by(Canvass.start_date.desc().nulls_last(), Canvass.id.desc())))
 
-    The turf row is locked (SELECT ... FOR UPDATE on PostgreSQL) so that two
-    organizers handing out the same turf at once are served one after the other.
-    """
-    turf = db.session.scalar(select(Turf).where(Turf.id == turf_id).with_for_update())
-    if volunteer.role != Role.VOLUNTEER.value and volunteer.role != Role.ORGANIZER.value:
+
+def canvass_by_name(name: str, office: Office | None = None, region: Region | None = None) -> Canvass:
+    query = select(Canvass).where(Canvass.name == name)
+    if office is not None:
+        query = query.where(Canvass.region_id == office.region_id)
+    if region is not None:
+        query = query.where(Canvass.region_id == region.id)
+    canvass = db.session.scalar(query.order_by(Canvass.id))
+    if canvass is None:
+        raise NotFound(f"no canvass named {name!r}")
+    return canvass
+
+
+def _check_walker(volunteer: User, turf: Turf) -> None:
+    if volunteer.role not in CAN_WALK:
         raise InvalidInput(f"{volunteer.email} is a {volunteer.role}, not a volunteer", field="volunteer")
     if volunteer.office_id != turf.office_id:
         raise InvalidInput(f"{volunteer.email} works for another office", field="volunteer")
+    if not volunteer.active:
+        raise InvalidInput(f"{volunteer.email} is no longer active", field="volunteer")
+
+
+def open_assignments(turf_id: int) -> list[tuple[Assignment, User]]:
+    return list(db.session.execute(
+        select(Assignment, User).join(User, User.id == Assignment.volunteer_id)
+        .where(Assignment.turf_id == turf_id, Assignment.returned_at.is_(None))
+        .order_by(Assignment.assigned_at, Assignment.id)).all())
+
+
+def hand_out(turf_id: int, volunteers: list[User], canvass: Canvass, assigned_by_id: int | None, *,
+             adding: bool = False) -> list[Assignment]:
+    """Check a turf out to one or more volunteers for a canvass (no commit).
+
+    A turf already checked out is refused, naming who has it, unless
+    ``adding`` more volunteers to the same canvass: that is how two
+    organizers racing for one turf learn that one of them was first.
+    """
+    if not volunteers:
+        raise InvalidInput("choose at least one volunteer", field="volunteers")
+    turf = db.session.scalar(select(Turf).where(Turf.id == turf_id).with_for_update())
+    if turf is None:
+        raise NotFound(f"no turf with id {turf_id}")
     if canvass.office_id not in (None, turf.office_id):
         raise InvalidInput("that canvass is for another office", field="canvass")
-    duplicate = db.session.scalar(select(Assignment.id).where(
-        Assignment.turf_id == turf.id, Assignment.volunteer_id == volunteer.id,
-        Assignment.canvass_id == canvass.id, Assignment.returned_at.is_(None)))
-    if duplicate:
-        raise Conflict(f"{turf.name} is already handed to {volunteer.email} for {canvass.name}")
-    if turf.state in (TurfState.DRAFT.value, TurfState.OPEN.value):
+    office_region = db.session.scalar(select(Office.region_id).where(Office.id == turf.office_id))
+    if canvass.region_id != office_region:
+        raise InvalidInput("that canvass is for another region", field="canvass")
+    for volunteer in volunteers:
+        _check_walker(volunteer, turf)
+    holders = open_assignments(turf.id)
+    if turf.state == TurfState.CHECKED_OUT.value:
+        other_canvass = [a for a, _ in holders if a.canvass_id != canvass.id]
+        if not adding or other_canvass:
+            names = ", ".join(sorted({user.name for _, user in holders})) or "someone"
+            raise Conflict(f"{turf.name} is already checked out to {names}; take it back first")
+    elif turf.state in (TurfState.DRAFT.value, TurfState.OPEN.value):
         if turf.state == TurfState.DRAFT.value:
             change_state(turf, TurfState.OPEN.value, assigned_by_id)
         change_state(turf, TurfState.CHECKED_OUT.value, assigned_by_id)
-    elif turf.state != TurfState.CHECKED_OUT.value:
-        raise Conflict(f"{turf.name} is {turf.state} and cannot be handed out")
-    assignment = Assignment(turf_id=turf.id, volunteer_id=volunteer.id, canvass_id=canvass.id,
-                            assigned_by_id=assigned_by_id, assigned_at=utcnow())
-    db.session.add(assignment)
-    return assignment
+    else:
+        raise Conflict(f"{turf.name} is {turf.state.replace('_', ' ')} and cannot be handed out")
+    already = {user.id for _, user in holders}
+    made = []
+    for volunteer in volunteers:
+        if volunteer.id in already:
+            raise Conflict(f"{turf.name} is already handed to {volunteer.email}")
+        assignment = Assignment(turf_id=turf.id, volunteer_id=volunteer.id, canvass_id=canvass.id,
+                                assigned_by_id=assigned_by_id, assigned_at=utcnow())
+        db.session.add(assignment)
+        made.append(assignment)
+    db.session.flush()
+    return made
+
+
+def assign(turf_id: int, volunteer: User, canvass: Canvass, assigned_by_id: int | None) -> Assignment:
+    """Hand a turf to one more volunteer for a canvass (no commit)."""
+    return hand_out(turf_id, [volunteer], canvass, assigned_by_id, adding=True)[0]
+
+
+def take_back(assignment: Assignment, by_id: int | None) -> Turf:
+    """End an assignment; when nobody holds the turf any more it is open again (no commit)."""
+    if assignment.returned_at is not None:
+        raise Conflict("that assignment was already taken back")
+    turf = db.session.scalar(select(Turf).where(Turf.id == assignment.turf_id).with_for_update())
+    assignment.returned_at = utcnow()
+    db.session.flush()
+    still_out = db.session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.turf_id == turf.id, Assignment.returned_at.is_(None)))
+    if not still_out and turf.state == TurfState.CHECKED_OUT.value:
+        change_state(turf, TurfState.OPEN.value, by_id)
+    return turf
 
 
 def current_canvass_for(turf: Turf) -> Canvass | None:
@@ -66,7 +178,5 @@ def current_canvass_for(turf: Turf) -> Canvass | None:
     if assigned is not None:
         return assigned
     office = db.session.get(Office, turf.office_id)
-    return db.session.scalar(
-        select(Canvass).where(Canvass.region_id == office.region_id,
-                              (Canvass.office_id.is_(None)) | (Canvass.office_id == office.id))
-        .order_by(Canvass.start_date.desc().nulls_last(), Canvass.id.desc()).limit(1))
+    canvasses = canvasses_for_office(office)
+    return canvasses[0] if canvasses else None

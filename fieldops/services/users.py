@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..domain.roles import Role, home_scope, parse_role
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import ApiToken, Office, Region, User
+from ..models import ApiToken, Invite, Office, Region, User
 from ..models._base import utcnow
 from . import audit
 
@@ -125,3 +125,64 @@ def user_for_token(token: str) -> User | None:
         row.last_used_at = now
         db.session.commit()
     return row.user
+
+
+INVITE_DAYS = 14
+
+
+def create_volunteer(office: Office, email: str, password: str, name: str, actor_id: int | None) -> User:
+    """An organizer signs up a volunteer for their office, and commits."""
+    user = build_user(email, "volunteer", password, name=(name or "").strip() or None, office_name=office.name)
+    db.session.flush()
+    audit.record(actor_id, "user.create", "user", user.id, role=user.role, email=user.email, office_id=office.id)
+    db.session.commit()
+    return user
+
+
+def create_invite(office: Office, actor_id: int | None) -> str:
+    """A join link's secret for the office, valid for 14 days; only its hash is kept. Commits."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(Invite(office_id=office.id, token_hash=_hash_token(token), created_by_id=actor_id,
+                          expires_at=utcnow() + timedelta(days=INVITE_DAYS)))
+    audit.record(actor_id, "invite.create", "office", office.id)
+    db.session.commit()
+    return token
+
+
+def invite_for(token: str) -> Invite:
+    """The live invite behind a join link, or NotFound with the reason."""
+    invite = db.session.scalar(select(Invite).where(Invite.token_hash == _hash_token(token or "")))
+    if invite is None or invite.revoked_at is not None:
+        raise NotFound("this invitation link is not valid: ask your organizer for a new one")
+    expires = invite.expires_at if invite.expires_at.tzinfo else invite.expires_at.replace(tzinfo=timezone.utc)
+    if expires < utcnow():
+        raise NotFound("this invitation link has expired: ask your organizer for a new one")
+    return invite
+
+
+def join_with_invite(token: str, email: str, password: str, name: str) -> User:
+    """A volunteer joins the invite's office with their own e-mail and password. Commits."""
+    invite = invite_for(token)
+    office = db.session.get(Office, invite.office_id)
+    user = build_user(email, "volunteer", password, name=(name or "").strip() or None, office_name=office.name)
+    invite.uses += 1
+    db.session.flush()
+    audit.record(user.id, "user.join", "user", user.id, office_id=office.id, invite_id=invite.id)
+    db.session.commit()
+    return user
+
+
+def office_volunteers(office: Office) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.office_id == office.id, User.role.in_(("volunteer", "organizer")), User.active).order_by(User.name)))
+
+
+def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
+    """The chosen volunteers (or organizers), all of this office; InvalidInput names any that is not."""
+    if not user_ids:
+        raise InvalidInput("choose at least one volunteer", field="volunteers")
+    found = list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.name)))
+    strangers = [u for u in found if u.office_id != office_id or u.role not in ("volunteer", "organizer")]
+    if strangers or len(found) != len(set(user_ids)):
+        raise InvalidInput("some of the chosen people are not volunteers of this office", field="volunteers")
+    return found

@@ -5,9 +5,12 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
+from ..domain.outcomes import BY_CODE
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, Person, Turf, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Person, Turf, User
+from .canvassing import current_canvass_for
 
 
 def my_turfs(user: User) -> list[dict]:
@@ -40,31 +43,62 @@ def route_of(doors: list[Door]):
     return walk_order([DoorPoint(d.street, d.house_number, d.unit, x, y) for d, (x, y) in zip(doors, xy)])
 
 
-def walklist(turf: Turf) -> dict:
-    """The turf's doors in walking order, each with its people and its contact history."""
+def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
+    """The canvass this person walks the turf for: their own open assignment's, else the turf's current one."""
+    if user is not None:
+        mine = db.session.scalar(
+            select(Canvass).join(Assignment, Assignment.canvass_id == Canvass.id)
+            .where(Assignment.turf_id == turf.id, Assignment.volunteer_id == user.id,
+                   Assignment.returned_at.is_(None)).order_by(Assignment.id.desc()).limit(1))
+        if mine is not None:
+            return mine
+    return current_canvass_for(turf)
+
+
+def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
+    """The turf's doors in walking order, each with its household's story: people, every earlier
+    conversation (all canvasses, newest first) and the promises still open; plus the canvass's
+    script and questions."""
     doors = list(db.session.scalars(
         select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]
     door_ids = [door.id for door in doors]
     people: dict[int, list[dict]] = defaultdict(list)
+    names: dict[int, str] = {}
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
         people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
+        names[person.id] = person.full_name
     history: dict[int, list[dict]] = defaultdict(list)
     contacts = db.session.execute(
-        select(Contact, User.name).outerjoin(User, User.id == Contact.volunteer_id)
-        .where(Contact.door_id.in_(door_ids)).order_by(Contact.recorded_at.desc()))
-    for contact, volunteer_name in contacts:
+        select(Contact, User.name, Canvass.name).outerjoin(User, User.id == Contact.volunteer_id)
+        .join(Canvass, Canvass.id == Contact.canvass_id)
+        .where(Contact.door_id.in_(door_ids)).order_by(Contact.recorded_at.desc(), Contact.id))
+    for contact, volunteer_name, canvass_name in contacts:
         history[contact.door_id].append({
-            "id": contact.id, "canvass_id": contact.canvass_id, "outcome": contact.outcome,
+            "id": contact.id, "canvass_id": contact.canvass_id, "canvass": canvass_name,
+            "outcome": contact.outcome, "outcome_label": BY_CODE[contact.outcome].label,
+            "person_id": contact.person_id, "person": names.get(contact.person_id),
             "answers": contact.answers, "note": contact.note, "by": volunteer_name,
             "recorded_at": contact.recorded_at.isoformat(),
         })
+    promises: dict[int, list[dict]] = defaultdict(list)
+    for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids),
+                                                             FollowUp.done_at.is_(None)).order_by(FollowUp.due_date)):
+        promises[promise.door_id].append({
+            "id": promise.id, "kind": promise.kind, "label": FOLLOW_UP_KINDS[promise.kind].label,
+            "due_date": promise.due_date.isoformat(), "person": names.get(promise.person_id),
+            "made_on": promise.created_at.date().isoformat()})
     return {
-        "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres},
+        "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors)},
+        "canvass": None if canvass is None else {
+            "id": canvass.id, "name": canvass.name, "script": canvass.script, "questions": canvass.questions or [],
+            "start_date": canvass.start_date.isoformat() if canvass.start_date else None,
+            "end_date": canvass.end_date.isoformat() if canvass.end_date else None},
         "doors": [
-            {"id": door.id, "address": door.address, "lat": door.lat, "lon": door.lon,
-             "people": people[door.id], "history": history[door.id]}
+            {"id": door.id, "address": door.address, "street": door.street, "house_number": door.house_number,
+             "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
+             "history": history[door.id], "promises": promises[door.id]}
             for door in doors
         ],
     }

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..domain.roles import Role
 from ..extensions import db
-from ..services import access, overview, turfs, walklists
+from ..services import access, canvassing, overview, turfs, users, walklists
 from .turfs import transitions_of
 
 bp = Blueprint("main", __name__)
@@ -50,11 +50,16 @@ def office(office_id: int):
 def turf(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
     manage = access.may_manage(current_user, turf.office_id)
+    office = access.require_office(current_user, turf.office_id) if manage else None
     return render_template(
-        "turf.html", walk=walklists.walklist(turf), turf=turf, manage=manage,
-        transitions=transitions_of(turf.state) if manage else [],
+        "turf.html", walk=walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user)), turf=turf,
+        manage=manage, transitions=transitions_of(turf.state) if manage else [],
         others=[t for t in turfs.office_turfs(turf.office_id) if t.id != turf.id] if manage else [],
-        history=turfs.history(turf) if manage else [])
+        history=turfs.history(turf) if manage else [],
+        holders=canvassing.open_assignments(turf.id),
+        canvasses=canvassing.canvasses_for_office(office) if manage else [],
+        walkers=users.office_volunteers(office) if manage else [],
+        mine=access.has_open_assignment(current_user, turf.id))
 
 
 @bp.get("/my/turfs")

@@ -15,7 +15,7 @@ from ..domain.turf_states import TRANSITIONS, TurfState
 from ..errors import InvalidInput
 from ..extensions import db
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
-from ..services import access, audit, canvassing, turfs, walklists
+from ..services import access, audit, turfs, walklists
 
 bp = Blueprint("turfs", __name__)
 
@@ -171,8 +171,8 @@ def delete(turf_id: int):
 @login_required
 def print_walklist(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
-    canvass = canvassing.current_canvass_for(turf)
-    return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf), canvass=canvass,
+    canvass = walklists.canvass_for_viewer(turf, current_user)
+    return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf, canvass), canvass=canvass,
                            questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES)
 
 

@@ -18,8 +18,9 @@ def test_volunteer_on_a_phone_reaches_their_turf(phone, live_server, world):
     tap_height = phone.locator(".turf-card a").bounding_box()["height"]
     assert tap_height >= 48
     phone.click("text=Alpha 1")
-    phone.wait_for_url(f"**/turfs/{world.turf_a1.id}")
-    assert phone.locator(".door").count() == 40
+    phone.wait_for_url(f"**/canvass/{world.turf_a1.id}")
+    phone.wait_for_selector(".door-button")
+    assert phone.locator("#door-list .door-button").count() == 40
     assert no_horizontal_scroll(phone)
 
 

@@ -1,0 +1,93 @@
+"""Survey questions a canvass asks at the door, and the answers a phone sends back.
+
+A question is a dict: ``key`` (letters, digits, underscores), ``label`` (what
+the volunteer reads), ``kind`` and, for ``choice``, its ``choices``. Kinds:
+
+- ``scale``: a whole number from ``min`` to ``max`` (support: 1 to 5);
+- ``yes_no``: true or false;
+- ``choice``: one of ``choices``;
+- ``text``: free text, at most 1,000 characters.
+
+Pure functions; errors are ValueError with a message that names the question.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+KINDS = ("scale", "yes_no", "choice", "text")
+KIND_LABELS = {"scale": "Scale (1 to 5)", "yes_no": "Yes or no", "choice": "One choice of several",
+               "text": "Free text"}
+MAX_TEXT = 1000
+MAX_QUESTIONS = 20
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def question_key(label: str) -> str:
+    """A key made from a label: 'How likely to support?' -> 'how_likely_to_support'."""
+    key = re.sub(r"[^a-z0-9]+", "_", label.casefold()).strip("_")[:40].rstrip("_")
+    return key if key and key[0].isalpha() else f"q_{key}"[:40]
+
+
+def check_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The questions, cleaned (keys made where missing, scale bounds filled in), or ValueError."""
+    if not isinstance(questions, list):
+        raise ValueError("questions must be a list")
+    if len(questions) > MAX_QUESTIONS:
+        raise ValueError(f"a canvass asks at most {MAX_QUESTIONS} questions")
+    cleaned, keys = [], set()
+    for number, question in enumerate(questions, start=1):
+        label = str(question.get("label", "")).strip()
+        if not label:
+            raise ValueError(f"question {number} needs a label")
+        kind = question.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"question {number} ({label!r}): kind must be one of {', '.join(KINDS)}")
+        key = str(question.get("key") or question_key(label))
+        if not _KEY.match(key):
+            raise ValueError(f"question {number} ({label!r}): key {key!r} must be lower-case letters, digits and _")
+        if key in keys:
+            raise ValueError(f"question {number} ({label!r}): another question already uses the key {key!r}")
+        keys.add(key)
+        item: dict[str, Any] = {"key": key, "label": label, "kind": kind}
+        if kind == "scale":
+            low, high = int(question.get("min", 1)), int(question.get("max", 5))
+            if not low < high:
+                raise ValueError(f"question {number} ({label!r}): the scale needs min below max")
+            item.update(min=low, max=high)
+        if kind == "choice":
+            choices = [str(c).strip() for c in question.get("choices", []) if str(c).strip()]
+            if len(choices) < 2 or len(set(choices)) != len(choices):
+                raise ValueError(f"question {number} ({label!r}): give at least two different choices")
+            item["choices"] = choices
+        cleaned.append(item)
+    return cleaned
+
+
+def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers, checked against the questions; unanswered questions are left out."""
+    if not isinstance(answers, dict):
+        raise ValueError("answers must be an object of question key -> answer")
+    by_key = {q["key"]: q for q in questions}
+    unknown = sorted(set(answers) - set(by_key))
+    if unknown:
+        raise ValueError(f"no question {unknown[0]!r} in this canvass")
+    cleaned = {}
+    for key, value in answers.items():
+        if value is None or value == "":
+            continue
+        question = by_key[key]
+        kind = question["kind"]
+        if kind == "scale":
+            if isinstance(value, bool) or not isinstance(value, int) or not question["min"] <= value <= question["max"]:
+                raise ValueError(f"answer to {key!r} must be a whole number from {question['min']} to {question['max']}")
+        elif kind == "yes_no":
+            if not isinstance(value, bool):
+                raise ValueError(f"answer to {key!r} must be true or false")
+        elif kind == "choice":
+            if value not in question["choices"]:
+                raise ValueError(f"answer to {key!r} must be one of {', '.join(question['choices'])}")
+        elif not isinstance(value, str) or len(value) > MAX_TEXT:
+            raise ValueError(f"answer to {key!r} must be text of at most {MAX_TEXT} characters")
+        cleaned[key] = value.strip() if isinstance(value, str) else value
+    return cleaned

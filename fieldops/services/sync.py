@@ -1,0 +1,152 @@
+"""Contacts from phones: a batch in, one answer per contact out, each contact written whole or not at all.
+
+A contact is ``created``, a ``duplicate`` (its UUID is already stored: a
+phone repeating a batch it never heard back about), or ``rejected`` with the
+reason. Every check runs before anything is written, the good contacts go in
+with one INSERT ... ON CONFLICT DO NOTHING, and the batch is one
+transaction: if the server fails half-way, nothing is stored and the phone's
+retry writes it all. Two phones racing with the same UUID cannot both
+create it: the database's primary key decides.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..domain.contacts import ContactIn, parse_contact
+from ..domain.followups import due_date
+from ..domain.roles import Role
+from ..domain.surveys import check_answers
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, User
+from ..models._base import utcnow
+
+MAX_BATCH = 500
+
+
+class BatchTooLarge(InvalidInput):
+    status = 413
+
+
+def _rejected(raw: Any, reason: str) -> dict:
+    contact_id = raw.get("id") if isinstance(raw, dict) else None
+    return {"id": contact_id if isinstance(contact_id, str) else None, "status": "rejected", "error": reason}
+
+
+def sync_contacts(user: User, body: Any) -> list[dict]:
+    """Store a batch of contacts from ``user``'s phone and commit; one result per contact, in order."""
+    if not isinstance(body, dict) or not isinstance(body.get("contacts"), list):
+        raise InvalidInput('send a JSON object {"contacts": [...]}', field="contacts")
+    raws = body["contacts"]
+    if len(raws) > MAX_BATCH:
+        raise BatchTooLarge(f"a batch holds at most {MAX_BATCH} contacts, this one has {len(raws)}: "
+                            "send them in smaller batches", field="contacts")
+    now = utcnow()
+    results: list[dict | None] = [None] * len(raws)
+    parsed: list[tuple[int, ContactIn]] = []
+    for index, raw in enumerate(raws):
+        try:
+            parsed.append((index, parse_contact(raw, now)))
+        except ValueError as error:
+            results[index] = _rejected(raw, str(error))
+    facts = _Facts(user, [contact for _, contact in parsed])
+    rows, seen = [], set()
+    for index, contact in parsed:
+        if contact.id in facts.stored or contact.id in seen:
+            results[index] = {"id": contact.id, "status": "duplicate"}
+            continue
+        reason, row = facts.check(contact)
+        if reason:
+            results[index] = _rejected({"id": contact.id}, reason)
+            continue
+        seen.add(contact.id)
+        rows.append((index, contact, row))
+    created = _insert(rows, user.id, now)
+    follow_ups = []
+    for index, contact, row in rows:
+        if contact.id in created:
+            results[index] = {"id": contact.id, "status": "created"}
+            follow_ups += facts.follow_ups(contact, row)
+        else:  # another phone or retry stored the same UUID a moment ago
+            results[index] = {"id": contact.id, "status": "duplicate"}
+    if follow_ups:
+        db.session.add_all(follow_ups)
+    db.session.commit()
+    return results
+
+
+class _Facts:
+    """What the checks need from the database, fetched once per batch with grouped queries."""
+
+    def __init__(self, user: User, contacts: list[ContactIn]):
+        self.user = user
+        ids = [c.id for c in contacts]
+        self.stored = set(db.session.scalars(select(Contact.id).where(Contact.id.in_(ids)))) if ids else set()
+        door_ids = {c.door_id for c in contacts}
+        self.doors = {row.id: row for row in db.session.execute(
+            select(Door.id, Door.office_id, Block.turf_id).join(Block, Block.id == Door.block_id)
+            .where(Door.id.in_(door_ids)))} if door_ids else {}
+        self.assigned = {(row.turf_id, row.canvass_id) for row in db.session.execute(
+            select(Assignment.turf_id, Assignment.canvass_id)
+            .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None)))}
+        canvass_ids = {c.canvass_id for c in contacts}
+        self.questions = dict(db.session.execute(
+            select(Canvass.id, Canvass.questions).where(Canvass.id.in_(canvass_ids)))) if canvass_ids else {}
+        person_ids = {c.person_id for c in contacts if c.person_id}
+        self.people = dict(db.session.execute(
+            select(Person.id, Person.door_id).where(Person.id.in_(person_ids)))) if person_ids else {}
+        office_ids = {door.office_id for door in self.doors.values()}
+        self.office_days, self.owner = {}, {}
+        if office_ids:
+            for office_id, settings in db.session.execute(
+                    select(Office.id, Office.settings).where(Office.id.in_(office_ids))):
+                self.office_days[office_id] = (settings or {}).get("follow_up_days", {})
+            for office_id, organizer_id in db.session.execute(
+                    select(User.office_id, User.id).where(User.office_id.in_(office_ids),
+                                                          User.role == Role.ORGANIZER.value, User.active)
+                    .order_by(User.id.desc())):
+                self.owner[office_id] = organizer_id  # the office's first organizer owns new promises
+
+    def check(self, contact: ContactIn) -> tuple[str | None, dict | None]:
+        door = self.doors.get(contact.door_id)
+        if door is None:
+            return f"no door with id {contact.door_id}", None
+        if contact.canvass_id not in self.questions:
+            return f"no canvass with id {contact.canvass_id}", None
+        if (door.turf_id, contact.canvass_id) not in self.assigned:
+            return (f"door {contact.door_id} is not in a turf handed to you for canvass {contact.canvass_id}",
+                    None)
+        if contact.person_id and self.people.get(contact.person_id) != contact.door_id:
+            return f"person {contact.person_id} does not live at door {contact.door_id}", None
+        try:
+            answers = check_answers(self.questions[contact.canvass_id] or [], contact.answers)
+        except ValueError as error:
+            return str(error), None
+        return None, {"office_id": door.office_id, "turf_id": door.turf_id, "answers": answers}
+
+    def follow_ups(self, contact: ContactIn, row: dict) -> list[FollowUp]:
+        made_on = contact.recorded_at.date()
+        return [FollowUp(office_id=row["office_id"], door_id=contact.door_id, person_id=contact.person_id,
+                         contact_id=contact.id, kind=kind, owner_id=self.owner.get(row["office_id"]),
+                         due_date=due_date(kind, made_on, self.office_days.get(row["office_id"])))
+                for kind in contact.follow_ups]
+
+
+def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> set[str]:
+    """Insert the contacts, skipping UUIDs already stored; the ids actually written."""
+    if not rows:
+        return set()
+    values = []
+    for _, contact, row in rows:
+        fields = asdict(contact)
+        fields.pop("follow_ups")
+        fields.update(row, volunteer_id=volunteer_id, received_at=now)
+        values.append(fields)
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Contact).values(values).on_conflict_do_nothing(index_elements=["id"]) \
+        .returning(Contact.id)
+    return set(db.session.scalars(statement))

@@ -1,0 +1,192 @@
+"""The field: canvasses and their scripts, handing turfs to volunteers, volunteers and invites,
+and the volunteer's phone page (with its offline service worker and manifest)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
+                   url_for)
+from flask_login import current_user, login_required, login_user
+
+from ..domain.followups import FOLLOW_UP_KINDS
+from ..domain.outcomes import OUTCOMES
+from ..domain.surveys import KIND_LABELS
+from ..errors import FieldopsError, InvalidInput
+from ..extensions import db
+from ..services import access, canvassing, users, walklists
+
+bp = Blueprint("field", __name__)
+
+QUESTION_ROWS = 6
+# What the service worker keeps for offline use besides the pages and walk lists themselves.
+SHELL_FILES = ("css/app.css", "js/canvass.js", "js/outbox.js", "vendor/leaflet/leaflet.js",
+               "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
+
+
+def _date(field: str) -> date | None:
+    text = request.form.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
+
+
+def _questions_from_form() -> list[dict]:
+    """The question rows of the canvass form; rows without a label are left out."""
+    questions = []
+    for n in range(QUESTION_ROWS):
+        label = request.form.get(f"q{n}_label", "").strip()
+        if not label:
+            continue
+        question = {"label": label, "kind": request.form.get(f"q{n}_kind", "")}
+        if question["kind"] == "choice":
+            question["choices"] = [c.strip() for c in request.form.get(f"q{n}_choices", "").split(",")]
+        questions.append(question)
+    return questions
+
+
+@bp.route("/offices/<int:office_id>/canvasses", methods=["GET", "POST"])
+@login_required
+def canvasses(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    if request.method == "POST":
+        whole_region = request.form.get("scope") == "region"
+        if whole_region:
+            access.require_region(current_user, office.region_id, manage=True)
+        try:
+            canvass = canvassing.build_canvass(
+                request.form.get("name", ""), office.region_id, None if whole_region else office.id,
+                start=_date("start"), end=_date("end"), script=request.form.get("script", ""),
+                questions=_questions_from_form(), created_by_id=current_user.id)
+        except FieldopsError as error:
+            db.session.rollback()
+            return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,
+                                   **_canvass_page(office)), error.status
+        db.session.commit()
+        flash(f"Canvass {canvass.name} created.", "success")
+        return redirect(url_for("field.canvasses", office_id=office.id))
+    return render_template("field/canvasses.html", office=office, form={}, **_canvass_page(office))
+
+
+def _canvass_page(office) -> dict:
+    return {"canvasses": canvassing.canvasses_for_office(office), "kinds": KIND_LABELS, "rows": QUESTION_ROWS,
+            "may_region": access.may_manage_region(current_user, office.region_id)}
+
+
+@bp.post("/turfs/<int:turf_id>/hand-out")
+@login_required
+def hand_out(turf_id: int):
+    turf = access.require_turf(current_user, turf_id, manage=True)
+    try:
+        canvass_id = int(request.form.get("canvass", ""))
+    except ValueError:
+        raise InvalidInput("choose a canvass", field="canvass") from None
+    canvass = access.require_canvass_for_office(current_user, canvass_id, turf.office_id)
+    volunteers = users.office_walkers(turf.office_id, request.form.getlist("volunteers", type=int))
+    handed = canvassing.retry_when_locked(_hand_out_and_commit)(turf.id, volunteers, canvass,
+                                                                 request.form.get("adding") == "1")
+    flash(f"{turf.name} handed to {', '.join(v.name for v in volunteers)} for {canvass.name}.", "success")
+    return redirect(url_for("main.turf", turf_id=handed))
+
+
+def _hand_out_and_commit(turf_id, volunteers, canvass, adding) -> int:
+    canvassing.hand_out(turf_id, volunteers, canvass, current_user.id, adding=adding)
+    db.session.commit()
+    return turf_id
+
+
+@bp.post("/assignments/<int:assignment_id>/take-back")
+@login_required
+def take_back(assignment_id: int):
+    assignment = access.require_assignment(current_user, assignment_id)
+    turf = canvassing.take_back(assignment, current_user.id)
+    db.session.commit()
+    flash(f"Taken back. {turf.name} is {turf.state.replace('_', ' ')}.", "success")
+    return redirect(url_for("main.turf", turf_id=turf.id))
+
+
+@bp.route("/offices/<int:office_id>/volunteers", methods=["GET", "POST"])
+@login_required
+def volunteers(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    error = None
+    if request.method == "POST":
+        try:
+            user = users.create_volunteer(office, request.form.get("email", ""), request.form.get("password", ""),
+                                          request.form.get("name", ""), current_user.id)
+        except FieldopsError as failure:
+            db.session.rollback()
+            error = failure.message
+        else:
+            flash(f"{user.name} can now sign in with {user.email}.", "success")
+            return redirect(url_for("field.volunteers", office_id=office.id))
+    return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
+                           error=error, form=request.form), (400 if error else 200)
+
+
+@bp.post("/offices/<int:office_id>/invites")
+@login_required
+def invite(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    token = users.create_invite(office, current_user.id)
+    link = url_for("field.join", token=token, _external=True)
+    return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
+                           invite_link=link, invite_days=users.INVITE_DAYS, form={})
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    invite = users.invite_for(token)
+    office = access.office_of_invite(invite)
+    error = None
+    if request.method == "POST":
+        try:
+            user = users.join_with_invite(token, request.form.get("email", ""), request.form.get("password", ""),
+                                          request.form.get("name", ""))
+        except FieldopsError as failure:
+            db.session.rollback()
+            error = failure.message
+        else:
+            login_user(user)
+            flash(f"Welcome to {office.name}! Your organizer will hand you a turf.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("field/join.html", office=office, error=error, form=request.form), (400 if error else 200)
+
+
+@bp.get("/canvass/<int:turf_id>")
+@login_required
+def phone(turf_id: int):
+    turf = access.require_turf(current_user, turf_id)
+    canvass = walklists.canvass_for_viewer(turf, current_user)
+    return render_template("field/phone.html", turf=turf, canvass=canvass, outcomes=OUTCOMES,
+                           follow_ups=FOLLOW_UP_KINDS, volunteer=current_user,
+                           walking=access.has_open_assignment(current_user, turf.id))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    body = render_template("field/sw.js", version=_shell_version(), shell=[
+        url_for("static", filename=name) for name in SHELL_FILES] + [url_for("field.manifest")])
+    return Response(body, mimetype="text/javascript",
+                    headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    return send_from_directory(current_app.static_folder, "manifest.webmanifest",
+                               mimetype="application/manifest+json")
+
+
+def _shell_version() -> str:
+    """A digest of the offline shell's files, so a new release replaces the phones' cached copies."""
+    cached = current_app.extensions.get("fieldops_shell_version")
+    if cached is None:
+        digest = hashlib.sha256()
+        for name in SHELL_FILES + ("manifest.webmanifest",):
+            digest.update(Path(current_app.static_folder, name).read_bytes())
+        cached = current_app.extensions["fieldops_shell_version"] = digest.hexdigest()[:12]
+    return cached

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
 from .extensions import db
-from .services import audit, demo, imports, turfs, users
+from .services import audit, canvassing, demo, imports, turfs, users
 
 
 def fails_cleanly(command):
@@ -198,7 +198,59 @@ def export_turfs_command(office_name, output):
     click.echo(f"Wrote {len(collection['features'])} turfs of {office.name} to {output}")
 
 
+@click.command("create-canvass")
+@click.argument("name")
+@click.option("--office", "office_name", help="A canvass for one field office.")
+@click.option("--region", "region_name", help="A canvass for every office of a region.")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
+@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
+@click.option("--script", default="", help="What volunteers read at the door ({name} becomes their name).")
+@click.option("--questions", "questions_path", type=click.Path(exists=True, dir_okay=False),
+              help='A JSON file: [{"label": ..., "kind": "scale|yes_no|choice|text", "choices": [...]}].')
+@fails_cleanly
+def create_canvass_command(name, office_name, region_name, start, end, script, questions_path):
+    """Create a canvass with dates, a script and survey questions."""
+    if bool(office_name) == bool(region_name):
+        raise click.UsageError("give exactly one of --office NAME or --region NAME")
+    questions = []
+    if questions_path:
+        try:
+            with open(questions_path, encoding="utf-8") as handle:
+                questions = json.load(handle)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"{questions_path} is not JSON: {error}") from None
+    if office_name:
+        office = users.office_by_name(office_name)
+        region_id, office_id = office.region_id, office.id
+    else:
+        region_id, office_id = users.region_by_name(region_name).id, None
+    canvass = canvassing.build_canvass(name, region_id, office_id, start=start.date() if start else None,
+                                       end=end.date() if end else None, script=script, questions=questions)
+    db.session.commit()
+    click.echo(f"Created canvass {canvass.name} (id {canvass.id}) with {len(canvass.questions)} questions.")
+
+
+@click.command("assign-turf")
+@click.argument("turf_id", type=int)
+@click.argument("email")
+@click.option("--canvass", "canvass_name", required=True, help="The canvass the turf is walked for.")
+@fails_cleanly
+def assign_turf_command(turf_id, email, canvass_name):
+    """Hand a turf to a volunteer for a canvass (a turf already out gains one more volunteer)."""
+    volunteer = users.user_by_email(email)
+    turf = turfs.turf_by_id(turf_id)
+    canvass = canvassing.canvass_by_name(canvass_name, office=turfs.office_of(turf))
+    canvassing.retry_when_locked(_assign_and_commit)(turf.id, volunteer, canvass)
+    click.echo(f"{turf.name} is handed to {volunteer.email} for {canvass.name}.")
+
+
+def _assign_and_commit(turf_id, volunteer, canvass) -> None:
+    canvassing.assign(turf_id, volunteer, canvass, None)
+    db.session.commit()
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
-                    import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command):
+                    import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
+                    create_canvass_command, assign_turf_command):
         app.cli.add_command(command)

@@ -1,11 +1,8 @@
 """Canvasses and assignments: rounds of work, and the turfs handed to volunteers for them.
 
-Handing out a turf locks its row (``SELECT ... FOR UPDATE`` on PostgreSQL),
-so two organizers handing out the same turf at once are served one after
-the other and the second is told who was first. SQLite has no row locks:
-its single writer serialises the two, and the loser's stale snapshot fails
-with "database is locked", which ``retry_when_locked`` turns into a second
-try that sees the first one's work.
+Handing out a turf locks its row before reading it, so two organizers
+handing out the same turf at once are served one after the other and the
+second is told who was first (see ``lock_turf``).
 """
 from __future__ import annotations
 
@@ -13,7 +10,7 @@ import functools
 import time
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..domain.roles import Role
@@ -42,6 +39,20 @@ def retry_when_locked(function):
                 db.session.rollback()
                 time.sleep(0.05 * (attempt + 1))
     return wrapper
+
+
+def lock_turf(turf_id: int) -> Turf | None:
+    """The turf, locked for the rest of the transaction.
+
+    A no-op UPDATE comes first: on PostgreSQL it takes the row lock, and on
+    SQLite, which has no row locks and whose driver reads outside
+    transactions, it takes the database's one write lock, so the read that
+    follows sees whatever the other writer committed.
+    """
+    db.session.execute(update(Turf).where(Turf.id == turf_id).values(state=Turf.state),
+                       execution_options={"synchronize_session": False})
+    return db.session.scalar(select(Turf).where(Turf.id == turf_id).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
@@ -115,7 +126,7 @@ def hand_out(turf_id: int, volunteers: list[User], canvass: Canvass, assigned_by
     """
     if not volunteers:
         raise InvalidInput("choose at least one volunteer", field="volunteers")
-    turf = db.session.scalar(select(Turf).where(Turf.id == turf_id).with_for_update())
+    turf = lock_turf(turf_id)
     if turf is None:
         raise NotFound(f"no turf with id {turf_id}")
     if canvass.office_id not in (None, turf.office_id):
@@ -159,7 +170,7 @@ def take_back(assignment: Assignment, by_id: int | None) -> Turf:
     """End an assignment; when nobody holds the turf any more it is open again (no commit)."""
     if assignment.returned_at is not None:
         raise Conflict("that assignment was already taken back")
-    turf = db.session.scalar(select(Turf).where(Turf.id == assignment.turf_id).with_for_update())
+    turf = lock_turf(assignment.turf_id)
     assignment.returned_at = utcnow()
     db.session.flush()
     still_out = db.session.scalar(select(func.count(Assignment.id)).where(

@@ -95,10 +95,10 @@ class _Facts:
             .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None)))}
         canvass_ids = {c.canvass_id for c in contacts}
         self.questions = dict(db.session.execute(
-            select(Canvass.id, Canvass.questions).where(Canvass.id.in_(canvass_ids)))) if canvass_ids else {}
+            select(Canvass.id, Canvass.questions).where(Canvass.id.in_(canvass_ids))).all()) if canvass_ids else {}
         person_ids = {c.person_id for c in contacts if c.person_id}
         self.people = dict(db.session.execute(
-            select(Person.id, Person.door_id).where(Person.id.in_(person_ids)))) if person_ids else {}
+            select(Person.id, Person.door_id).where(Person.id.in_(person_ids))).all()) if person_ids else {}
         office_ids = {door.office_id for door in self.doors.values()}
         self.office_days, self.owner = {}, {}
         if office_ids:

@@ -19,7 +19,7 @@ from ..domain.adjacency import block_graph
 from ..domain.turf_cut import cut_turfs
 from ..domain.turf_quality import cut_report
 from ..domain.turf_states import TransitionError, TurfState, check_transition
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
 from ..models import Assignment, Block, Contact, Office, Turf, TurfEvent, User
@@ -86,6 +86,17 @@ def build_turf(office: Office, block_ids: list[int], name: str, user_id: int | N
     _refresh(turf)
     _log(turf, user_id, "create", f"{len(block_ids)} blocks, {turf.door_count} doors", to_state=turf.state)
     return turf
+
+
+def turf_by_id(turf_id: int) -> Turf:
+    turf = db.session.get(Turf, turf_id)
+    if turf is None:
+        raise NotFound(f"no turf with id {turf_id}")
+    return turf
+
+
+def office_of(turf: Turf) -> Office:
+    return db.session.get(Office, turf.office_id)
 
 
 def next_turf_name(office: Office, prefix: str | None = None) -> str:

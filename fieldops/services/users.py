@@ -100,9 +100,7 @@ def _hash_token(token: str) -> str:
 
 def create_token(email: str, name: str = "cli") -> str:
     """Make a bearer token for the user and return it; only its hash is kept."""
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is None:
-        raise NotFound(f"no user with e-mail {email!r}")
+    user = user_by_email(email)
     token = "fo_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), name=name))
     audit.record(user.id, "token.create", "user", user.id, name=name)
@@ -186,3 +184,10 @@ def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
     if strangers or len(found) != len(set(user_ids)):
         raise InvalidInput("some of the chosen people are not volunteers of this office", field="volunteers")
     return found
+
+
+def user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        raise NotFound(f"no user with e-mail {email!r}")
+    return user

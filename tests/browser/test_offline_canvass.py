@@ -1,0 +1,78 @@
+"""A volunteer's day on a phone in real Chromium: two contacts online, three offline after a reload, then sync."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from fieldops.extensions import db
+from fieldops.models import Contact
+from tests.factories import PASSWORD
+
+from .conftest import sign_in
+
+SUPPORT = [{"key": "support", "label": "How likely are you to support us?", "kind": "scale", "min": 1, "max": 5}]
+
+
+def record(page, outcome: str, note: str, support: int | None = None) -> None:
+    """Knock on the next door: after a save the page opens the next door by itself."""
+    if page.is_visible("#list-view"):
+        page.click("#next-open")
+    page.wait_for_selector("#door-view:not([hidden])")
+    page.click(f"label.outcome:has(input[value={outcome}])")
+    if support is not None:
+        page.click(f"#survey-people .scale label:has(input[value='{support}'])")
+    page.fill("#contact-note", note)
+    page.click("#save-contact")
+    page.wait_for_function(f"document.getElementById('door-address').textContent !== {page.inner_text('#door-address')!r}"
+                           " || !document.getElementById('list-view').hidden")
+
+
+def back_to_list(page) -> None:
+    if page.is_visible("#back-to-list"):
+        page.click("#back-to-list")
+    page.wait_for_selector("#list-view:not([hidden])")
+
+
+def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone, live_server, world):
+    world.canvass_north.questions = SUPPORT
+    db.session.commit()
+    page = phone
+    sign_in(page, live_server, "volunteer.a1@test.example", PASSWORD)
+    page.wait_for_url("**/my/turfs")
+    page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
+    page.click("text=Alpha 1")
+    page.wait_for_selector("#door-list .door-button")
+    page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
+
+    record(page, "talked", "Online one: wants safer crossings", support=4)
+    record(page, "not_home", "Online two: nobody in")
+    back_to_list(page)
+    page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('All contacts synced')")
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Contact)).all()) == 2
+
+    page.context.set_offline(True)
+    response = page.reload()
+    assert response is not None and response.from_service_worker  # the page came from the phone's cache
+    page.wait_for_selector("#door-list .door-button")
+    assert page.locator("#door-list .door-button").count() == 40
+    assert "2 of 40 doors done" in page.inner_text("#progress")
+    record(page, "not_home", "Offline one")
+    record(page, "refused", "Offline two: busy with the kids")
+    record(page, "talked", "Offline three: asked about the library", support=2)
+    back_to_list(page)
+    page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('3 contacts waiting to sync')")
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Contact)).all()) == 2  # nothing reached the server while offline
+
+    page.context.set_offline(False)
+    page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('All contacts synced')",
+                           timeout=30000)
+    db.session.expire_all()
+    contacts = db.session.scalars(select(Contact).order_by(Contact.recorded_at)).all()
+    assert [(c.outcome, c.note) for c in contacts] == [
+        ("talked", "Online one: wants safer crossings"), ("not_home", "Online two: nobody in"),
+        ("not_home", "Offline one"), ("refused", "Offline two: busy with the kids"),
+        ("talked", "Offline three: asked about the library")]
+    assert [c.answers for c in contacts] == [{"support": 4}, {}, {}, {}, {"support": 2}]
+    assert {c.volunteer_id for c in contacts} == {world.users.volunteer_a1.id}
+    assert len({c.door_id for c in contacts}) == 5 and {c.turf_id for c in contacts} == {world.turf_a1.id}

@@ -15,11 +15,12 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 
 from ..config import PROJECT_ROOT
+from ..domain.followups import FOLLOW_UP_KINDS, due_date
 from ..domain.outcomes import OUTCOME_CODES
 from ..domain.roles import Role
 from ..domain.turf_states import TurfState
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, Office, Person, Turf, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
 from . import canvassing, territory, turfs, users
 
 DATA_DIR = PROJECT_ROOT / "data" / "helsinki"
@@ -228,4 +229,24 @@ def _add_history(office: Office, canvass: Canvass, volunteers: list[User], today
     fresh = [r for r in rows if r["id"] not in known]
     if fresh:
         db.session.execute(insert(Contact), fresh)
+        db.session.add_all(_promises(fresh, office))
     return len(fresh)
+
+
+def _promises(contacts: list[dict], office: Office) -> list[FollowUp]:
+    """A promise at about one conversation in five: some kept, most still open."""
+    owner = db.session.scalar(select(User.id).where(User.office_id == office.id, User.role == Role.ORGANIZER.value))
+    made = []
+    for contact in contacts:
+        rng = random.Random(f"promise:{contact['id']}")
+        if contact["outcome"] != "talked" or rng.random() > 0.2:
+            continue
+        kind = rng.choice(FOLLOW_UP_KINDS).code
+        made_on = contact["recorded_at"].date()
+        kept = rng.random() < 0.4
+        made.append(FollowUp(office_id=office.id, door_id=contact["door_id"], person_id=contact["person_id"],
+                             contact_id=contact["id"], kind=kind, owner_id=owner, created_at=contact["recorded_at"],
+                             due_date=due_date(kind, made_on),
+                             done_at=contact["recorded_at"] + timedelta(days=1) if kept else None,
+                             result="[demo] done" if kept else None))
+    return made

@@ -12,7 +12,7 @@ from .conftest import sign_in
 SUPPORT = [{"key": "support", "label": "How likely are you to support us?", "kind": "scale", "min": 1, "max": 5}]
 
 
-def record(page, outcome: str, note: str, support: int | None = None) -> None:
+def record(page, outcome: str, note: str, support: int | None = None, share_location: bool = False) -> None:
     """Knock on the next door: after a save the page opens the next door by itself."""
     if page.is_visible("#list-view"):
         page.click("#next-open")
@@ -21,6 +21,7 @@ def record(page, outcome: str, note: str, support: int | None = None) -> None:
     if support is not None:
         page.click(f"#survey-people .scale label:has(input[value='{support}'])")
     page.fill("#contact-note", note)
+    page.set_checked("#share-location", share_location)
     page.click("#save-contact")
     page.wait_for_function(f"document.getElementById('door-address').textContent !== {page.inner_text('#door-address')!r}"
                            " || !document.getElementById('list-view').hidden")
@@ -36,6 +37,8 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
     world.canvass_north.questions = SUPPORT
     db.session.commit()
     page = phone
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 60.1012, "longitude": 24.9021, "accuracy": 12})
     sign_in(page, live_server, "volunteer.a1@test.example", PASSWORD)
     page.wait_for_url("**/my/turfs")
     page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
@@ -43,7 +46,7 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
     page.wait_for_selector("#door-list .door-button")
     page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
 
-    record(page, "talked", "Online one: wants safer crossings", support=4)
+    record(page, "talked", "Online one: wants safer crossings", support=4, share_location=True)
     record(page, "not_home", "Online two: nobody in")
     back_to_list(page)
     page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('All contacts synced')")
@@ -75,4 +78,7 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
         ("talked", "Offline three: asked about the library")]
     assert [c.answers for c in contacts] == [{"support": 4}, {}, {}, {}, {"support": 2}]
     assert {c.volunteer_id for c in contacts} == {world.users.volunteer_a1.id}
+    # Only the contact made with the volunteer's consent carries the phone's position.
+    assert (contacts[0].lat, contacts[0].lon, contacts[0].accuracy_m) == (60.1012, 24.9021, 12)
+    assert all(c.lat is None for c in contacts[1:])
     assert len({c.door_id for c in contacts}) == 5 and {c.turf_id for c in contacts} == {world.turf_a1.id}

@@ -1,0 +1,13 @@
+// Signing out removes the walk lists this phone kept for offline use: they hold voters' names.
+// Contacts not yet sent stay in the outbox, so nothing a volunteer recorded is lost.
+(function () {
+  const form = document.querySelector("form.sign-out");
+  if (!form || !window.caches) return;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    caches.keys()
+      .then((names) => Promise.all(names.filter((n) => n.startsWith("fieldops-")).map((n) => caches.delete(n))))
+      .catch(() => undefined)
+      .then(() => form.submit());
+  }, { once: true });
+})();

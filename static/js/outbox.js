@@ -148,7 +148,14 @@
       config = options;
       window.addEventListener("online", () => { failures = 0; syncNow(); });
       window.addEventListener("offline", () => { setStatus("offline", ""); announce(); });
-      // A phone left open retries on its own, even if the "online" event never comes.
+      // A phone left open retries on its own, even if the "online" event never comes: as soon as it
+      // reports a connection again, and every 30 s in any case.
+      setInterval(() => {
+        if (lastState.pending && !syncing && lastState.status === "offline" && navigator.onLine) {
+          failures = 0;
+          syncNow();
+        }
+      }, 2000);
       setInterval(() => { if (lastState.pending && !syncing) syncNow(); }, 30000);
       return announce().then(syncNow);
     },

@@ -22,9 +22,19 @@ def record(page, outcome: str, note: str, support: int | None = None, share_loca
         page.click(f"#survey-people .scale label:has(input[value='{support}'])")
     page.fill("#contact-note", note)
     page.set_checked("#share-location", share_location)
+    address = page.inner_text("#door-address")
     page.click("#save-contact")
-    page.wait_for_function(f"document.getElementById('door-address').textContent !== {page.inner_text('#door-address')!r}"
-                           " || !document.getElementById('list-view').hidden")
+    # Saved: the page moves on to the next door (or back to the list after the last one).
+    page.wait_for_function("([before]) => document.getElementById('door-address').textContent !== before"
+                           " || !document.getElementById('list-view').hidden", arg=[address])
+
+
+def wait_for_sync_text(page, prefix: str, timeout: float = 30000) -> None:
+    try:
+        page.wait_for_function(f"document.getElementById('sync-count').textContent.startsWith({prefix!r})",
+                               timeout=timeout)
+    except Exception:
+        raise AssertionError(f"sync bar still says {page.inner_text('#sync-count')!r}, waited for {prefix!r}") from None
 
 
 def back_to_list(page) -> None:
@@ -49,7 +59,7 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
     record(page, "talked", "Online one: wants safer crossings", support=4, share_location=True)
     record(page, "not_home", "Online two: nobody in")
     back_to_list(page)
-    page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('All contacts synced')")
+    wait_for_sync_text(page, "All contacts synced")
     db.session.expire_all()
     assert len(db.session.scalars(select(Contact)).all()) == 2
 
@@ -63,13 +73,12 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
     record(page, "refused", "Offline two: busy with the kids")
     record(page, "talked", "Offline three: asked about the library", support=2)
     back_to_list(page)
-    page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('3 contacts waiting to sync')")
+    wait_for_sync_text(page, "3 contacts waiting to sync")
     db.session.expire_all()
     assert len(db.session.scalars(select(Contact)).all()) == 2  # nothing reached the server while offline
 
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('sync-count').textContent.startsWith('All contacts synced')",
-                           timeout=30000)
+    wait_for_sync_text(page, "All contacts synced")
     db.session.expire_all()
     contacts = db.session.scalars(select(Contact).order_by(Contact.recorded_at)).all()
     assert [(c.outcome, c.note) for c in contacts] == [

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
 from .extensions import db
-from .services import audit, canvassing, demo, imports, turfs, users
+from .services import audit, canvassing, coverage, demo, imports, turfs, users
 
 
 def fails_cleanly(command):
@@ -249,8 +249,42 @@ def _assign_and_commit(turf_id, volunteer, canvass) -> None:
     db.session.commit()
 
 
+@click.command("coverage")
+@click.option("--office", "office_name", help="One field office: its figures, turfs, volunteers and days.")
+@click.option("--region", "region_name", help="One region: its offices side by side.")
+@click.option("--canvass", "canvass_name", help="Count only this canvass's contacts (default: all).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day counted (YYYY-MM-DD, UTC).")
+@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day counted (YYYY-MM-DD, UTC).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON, as the pages and API show them.")
+@fails_cleanly
+def coverage_command(office_name, region_name, canvass_name, start, end, as_json):
+    """Doors, attempted, reached, coverage and contact rate for an office, a region, or every region."""
+    if office_name and region_name:
+        raise click.UsageError("give at most one of --office NAME or --region NAME")
+    office = users.office_by_name(office_name) if office_name else None
+    region = users.region_by_name(region_name) if region_name else None
+    canvass = canvassing.canvass_by_name(canvass_name, office=office, region=region) if canvass_name else None
+    window = coverage.Window(canvass.id if canvass else None, start.date() if start else None,
+                             end.date() if end else None)
+    if office is not None:
+        figures = coverage.office_coverage(office, window)
+        rows = [figures]
+    else:
+        regions = [region] if region is not None else users.all_regions()
+        figures = [coverage.region_coverage(r, window) for r in regions]
+        figures = figures[0] if region is not None else {"regions": figures}
+        rows = [o for r in ([figures] if region is not None else figures["regions"]) for o in r["offices"]]
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    click.echo(f"{'office':<28} {'doors':>8} {'attempted':>10} {'reached':>8} {'coverage':>9} {'contact rate':>13}")
+    for row in rows:
+        click.echo(f"{row['name']:<28} {row['doors']:>8} {row['attempted']:>10} {row['reached']:>8} "
+                   f"{row['coverage']:>9.1%} {row['contact_rate']:>13.1%}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
-                    create_canvass_command, assign_turf_command):
+                    create_canvass_command, assign_turf_command, coverage_command):
         app.cli.add_command(command)

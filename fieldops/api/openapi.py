@@ -23,6 +23,14 @@ def _json(schema_ref: str, description: str) -> dict:
 
 
 _ID_PARAM = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_WINDOW_PARAMS = [
+    {"name": "canvass_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+    {"name": "start", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+    {"name": "end", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+]
+_COUNTS = {"doors": {"type": "integer"}, "attempted": {"type": "integer"}, "reached": {"type": "integer"},
+           "coverage": {"type": "number"}, "contact_rate": {"type": "number"}}
+_COUNTED = ["doors", "attempted", "reached", "coverage", "contact_rate"]
 
 OPENAPI: dict = {
     "openapi": "3.1.0",
@@ -42,6 +50,14 @@ OPENAPI: dict = {
             "summary": "A turf's doors in walking order, with people and history",
             "parameters": [{"name": "turf_id", **_ID_PARAM}],
             "responses": {**_json("WalkList", "The walk list"), **_errors(401, 403, 404)}}},
+        "/api/v1/offices/{office_id}/coverage": {"get": {
+            "summary": "An office's coverage: totals, turfs, volunteers ranked, doors per day",
+            "parameters": [{"name": "office_id", **_ID_PARAM}, *_WINDOW_PARAMS],
+            "responses": {**_json("OfficeCoverage", "The office's figures"), **_errors(400, 401, 403, 404)}}},
+        "/api/v1/regions/{region_id}/coverage": {"get": {
+            "summary": "A region's offices side by side",
+            "parameters": [{"name": "region_id", **_ID_PARAM}, *_WINDOW_PARAMS],
+            "responses": {**_json("RegionCoverage", "The region's figures"), **_errors(400, 401, 403, 404)}}},
         "/api/v1/contacts": {"post": {
             "summary": "Sync a batch of contacts made on a phone; each is created, a duplicate, or rejected",
             "requestBody": {"required": True, "content": {"application/json": {
@@ -55,6 +71,16 @@ OPENAPI: dict = {
         },
         "schemas": {
             "Error": _ERROR,
+            "OfficeCoverage": {"type": "object", "required": ["id", "name", *_COUNTED, "turfs", "volunteers", "days"],
+                               "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
+                                              "turfs": {"type": "array", "items": {"type": "object"}},
+                                              "volunteers": {"type": "array", "items": {"type": "object"}},
+                                              "days": {"type": "array", "items": {"type": "object"}}}},
+            "RegionCoverage": {"type": "object", "required": ["offices", *_COUNTED], "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
+                "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", *_COUNTED],
+                                                       "properties": {"id": {"type": "integer"},
+                                                                      "name": {"type": "string"}, **_COUNTS}}}}},
             "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {"contacts": {
                 "type": "array", "maxItems": 500, "items": {
                     "type": "object", "required": ["id", "door_id", "canvass_id", "outcome", "recorded_at"],

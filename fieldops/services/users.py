@@ -191,3 +191,7 @@ def user_by_email(email: str) -> User:
     if user is None:
         raise NotFound(f"no user with e-mail {email!r}")
     return user
+
+
+def all_regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))

@@ -18,6 +18,9 @@ def record(page, outcome: str, note: str, support: int | None = None, share_loca
         page.click("#next-open")
     page.wait_for_selector("#door-view:not([hidden])")
     page.click(f"label.outcome:has(input[value={outcome}])")
+    # The door's story and form fit a 360 px phone: nothing to scroll sideways, targets a thumb can hit.
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.locator("label.outcome").first.bounding_box()["height"] >= 44
     if support is not None:
         page.click(f"#survey-people .scale label:has(input[value='{support}'])")
     page.fill("#contact-note", note)
@@ -56,6 +59,7 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
     page.wait_for_selector("#door-list .door-button")
     page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
 
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     record(page, "talked", "Online one: wants safer crossings", support=4, share_location=True)
     record(page, "not_home", "Online two: nobody in")
     back_to_list(page)

@@ -1,0 +1,119 @@
+"""Coverage figures from the database: grouped SQL in, ``domain.coverage`` maths out.
+
+Every figure comes from a handful of GROUP BY queries, whatever the number of
+contacts: no query per row, and no contact is loaded into Python. The pages,
+``flask coverage`` and the API all call these functions, so they agree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import Date, case, cast, distinct, func, select
+
+from ..domain.coverage import Counts, total
+from ..domain.outcomes import REACHED_CODES
+from ..errors import InvalidInput
+from ..extensions import db
+from ..models import Assignment, Block, Canvass, Contact, Door, Office, Region, Turf, User
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which contacts count: one canvass (or all) and a date range, both ends included (UTC dates)."""
+    canvass_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self):
+        if self.start and self.end and self.end < self.start:
+            raise InvalidInput("the date range ends before it starts", field="end")
+
+    def conditions(self) -> list:
+        conditions = []
+        if self.canvass_id is not None:
+            conditions.append(Contact.canvass_id == self.canvass_id)
+        if self.start is not None:
+            conditions.append(Contact.recorded_at >= datetime.combine(self.start, time(0), tzinfo=timezone.utc))
+        if self.end is not None:
+            conditions.append(Contact.recorded_at <
+                              datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=timezone.utc))
+        return conditions
+
+    def as_dict(self) -> dict:
+        return {"canvass_id": self.canvass_id, "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None}
+
+
+_REACHED_DOOR = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.door_id))
+
+
+def _door_counts(group, *conditions) -> dict:
+    query = select(group, func.count(Door.id)).select_from(Door).join(Block, Block.id == Door.block_id) \
+        .where(*conditions).group_by(group)
+    return dict(db.session.execute(query).all())
+
+
+def _contact_counts(group, window: Window, *conditions) -> dict[object, tuple[int, int]]:
+    query = (select(group, func.count(distinct(Contact.door_id)), func.count(distinct(_REACHED_DOOR)))
+             .select_from(Contact).join(Door, Door.id == Contact.door_id).join(Block, Block.id == Door.block_id)
+             .where(*conditions, *window.conditions()).group_by(group))
+    return {key: (attempted, reached) for key, attempted, reached in db.session.execute(query)}
+
+
+def _counts(keys, doors: dict, contacts: dict) -> dict:
+    return {key: Counts(doors.get(key, 0), *contacts.get(key, (0, 0))) for key in keys}
+
+
+def _utc_day(column):
+    """The UTC calendar day of a timestamp, on either database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def office_coverage(office: Office, window: Window) -> dict:
+    """The office's figures, its turfs, its volunteers ranked, and doors knocked per day."""
+    in_office = Door.office_id == office.id
+    totals = _counts([office.id], _door_counts(Door.office_id, in_office),
+                     _contact_counts(Door.office_id, window, in_office))[office.id]
+    turfs = list(db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived")
+                                    .order_by(Turf.name, Turf.id)))
+    by_turf = _counts([t.id for t in turfs], _door_counts(Block.turf_id, in_office),
+                      _contact_counts(Block.turf_id, window, in_office))
+    walkers: dict[int, list[str]] = {}
+    for turf_id, name in db.session.execute(
+            select(Assignment.turf_id, User.name).join(User, User.id == Assignment.volunteer_id)
+            .join(Turf, Turf.id == Assignment.turf_id)
+            .where(Turf.office_id == office.id, Assignment.returned_at.is_(None)).order_by(User.name)):
+        walkers.setdefault(turf_id, []).append(name)
+    volunteers = db.session.execute(
+        select(User.id, User.name, func.count(distinct(Contact.door_id)), func.count(distinct(_REACHED_DOOR)))
+        .select_from(Contact).join(User, User.id == Contact.volunteer_id)
+        .where(Contact.office_id == office.id, *window.conditions())
+        .group_by(User.id, User.name)).all()
+    day = _utc_day(Contact.recorded_at)
+    days = db.session.execute(
+        select(day, func.count(distinct(Contact.door_id)), func.count(distinct(_REACHED_DOOR)))
+        .where(Contact.office_id == office.id, *window.conditions()).group_by(day).order_by(day)).all()
+    return {
+        "id": office.id, "name": office.name, "window": window.as_dict(), **totals.as_dict(),
+        "turfs": [{"id": t.id, "name": t.name, "state": t.state, "volunteers": walkers.get(t.id, []),
+                   **by_turf[t.id].as_dict()} for t in turfs],
+        "volunteers": [{"id": user_id, "name": name, "doors": doors, "conversations": talked}
+                       for user_id, name, doors, talked in sorted(volunteers, key=lambda r: (-r[2], -r[3], r[1]))],
+        "days": [{"date": str(d), "doors": doors, "reached": talked} for d, doors, talked in days],
+    }
+
+
+def region_coverage(region: Region, window: Window) -> dict:
+    """Every office of the region side by side, and the region's totals."""
+    offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
+    in_region = Door.office_id.in_([o.id for o in offices])
+    by_office = _counts([o.id for o in offices], _door_counts(Door.office_id, in_region),
+                        _contact_counts(Door.office_id, window, in_region))
+    return {
+        "id": region.id, "name": region.name, "window": window.as_dict(),
+        **total(by_office.values()).as_dict(),
+        "offices": [{"id": o.id, "name": o.name, **by_office[o.id].as_dict()} for o in offices],
+    }

@@ -1,0 +1,96 @@
+"""Coverage: the grouped SQL agrees with the definition, worked out by hand; and who may see which numbers."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from fieldops.domain.coverage import ContactFact, Counts, count_contacts
+from fieldops.extensions import db
+from fieldops.models import Block, Contact, Door
+from fieldops.services import coverage
+from fieldops.services.demo import load_demo
+from fieldops.services.users import create_token
+from tests.api.test_api_access import bearer
+
+
+def alpha_doors(world) -> list[int]:
+    return list(db.session.scalars(select(Door.id).join(Block, Block.id == Door.block_id)
+                                   .where(Block.turf_id == world.turf_a1.id).order_by(Door.id)))
+
+
+def put(door_id, canvass_id, outcome, when, world) -> ContactFact:
+    db.session.add(Contact(id=str(uuid.uuid4()), office_id=world.office_a.id, door_id=door_id,
+                           volunteer_id=world.users.volunteer_a1.id, turf_id=world.turf_a1.id, canvass_id=canvass_id,
+                           outcome=outcome, answers={}, note="", recorded_at=when))
+    return ContactFact(door_id, canvass_id, outcome, when)
+
+
+def at(day: int, hour: int = 12) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=timezone.utc)
+
+
+def test_office_figures_match_the_hand_count(world):
+    north, south = world.canvass_north.id, world.canvass_south.id
+    d = alpha_doors(world)
+    facts = [
+        put(d[0], north, "not_home", at(3), world), put(d[0], north, "talked", at(5), world),  # 1 attempted, 1 reached
+        put(d[1], north, "refused", at(5), world),                                                # attempted only
+        put(d[2], north, "talked", at(20), world),                                                # after the range
+        put(d[3], south, "talked", at(5), world),                                                 # another canvass
+    ]
+    db.session.commit()
+    window = coverage.Window(north, date(2026, 11, 1), date(2026, 11, 10))
+    figures = coverage.office_coverage(world.office_a, window)
+    assert (figures["doors"], figures["attempted"], figures["reached"]) == (80, 2, 1)
+    assert figures["coverage"] == 0.025 and figures["contact_rate"] == 0.5
+    office_doors = db.session.scalars(select(Door.id).where(Door.office_id == world.office_a.id)).all()
+    assert count_contacts(office_doors, facts, north, date(2026, 11, 1), date(2026, 11, 10)) == Counts(80, 2, 1)
+    turf = next(t for t in figures["turfs"] if t["name"] == "Alpha 1")
+    assert (turf["doors"], turf["attempted"], turf["reached"], turf["volunteers"]) == (40, 2, 1, ["Volunteer A1"])
+    assert [(day["date"], day["doors"], day["reached"]) for day in figures["days"]] == [
+        ("2026-11-03", 1, 0), ("2026-11-05", 2, 1)]
+    assert figures["volunteers"] == [{"id": world.users.volunteer_a1.id, "name": "Volunteer A1", "doors": 2,
+                                      "conversations": 1}]
+    everything = coverage.office_coverage(world.office_a, coverage.Window())
+    assert (everything["attempted"], everything["reached"]) == (4, 3)  # all canvasses, all days
+
+
+def test_region_adds_its_offices_and_leaves_other_regions_out(world):
+    d = alpha_doors(world)
+    put(d[0], world.canvass_north.id, "talked", at(5), world)
+    db.session.commit()
+    figures = coverage.region_coverage(world.north, coverage.Window(world.canvass_north.id))
+    assert [(o["name"], o["doors"], o["attempted"]) for o in figures["offices"]] == [("Alpha", 80, 1), ("Bravo", 80, 0)]
+    assert (figures["doors"], figures["attempted"], figures["reached"]) == (160, 1, 1)
+
+
+def test_a_lead_sees_only_their_regions_numbers(client, world):
+    token = create_token("lead.south@test.example")
+    assert client.get(f"/api/v1/regions/{world.north.id}/coverage", headers=bearer(token)).status_code == 403
+    assert client.get(f"/api/v1/offices/{world.office_a.id}/coverage", headers=bearer(token)).status_code == 403
+    own = client.get(f"/api/v1/regions/{world.south.id}/coverage", headers=bearer(token))
+    assert own.status_code == 200 and [o["name"] for o in own.get_json()["offices"]] == ["Charlie"]
+    volunteer = create_token("volunteer.a1@test.example")
+    assert client.get(f"/api/v1/offices/{world.office_a.id}/coverage", headers=bearer(volunteer)).status_code == 403
+    bad = client.get(f"/api/v1/regions/{world.south.id}/coverage?canvass_id={world.canvass_north.id}",
+                     headers=bearer(token))
+    assert bad.status_code == 404
+    assert client.get(f"/api/v1/regions/{world.south.id}/coverage?start=soon", headers=bearer(token)).status_code == 400
+
+
+def test_the_command_prints_what_the_api_serves_on_the_demo(client, runner, app):
+    load_demo("a demo password")
+    token = create_token("lead@fieldops.example")
+    from fieldops.models import Canvass, Office
+    canvass = db.session.scalar(select(Canvass).where(Canvass.name.like("Neighbourhood%")))
+    office = db.session.scalar(select(Office).where(Office.name == "Kluuvi"))
+    cli = json.loads(runner.invoke(args=["coverage", "--office", "Kluuvi", "--canvass", canvass.name,
+                                         "--json"]).stdout)
+    api = client.get(f"/api/v1/offices/{office.id}/coverage?canvass_id={canvass.id}", headers=bearer(token)).get_json()
+    assert cli == api and cli["attempted"] > 0
+    region = json.loads(runner.invoke(args=["coverage", "--region", "Helsinki Centre", "--json"]).stdout)
+    api_region = client.get(f"/api/v1/regions/{office.region_id}/coverage", headers=bearer(token)).get_json()
+    assert region == api_region and len(region["offices"]) == 2

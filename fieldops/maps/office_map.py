@@ -61,7 +61,8 @@ def door_legend() -> list[tuple[str, str]]:
     return labels
 
 
-def _display(geometry: BaseGeometry) -> dict:
+def display_geometry(geometry: BaseGeometry) -> dict:
+    """GeoJSON of a geometry simplified for the screen (about 1 m) and rounded to 6 decimals."""
     simple = shapely.simplify(geometry, DISPLAY_TOLERANCE_DEG, preserve_topology=True)
     return shapely.geometry.mapping(shapely.set_precision(simple, 1e-6))
 
@@ -92,7 +93,7 @@ def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: s
     local_leaflet(fmap, vendor_prefix)
     block_layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "id": b.id, "geometry": _display(b.geometry),
+            {"type": "Feature", "id": b.id, "geometry": display_geometry(b.geometry),
              "properties": {"id": b.id, "source_id": b.source_id, "doors": b.doors, "turf_id": b.turf_id,
                             "turf": turf_names.get(b.turf_id, "none")}}
             for b in blocks]},
@@ -107,7 +108,7 @@ def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: s
     )
     turf_layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "id": t.id, "geometry": _display(t.outline),
+            {"type": "Feature", "id": t.id, "geometry": display_geometry(t.outline),
              "properties": {"id": t.id, "name": t.name, "doors": t.doors, "state": t.state,
                             "label": f"{t.name} · {t.doors} doors · {t.state.replace('_', ' ')}"}}
             for t in turfs if t.outline is not None]},

@@ -89,11 +89,6 @@ def require_canvass_for_office(user: User, canvass_id: int, office_id: int) -> C
     return canvass
 
 
-def canvass_region(canvass_id: int) -> int | None:
-    """The region a canvass belongs to, or None if there is no such canvass."""
-    return db.session.scalar(select(Canvass.region_id).where(Canvass.id == canvass_id))
-
-
 def require_assignment(user: User, assignment_id: int) -> Assignment:
     """An assignment, if the user may manage the turf's office."""
     assignment = db.session.get(Assignment, assignment_id)

@@ -88,6 +88,11 @@ def canvasses_for_office(office: Office) -> list[Canvass]:
         .order_by(Canvass.start_date.desc().nulls_last(), Canvass.id.desc())))
 
 
+def canvasses_for_region(region: Region) -> list[Canvass]:
+    return list(db.session.scalars(select(Canvass).where(Canvass.region_id == region.id)
+                                   .order_by(Canvass.start_date.desc().nulls_last(), Canvass.id.desc())))
+
+
 def canvass_by_name(name: str, office: Office | None = None, region: Region | None = None) -> Canvass:
     query = select(Canvass).where(Canvass.name == name)
     if office is not None:

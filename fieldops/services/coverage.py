@@ -13,9 +13,10 @@ from sqlalchemy import Date, case, cast, distinct, func, select
 
 from ..domain.coverage import Counts, total
 from ..domain.outcomes import REACHED_CODES
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, Office, Region, Turf, User
+from .inputs import parse_day
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,18 @@ class Window:
     def as_dict(self) -> dict:
         return {"canvass_id": self.canvass_id, "start": self.start.isoformat() if self.start else None,
                 "end": self.end.isoformat() if self.end else None}
+
+
+def parse_window(args, region_id: int) -> Window:
+    """The window a page or API call asks for (``canvass_id``, ``start``, ``end`` as text), checked."""
+    canvass_id = (args.get("canvass_id") or "").strip() or None
+    if canvass_id is not None:
+        if not canvass_id.isdigit():
+            raise InvalidInput("canvass_id must be a whole number", field="canvass_id")
+        canvass_id = int(canvass_id)
+        if db.session.scalar(select(Canvass.region_id).where(Canvass.id == canvass_id)) != region_id:
+            raise NotFound(f"no canvass with id {canvass_id} in this region")
+    return Window(canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
 
 
 _REACHED_DOOR = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.door_id))
@@ -117,3 +130,34 @@ def region_coverage(region: Region, window: Window) -> dict:
         **total(by_office.values()).as_dict(),
         "offices": [{"id": o.id, "name": o.name, **by_office[o.id].as_dict()} for o in offices],
     }
+
+
+def block_coverage(office: Office, window: Window) -> dict[int, Counts]:
+    """Each block of the office with its doors, attempted and reached: what the coverage map colours."""
+    in_office = Door.office_id == office.id
+    doors = _door_counts(Door.block_id, in_office)
+    return _counts(list(doors), doors, _contact_counts(Door.block_id, window, in_office))
+
+
+def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, float]]]:
+    """Each office's coverage as it grew, day by day: the share of its doors knocked by the end of each day.
+
+    One grouped query gives each door's first knock in the window; the running
+    sum is done over days, never over contacts.
+    """
+    offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
+    doors = _door_counts(Door.office_id, Door.office_id.in_([o.id for o in offices]))
+    first = (select(Contact.office_id.label("office_id"), func.min(Contact.recorded_at).label("first_at"))
+             .where(Contact.office_id.in_([o.id for o in offices]), *window.conditions())
+             .group_by(Contact.office_id, Contact.door_id).subquery())
+    day = _utc_day(first.c.first_at)
+    rows = db.session.execute(select(first.c.office_id, day, func.count())
+                              .group_by(first.c.office_id, day).order_by(first.c.office_id, day)).all()
+    names = {o.id: o.name for o in offices}
+    series: dict[str, list[tuple[str, float]]] = {}
+    running: dict[int, int] = {}
+    for office_id, when, count in rows:
+        running[office_id] = running.get(office_id, 0) + count
+        series.setdefault(names[office_id], []).append(
+            (str(when), running[office_id] / doors[office_id] if doors.get(office_id) else 0.0))
+    return series

@@ -24,6 +24,7 @@ def bearer_token() -> str | None:
 
 def register_web(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .dashboards import bp as dashboards_bp
     from .field import bp as field_bp
     from .main import bp as main_bp
     from .territory import bp as territory_bp
@@ -34,6 +35,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(territory_bp)
     app.register_blueprint(turfs_bp)
     app.register_blueprint(field_bp)
+    app.register_blueprint(dashboards_bp)
     _wire_login()
     _wire_csrf(app)
     _wire_errors(app)

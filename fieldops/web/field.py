@@ -3,7 +3,6 @@ and the volunteer's phone page (with its offline service worker and manifest).""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
@@ -16,6 +15,7 @@ from ..domain.surveys import KIND_LABELS
 from ..errors import FieldopsError, InvalidInput
 from ..extensions import db
 from ..services import access, canvassing, users, walklists
+from ..services.inputs import parse_day
 
 bp = Blueprint("field", __name__)
 
@@ -23,16 +23,6 @@ QUESTION_ROWS = 6
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
 SHELL_FILES = ("css/app.css", "js/canvass.js", "js/outbox.js", "vendor/leaflet/leaflet.js",
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
-
-
-def _date(field: str) -> date | None:
-    text = request.form.get(field, "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
 
 
 def _questions_from_form() -> list[dict]:
@@ -60,7 +50,7 @@ def canvasses(office_id: int):
         try:
             canvass = canvassing.build_canvass(
                 request.form.get("name", ""), office.region_id, None if whole_region else office.id,
-                start=_date("start"), end=_date("end"), script=request.form.get("script", ""),
+                start=parse_day(request.form.get("start"), "start"), end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
                 questions=_questions_from_form(), created_by_id=current_user.id)
         except FieldopsError as error:
             db.session.rollback()

@@ -1,0 +1,76 @@
+"""Small charts drawn on the server as SVG: no chart library to ship, and they print and work offline.
+
+Pure functions: data in, an SVG string out. Every text is escaped.
+"""
+from __future__ import annotations
+
+from html import escape
+
+WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 40, 28, 12
+LINE_COLOURS = ("#1d4ed8", "#b45309", "#15803d", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf")
+
+
+def _anchor(n: int, count: int) -> str:
+    """Keep the first and last axis labels inside the picture."""
+    return "start" if n == 0 and count > 1 else "end" if n == count - 1 and count > 1 else "middle"
+
+
+def _scale(top: float) -> float:
+    return top if top > 0 else 1.0
+
+
+def bar_chart(points: list[tuple[str, float, float]], title: str, label_a: str, label_b: str) -> str:
+    """Bars per day: ``(day, a, b)`` with b part of a (doors knocked, of which reached)."""
+    if not points:
+        return f'<p class="muted">No {escape(label_a.lower())} in this period.</p>'
+    top = _scale(max(a for _, a, _ in points))
+    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
+    step = plot_w / len(points)
+    bar = max(step * 0.8, 1.0)
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>",
+             f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH - 8}" y2="{PAD_TOP + plot_h}" stroke="#9ca3af"/>',
+             f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end" font-size="11">{int(top)}</text>',
+             f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
+    for n, (day, a, b) in enumerate(points):
+        x = PAD_LEFT + n * step + (step - bar) / 2
+        h_a, h_b = plot_h * a / top, plot_h * b / top
+        parts.append(f'<rect x="{x:.1f}" y="{PAD_TOP + plot_h - h_a:.1f}" width="{bar:.1f}" height="{h_a:.1f}" '
+                     f'fill="#86efac"><title>{escape(day)}: {a:g} {escape(label_a.lower())}, {b:g} '
+                     f'{escape(label_b.lower())}</title></rect>')
+        parts.append(f'<rect x="{x:.1f}" y="{PAD_TOP + plot_h - h_b:.1f}" width="{bar:.1f}" height="{h_b:.1f}" '
+                     f'fill="#15803d"/>')
+    for n in sorted({0, len(points) // 2, len(points) - 1}):
+        x = PAD_LEFT + n * step + step / 2
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{_anchor(n, len(points))}" font-size="11">'
+                     f"{escape(points[n][0])}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_chart(series: dict[str, list[tuple[str, float]]], title: str, percent: bool = True) -> str:
+    """One line per series over shared days: ``{name: [(day, value), ...]}``, values 0..1 when ``percent``."""
+    days = sorted({day for points in series.values() for day, _ in points})
+    if not days:
+        return '<p class="muted">Nothing to draw in this period.</p>'
+    top = 1.0 if percent else _scale(max(v for points in series.values() for _, v in points))
+    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
+    x_of = {day: PAD_LEFT + (plot_w * n / max(len(days) - 1, 1)) for n, day in enumerate(days)}
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>",
+             f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH - 8}" y2="{PAD_TOP + plot_h}" stroke="#9ca3af"/>',
+             f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end" font-size="11">'
+             f'{"100%" if percent else int(top)}</text>',
+             f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
+    for n, (name, points) in enumerate(sorted(series.items())):
+        colour = LINE_COLOURS[n % len(LINE_COLOURS)]
+        path = " ".join(f"{x_of[day]:.1f},{PAD_TOP + plot_h - plot_h * value / top:.1f}" for day, value in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5">'
+                     f"<title>{escape(name)}</title></polyline>")
+        parts.append(f'<text x="{PAD_LEFT + 6}" y="{PAD_TOP + 14 + 14 * n}" font-size="12" fill="{colour}">'
+                     f"{escape(name)}</text>")
+    for n in sorted({0, len(days) // 2, len(days) - 1}):
+        parts.append(f'<text x="{x_of[days[n]]:.1f}" y="{HEIGHT - 8}" text-anchor="{_anchor(n, len(days))}" '
+                     f'font-size="11">{escape(days[n])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,81 @@
+"""An office's coverage map: each block coloured by the share of its doors knocked, turfs outlined.
+
+Lon/lat in, Folium map out. Blocks without doors are grey; a popup gives
+each block's doors, attempted, reached and rates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .assets import local_leaflet
+from .office_map import MapTurf, display_geometry
+
+# Coverage -> colour, light to dark blue (ColorBrewer Blues, colour-blind safe); no doors: grey.
+COVERAGE_CLASSES = ((0.0, "#eff3ff"), (0.25, "#bdd7e7"), (0.5, "#6baed6"), (0.75, "#3182bd"), (1.0, "#08519c"))
+NO_DOORS = "#d1d5db"
+
+
+@dataclass(frozen=True)
+class CoverageBlock:
+    id: int
+    source_id: str
+    geometry: BaseGeometry
+    doors: int
+    attempted: int
+    reached: int
+
+
+def coverage_colour(doors: int, attempted: int) -> str:
+    if not doors:
+        return NO_DOORS
+    rate = attempted / doors
+    for upper, colour in COVERAGE_CLASSES:
+        if rate <= upper:
+            return colour
+    return COVERAGE_CLASSES[-1][1]
+
+
+def coverage_legend() -> list[tuple[str, str]]:
+    """(label, colour) for the legend, in order."""
+    labels, lower = [("no doors", NO_DOORS)], 0.0
+    for upper, colour in COVERAGE_CLASSES:
+        labels.append(("0% (none knocked)" if upper == 0 else f"{lower:.0%}–{upper:.0%}", colour))
+        lower = upper
+    return labels
+
+
+def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, vendor_prefix: str,
+                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+    bounds = shapely.total_bounds([b.geometry for b in blocks]) if blocks else None
+    centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
+    fmap = folium.Map(location=centre, zoom_start=15 if blocks else 2, tiles=tiles, control_scale=True,
+                      prefer_canvas=len(blocks) > 2000)
+    local_leaflet(fmap, vendor_prefix)
+    features = []
+    for b in blocks:
+        rate = f"{b.attempted / b.doors:.0%}" if b.doors else "—"
+        talk = f"{b.reached / b.attempted:.0%}" if b.attempted else "—"
+        features.append({"type": "Feature", "id": b.id, "geometry": display_geometry(b.geometry), "properties": {
+            "block": b.source_id, "doors": b.doors, "attempted": b.attempted, "reached": b.reached,
+            "coverage": rate, "contact_rate": talk, "colour": coverage_colour(b.doors, b.attempted)}})
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name="Coverage",
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75, "color": "#4b5563",
+                                  "weight": 0.5},
+        popup=folium.GeoJsonPopup(fields=["block", "doors", "attempted", "reached", "coverage", "contact_rate"],
+                                  aliases=["Block", "Doors", "Attempted", "Reached", "Coverage", "Contact rate"])
+        if features else None)
+    layer.add_to(fmap)
+    outlines = [{"type": "Feature", "geometry": display_geometry(t.outline), "properties": {"name": t.name}}
+                for t in turfs if t.outline is not None]
+    if outlines:
+        folium.GeoJson({"type": "FeatureCollection", "features": outlines}, name="Turfs",
+                       style_function=lambda f: {"fill": False, "color": "#111827", "weight": 2},
+                       tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(fmap)
+    if bounds is not None:
+        fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return fmap

@@ -1,0 +1,17 @@
+"""Small parsers for values that arrive as text from forms and query strings, with errors that name the field."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..errors import InvalidInput
+
+
+def parse_day(text: str | None, field: str) -> date | None:
+    """A YYYY-MM-DD date, or None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None

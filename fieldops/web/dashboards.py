@@ -1,0 +1,43 @@
+"""Dashboards: an office's coverage (figures, map, doors per day, turfs, volunteers) and a region's offices
+side by side. Every number comes from ``services.coverage``, as ``flask coverage --json`` prints it."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..charts import bar_chart, line_chart
+from ..maps.coverage_map import CoverageBlock, coverage_legend, office_coverage_map
+from ..maps.office_map import map_parts
+from ..services import access, canvassing, coverage, turfs
+
+bp = Blueprint("dashboards", __name__)
+
+
+@bp.get("/offices/<int:office_id>/dashboard")
+@login_required
+def office(office_id: int):
+    office = access.require_office(current_user, office_id)
+    window = coverage.parse_window(request.args, office.region_id)
+    figures = coverage.office_coverage(office, window)
+    counts = coverage.block_coverage(office, window)
+    blocks, live_turfs = turfs.office_map_data(office)
+    coloured = [CoverageBlock(b.id, b.source_id, b.geometry, counts[b.id].doors if b.id in counts else 0,
+                              counts[b.id].attempted if b.id in counts else 0,
+                              counts[b.id].reached if b.id in counts else 0) for b in blocks]
+    fmap = office_coverage_map(coloured, live_turfs, vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+    chart = bar_chart([(d["date"], d["doors"], d["reached"]) for d in figures["days"]],
+                      "Doors knocked per day, and of those, doors where we talked", "Doors knocked", "Reached")
+    return render_template("dashboards/office.html", office=office, figures=figures, map=map_parts(fmap),
+                           chart=chart, legend=coverage_legend(), window=window,
+                           canvasses=canvassing.canvasses_for_office(office))
+
+
+@bp.get("/regions/<int:region_id>/compare")
+@login_required
+def region(region_id: int):
+    region = access.require_region(current_user, region_id)
+    window = coverage.parse_window(request.args, region.id)
+    figures = coverage.region_coverage(region, window)
+    trend = line_chart(coverage.region_trend(region, window), "Coverage over time, one line per office")
+    return render_template("dashboards/region.html", region=region, figures=figures, chart=trend, window=window,
+                           canvasses=canvassing.canvasses_for_region(region))

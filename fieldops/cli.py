@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
 from .extensions import db
-from .services import audit, canvassing, coverage, demo, imports, turfs, users
+from .services import audit, canvassing, coverage, demo, exports, imports, turfs, users
 
 
 def fails_cleanly(command):
@@ -283,8 +283,38 @@ def coverage_command(office_name, region_name, canvass_name, start, end, as_json
                    f"{row['coverage']:>9.1%} {row['contact_rate']:>13.1%}")
 
 
+@click.command("export-contacts")
+@click.option("--office", "office_name", help="The field office whose contacts to export.")
+@click.option("--region", "region_name", help="Every office of a region.")
+@click.option("--canvass", "canvass_name", help="Only this canvass's contacts.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The CSV to write.")
+@fails_cleanly
+def export_contacts_command(office_name, region_name, canvass_name, output):
+    """Write an office's or region's contacts to CSV (the export is recorded in the audit log)."""
+    if bool(office_name) == bool(region_name):
+        raise click.UsageError("give exactly one of --office NAME or --region NAME")
+    office = users.office_by_name(office_name) if office_name else None
+    region = users.region_by_name(region_name) if region_name else None
+    canvass = canvassing.canvass_by_name(canvass_name, office=office, region=region) if canvass_name else None
+    window = coverage.Window(canvass.id if canvass else None)
+    office_ids = [office.id] if office else [o.id for o in users.region_offices(region)]
+    written = 0
+
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        for chunk in exports.csv_lines(counted(exports.contact_rows(office_ids, window))):
+            handle.write(chunk)
+    exports.record_export(None, "office" if office else "region", (office or region).id, window, str(output))
+    click.echo(f"Wrote {written} contacts to {output}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
-                    create_canvass_command, assign_turf_command, coverage_command):
+                    create_canvass_command, assign_turf_command, coverage_command, export_contacts_command):
         app.cli.add_command(command)

@@ -79,3 +79,39 @@ def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, ve
     if bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
+
+
+@dataclass(frozen=True)
+class OfficeArea:
+    id: int
+    name: str
+    outline: BaseGeometry | None
+    doors: int
+    attempted: int
+    reached: int
+
+
+def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
+                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """Each office's territory coloured by its coverage, with a popup of its figures."""
+    shown = [o for o in offices if o.outline is not None and not o.outline.is_empty]
+    bounds = shapely.total_bounds([o.outline for o in shown]) if shown else None
+    centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
+    fmap = folium.Map(location=centre, zoom_start=13 if shown else 2, tiles=tiles, control_scale=True)
+    local_leaflet(fmap, vendor_prefix)
+    features = [{"type": "Feature", "id": o.id, "geometry": display_geometry(o.outline), "properties": {
+        "office": o.name, "doors": o.doors, "attempted": o.attempted, "reached": o.reached,
+        "coverage": f"{o.attempted / o.doors:.1%}" if o.doors else "—",
+        "contact_rate": f"{o.reached / o.attempted:.1%}" if o.attempted else "—",
+        "colour": coverage_colour(o.doors, o.attempted)}} for o in shown]
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features}, name="Offices",
+            style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75,
+                                      "color": "#111827", "weight": 2},
+            tooltip=folium.GeoJsonTooltip(fields=["office", "coverage"], aliases=["Office", "Coverage"]),
+            popup=folium.GeoJsonPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate"],
+                                      aliases=["Office", "Doors", "Attempted", "Reached", "Coverage", "Contact rate"]),
+        ).add_to(fmap)
+        fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return fmap

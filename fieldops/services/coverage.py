@@ -11,11 +11,11 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Date, case, cast, distinct, func, select
 
-from ..domain.coverage import Counts, total
+from ..domain.coverage import Counts, share, total
 from ..domain.outcomes import REACHED_CODES
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, Office, Region, Turf, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Region, Turf, User
 from .inputs import parse_day
 
 
@@ -119,17 +119,50 @@ def office_coverage(office: Office, window: Window) -> dict:
     }
 
 
-def region_coverage(region: Region, window: Window) -> dict:
-    """Every office of the region side by side, and the region's totals."""
+def region_coverage(region: Region, window: Window, today: date | None = None) -> dict:
+    """Every office of the region side by side, with its relationship depth, and the region's totals."""
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     in_region = Door.office_id.in_([o.id for o in offices])
     by_office = _counts([o.id for o in offices], _door_counts(Door.office_id, in_region),
                         _contact_counts(Door.office_id, window, in_region))
+    depth = relationship_depth([o.id for o in offices], window, today or datetime.now(timezone.utc).date())
     return {
         "id": region.id, "name": region.name, "window": window.as_dict(),
         **total(by_office.values()).as_dict(),
-        "offices": [{"id": o.id, "name": o.name, **by_office[o.id].as_dict()} for o in offices],
+        "offices": [{"id": o.id, "name": o.name, **by_office[o.id].as_dict(), **depth[o.id]} for o in offices],
     }
+
+
+def relationship_depth(office_ids: list[int], window: Window, today: date) -> dict[int, dict]:
+    """Per office: doors reached in two or more canvasses (in the dates, any canvass), and promises
+    open, overdue and kept on time, as counts; two grouped queries."""
+    dates_only = Window(None, window.start, window.end)
+    reached_doors = (select(Contact.office_id.label("office_id"))
+                     .where(Contact.office_id.in_(office_ids), Contact.outcome.in_(sorted(REACHED_CODES)),
+                            *dates_only.conditions())
+                     .group_by(Contact.office_id, Contact.door_id)
+                     .having(func.count(distinct(Contact.canvass_id)) >= 2).subquery())
+    repeat = dict(db.session.execute(select(reached_doors.c.office_id, func.count())
+                                     .group_by(reached_doors.c.office_id)).all())
+    done_day = _utc_day(FollowUp.done_at)
+    promises = {row.office_id: row for row in db.session.execute(
+        select(FollowUp.office_id,
+               func.count().label("made"),
+               func.sum(case((FollowUp.done_at.is_(None), 1), else_=0)).label("open"),
+               func.sum(case((FollowUp.done_at.is_(None) & (FollowUp.due_date < today), 1), else_=0)).label("overdue"),
+               func.sum(case((FollowUp.done_at.is_not(None) & (done_day <= FollowUp.due_date), 1), else_=0))
+               .label("kept_on_time"),
+               func.sum(case((FollowUp.done_at.is_not(None) | (FollowUp.due_date < today), 1), else_=0)).label("due"))
+        .where(FollowUp.office_id.in_(office_ids)).group_by(FollowUp.office_id))}
+    depth = {}
+    for office_id in office_ids:
+        row = promises.get(office_id)
+        made, open_, overdue, on_time, due = (
+            (row.made, row.open or 0, row.overdue or 0, row.kept_on_time or 0, row.due or 0) if row else (0,) * 5)
+        depth[office_id] = {"reached_in_two_canvasses": repeat.get(office_id, 0), "promises_made": made,
+                            "promises_open": open_, "promises_overdue": overdue, "promises_kept_on_time": on_time,
+                            "kept_on_time_rate": share(on_time, due)}
+    return depth
 
 
 def block_coverage(office: Office, window: Window) -> dict[int, Counts]:

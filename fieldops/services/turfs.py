@@ -345,3 +345,26 @@ def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
         .where(Block.office_id == office.id).order_by(Block.id))]
     turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline) for t in office_turfs(office.id)]
     return blocks, turfs
+
+
+_OUTLINES: dict[int, tuple[tuple, object]] = {}
+
+
+def office_outlines(office_ids: list[int]) -> dict[int, object]:
+    """Each office's territory as one shape (the union of its blocks), kept in memory until its blocks change."""
+    stamps = {row.office_id: (row.count, row.last) for row in db.session.execute(
+        select(Block.office_id, func.count(Block.id).label("count"), func.max(Block.id).label("last"))
+        .where(Block.office_id.in_(office_ids)).group_by(Block.office_id))}
+    outlines = {}
+    for office_id in office_ids:
+        stamp = stamps.get(office_id)
+        cached = _OUTLINES.get(office_id)
+        if stamp is None:
+            outlines[office_id] = None
+            continue
+        if cached is None or cached[0] != stamp:
+            geometries = db.session.scalars(select(Block.geometry).where(Block.office_id == office_id)).all()
+            union = shapely.union_all(shapely.buffer(geometries, 0.00001))  # close the gaps along streets
+            cached = _OUTLINES[office_id] = (stamp, shapely.simplify(union, 0.00005))
+        outlines[office_id] = cached[1]
+    return outlines

@@ -195,3 +195,7 @@ def user_by_email(email: str) -> User:
 
 def all_regions() -> list[Region]:
     return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def region_offices(region: Region) -> list[Office]:
+    return list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))

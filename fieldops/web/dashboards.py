@@ -2,13 +2,14 @@
 side by side. Every number comes from ``services.coverage``, as ``flask coverage --json`` prints it."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from ..charts import bar_chart, line_chart
-from ..maps.coverage_map import CoverageBlock, coverage_legend, office_coverage_map
+from ..maps.coverage_map import (CoverageBlock, OfficeArea, coverage_legend, office_coverage_map,
+                                 region_coverage_map)
 from ..maps.office_map import map_parts
-from ..services import access, canvassing, coverage, turfs
+from ..services import access, canvassing, coverage, exports, turfs, users
 
 bp = Blueprint("dashboards", __name__)
 
@@ -39,5 +40,34 @@ def region(region_id: int):
     window = coverage.parse_window(request.args, region.id)
     figures = coverage.region_coverage(region, window)
     trend = line_chart(coverage.region_trend(region, window), "Coverage over time, one line per office")
+    outlines = turfs.office_outlines([o["id"] for o in figures["offices"]])
+    fmap = region_coverage_map([OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"],
+                                           o["reached"]) for o in figures["offices"]],
+                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
     return render_template("dashboards/region.html", region=region, figures=figures, chart=trend, window=window,
-                           canvasses=canvassing.canvasses_for_region(region))
+                           canvasses=canvassing.canvasses_for_region(region), map=map_parts(fmap),
+                           legend=coverage_legend())
+
+
+def _csv_download(office_ids: list[int], window, scope: str, scope_id: int, filename: str) -> Response:
+    exports.record_export(current_user.id, scope, scope_id, window, f"download {filename}")
+    lines = exports.csv_lines(exports.contact_rows(office_ids, window))
+    return Response(stream_with_context(lines), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/offices/<int:office_id>/contacts.csv")
+@login_required
+def office_contacts(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    window = coverage.parse_window(request.args, office.region_id)
+    return _csv_download([office.id], window, "office", office.id, f"contacts-office-{office.id}.csv")
+
+
+@bp.get("/regions/<int:region_id>/contacts.csv")
+@login_required
+def region_contacts(region_id: int):
+    region = access.require_region(current_user, region_id, manage=True)
+    window = coverage.parse_window(request.args, region.id)
+    office_ids = [office.id for office in users.region_offices(region)]
+    return _csv_download(office_ids, window, "region", region.id, f"contacts-region-{region.id}.csv")

@@ -94,3 +94,26 @@ def test_the_command_prints_what_the_api_serves_on_the_demo(client, runner, app)
     region = json.loads(runner.invoke(args=["coverage", "--region", "Helsinki Centre", "--json"]).stdout)
     api_region = client.get(f"/api/v1/regions/{office.region_id}/coverage", headers=bearer(token)).get_json()
     assert region == api_region and len(region["offices"]) == 2
+
+
+def test_relationship_depth_counts_repeat_conversations_and_promises(world):
+    from fieldops.models import FollowUp
+    d = alpha_doors(world)
+    put(d[0], world.canvass_north.id, "talked", at(5), world)
+    put(d[0], world.canvass_south.id, "talked", at(9), world)     # the same door, a second canvass
+    put(d[1], world.canvass_north.id, "talked", at(5), world)
+    put(d[1], world.canvass_north.id, "talked", at(6), world)     # twice, but one canvass
+    put(d[2], world.canvass_south.id, "not_home", at(6), world)
+    for due, done in [(date(2026, 11, 10), None),                  # overdue on the 20th
+                      (date(2026, 11, 25), None),                  # open, not yet due
+                      (date(2026, 11, 10), at(9)),                 # kept on time
+                      (date(2026, 11, 7), at(9))]:                 # kept late
+        db.session.add(FollowUp(office_id=world.office_a.id, door_id=d[0], kind="call_back", due_date=due,
+                                done_at=done))
+    db.session.commit()
+    office = coverage.region_coverage(world.north, coverage.Window(), today=date(2026, 11, 20))["offices"][0]
+    assert office["name"] == "Alpha"
+    assert office["reached_in_two_canvasses"] == 1
+    assert (office["promises_made"], office["promises_open"], office["promises_overdue"],
+            office["promises_kept_on_time"]) == (4, 2, 1, 1)
+    assert office["kept_on_time_rate"] == round(1 / 3, 4)  # of the three that have fallen due

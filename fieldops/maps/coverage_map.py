@@ -11,12 +11,22 @@ import folium
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .assets import local_leaflet
+from folium.plugins import FastMarkerCluster
+
+from .assets import local_leaflet, local_marker_cluster
 from .office_map import MapTurf, display_geometry
 
 # Coverage -> colour, light to dark blue (ColorBrewer Blues, colour-blind safe); no doors: grey.
 COVERAGE_CLASSES = ((0.0, "#eff3ff"), (0.25, "#bdd7e7"), (0.5, "#6baed6"), (0.75, "#3182bd"), (1.0, "#08519c"))
 NO_DOORS = "#d1d5db"
+TURF_TOLERANCE_DEG = 0.00005  # turf outlines over the coloured blocks: 5 m of detail is plenty
+
+
+# One small dot per door once the clusters open (no icon library needed).
+_DOOR_MARKER = """function (row) {
+    return L.marker(new L.LatLng(row[0], row[1]),
+                    {icon: L.divIcon({className: "door-dot", iconSize: [8, 8]}), keyboard: false});
+}"""
 
 
 @dataclass(frozen=True)
@@ -49,33 +59,38 @@ def coverage_legend() -> list[tuple[str, str]]:
 
 
 def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, vendor_prefix: str,
-                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+                        doors: list[tuple[float, float]] = (), tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """Blocks coloured by coverage, turfs outlined, and the doors (lat, lon) as clusters that open on zoom."""
     bounds = shapely.total_bounds([b.geometry for b in blocks]) if blocks else None
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
     fmap = folium.Map(location=centre, zoom_start=15 if blocks else 2, tiles=tiles, control_scale=True,
                       prefer_canvas=len(blocks) > 2000)
     local_leaflet(fmap, vendor_prefix)
-    features = []
-    for b in blocks:
-        rate = f"{b.attempted / b.doors:.0%}" if b.doors else "—"
-        talk = f"{b.reached / b.attempted:.0%}" if b.attempted else "—"
-        features.append({"type": "Feature", "id": b.id, "geometry": display_geometry(b.geometry), "properties": {
-            "block": b.source_id, "doors": b.doors, "attempted": b.attempted, "reached": b.reached,
-            "coverage": rate, "contact_rate": talk, "colour": coverage_colour(b.doors, b.attempted)}})
+    # Short property names and rounded coordinates: an office of 10,000 blocks is most of the page.
+    features = [{"type": "Feature", "id": b.id, "geometry": display_geometry(b.geometry), "properties": {
+        "b": b.source_id, "d": b.doors, "a": b.attempted, "r": b.reached,
+        "c": f"{b.attempted / b.doors:.0%}" if b.doors else "-"}} for b in blocks]
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features}, name="Coverage",
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75, "color": "#4b5563",
-                                  "weight": 0.5},
-        popup=folium.GeoJsonPopup(fields=["block", "doors", "attempted", "reached", "coverage", "contact_rate"],
-                                  aliases=["Block", "Doors", "Attempted", "Reached", "Coverage", "Contact rate"])
+        style_function=lambda f: {"fillColor": coverage_colour(f["properties"]["d"], f["properties"]["a"]),
+                                  "fillOpacity": 0.75, "color": "#4b5563", "weight": 0.5},
+        popup=folium.GeoJsonPopup(fields=["b", "d", "a", "r", "c"],
+                                  aliases=["Block", "Doors", "Attempted", "Reached", "Coverage"])
         if features else None)
     layer.add_to(fmap)
-    outlines = [{"type": "Feature", "geometry": display_geometry(t.outline), "properties": {"name": t.name}}
-                for t in turfs if t.outline is not None]
+    outlines = [{"type": "Feature", "geometry": display_geometry(t.outline, TURF_TOLERANCE_DEG),
+                 "properties": {"name": t.name}} for t in turfs if t.outline is not None]
     if outlines:
         folium.GeoJson({"type": "FeatureCollection", "features": outlines}, name="Turfs",
                        style_function=lambda f: {"fill": False, "color": "#111827", "weight": 2},
                        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(fmap)
+    if doors:
+        # Thousands of doors as one array the browser clusters, instead of one marker object each.
+        cluster = FastMarkerCluster([[round(lat, 5), round(lon, 5)] for lat, lon in doors], name="Doors",
+                                    callback=_DOOR_MARKER,
+                                    options={"disableClusteringAtZoom": 19, "chunkedLoading": True})
+        local_marker_cluster(cluster, vendor_prefix)
+        cluster.add_to(fmap)
     if bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap

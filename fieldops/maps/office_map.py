@@ -61,10 +61,10 @@ def door_legend() -> list[tuple[str, str]]:
     return labels
 
 
-def display_geometry(geometry: BaseGeometry) -> dict:
-    """GeoJSON of a geometry simplified for the screen (about 1 m) and rounded to 6 decimals."""
-    simple = shapely.simplify(geometry, DISPLAY_TOLERANCE_DEG, preserve_topology=True)
-    return shapely.geometry.mapping(shapely.set_precision(simple, 1e-6))
+def display_geometry(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLERANCE_DEG) -> dict:
+    """GeoJSON of a geometry simplified for the screen (about 1 m) and rounded to 5 decimals (about 1 m)."""
+    simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    return shapely.geometry.mapping(shapely.set_precision(simple, 1e-5))
 
 
 class _Register(MacroElement):

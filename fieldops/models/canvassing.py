@@ -48,6 +48,8 @@ class Contact(db.Model):
     __table_args__ = (
         Index("ix_contact_office_canvass_time", "office_id", "canvass_id", "recorded_at"),
         Index("ix_contact_door_time", "door_id", "recorded_at"),
+        # Covers the coverage counts: per canvass, per office, each door once, reached or not.
+        Index("ix_contact_canvass_office_door", "canvass_id", "office_id", "door_id", "outcome"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID made on the phone

@@ -62,16 +62,25 @@ _REACHED_DOOR = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.door_i
 
 
 def _door_counts(group, *conditions) -> dict:
-    query = select(group, func.count(Door.id)).select_from(Door).join(Block, Block.id == Door.block_id) \
-        .where(*conditions).group_by(group)
-    return dict(db.session.execute(query).all())
+    query = select(group, func.count(Door.id)).select_from(Door)
+    if group is not Door.office_id and group is not Door.block_id:
+        query = query.join(Block, Block.id == Door.block_id)
+    return dict(db.session.execute(query.where(*conditions).group_by(group)).all())
 
 
 def _contact_counts(group, window: Window, *conditions) -> dict[object, tuple[int, int]]:
-    query = (select(group, func.count(distinct(Contact.door_id)), func.count(distinct(_REACHED_DOOR)))
-             .select_from(Contact).join(Door, Door.id == Contact.door_id).join(Block, Block.id == Door.block_id)
-             .where(*conditions, *window.conditions()).group_by(group))
-    return {key: (attempted, reached) for key, attempted, reached in db.session.execute(query)}
+    """Doors attempted and reached per group: first one row per door (reached if any knock talked),
+    then the doors per group. Grouping by the contact's own office needs no join and runs on the
+    covering index (canvass, office, door, outcome)."""
+    joined = group is not Contact.office_id
+    per_door = (select(group.label("key"), Contact.door_id,
+                       func.max(case((Contact.outcome.in_(sorted(REACHED_CODES)), 1), else_=0)).label("reached"))
+                .select_from(Contact))
+    if joined:
+        per_door = per_door.join(Door, Door.id == Contact.door_id).join(Block, Block.id == Door.block_id)
+    per_door = per_door.where(*conditions, *window.conditions()).group_by(group, Contact.door_id).subquery()
+    query = select(per_door.c.key, func.count(), func.sum(per_door.c.reached)).group_by(per_door.c.key)
+    return {key: (attempted, int(reached or 0)) for key, attempted, reached in db.session.execute(query)}
 
 
 def _counts(keys, doors: dict, contacts: dict) -> dict:
@@ -89,11 +98,11 @@ def office_coverage(office: Office, window: Window) -> dict:
     """The office's figures, its turfs, its volunteers ranked, and doors knocked per day."""
     in_office = Door.office_id == office.id
     totals = _counts([office.id], _door_counts(Door.office_id, in_office),
-                     _contact_counts(Door.office_id, window, in_office))[office.id]
+                     _contact_counts(Contact.office_id, window, Contact.office_id == office.id))[office.id]
     turfs = list(db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived")
                                     .order_by(Turf.name, Turf.id)))
     by_turf = _counts([t.id for t in turfs], _door_counts(Block.turf_id, in_office),
-                      _contact_counts(Block.turf_id, window, in_office))
+                      _contact_counts(Block.turf_id, window, Contact.office_id == office.id))
     walkers: dict[int, list[str]] = {}
     for turf_id, name in db.session.execute(
             select(Assignment.turf_id, User.name).join(User, User.id == Assignment.volunteer_id)
@@ -122,9 +131,9 @@ def office_coverage(office: Office, window: Window) -> dict:
 def region_coverage(region: Region, window: Window, today: date | None = None) -> dict:
     """Every office of the region side by side, with its relationship depth, and the region's totals."""
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
-    in_region = Door.office_id.in_([o.id for o in offices])
-    by_office = _counts([o.id for o in offices], _door_counts(Door.office_id, in_region),
-                        _contact_counts(Door.office_id, window, in_region))
+    ids = [o.id for o in offices]
+    by_office = _counts(ids, _door_counts(Door.office_id, Door.office_id.in_(ids)),
+                        _contact_counts(Contact.office_id, window, Contact.office_id.in_(ids)))
     depth = relationship_depth([o.id for o in offices], window, today or datetime.now(timezone.utc).date())
     return {
         "id": region.id, "name": region.name, "window": window.as_dict(),
@@ -167,9 +176,8 @@ def relationship_depth(office_ids: list[int], window: Window, today: date) -> di
 
 def block_coverage(office: Office, window: Window) -> dict[int, Counts]:
     """Each block of the office with its doors, attempted and reached: what the coverage map colours."""
-    in_office = Door.office_id == office.id
-    doors = _door_counts(Door.block_id, in_office)
-    return _counts(list(doors), doors, _contact_counts(Door.block_id, window, in_office))
+    doors = _door_counts(Door.block_id, Door.office_id == office.id)
+    return _counts(list(doors), doors, _contact_counts(Door.block_id, window, Contact.office_id == office.id))
 
 
 def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, float]]]:

@@ -22,7 +22,7 @@ from ..domain.turf_states import TransitionError, TurfState, check_transition
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
-from ..models import Assignment, Block, Contact, Office, Turf, TurfEvent, User
+from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfEvent, User
 from . import audit
 
 EDITABLE = frozenset({TurfState.DRAFT.value, TurfState.OPEN.value})
@@ -345,6 +345,12 @@ def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
         .where(Block.office_id == office.id).order_by(Block.id))]
     turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline) for t in office_turfs(office.id)]
     return blocks, turfs
+
+
+def office_door_points(office: Office) -> list[tuple[float, float]]:
+    """Every door of the office as (lat, lon), for the map's clusters."""
+    return [(lat, lon) for lat, lon in db.session.execute(
+        select(Door.lat, Door.lon).where(Door.office_id == office.id).order_by(Door.id))]
 
 
 _OUTLINES: dict[int, tuple[tuple, object]] = {}

@@ -25,7 +25,8 @@ def office(office_id: int):
     coloured = [CoverageBlock(b.id, b.source_id, b.geometry, counts[b.id].doors if b.id in counts else 0,
                               counts[b.id].attempted if b.id in counts else 0,
                               counts[b.id].reached if b.id in counts else 0) for b in blocks]
-    fmap = office_coverage_map(coloured, live_turfs, vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+    fmap = office_coverage_map(coloured, live_turfs, doors=turfs.office_door_points(office),
+                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
     chart = bar_chart([(d["date"], d["doors"], d["reached"]) for d in figures["days"]],
                       "Doors knocked per day, and of those, doors where we talked", "Doors knocked", "Reached")
     return render_template("dashboards/office.html", office=office, figures=figures, map=map_parts(fmap),

@@ -1,0 +1,264 @@
+"""Dashboard benchmark: 10 offices, 100,000 blocks, 500,000 doors, 2,000,000 contacts over 3 canvasses.
+
+    .venv/bin/python bench/dashboard_bench.py --database sqlite
+    .venv/bin/python bench/dashboard_bench.py --database postgresql  [--postgres URL]
+
+Loads the synthetic region through the bulk path, then times, as the pages
+call them: the region comparison (``services.coverage.region_coverage``),
+one office dashboard (``office_coverage``) and one office map (coverage per
+block, the blocks, the doors as clusters, rendered to HTML, whose size is
+also reported). In the same run the naive peer computes the same figures by
+loading the contacts into pandas and grouping there. Each figure is the
+median of 5 runs after one warm-up. One database per run keeps each run
+under two minutes. Prints Markdown for bench/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import shapely  # noqa: E402
+
+from synthetic import SPACING_DEG, grid_side, jittered_blocks  # noqa: E402
+
+OFFICES, BLOCKS_PER_OFFICE, DOORS_PER_BLOCK, CONTACTS, CANVASSES = 10, 10_000, 5, 2_000_000, 3
+BLOCKS_PER_TURF = 40
+REACHED_SHARE = 0.35
+
+
+def build(app, seed: int = 3) -> dict:
+    """Write the synthetic region straight through the bulk path; returns ids to time against."""
+    from fieldops.extensions import db
+    from fieldops.models import Block, Canvass, Contact, Door, Office, Region, Turf, User
+    from fieldops.services.bulk import insert_rows
+
+    rng = np.random.default_rng(seed)
+    started = time.perf_counter()
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # A benchmark's load need not survive a power cut; the app's own writes keep SQLite's default.
+            db.session.execute(db.text("PRAGMA synchronous=OFF"))
+        region = Region(name="Bench region")
+        db.session.add(region)
+        db.session.flush()
+        offices = [Office(name=f"Office {n:02d}", region_id=region.id) for n in range(OFFICES)]
+        db.session.add_all(offices)
+        canvasses = [Canvass(name=f"Canvass {n}", region_id=region.id, questions=[]) for n in range(CANVASSES)]
+        db.session.add_all(canvasses)
+        lead = User(email="lead@bench.example", name="Bench lead", role="lead", region_id=region.id,
+                    password_hash="x")
+        db.session.add(lead)
+        db.session.flush()
+        volunteers = [User(email=f"v{n}@bench.example", name=f"Volunteer {n}", role="volunteer",
+                           office_id=offices[n % OFFICES].id, password_hash="x") for n in range(OFFICES * 20)]
+        db.session.add_all(volunteers)
+        db.session.flush()
+        side = grid_side(BLOCKS_PER_OFFICE)
+        block_rows, turf_rows, door_rows = [], [], []
+        first_block = 1
+        door_office, door_block = [], []
+        turf_id = 0
+        for n, office in enumerate(offices):
+            polygons = jittered_blocks(BLOCKS_PER_OFFICE, rng)
+            polygons = shapely.transform(polygons, lambda xy, dx=(n % 5) * side * SPACING_DEG * 1.05,
+                                         dy=(n // 5) * side * SPACING_DEG * 1.05: xy + [dx, dy])
+            centres = shapely.centroid(polygons)
+            bounds = shapely.bounds(polygons)
+            turf_of = np.arange(BLOCKS_PER_OFFICE) // BLOCKS_PER_TURF
+            for t in range(turf_of.max() + 1):
+                turf_id += 1
+                members = polygons[turf_of == t]
+                turf_rows.append((turf_id, office.id, f"{office.name} {t + 1:03d}", "open", DOORS_PER_BLOCK * len(members),
+                                  shapely.to_wkb(shapely.union_all(members)), datetime.now(timezone.utc)))
+            base_turf = turf_id - turf_of.max()
+            for i in range(BLOCKS_PER_OFFICE):
+                block_id = first_block + i
+                block_rows.append((block_id, office.id, f"O{n}B{i:05d}", shapely.to_wkb(polygons[i]),
+                                   shapely.get_y(centres[i]), shapely.get_x(centres[i]), *bounds[i],
+                                   DOORS_PER_BLOCK, DOORS_PER_BLOCK, int(base_turf + turf_of[i])))
+                for d in range(DOORS_PER_BLOCK):
+                    door_rows.append((office.id, block_id, f"O{n}B{i:05d}D{d}", "", f"Street {i // side}",
+                                      str(2 * (i % side) + d), "", "Benchville", "00100",
+                                      shapely.get_y(centres[i]) + rng.uniform(-2e-4, 2e-4),
+                                      shapely.get_x(centres[i]) + rng.uniform(-2e-4, 2e-4)))
+                    door_office.append(office.id)
+                    door_block.append(block_id)
+            first_block += BLOCKS_PER_OFFICE
+        insert_rows(Turf.__table__, ["id", "office_id", "name", "state", "door_count", "outline", "created_at"],
+                    turf_rows)
+        insert_rows(Block.__table__, ["id", "office_id", "source_id", "geometry", "centroid_lat", "centroid_lon",
+                                      "min_lon", "min_lat", "max_lon", "max_lat", "housing_units", "door_count",
+                                      "turf_id"], block_rows)
+        insert_rows(Door.__table__, ["office_id", "block_id", "source_id", "name", "street", "house_number", "unit",
+                                     "city", "postcode", "lat", "lon"], door_rows)
+        door_ids = np.arange(1, len(door_rows) + 1)
+        door_office, door_block = np.array(door_office), np.array(door_block)
+        loaded = time.perf_counter() - started
+        pick = rng.integers(0, len(door_ids), CONTACTS)
+        canvass_of = rng.integers(0, CANVASSES, CONTACTS)
+        reached = rng.random(CONTACTS) < REACHED_SHARE
+        outcomes = np.where(reached, "talked", rng.choice(["not_home", "come_back", "refused"], CONTACTS))
+        start = datetime(2026, 9, 1, tzinfo=timezone.utc)
+        seconds = rng.integers(0, 80 * 86400, CONTACTS)
+        volunteer_ids = np.array([v.id for v in volunteers])
+        by_office = {o.id: volunteer_ids[[v.office_id == o.id for v in volunteers]] for o in offices}
+        canvass_ids = np.array([c.id for c in canvasses])
+        turf_of_block = {row[0]: row[-1] for row in block_rows}
+        contact_rows = (
+            (f"00000000-0000-4000-8000-{k:012x}", int(door_office[pick[k]]), int(door_ids[pick[k]]),
+             int(by_office[int(door_office[pick[k]])][k % 20]), turf_of_block[int(door_block[pick[k]])],
+             int(canvass_ids[canvass_of[k]]), str(outcomes[k]), "{}", "",
+             start + timedelta(seconds=int(seconds[k])), start + timedelta(seconds=int(seconds[k])))
+            for k in range(CONTACTS))
+        # As a restore would: load the contacts without their indexes, then build each index once.
+        indexes = list(Contact.__table__.indexes)
+        for index in indexes:
+            index.drop(db.session.connection())
+        insert_rows(Contact.__table__, ["id", "office_id", "door_id", "volunteer_id", "turf_id", "canvass_id",
+                                        "outcome", "answers", "note", "recorded_at", "received_at"], contact_rows)
+        for index in indexes:
+            index.create(db.session.connection())
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
+        return {"region": region.id, "office": offices[0].id, "canvass": canvasses[0].id, "lead": lead.id,
+                "load_seconds": round(time.perf_counter() - started, 1), "territory_seconds": round(loaded, 1)}
+
+
+def timed(function, runs: int = 5) -> tuple[float, object]:
+    """Median milliseconds of ``runs`` calls after one warm-up, and the last result."""
+    result = function()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def pandas_region(engine, region_id: int, canvass_id: int) -> dict:
+    """The naive peer: load the contacts into pandas and group there."""
+    contacts = pd.read_sql(f"SELECT office_id, door_id, outcome FROM contact WHERE canvass_id = {canvass_id} "
+                           f"AND office_id IN (SELECT id FROM office WHERE region_id = {region_id})", engine)
+    doors = pd.read_sql(f"SELECT office_id, count(*) AS doors FROM door WHERE office_id IN "
+                        f"(SELECT id FROM office WHERE region_id = {region_id}) GROUP BY office_id", engine)
+    attempted = contacts.groupby("office_id")["door_id"].nunique()
+    reached = contacts[contacts["outcome"] == "talked"].groupby("office_id")["door_id"].nunique()
+    table = doors.set_index("office_id").assign(attempted=attempted, reached=reached).fillna(0)
+    return table.to_dict("index")
+
+
+def pandas_office(engine, office_id: int, canvass_id: int) -> dict:
+    contacts = pd.read_sql(f"SELECT c.door_id, c.outcome, c.volunteer_id, c.recorded_at, b.turf_id FROM contact c "
+                           f"JOIN door d ON d.id = c.door_id JOIN block b ON b.id = d.block_id "
+                           f"WHERE c.office_id = {office_id} AND c.canvass_id = {canvass_id}", engine)
+    talked = contacts[contacts["outcome"] == "talked"]
+    day = pd.to_datetime(contacts["recorded_at"], utc=True, format="mixed").dt.date
+    return {"attempted": contacts["door_id"].nunique(), "reached": talked["door_id"].nunique(),
+            "turfs": contacts.groupby("turf_id")["door_id"].nunique().size,
+            "volunteers": contacts.groupby("volunteer_id")["door_id"].nunique().size,
+            "days": contacts.groupby(day)["door_id"].nunique().size}
+
+
+def run(database_url: str, label: str, reuse: bool = False) -> None:
+    from flask_migrate import upgrade
+
+    from fieldops import create_app
+    from fieldops.extensions import db
+    from fieldops.maps.coverage_map import CoverageBlock, office_coverage_map
+    from fieldops.maps.office_map import map_parts
+    from fieldops.models import Office, Region
+    from fieldops.services import coverage, turfs
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    started = time.perf_counter()
+    with app.app_context():
+        loaded = db.session.execute(db.text("SELECT count(*) FROM information_schema.tables WHERE table_name = 'contact'")
+                                    if db.engine.dialect.name == "postgresql" else
+                                    db.text("SELECT count(*) FROM sqlite_master WHERE name = 'contact'")).scalar()
+        reuse = reuse and loaded and db.session.execute(db.text("SELECT count(*) FROM contact")).scalar() == CONTACTS
+        if not reuse:
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+            upgrade()
+    if reuse:
+        with app.app_context():
+            from fieldops.models import Canvass, User
+            ids = {"region": db.session.scalar(db.select(Region.id)), "load_seconds": 0.0,
+                   "office": db.session.scalar(db.select(Office.id).order_by(Office.id)),
+                   "canvass": db.session.scalar(db.select(Canvass.id).order_by(Canvass.id)),
+                   "lead": db.session.scalar(db.select(User.id).where(User.role == "lead"))}
+    else:
+        ids = build(app)
+    print(f"loaded in {ids['load_seconds']} s", file=sys.stderr)
+    with app.app_context():
+        region, office = db.session.get(Region, ids["region"]), db.session.get(Office, ids["office"])
+        window = coverage.Window(ids["canvass"])
+        region_ms, region_figures = timed(lambda: coverage.region_coverage(region, window))
+        office_ms, office_figures = timed(lambda: coverage.office_coverage(office, window))
+
+        def office_map_html() -> str:
+            counts = coverage.block_coverage(office, window)
+            blocks, live = turfs.office_map_data(office)
+            coloured = [CoverageBlock(b.id, b.source_id, b.geometry, counts[b.id].doors if b.id in counts else 0,
+                                      counts[b.id].attempted if b.id in counts else 0,
+                                      counts[b.id].reached if b.id in counts else 0) for b in blocks]
+            fmap = office_coverage_map(coloured, live, doors=turfs.office_door_points(office),
+                                       vendor_prefix="/static/vendor")
+            parts = map_parts(fmap)
+            return parts["header"] + parts["html"] + parts["script"]
+
+        map_ms, html = timed(office_map_html, runs=3)
+        peer_region_ms, peer_region = timed(lambda: pandas_region(db.engine, region.id, ids["canvass"]), runs=3)
+        peer_office_ms, peer_office = timed(lambda: pandas_office(db.engine, office.id, ids["canvass"]), runs=3)
+    ours = {o["id"]: (o["attempted"], o["reached"]) for o in region_figures["offices"]}
+    theirs = {k: (int(v["attempted"]), int(v["reached"])) for k, v in peer_region.items()}
+    assert ours == theirs, "the peer and ours disagree"
+    assert (office_figures["attempted"], office_figures["reached"]) == (peer_office["attempted"], peer_office["reached"])
+    print(f"\n### Dashboards on {label} ({date.today()}, {OFFICES} offices, {OFFICES * BLOCKS_PER_OFFICE:,} blocks, "
+          f"{OFFICES * BLOCKS_PER_OFFICE * DOORS_PER_BLOCK:,} doors, {CONTACTS:,} contacts over {CANVASSES} canvasses; "
+          f"loaded in {ids['load_seconds']} s, run took {time.perf_counter() - started:.0f} s)\n")
+    print("| figure | ours | pandas peer | ratio | target |\n|---|---|---|---|---|")
+    print(f"| region comparison (10 offices, one canvass) | {region_ms:.0f} ms | {peer_region_ms:.0f} ms | "
+          f"{peer_region_ms / region_ms:.1f}x | < 300 ms, ≥ 5x |")
+    print(f"| office dashboard (figures, turfs, volunteers, days) | {office_ms:.0f} ms | {peer_office_ms:.0f} ms | "
+          f"{peer_office_ms / office_ms:.1f}x | < 500 ms, ≥ 5x |")
+    print(f"| office map (10,000 blocks, 50,000 doors clustered), built and rendered | {map_ms:.0f} ms | | | < 2 s |")
+    print(f"| office map HTML | {len(html.encode()) / 1e6:.2f} MB | | | < 3 MB |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], required=True)
+    parser.add_argument("--reuse", metavar="SQLITE_FILE", help="keep the SQLite database in this file and reuse it "
+                        "when it is already loaded (for trying changes; recorded figures come from a fresh load)")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: reuse the database when already loaded")
+    parser.add_argument("--postgres", default=os.environ.get(
+        "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/fieldops_dashboard_bench"))
+    args = parser.parse_args()
+    if args.database == "postgresql":
+        from import_bench import _ensure_postgres_database
+        _ensure_postgres_database(args.postgres)
+        run(args.postgres, "PostgreSQL", reuse=args.keep)
+    elif args.reuse:
+        run(f"sqlite:///{Path(args.reuse).resolve()}", "SQLite", reuse=True)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{Path(folder) / 'dashboard.db'}", "SQLite")
+
+
+if __name__ == "__main__":
+    main()

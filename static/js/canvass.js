@@ -65,6 +65,19 @@
       $("next-open").onclick = () => openDoor(next);
     }
     renderMap(next);
+    renderScript(next);
+  }
+
+  // The script with the volunteer's name and the street of the next door filled in.
+  function scriptFor(door) {
+    const script = $("script-text");
+    if (!script) return "";
+    return script.dataset.script.replace(/\{name\}/g, app.dataset.volunteer)
+      .replace(/\{street\}/g, door && door.street ? door.street : "your street");
+  }
+
+  function renderScript(door) {
+    if ($("script-text")) $("script-text").textContent = scriptFor(door);
   }
 
   function renderMap(next) {
@@ -94,6 +107,7 @@
     $("list-view").hidden = true;
     $("door-view").hidden = false;
     $("door-address").textContent = door.address;
+    if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door);
     const people = $("door-people");
     people.replaceChildren(...(door.people.length ? door.people.map((p) => element("li", p.age ? `${p.name} (${p.age})` : p.name))
       : [element("li", "No names on file for this door.", "muted")]));
@@ -319,8 +333,6 @@
       return;
     }
     walk = await response.json();
-    const script = $("script-text");
-    if (script) script.textContent = script.dataset.script.replace(/\{name\}/g, app.dataset.volunteer);
     showList();
   }
 

@@ -177,7 +177,7 @@ def run(database_url: str, label: str, reuse: bool = False) -> None:
 
     from fieldops import create_app
     from fieldops.extensions import db
-    from fieldops.maps.coverage_map import CoverageBlock, office_coverage_map
+    from fieldops.maps.coverage_map import office_coverage_map
     from fieldops.maps.office_map import map_parts
     from fieldops.models import Office, Region
     from fieldops.services import coverage, turfs
@@ -211,13 +211,8 @@ def run(database_url: str, label: str, reuse: bool = False) -> None:
         office_ms, office_figures = timed(lambda: coverage.office_coverage(office, window))
 
         def office_map_html() -> str:
-            counts = coverage.block_coverage(office, window)
-            blocks, live = turfs.office_map_data(office)
-            coloured = [CoverageBlock(b.id, b.source_id, b.geometry, counts[b.id].doors if b.id in counts else 0,
-                                      counts[b.id].attempted if b.id in counts else 0,
-                                      counts[b.id].reached if b.id in counts else 0) for b in blocks]
-            fmap = office_coverage_map(coloured, live, doors=turfs.office_door_points(office),
-                                       vendor_prefix="/static/vendor")
+            fmap = office_coverage_map(coverage.coverage_blocks(office, window), turfs.office_map_data(office)[1],
+                                       doors=turfs.office_door_points(office), vendor_prefix="/static/vendor")
             parts = map_parts(fmap)
             return parts["header"] + parts["html"] + parts["script"]
 

@@ -6,7 +6,7 @@ contacts: no query per row, and no contact is loaded into Python. The pages,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Date, case, cast, distinct, func, select
@@ -16,7 +16,9 @@ from ..domain.outcomes import REACHED_CODES
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Region, Turf, User
+from ..maps.coverage_map import CoverageBlock
 from .inputs import parse_day
+from .turfs import office_map_data
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,14 @@ def relationship_depth(office_ids: list[int], window: Window, today: date) -> di
                             "promises_open": open_, "promises_overdue": overdue, "promises_kept_on_time": on_time,
                             "kept_on_time_rate": share(on_time, due)}
     return depth
+
+
+def coverage_blocks(office: Office, window: Window) -> list[CoverageBlock]:
+    """The office's blocks with their shapes and counts, as the coverage map draws them."""
+    counts = block_coverage(office, window)
+    empty = Counts(0, 0, 0)
+    return [CoverageBlock(b.id, b.source_id, b.geometry, *astuple(counts.get(b.id, empty)))
+            for b in office_map_data(office)[0]]
 
 
 def block_coverage(office: Office, window: Window) -> dict[int, Counts]:

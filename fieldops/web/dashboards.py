@@ -6,8 +6,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user, login_required
 
 from ..charts import bar_chart, line_chart
-from ..maps.coverage_map import (CoverageBlock, OfficeArea, coverage_legend, office_coverage_map,
-                                 region_coverage_map)
+from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
 from ..maps.office_map import map_parts
 from ..services import access, canvassing, coverage, exports, turfs, users
 
@@ -20,12 +19,8 @@ def office(office_id: int):
     office = access.require_office(current_user, office_id)
     window = coverage.parse_window(request.args, office.region_id)
     figures = coverage.office_coverage(office, window)
-    counts = coverage.block_coverage(office, window)
-    blocks, live_turfs = turfs.office_map_data(office)
-    coloured = [CoverageBlock(b.id, b.source_id, b.geometry, counts[b.id].doors if b.id in counts else 0,
-                              counts[b.id].attempted if b.id in counts else 0,
-                              counts[b.id].reached if b.id in counts else 0) for b in blocks]
-    fmap = office_coverage_map(coloured, live_turfs, doors=turfs.office_door_points(office),
+    fmap = office_coverage_map(coverage.coverage_blocks(office, window), turfs.office_map_data(office)[1],
+                               doors=turfs.office_door_points(office),
                                vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
     chart = bar_chart([(d["date"], d["doors"], d["reached"]) for d in figures["days"]],
                       "Doors knocked per day, and of those, doors where we talked", "Doors knocked", "Reached")

@@ -35,8 +35,39 @@ def _drop_everything() -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class InFlight:
+    """Counts the live server's requests still being answered.
+
+    A page closed at the end of a browser test may leave a request (a
+    service worker's prefetch) running in the server's thread; emptying the
+    tables under it would deadlock on PostgreSQL or hand it half a database.
+    """
+
+    def __init__(self, app):
+        self.app, self.count, self.idle = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.count == 0, timeout)
+
+
+IN_FLIGHT: list[InFlight] = []  # the live server's counter, once it has started
+
+
 def empty_all_tables() -> None:
     """Delete every row, children first, keeping the schema."""
+    for counter in IN_FLIGHT:
+        counter.wait_until_idle()
     db.session.rollback()
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
@@ -131,8 +162,13 @@ def world(app):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app served on 127.0.0.1 in a thread, for the browser tests."""
+    counter = InFlight(app.wsgi_app)
+    IN_FLIGHT.append(counter)
+    app.wsgi_app = counter
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    app.wsgi_app = counter.app
+    IN_FLIGHT.remove(counter)

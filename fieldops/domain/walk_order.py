@@ -14,8 +14,9 @@ are far apart, and each piece becomes one or two *runs*:
 Runs are then chained into one route, each walked in either direction, by
 nearest-next from every possible start and then 2-opt over the chain, so the
 walk between streets is short. Last, the route is polished door by door
-(2-opt and moving runs of one to three doors) on distances that charge extra
-for leaving a street and for crossing a busy one: real doors are messier
+(2-opt and moving runs of one to three doors, then a few seeded rounds of
+perturbing and polishing again) on distances that charge extra for leaving
+a street and for crossing a busy one: real doors are messier
 than numbers (a shopping centre's twenty entrances share one address), and
 the polish finds the short way through them while keeping the walk street
 by street. Units: metres in a local planar projection
@@ -25,6 +26,7 @@ the first door to the last.
 from __future__ import annotations
 
 import math
+import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,9 +37,11 @@ from .addresses import house_number_key, normalise_street, unit_key
 
 BUSY_SIDE_GAP_M = 25.0   # sides this far apart: a wide (busy) street, walk one side then the other
 RUN_BREAK_M = 150.0      # doors of one street further apart than this start a new piece of it
-STREET_CHANGE_M = 10.0   # the polish treats leaving a street as this much extra walk
+STREET_CHANGE_M = 5.0   # the polish treats leaving a street as this much extra walk
 BUSY_CROSSING_M = 60.0   # ... and crossing a busy street as this much
 EARTH_RADIUS_M = 6_371_008.8
+OR_OPT_LENGTHS = (1, 2, 3)  # stretches of doors the polish may move elsewhere
+KICK_BUDGET = 300           # perturb-and-polish rounds after the first polish: about this many doors' worth
 
 
 @dataclass(frozen=True)
@@ -125,13 +129,33 @@ def _polish(order: list[int], cost: np.ndarray, candidates: int = 8) -> list[int
         return order
     near = np.argsort(cost, axis=1)[:, 1:candidates + 1].tolist()
     table = cost.tolist()
-    route = list(order)
+    route = _local_search(list(order), table, near)
+    best = _route_cost(route, table)
+    # Iterated local search: cut the route in three places, swap the middle pieces (a move 2-opt
+    # cannot undo), polish again, keep the result if it is shorter. Seeded, so the same doors
+    # always give the same walk.
+    rng = random.Random(len(route))
+    # Small turfs get more rounds: the time a round takes grows with the doors.
+    for _ in range(KICK_BUDGET // len(route) if len(route) >= 8 else 0):
+        a, b, c = sorted(rng.sample(range(1, len(route)), 3))
+        candidate = _local_search(route[:a] + route[b:c] + route[a:b] + route[c:], table, near)
+        candidate_cost = _route_cost(candidate, table)
+        if candidate_cost < best - 1e-6:
+            route, best = candidate, candidate_cost
+    return route
+
+
+def _local_search(route: list[int], table: list[list[float]], near: list[list[int]]) -> list[int]:
     for _ in range(50):
         improved = _two_opt_doors(route, table, near)
         improved = _or_opt_doors(route, table, near) or improved
         if not improved:
             break
     return route
+
+
+def _route_cost(route: list[int], table: list[list[float]]) -> float:
+    return sum(table[a][b] for a, b in zip(route, route[1:]))
 
 
 def _two_opt_doors(route: list[int], cost: list[list[float]], near: list[list[int]]) -> bool:
@@ -167,7 +191,7 @@ def _or_opt_doors(route: list[int], cost: list[list[float]], near: list[list[int
     """Move stretches of one to three doors next to a near door (either way round) while that is shorter."""
     improved = False
     position = {door: k for k, door in enumerate(route)}
-    for length in (1, 2, 3):
+    for length in OR_OPT_LENGTHS:
         i = 0
         while i + length <= len(route):
             if _move_stretch(route, position, cost, near, i, length):
@@ -315,15 +339,21 @@ def _run_ends(ends, run: int, flipped: bool):
 
 
 def _nearest_next(ends, start: int, flipped: bool) -> list[tuple[int, bool]]:
+    """Greedy chain from one run: always on to the nearest free run end (ties: lower run, unflipped)."""
     chain = [(start, flipped)]
-    left = set(range(len(ends))) - {start}
-    here = _run_ends(ends, start, flipped)[1]
+    left = [r for r in range(len(ends)) if r != start]
+    hx, hy = _run_ends(ends, start, flipped)[1]
     while left:
-        run, flip = min(((r, f) for r in left for f in (False, True)),
-                        key=lambda rf: (math.dist(here, _run_ends(ends, *rf)[0]), rf))
+        best = None
+        for r in left:  # in run order, so the first of equals wins
+            (sx, sy), (ex, ey) = ends[r]
+            for d, f in (((sx - hx) ** 2 + (sy - hy) ** 2, False), ((ex - hx) ** 2 + (ey - hy) ** 2, True)):
+                if best is None or d < best[0]:
+                    best = (d, r, f)
+        _, run, flip = best
         chain.append((run, flip))
-        left.discard(run)
-        here = _run_ends(ends, run, flip)[1]
+        left.remove(run)
+        hx, hy = _run_ends(ends, run, flip)[1]
     return chain
 
 
@@ -333,12 +363,18 @@ def _chain_cost(ends, chain) -> float:
 
 def _two_opt(ends, chain: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
     """Reverse stretches of the chain (flipping each run in them) while that shortens the walk."""
+    # Reversing a stretch changes only its two joins: inside it every join is walked the other way.
     improved = True
     while improved:
         improved = False
         for i in range(len(chain) - 1):
             for j in range(i + 1, len(chain)):
-                candidate = chain[:i] + [(r, not f) for r, f in reversed(chain[i:j + 1])] + chain[j + 1:]
-                if _chain_cost(ends, candidate) < _chain_cost(ends, chain) - 1e-6:
-                    chain, improved = candidate, True
+                first, last = _run_ends(ends, *chain[i]), _run_ends(ends, *chain[j])
+                before = _run_ends(ends, *chain[i - 1])[1] if i > 0 else None
+                after = _run_ends(ends, *chain[j + 1])[0] if j + 1 < len(chain) else None
+                old = (math.dist(before, first[0]) if before else 0.0) + (math.dist(last[1], after) if after else 0.0)
+                new = (math.dist(before, last[1]) if before else 0.0) + (math.dist(first[0], after) if after else 0.0)
+                if new < old - 1e-6:
+                    chain = chain[:i] + [(r, not f) for r, f in reversed(chain[i:j + 1])] + chain[j + 1:]
+                    improved = True
     return chain

@@ -57,8 +57,8 @@ def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
 
 def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     """The turf's doors in walking order, each with its household's story: people, every earlier
-    conversation (all canvasses, newest first) and the promises still open; plus the canvass's
-    script and questions."""
+    conversation (all canvasses, newest first) and every promise, open ones first, kept ones with
+    what was done; plus the canvass's script and questions."""
     doors = list(db.session.scalars(
         select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id).order_by(Door.id)))
     route = route_of(doors)
@@ -83,12 +83,13 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "recorded_at": contact.recorded_at.isoformat(),
         })
     promises: dict[int, list[dict]] = defaultdict(list)
-    for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids),
-                                                             FollowUp.done_at.is_(None)).order_by(FollowUp.due_date)):
+    for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids))
+                                      .order_by(FollowUp.done_at.is_not(None), FollowUp.due_date, FollowUp.id)):
         promises[promise.door_id].append({
             "id": promise.id, "kind": promise.kind, "label": FOLLOW_UP_KINDS[promise.kind].label,
             "due_date": promise.due_date.isoformat(), "person": names.get(promise.person_id),
-            "made_on": promise.created_at.date().isoformat()})
+            "made_on": promise.created_at.date().isoformat(),
+            "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors)},
         "canvass": None if canvass is None else {

@@ -3,6 +3,7 @@ and the volunteer's phone page (with its offline service worker and manifest).""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
@@ -14,7 +15,7 @@ from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import KIND_LABELS
 from ..errors import FieldopsError, InvalidInput
 from ..extensions import db
-from ..services import access, canvassing, users, walklists
+from ..services import access, canvassing, followups, users, walklists
 from ..services.inputs import parse_day
 
 bp = Blueprint("field", __name__)
@@ -155,6 +156,22 @@ def phone(turf_id: int):
     return render_template("field/phone.html", turf=turf, canvass=canvass, outcomes=OUTCOMES,
                            follow_ups=FOLLOW_UP_KINDS, volunteer=current_user,
                            walking=access.has_open_assignment(current_user, turf.id))
+
+
+@bp.get("/my/follow-ups")
+@login_required
+def my_follow_ups():
+    today = datetime.now(timezone.utc).date()
+    return render_template("field/follow_ups.html", promises=followups.owed_by(current_user, today))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/kept")
+@login_required
+def keep_follow_up(follow_up_id: int):
+    followups.keep(follow_up_id, current_user, request.form.get("result", ""))
+    db.session.commit()
+    flash("Promise kept. Thank you for following through.", "success")
+    return redirect(url_for("field.my_follow_ups"))
 
 
 @bp.get("/sw.js")

@@ -51,7 +51,8 @@
       if (door.people.length) button.append(element("span", door.people.map((p) => p.name).join(", "), "door-people"));
       if (status) button.append(element("span", status, "door-status"));
       else if (door.history.length) button.append(element("span", `Last: ${door.history[0].outcome_label}, ${door.history[0].recorded_at.slice(0, 10)}`, "door-people"));
-      if (door.promises.length) button.append(element("span", `${door.promises.length} promise(s) open`, "door-promise"));
+      const open = door.promises.filter((p) => !p.kept_on).length;
+      if (open) button.append(element("span", `${open} promise${open === 1 ? "" : "s"} open`, "door-promise"));
       button.addEventListener("click", () => openDoor(door));
       item.append(button);
       list.append(item);
@@ -112,8 +113,10 @@
     people.replaceChildren(...(door.people.length ? door.people.map((p) => element("li", p.age ? `${p.name} (${p.age})` : p.name))
       : [element("li", "No names on file for this door.", "muted")]));
     const promises = $("door-promises");
-    promises.replaceChildren(...(door.promises.length ? door.promises.map((p) =>
-      element("li", `${p.label}${p.person ? " for " + p.person : ""}, promised ${p.made_on}, due ${p.due_date}`))
+    promises.replaceChildren(...(door.promises.length ? door.promises.map((p) => element("li",
+      `${p.label}${p.person ? " for " + p.person : ""}, promised ${p.made_on}: ` +
+      (p.kept_on ? `kept ${p.kept_on}${p.result ? " (" + p.result + ")" : ""}` : `open, due ${p.due_date}`),
+      p.kept_on ? "kept" : "door-promise"))
       : [element("li", "None.", "muted")]));
     const history = $("door-history");
     history.replaceChildren(...(door.history.length ? door.history.map(historyItem)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.turf_cut import cut_turfs
@@ -296,11 +296,27 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     report = cut_report(groups, doors, neighbours, outlines, target_doors, time.perf_counter() - started)
     start = db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)) or 0
     prefix = name_prefix or office.name
-    turfs = []
-    for n, group in enumerate(groups):
-        turfs.append(build_turf(office, [rows[i].id for i in group], f"{prefix} {start + n + 1:03d}", user_id))
-        if progress:
-            progress("save", n + 1, len(groups))
+    # The blocks were read as free a moment ago: the turfs are made from what is in hand, in bulk,
+    # not one query per turf. The UPDATE claims only blocks that are still free, and a shortfall
+    # means someone else took some meanwhile.
+    turfs = [Turf(office_id=office.id, name=f"{prefix} {start + n + 1:03d}", state=TurfState.DRAFT.value,
+                  door_count=int(sum(rows[i].door_count for i in group)),
+                  outline=shapely.union_all([rows[i].geometry for i in group]))
+             for n, group in enumerate(groups)]
+    db.session.add_all(turfs)
+    db.session.flush()
+    claims = [{"block": rows[i].id, "turf": turf.id} for turf, group in zip(turfs, groups) for i in group]
+    table = Block.__table__  # a Core executemany: the ORM's bulk path wants primary keys by name
+    claimed = db.session.connection().execute(
+        table.update().where(table.c.id == bindparam("block"), table.c.turf_id.is_(None))
+        .values(turf_id=bindparam("turf")), claims).rowcount
+    if claimed != len(claims):
+        raise Conflict("some blocks were put in turfs by someone else during the cut: cut again")
+    db.session.add_all(TurfEvent(turf_id=turf.id, user_id=user_id, action="create", to_state=turf.state,
+                                 detail=f"auto-cut: {len(group)} blocks, {turf.door_count} doors")
+                       for turf, group in zip(turfs, groups))
+    if progress:
+        progress("save", len(groups), len(groups))
     report["seconds"] = round(time.perf_counter() - started, 3)
     return CutResult(turfs, report)
 
@@ -357,9 +373,14 @@ _OUTLINES: dict[int, tuple[tuple, object]] = {}
 
 
 def office_outlines(office_ids: list[int]) -> dict[int, object]:
-    """Each office's territory as one shape (the union of its blocks), kept in memory until its blocks change."""
-    stamps = {row.office_id: (row.count, row.last) for row in db.session.execute(
-        select(Block.office_id, func.count(Block.id).label("count"), func.max(Block.id).label("last"))
+    """Each office's territory as one shape (the union of its blocks), kept in memory until its blocks change.
+
+    In-process and per office: each gunicorn worker computes an office's outline once.
+    """
+    # Blocks added, removed or reshaped (a re-import updates them in place) change this stamp.
+    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9)) for row in db.session.execute(
+        select(Block.office_id, func.count(Block.id).label("count"), func.max(Block.id).label("last"),
+               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"))
         .where(Block.office_id.in_(office_ids)).group_by(Block.office_id))}
     outlines = {}
     for office_id in office_ids:

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
 from .extensions import db
-from .services import audit, canvassing, coverage, demo, exports, imports, turfs, users
+from .services import audit, canvassing, coverage, demo, exports, imports, summaries, turfs, users
 
 
 def fails_cleanly(command):
@@ -313,8 +313,18 @@ def export_contacts_command(office_name, region_name, canvass_name, output):
     click.echo(f"Wrote {written} contacts to {output}")
 
 
+@click.command("rebuild-summaries")
+@fails_cleanly
+def rebuild_summaries_command():
+    """Recompute the dashboards' summaries from the contact ledger (after an upgrade, a restore or a bulk load)."""
+    summaries.rebuild_all()
+    db.session.commit()
+    click.echo("Summaries rebuilt from the contact ledger.")
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
-                    create_canvass_command, assign_turf_command, coverage_command, export_contacts_command):
+                    create_canvass_command, assign_turf_command, coverage_command, export_contacts_command,
+                    rebuild_summaries_command):
         app.cli.add_command(command)

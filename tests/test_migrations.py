@@ -44,7 +44,9 @@ def test_upgrade_from_empty_matches_models(empty_database_url):
         db.engine.dispose()
     assert differences == []
     expected = {"region", "office", "block", "door", "person", "turf", "turf_event", "canvass", "assignment",
-                "contact", "follow_up", "app_user", "api_token", "audit_event", "alembic_version"}
+                "contact", "follow_up", "app_user", "api_token", "audit_event", "alembic_version",
+                "door_canvass", "household", "supporter", "volunteer_day", "household_note", "note_issue",
+                "turf_door"}
     assert expected <= tables
 
 
@@ -53,6 +55,7 @@ def test_foreign_keys_and_dashboard_columns_are_indexed(app):
     for table in db.metadata.sorted_tables:
         indexed = {tuple(index["column_names"])[0] for index in inspector.get_indexes(table.name)}
         indexed |= {tuple(u["column_names"])[0] for u in inspector.get_unique_constraints(table.name)}
+        indexed |= set(inspector.get_pk_constraint(table.name)["constrained_columns"][:1])
         for fk in table.foreign_keys:
             assert fk.parent.name in indexed, f"{table.name}.{fk.parent.name} has no index"
     contact_indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("contact")}

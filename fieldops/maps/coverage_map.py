@@ -1,7 +1,8 @@
 """An office's coverage map: each block coloured by the share of its doors knocked, turfs outlined.
 
 Lon/lat in, Folium map out. Blocks without doors are grey; a popup gives
-each block's doors, attempted, reached and rates.
+each block's doors, attempted, reached and coverage, and each door's popup
+links to its household timeline.
 """
 from __future__ import annotations
 
@@ -9,24 +10,18 @@ from dataclasses import dataclass
 
 import folium
 import shapely
+from folium.elements import JSCSSMixin
+from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
-
-from folium.plugins import FastMarkerCluster
 
 from .assets import local_leaflet, local_marker_cluster
 from .office_map import MapTurf, display_geometry
+from .packing import pack_geometry, pack_points
 
 # Coverage -> colour, light to dark blue (ColorBrewer Blues, colour-blind safe); no doors: grey.
 COVERAGE_CLASSES = ((0.0, "#eff3ff"), (0.25, "#bdd7e7"), (0.5, "#6baed6"), (0.75, "#3182bd"), (1.0, "#08519c"))
 NO_DOORS = "#d1d5db"
 TURF_TOLERANCE_DEG = 0.00005  # turf outlines over the coloured blocks: 5 m of detail is plenty
-
-
-# One small dot per door once the clusters open (no icon library needed).
-_DOOR_MARKER = """function (row) {
-    return L.marker(new L.LatLng(row[0], row[1]),
-                    {icon: L.divIcon({className: "door-dot", iconSize: [8, 8]}), keyboard: false});
-}"""
 
 
 @dataclass(frozen=True)
@@ -58,39 +53,48 @@ def coverage_legend() -> list[tuple[str, str]]:
     return labels
 
 
-def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, vendor_prefix: str,
-                        doors: list[tuple[float, float]] = (), tiles: str | None = "OpenStreetMap") -> folium.Map:
-    """Blocks coloured by coverage, turfs outlined, and the doors (lat, lon) as clusters that open on zoom."""
+class _PackedCoverage(JSCSSMixin):
+    """The blocks and doors as packed integers (``maps.packing``), drawn by ``static/js/coverage-map.js``."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.fieldopsCoverage.draw({{ this._parent.get_name() }}, {{ this.data|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict, script_url: str, vendor_prefix: str):
+        super().__init__()
+        self._name = "PackedCoverage"
+        self.data = data
+        self.default_js, self.default_css = [], []
+        if data["doors"]:
+            local_marker_cluster(self, vendor_prefix)
+        self.default_js = [*self.default_js, ("fieldops_coverage", script_url)]
+
+
+def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, vendor_prefix: str, script_url: str,
+                        household_url: str = "", doors: list[tuple[float, float, int]] = (),
+                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """Blocks coloured by coverage, turfs outlined, and the doors (lat, lon, id) as clusters that open on zoom.
+
+    An office of 10,000 blocks and 50,000 doors is mostly data: it goes to the
+    page as packed integers (about a quarter of the GeoJSON), and
+    ``script_url`` (static/js/coverage-map.js) draws it on a canvas.
+    """
     bounds = shapely.total_bounds([b.geometry for b in blocks]) if blocks else None
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
-    fmap = folium.Map(location=centre, zoom_start=15 if blocks else 2, tiles=tiles, control_scale=True,
-                      prefer_canvas=len(blocks) > 2000)
+    fmap = folium.Map(location=centre, zoom_start=15 if blocks else 2, tiles=tiles, control_scale=True)
     local_leaflet(fmap, vendor_prefix)
-    # Short property names and rounded coordinates: an office of 10,000 blocks is most of the page.
-    features = [{"type": "Feature", "id": b.id, "geometry": display_geometry(b.geometry), "properties": {
-        "b": b.source_id, "d": b.doors, "a": b.attempted, "r": b.reached,
-        "c": f"{b.attempted / b.doors:.0%}" if b.doors else "-"}} for b in blocks]
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features}, name="Coverage",
-        style_function=lambda f: {"fillColor": coverage_colour(f["properties"]["d"], f["properties"]["a"]),
-                                  "fillOpacity": 0.75, "color": "#4b5563", "weight": 0.5},
-        popup=folium.GeoJsonPopup(fields=["b", "d", "a", "r", "c"],
-                                  aliases=["Block", "Doors", "Attempted", "Reached", "Coverage"])
-        if features else None)
-    layer.add_to(fmap)
+    data = {"classes": [list(c) for c in COVERAGE_CLASSES], "noDoors": NO_DOORS, "householdUrl": household_url,
+            "blocks": [[b.id, b.source_id, b.doors, b.attempted, b.reached, pack_geometry(b.geometry)]
+                       for b in blocks],
+            "doors": pack_points(doors)}
+    _PackedCoverage(data, script_url, vendor_prefix).add_to(fmap)
     outlines = [{"type": "Feature", "geometry": display_geometry(t.outline, TURF_TOLERANCE_DEG),
                  "properties": {"name": t.name}} for t in turfs if t.outline is not None]
     if outlines:
         folium.GeoJson({"type": "FeatureCollection", "features": outlines}, name="Turfs",
                        style_function=lambda f: {"fill": False, "color": "#111827", "weight": 2},
                        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(fmap)
-    if doors:
-        # Thousands of doors as one array the browser clusters, instead of one marker object each.
-        cluster = FastMarkerCluster([[round(lat, 5), round(lon, 5)] for lat, lon in doors], name="Doors",
-                                    callback=_DOOR_MARKER,
-                                    options={"disableClusteringAtZoom": 19, "chunkedLoading": True})
-        local_marker_cluster(cluster, vendor_prefix)
-        cluster.add_to(fmap)
     if bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap

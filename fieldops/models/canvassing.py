@@ -84,3 +84,32 @@ class FollowUp(db.Model):
     due_date: Mapped[date] = mapped_column(Date, index=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     result: Mapped[str | None] = mapped_column(Text)
+
+
+class HouseholdNote(db.Model):
+    """What an organizer heard away from the door (a phone call, a meeting at the office).
+
+    A conversation for the household's relationship and timeline, but not a
+    knock: it never counts toward coverage.
+    """
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # phone, meeting, other
+    note: Mapped[str] = mapped_column(Text)
+    spoken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NoteIssue(db.Model):
+    """One issue (from the office's keyword list) that one note mentions: what people raised, countable."""
+    __table_args__ = (Index("ix_note_issue_office", "office_id", "issue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("household_note.id", ondelete="CASCADE"), index=True)
+    issue: Mapped[str] = mapped_column(String(40))
+    said_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,4 @@
-"""Turfs: sets of whole blocks of one office, and their append-only state history."""
+"""Turfs: sets of whole blocks of one office (or, for a re-visit, a list of doors), and their history."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,6 +21,8 @@ class Turf(db.Model):
     state: Mapped[str] = mapped_column(String(16), default=TurfState.DRAFT.value, index=True)
     door_count: Mapped[int] = mapped_column(Integer, default=0)  # cached sum of its blocks' doors
     outline: Mapped[BaseGeometry | None] = mapped_column(WKBGeometry)  # cached union of its blocks
+    # "blocks": whole blocks (Block.turf_id); "doors": a re-visit list of chosen doors (TurfDoor).
+    kind: Mapped[str] = mapped_column(String(8), default="blocks", server_default="blocks")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     history: Mapped[list[TurfEvent]] = relationship(order_by="TurfEvent.id", viewonly=True)
@@ -36,3 +38,9 @@ class TurfEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(String(500))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class TurfDoor(db.Model):
+    """A door on a re-visit turf: doors picked one by one (supporters to see again), not whole blocks."""
+    turf_id: Mapped[int] = mapped_column(ForeignKey("turf.id", ondelete="CASCADE"), primary_key=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True, index=True)

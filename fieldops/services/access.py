@@ -12,7 +12,7 @@ from ..domain import access as rules
 from ..domain.roles import Role
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Door, Invite, Office, Region, Turf, User
+from ..models import Assignment, Block, Canvass, Door, Invite, Office, Region, Turf, TurfDoor, User
 
 
 def actor_of(user: User) -> rules.Actor:
@@ -116,8 +116,9 @@ def require_door(user: User, door_id: int) -> Door:
     actor = actor_of(user)
     office = db.session.get(Office, door.office_id)
     if actor.role is Role.VOLUNTEER:
-        turf_id = door_turf_id(door)
-        assigned = turf_id is not None and has_open_assignment(user, turf_id)
+        turf_ids = [turf_id for turf_id in [door_turf_id(door), *db.session.scalars(
+            select(TurfDoor.turf_id).where(TurfDoor.door_id == door.id))] if turf_id is not None]
+        assigned = any(has_open_assignment(user, turf_id) for turf_id in turf_ids)
         allowed = rules.can_view_turf(actor, _place(office), assigned)
     else:
         allowed = rules.can_view(actor, _place(office))

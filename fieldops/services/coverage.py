@@ -9,16 +9,20 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Date, case, cast, distinct, func, select
+from sqlalchemy import case, func, or_, select
 
 from ..domain.coverage import Counts, share, total
 from ..domain.outcomes import REACHED_CODES
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Region, Turf, User
+from ..models import (Assignment, Block, Canvass, Contact, Door, DoorCanvass, FollowUp, Household, Office, Region,
+                      Supporter, Turf, User, VolunteerDay)
 from ..maps.coverage_map import CoverageBlock
 from .inputs import parse_day
+from .portable import utc_day
 from .turfs import office_map_data
+
+NEGLECT_DAYS = 30  # the comparison's fixed yardstick: every office measured alike
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,6 @@ def parse_window(args, region_id: int) -> Window:
     return Window(canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
 
 
-_REACHED_DOOR = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.door_id))
-
-
 def _door_counts(group, *conditions) -> dict:
     query = select(group, func.count(Door.id)).select_from(Door)
     if group is not Door.office_id and group is not Door.block_id:
@@ -70,63 +71,91 @@ def _door_counts(group, *conditions) -> dict:
     return dict(db.session.execute(query.where(*conditions).group_by(group)).all())
 
 
-def _contact_counts(group, window: Window, *conditions) -> dict[object, tuple[int, int]]:
-    """Doors attempted and reached per group: first one row per door (reached if any knock talked),
-    then the doors per group. Grouping by the contact's own office needs no join and runs on the
-    covering index (canvass, office, door, outcome)."""
-    joined = group is not Contact.office_id
-    per_door = (select(group.label("key"), Contact.door_id,
-                       func.max(case((Contact.outcome.in_(sorted(REACHED_CODES)), 1), else_=0)).label("reached"))
-                .select_from(Contact))
-    if joined:
-        per_door = per_door.join(Door, Door.id == Contact.door_id).join(Block, Block.id == Door.block_id)
-    per_door = per_door.where(*conditions, *window.conditions()).group_by(group, Contact.door_id).subquery()
-    query = select(per_door.c.key, func.count(), func.sum(per_door.c.reached)).group_by(per_door.c.key)
-    return {key: (attempted, int(reached or 0)) for key, attempted, reached in db.session.execute(query)}
+def _contact_counts(group: str, window: Window, office_ids: list[int]) -> dict[object, tuple[int, int]]:
+    """Doors attempted and reached per office, turf or block (``group``) of these offices.
+
+    Without dates, one row per door is read from the summaries: per canvass
+    (DoorCanvass) or over all canvasses (Household). With dates, the contacts
+    themselves are grouped, first one row per door, then per group.
+    """
+    if window.start is None and window.end is None:
+        if window.canvass_id is not None:
+            source, reached = DoorCanvass, case((DoorCanvass.reached, 1), else_=0)
+            conditions = [DoorCanvass.canvass_id == window.canvass_id]
+        else:
+            source, reached = Household, case((Household.canvasses_reached > 0, 1), else_=0)
+            conditions = [Household.first_knocked_at.is_not(None)]
+        query = select(_grouping(group, source), func.count(), func.sum(reached)).select_from(source)
+        query = _join_doors(query, group, source.door_id)
+        rows = db.session.execute(query.where(source.office_id.in_(office_ids), *conditions)
+                                  .group_by(_grouping(group, source)))
+    else:
+        per_door = select(_grouping(group, Contact).label("key"), Contact.door_id,
+                          func.max(case((Contact.outcome.in_(sorted(REACHED_CODES)), 1), else_=0)).label("reached"))
+        per_door = _join_doors(per_door.select_from(Contact), group, Contact.door_id)
+        per_door = per_door.where(Contact.office_id.in_(office_ids), *window.conditions()) \
+            .group_by(_grouping(group, Contact), Contact.door_id).subquery()
+        rows = db.session.execute(select(per_door.c.key, func.count(), func.sum(per_door.c.reached))
+                                  .group_by(per_door.c.key))
+    return {key: (attempted, int(reached or 0)) for key, attempted, reached in rows}
+
+
+def _grouping(group: str, source):
+    return {"office": source.office_id, "turf": Block.turf_id, "block": Door.block_id}[group]
+
+
+def _join_doors(query, group: str, door_column):
+    if group == "office":
+        return query
+    query = query.join(Door, Door.id == door_column)
+    return query.join(Block, Block.id == Door.block_id) if group == "turf" else query
 
 
 def _counts(keys, doors: dict, contacts: dict) -> dict:
     return {key: Counts(doors.get(key, 0), *contacts.get(key, (0, 0))) for key in keys}
 
 
-def _utc_day(column):
-    """The UTC calendar day of a timestamp, on either database."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
+def _volunteer_days(office_id: int, window: Window):
+    conditions = [VolunteerDay.office_id == office_id]
+    if window.canvass_id is not None:
+        conditions.append(VolunteerDay.canvass_id == window.canvass_id)
+    if window.start is not None:
+        conditions.append(VolunteerDay.day >= window.start)
+    if window.end is not None:
+        conditions.append(VolunteerDay.day <= window.end)
+    return conditions
 
 
-def office_coverage(office: Office, window: Window) -> dict:
-    """The office's figures, its turfs, its volunteers ranked, and doors knocked per day."""
+def office_coverage(office: Office, window: Window, today: date | None = None) -> dict:
+    """The office's figures, its turfs, its volunteers ranked, knocks per day, and its relationship depth."""
     in_office = Door.office_id == office.id
     totals = _counts([office.id], _door_counts(Door.office_id, in_office),
-                     _contact_counts(Contact.office_id, window, Contact.office_id == office.id))[office.id]
-    turfs = list(db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived")
-                                    .order_by(Turf.name, Turf.id)))
+                     _contact_counts("office", window, [office.id]))[office.id]
+    turfs = list(db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived",
+                                                       Turf.kind == "blocks").order_by(Turf.name, Turf.id)))
     by_turf = _counts([t.id for t in turfs], _door_counts(Block.turf_id, in_office),
-                      _contact_counts(Block.turf_id, window, Contact.office_id == office.id))
+                      _contact_counts("turf", window, [office.id]))
     walkers: dict[int, list[str]] = {}
     for turf_id, name in db.session.execute(
             select(Assignment.turf_id, User.name).join(User, User.id == Assignment.volunteer_id)
             .join(Turf, Turf.id == Assignment.turf_id)
             .where(Turf.office_id == office.id, Assignment.returned_at.is_(None)).order_by(User.name)):
         walkers.setdefault(turf_id, []).append(name)
+    in_days = _volunteer_days(office.id, window)
     volunteers = db.session.execute(
-        select(User.id, User.name, func.count(distinct(Contact.door_id)), func.count(distinct(_REACHED_DOOR)))
-        .select_from(Contact).join(User, User.id == Contact.volunteer_id)
-        .where(Contact.office_id == office.id, *window.conditions())
-        .group_by(User.id, User.name)).all()
-    day = _utc_day(Contact.recorded_at)
+        select(User.id, User.name, func.sum(VolunteerDay.knocks), func.sum(VolunteerDay.conversations))
+        .join(User, User.id == VolunteerDay.volunteer_id).where(*in_days).group_by(User.id, User.name)).all()
     days = db.session.execute(
-        select(day, func.count(distinct(Contact.door_id)), func.count(distinct(_REACHED_DOOR)))
-        .where(Contact.office_id == office.id, *window.conditions()).group_by(day).order_by(day)).all()
+        select(VolunteerDay.day, func.sum(VolunteerDay.knocks), func.sum(VolunteerDay.conversations))
+        .where(*in_days).group_by(VolunteerDay.day).order_by(VolunteerDay.day)).all()
+    depth = relationship_depth([office.id], today or datetime.now(timezone.utc).date())[office.id]
     return {
-        "id": office.id, "name": office.name, "window": window.as_dict(), **totals.as_dict(),
+        "id": office.id, "name": office.name, "window": window.as_dict(), **totals.as_dict(), "depth": depth,
         "turfs": [{"id": t.id, "name": t.name, "state": t.state, "volunteers": walkers.get(t.id, []),
                    **by_turf[t.id].as_dict()} for t in turfs],
-        "volunteers": [{"id": user_id, "name": name, "doors": doors, "conversations": talked}
-                       for user_id, name, doors, talked in sorted(volunteers, key=lambda r: (-r[2], -r[3], r[1]))],
-        "days": [{"date": str(d), "doors": doors, "reached": talked} for d, doors, talked in days],
+        "volunteers": [{"id": user_id, "name": name, "knocks": int(knocks), "conversations": int(talked)}
+                       for user_id, name, knocks, talked in sorted(volunteers, key=lambda r: (-r[2], -r[3], r[1]))],
+        "days": [{"date": str(d), "knocks": int(knocks), "conversations": int(talked)} for d, knocks, talked in days],
     }
 
 
@@ -135,8 +164,8 @@ def region_coverage(region: Region, window: Window, today: date | None = None) -
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     ids = [o.id for o in offices]
     by_office = _counts(ids, _door_counts(Door.office_id, Door.office_id.in_(ids)),
-                        _contact_counts(Contact.office_id, window, Contact.office_id.in_(ids)))
-    depth = relationship_depth([o.id for o in offices], window, today or datetime.now(timezone.utc).date())
+                        _contact_counts("office", window, ids))
+    depth = relationship_depth(ids, today or datetime.now(timezone.utc).date())
     return {
         "id": region.id, "name": region.name, "window": window.as_dict(),
         **total(by_office.values()).as_dict(),
@@ -144,18 +173,20 @@ def region_coverage(region: Region, window: Window, today: date | None = None) -
     }
 
 
-def relationship_depth(office_ids: list[int], window: Window, today: date) -> dict[int, dict]:
-    """Per office: doors reached in two or more canvasses (in the dates, any canvass), and promises
-    open, overdue and kept on time, as counts; two grouped queries."""
-    dates_only = Window(None, window.start, window.end)
-    reached_doors = (select(Contact.office_id.label("office_id"))
-                     .where(Contact.office_id.in_(office_ids), Contact.outcome.in_(sorted(REACHED_CODES)),
-                            *dates_only.conditions())
-                     .group_by(Contact.office_id, Contact.door_id)
-                     .having(func.count(distinct(Contact.canvass_id)) >= 2).subquery())
-    repeat = dict(db.session.execute(select(reached_doors.c.office_id, func.count())
-                                     .group_by(reached_doors.c.office_id)).all())
-    done_day = _utc_day(FollowUp.done_at)
+def relationship_depth(office_ids: list[int], today: date) -> dict[int, dict]:
+    """Per office, to date and across every canvass: doors reached in two or more canvasses,
+    supporters not spoken with in 30 days, and promises open, overdue and kept on time."""
+    repeat = dict(db.session.execute(
+        select(Household.office_id, func.count()).where(Household.office_id.in_(office_ids),
+                                                        Household.canvasses_reached >= 2)
+        .group_by(Household.office_id)).all())
+    cutoff = datetime.combine(today - timedelta(days=NEGLECT_DAYS), time(0), tzinfo=timezone.utc)
+    neglected = dict(db.session.execute(
+        select(Supporter.office_id, func.count()).join(Household, Household.door_id == Supporter.door_id)
+        .where(Supporter.office_id.in_(office_ids),
+               or_(Household.last_spoken_at.is_(None), Household.last_spoken_at < cutoff))
+        .group_by(Supporter.office_id)).all())
+    done_day = utc_day(FollowUp.done_at)
     promises = {row.office_id: row for row in db.session.execute(
         select(FollowUp.office_id,
                func.count().label("made"),
@@ -170,7 +201,8 @@ def relationship_depth(office_ids: list[int], window: Window, today: date) -> di
         row = promises.get(office_id)
         made, open_, overdue, on_time, due = (
             (row.made, row.open or 0, row.overdue or 0, row.kept_on_time or 0, row.due or 0) if row else (0,) * 5)
-        depth[office_id] = {"reached_in_two_canvasses": repeat.get(office_id, 0), "promises_made": made,
+        depth[office_id] = {"reached_in_two_canvasses": repeat.get(office_id, 0),
+                            "supporters_not_spoken_30_days": neglected.get(office_id, 0), "promises_made": made,
                             "promises_open": open_, "promises_overdue": overdue, "promises_kept_on_time": on_time,
                             "kept_on_time_rate": share(on_time, due)}
     return depth
@@ -187,21 +219,30 @@ def coverage_blocks(office: Office, window: Window) -> list[CoverageBlock]:
 def block_coverage(office: Office, window: Window) -> dict[int, Counts]:
     """Each block of the office with its doors, attempted and reached: what the coverage map colours."""
     doors = _door_counts(Door.block_id, Door.office_id == office.id)
-    return _counts(list(doors), doors, _contact_counts(Door.block_id, window, Contact.office_id == office.id))
+    return _counts(list(doors), doors, _contact_counts("block", window, [office.id]))
 
 
 def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, float]]]:
     """Each office's coverage as it grew, day by day: the share of its doors knocked by the end of each day.
 
-    One grouped query gives each door's first knock in the window; the running
-    sum is done over days, never over contacts.
+    Each door's first knock in the window comes from the summaries (or, with
+    dates, one grouped query over the contacts); the running sum is done over
+    days, never over contacts.
     """
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
-    doors = _door_counts(Door.office_id, Door.office_id.in_([o.id for o in offices]))
-    first = (select(Contact.office_id.label("office_id"), func.min(Contact.recorded_at).label("first_at"))
-             .where(Contact.office_id.in_([o.id for o in offices]), *window.conditions())
-             .group_by(Contact.office_id, Contact.door_id).subquery())
-    day = _utc_day(first.c.first_at)
+    ids = [o.id for o in offices]
+    doors = _door_counts(Door.office_id, Door.office_id.in_(ids))
+    if window.start is None and window.end is None and window.canvass_id is not None:
+        first = (select(DoorCanvass.office_id.label("office_id"), DoorCanvass.first_at)
+                 .where(DoorCanvass.office_id.in_(ids), DoorCanvass.canvass_id == window.canvass_id).subquery())
+    elif window.start is None and window.end is None:
+        first = (select(Household.office_id.label("office_id"), Household.first_knocked_at.label("first_at"))
+                 .where(Household.office_id.in_(ids), Household.first_knocked_at.is_not(None)).subquery())
+    else:
+        first = (select(Contact.office_id.label("office_id"), func.min(Contact.recorded_at).label("first_at"))
+                 .where(Contact.office_id.in_(ids), *window.conditions())
+                 .group_by(Contact.office_id, Contact.door_id).subquery())
+    day = utc_day(first.c.first_at)
     rows = db.session.execute(select(first.c.office_id, day, func.count())
                               .group_by(first.c.office_id, day).order_by(first.c.office_id, day)).all()
     names = {o.id: o.name for o in offices}

@@ -21,7 +21,7 @@ from ..domain.roles import Role
 from ..domain.turf_states import TurfState
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
-from . import canvassing, territory, turfs, users
+from . import canvassing, listening, summaries, territory, turfs, users
 
 DATA_DIR = PROJECT_ROOT / "data" / "helsinki"
 REGION_NAME = "Helsinki Centre"
@@ -105,6 +105,9 @@ def load_demo(password: str, today: date | None = None) -> DemoSummary:
         summary.contacts_added += _add_history(office, earlier, volunteers, today, share=0.35, days_back=100)
         summary.contacts_added += _add_history(office, current, volunteers, today, share=0.5, days_back=14,
                                                assigned_only=True)
+    summaries.rebuild_all()
+    for office in offices.values():
+        listening.retag_office(office)
     db.session.commit()
     for name, office in offices.items():
         summary.offices[name] = {

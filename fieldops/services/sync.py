@@ -3,7 +3,8 @@
 A contact is ``created``, a ``duplicate`` (its UUID is already stored: a
 phone repeating a batch it never heard back about), or ``rejected`` with the
 reason. Every check runs before anything is written, the good contacts go in
-with one INSERT ... ON CONFLICT DO NOTHING, and the batch is one
+with one INSERT ... ON CONFLICT DO NOTHING, the summaries the dashboards
+read are brought up to date for the doors touched, and the batch is one
 transaction: if the server fails half-way, nothing is stored and the phone's
 retry writes it all. Two phones racing with the same UUID cannot both
 create it: the database's primary key decides.
@@ -22,8 +23,9 @@ from ..domain.roles import Role
 from ..domain.surveys import check_answers
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, TurfDoor, User
 from ..models._base import utcnow
+from . import listening, summaries
 
 MAX_BATCH = 500
 
@@ -65,7 +67,21 @@ def sync_contacts(user: User, body: Any) -> list[dict]:
             continue
         seen.add(contact.id)
         rows.append((index, contact, row))
+    # Doors first, in id order: summaries are recomputed one transaction per door at a time.
+    summaries.lock_doors(contact.door_id for _, contact, _ in rows)
     created = _insert(rows, user.id, now)
+    stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
+               "recorded_at": contact.recorded_at, "outcome": contact.outcome}
+              for _, contact, row in rows if contact.id in created]
+    summaries.refresh_doors(contact.door_id for _, contact, _ in rows if contact.id in created)
+    summaries.count_knocks(stored)
+    noted: dict[int, list[dict]] = {}
+    for _, contact, row in rows:
+        if contact.id in created and contact.note:
+            noted.setdefault(row["office_id"], []).append(
+                {"id": contact.id, "note": contact.note, "recorded_at": contact.recorded_at})
+    for office_id, contacts in noted.items():
+        listening.tag_notes(office_id, contacts=contacts)
     follow_ups = []
     for index, contact, row in rows:
         if contact.id in created:
@@ -93,6 +109,15 @@ class _Facts:
         self.assigned = {(row.turf_id, row.canvass_id) for row in db.session.execute(
             select(Assignment.turf_id, Assignment.canvass_id)
             .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None)))}
+        # Doors may also be on re-visit turfs (chosen doors) handed to this volunteer.
+        self.revisits: dict[int, list[int]] = {}
+        assigned_turfs = {turf_id for turf_id, _ in self.assigned}
+        if door_ids and assigned_turfs:
+            for door_id, turf_id in db.session.execute(
+                    select(TurfDoor.door_id, TurfDoor.turf_id)
+                    .where(TurfDoor.door_id.in_(door_ids), TurfDoor.turf_id.in_(assigned_turfs))
+                    .order_by(TurfDoor.turf_id)):
+                self.revisits.setdefault(door_id, []).append(turf_id)
         canvass_ids = {c.canvass_id for c in contacts}
         self.questions = dict(db.session.execute(
             select(Canvass.id, Canvass.questions).where(Canvass.id.in_(canvass_ids))).all()) if canvass_ids else {}
@@ -117,7 +142,9 @@ class _Facts:
             return f"no door with id {contact.door_id}", None
         if contact.canvass_id not in self.questions:
             return f"no canvass with id {contact.canvass_id}", None
-        if (door.turf_id, contact.canvass_id) not in self.assigned:
+        turf_id = next((t for t in [door.turf_id, *self.revisits.get(contact.door_id, [])]
+                        if (t, contact.canvass_id) in self.assigned), None)
+        if turf_id is None:
             return (f"door {contact.door_id} is not in a turf handed to you for canvass {contact.canvass_id}",
                     None)
         if contact.person_id and self.people.get(contact.person_id) != contact.door_id:
@@ -126,7 +153,7 @@ class _Facts:
             answers = check_answers(self.questions[contact.canvass_id] or [], contact.answers)
         except ValueError as error:
             return str(error), None
-        return None, {"office_id": door.office_id, "turf_id": door.turf_id, "answers": answers}
+        return None, {"office_id": door.office_id, "turf_id": turf_id, "answers": answers}
 
     def follow_ups(self, contact: ContactIn, row: dict) -> list[FollowUp]:
         made_on = contact.recorded_at.date()

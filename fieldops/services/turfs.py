@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import bindparam, delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.turf_cut import cut_turfs
@@ -22,7 +22,7 @@ from ..domain.turf_states import TransitionError, TurfState, check_transition
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
-from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfEvent, User
+from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfDoor, TurfEvent, User
 from . import audit
 
 EDITABLE = frozenset({TurfState.DRAFT.value, TurfState.OPEN.value})
@@ -56,6 +56,8 @@ def _check_name(name: str) -> str:
 
 
 def _check_editable(turf: Turf) -> None:
+    if turf.kind == "doors":
+        raise Conflict(f"turf {turf.name!r} is a re-visit list of chosen doors; it has no blocks to reshape")
     if turf.state not in EDITABLE:
         raise Conflict(f"turf {turf.name!r} is {turf.state.replace('_', ' ')}; only draft or open turfs can be "
                        "reshaped (take it back from its volunteers first)")
@@ -86,6 +88,34 @@ def build_turf(office: Office, block_ids: list[int], name: str, user_id: int | N
     _refresh(turf)
     _log(turf, user_id, "create", f"{len(block_ids)} blocks, {turf.door_count} doors", to_state=turf.state)
     return turf
+
+
+def build_door_turf(office: Office, door_ids: list[int], name: str, user_id: int | None) -> Turf:
+    """An open re-visit turf of chosen doors of the office (any blocks, in any turfs), ready to hand out."""
+    name = _check_name(name)
+    door_ids = sorted(set(door_ids))
+    if not door_ids:
+        raise InvalidInput("a re-visit turf needs at least one door", field="doors")
+    points = db.session.execute(select(Door.lon, Door.lat).where(Door.id.in_(door_ids),
+                                                                 Door.office_id == office.id)).all()
+    if len(points) != len(door_ids):
+        raise InvalidInput(f"{len(door_ids) - len(points)} of those doors are not in {office.name}", field="doors")
+    # About 30 m around the doors: enough to see where the turf lies on a map.
+    outline = shapely.buffer(shapely.convex_hull(shapely.multipoints(points)), 0.0003)
+    turf = Turf(office_id=office.id, name=name, state=TurfState.OPEN.value, kind="doors",
+                door_count=len(door_ids), outline=outline)
+    db.session.add(turf)
+    db.session.flush()
+    db.session.execute(insert(TurfDoor), [{"turf_id": turf.id, "door_id": door_id} for door_id in door_ids])
+    _log(turf, user_id, "create", f"re-visit of {len(door_ids)} doors", to_state=turf.state)
+    return turf
+
+
+def turf_doors(turf: Turf):
+    """A query for the turf's doors: its blocks' doors, or a re-visit turf's chosen doors."""
+    if turf.kind == "doors":
+        return select(Door).join(TurfDoor, TurfDoor.door_id == Door.id).where(TurfDoor.turf_id == turf.id)
+    return select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id)
 
 
 def turf_by_id(turf_id: int) -> Turf:
@@ -202,6 +232,11 @@ def merge(turf: Turf, other: Turf, user_id: int | None) -> Turf:
 
 def delete_turf(turf: Turf, user_id: int | None) -> None:
     """Delete a turf that was never handed out or walked; its blocks become free."""
+    if turf.kind == "doors":
+        _check_unused(turf, "deleted")
+        db.session.execute(delete(TurfDoor).where(TurfDoor.turf_id == turf.id))
+        _delete_row(turf, user_id, reason="deleted")
+        return
     _check_editable(turf)
     _check_unused(turf, "deleted")
     db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
@@ -363,10 +398,10 @@ def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
     return blocks, turfs
 
 
-def office_door_points(office: Office) -> list[tuple[float, float]]:
-    """Every door of the office as (lat, lon), for the map's clusters."""
-    return [(lat, lon) for lat, lon in db.session.execute(
-        select(Door.lat, Door.lon).where(Door.office_id == office.id).order_by(Door.id))]
+def office_door_points(office: Office) -> list[tuple[float, float, int]]:
+    """Every door of the office as (lat, lon, id), for the map's clusters."""
+    return [(lat, lon, door_id) for lat, lon, door_id in db.session.execute(
+        select(Door.lat, Door.lon, Door.id).where(Door.office_id == office.id).order_by(Door.id))]
 
 
 _OUTLINES: dict[int, tuple[tuple, object]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import ApiToken, Invite, Office, Region, User
 from ..models._base import utcnow
 from . import audit
+from .portable import aware
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_RESOLUTION = timedelta(minutes=10)  # how precisely "last used" is kept
@@ -115,9 +116,7 @@ def user_for_token(token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     now = utcnow()
-    last = row.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
-        last = last.replace(tzinfo=now.tzinfo)
+    last = aware(row.last_used_at)
     # A phone syncing every few seconds must not turn each API call into a write.
     if last is None or now - last > TOKEN_USE_RESOLUTION:
         row.last_used_at = now
@@ -152,7 +151,7 @@ def invite_for(token: str) -> Invite:
     invite = db.session.scalar(select(Invite).where(Invite.token_hash == _hash_token(token or "")))
     if invite is None or invite.revoked_at is not None:
         raise NotFound("this invitation link is not valid: ask your organizer for a new one")
-    expires = invite.expires_at if invite.expires_at.tzinfo else invite.expires_at.replace(tzinfo=timezone.utc)
+    expires = aware(invite.expires_at)
     if expires < utcnow():
         raise NotFound("this invitation link has expired: ask your organizer for a new one")
     return invite
@@ -199,3 +198,9 @@ def all_regions() -> list[Region]:
 
 def region_offices(region: Region) -> list[Office]:
     return list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
+
+
+def office_organizers(office_id: int) -> list[User]:
+    """The office's active organizers: who may owe its promises."""
+    return list(db.session.scalars(select(User).where(
+        User.office_id == office_id, User.role == Role.ORGANIZER.value, User.active).order_by(User.name)))

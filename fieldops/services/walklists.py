@@ -9,8 +9,9 @@ from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Person, Turf, User
+from ..models import Assignment, Canvass, Contact, Door, FollowUp, Person, Turf, User
 from .canvassing import current_canvass_for
+from .turfs import turf_doors
 
 
 def my_turfs(user: User) -> list[dict]:
@@ -59,8 +60,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     """The turf's doors in walking order, each with its household's story: people, every earlier
     conversation (all canvasses, newest first) and every promise, open ones first, kept ones with
     what was done; plus the canvass's script and questions."""
-    doors = list(db.session.scalars(
-        select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id).order_by(Door.id)))
+    doors = list(db.session.scalars(turf_doors(turf).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]
     door_ids = [door.id for door in doors]

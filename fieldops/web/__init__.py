@@ -28,6 +28,8 @@ def register_web(app: Flask) -> None:
     from .field import bp as field_bp
     from .main import bp as main_bp
     from .territory import bp as territory_bp
+    from .households import bp as households_bp
+    from .relationships import bp as relationships_bp
     from .turfs import bp as turfs_bp
 
     app.register_blueprint(auth_bp)
@@ -36,6 +38,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(turfs_bp)
     app.register_blueprint(field_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(households_bp)
+    app.register_blueprint(relationships_bp)
     _wire_login()
     _wire_csrf(app)
     _wire_errors(app)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..charts import bar_chart, line_chart
 from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
 from ..maps.office_map import map_parts
-from ..services import access, canvassing, coverage, exports, turfs, users
+from ..services import access, canvassing, coverage, exports, listening, turfs, users
 
 bp = Blueprint("dashboards", __name__)
 
@@ -21,11 +21,13 @@ def office(office_id: int):
     figures = coverage.office_coverage(office, window)
     fmap = office_coverage_map(coverage.coverage_blocks(office, window), turfs.office_map_data(office)[1],
                                doors=turfs.office_door_points(office),
-                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
-    chart = bar_chart([(d["date"], d["doors"], d["reached"]) for d in figures["days"]],
-                      "Doors knocked per day, and of those, doors where we talked", "Doors knocked", "Reached")
+                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"),
+                               script_url=url_for("static", filename="js/coverage-map.js"),
+                               household_url=url_for("households.timeline", door_id=0))
+    chart = bar_chart([(d["date"], d["knocks"], d["conversations"]) for d in figures["days"]],
+                      "Knocks per day, and of those, conversations", "Knocks", "Conversations")
     return render_template("dashboards/office.html", office=office, figures=figures, map=map_parts(fmap),
-                           chart=chart, legend=coverage_legend(), window=window,
+                           chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(), window=window,
                            canvasses=canvassing.canvasses_for_office(office))
 
 
@@ -40,7 +42,10 @@ def region(region_id: int):
     fmap = region_coverage_map([OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"],
                                            o["reached"]) for o in figures["offices"]],
                                vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+    office_ids = [o["id"] for o in figures["offices"]]
     return render_template("dashboards/region.html", region=region, figures=figures, chart=trend, window=window,
+                           issues=listening.top_issues(office_ids, limit=3),
+                           region_issues=listening.region_issues(office_ids),
                            canvasses=canvassing.canvasses_for_region(region), map=map_parts(fmap),
                            legend=coverage_legend())
 

@@ -126,3 +126,21 @@ def test_a_taken_back_turf_no_longer_accepts_contacts(client, world):
                                                                          world.canvass_north.id)]},
                           headers=bearer(token)).get_json()["results"]
     assert results[0]["status"] == "rejected"
+
+
+def test_synced_contacts_reach_the_dashboards_once_however_often_the_phone_repeats(client, world):
+    from fieldops.services import coverage
+    token = create_token("volunteer.a1@test.example")
+    doors = doors_of(world.turf_a1)
+    north = world.canvass_north.id
+    first = {"contacts": [knock(doors[0], north), knock(doors[1], north, outcome="talked")]}
+    later = {"contacts": [knock(doors[0], north, outcome="talked")]}
+    for batch in (first, first, later, later):
+        assert client.post("/api/v1/contacts", json=batch, headers=bearer(token)).status_code == 200
+    db.session.expire_all()
+    figures = coverage.office_coverage(world.office_a, coverage.Window(north))
+    assert (figures["attempted"], figures["reached"]) == (2, 2)  # the Not home door was reached on the second knock
+    assert figures["volunteers"][0]["knocks"] == 3 and figures["volunteers"][0]["conversations"] == 2
+    assert sum(day["knocks"] for day in figures["days"]) == 3
+    region = coverage.region_coverage(world.north, coverage.Window(north))["offices"][0]
+    assert (region["name"], region["attempted"], region["reached"]) == ("Alpha", 2, 2)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from fieldops.domain.coverage import ContactFact, Counts, count_contacts
 from fieldops.extensions import db
 from fieldops.models import Block, Contact, Door
-from fieldops.services import coverage
+from fieldops.services import coverage, summaries
 from fieldops.services.demo import load_demo
 from fieldops.services.users import create_token
 from tests.api.test_api_access import bearer
@@ -28,6 +28,12 @@ def put(door_id, canvass_id, outcome, when, world) -> ContactFact:
     return ContactFact(door_id, canvass_id, outcome, when)
 
 
+def settle() -> None:
+    """Contacts written straight into the ledger, as a restore would: rebuild the summaries, commit."""
+    summaries.rebuild_all()
+    db.session.commit()
+
+
 def at(day: int, hour: int = 12) -> datetime:
     return datetime(2026, 11, day, hour, tzinfo=timezone.utc)
 
@@ -41,7 +47,7 @@ def test_office_figures_match_the_hand_count(world):
         put(d[2], north, "talked", at(20), world),                                                # after the range
         put(d[3], south, "talked", at(5), world),                                                 # another canvass
     ]
-    db.session.commit()
+    settle()
     window = coverage.Window(north, date(2026, 11, 1), date(2026, 11, 10))
     figures = coverage.office_coverage(world.office_a, window)
     assert (figures["doors"], figures["attempted"], figures["reached"]) == (80, 2, 1)
@@ -50,18 +56,25 @@ def test_office_figures_match_the_hand_count(world):
     assert count_contacts(office_doors, facts, north, date(2026, 11, 1), date(2026, 11, 10)) == Counts(80, 2, 1)
     turf = next(t for t in figures["turfs"] if t["name"] == "Alpha 1")
     assert (turf["doors"], turf["attempted"], turf["reached"], turf["volunteers"]) == (40, 2, 1, ["Volunteer A1"])
-    assert [(day["date"], day["doors"], day["reached"]) for day in figures["days"]] == [
+    assert [(day["date"], day["knocks"], day["conversations"]) for day in figures["days"]] == [
         ("2026-11-03", 1, 0), ("2026-11-05", 2, 1)]
-    assert figures["volunteers"] == [{"id": world.users.volunteer_a1.id, "name": "Volunteer A1", "doors": 2,
+    assert figures["volunteers"] == [{"id": world.users.volunteer_a1.id, "name": "Volunteer A1", "knocks": 3,
                                       "conversations": 1}]
     everything = coverage.office_coverage(world.office_a, coverage.Window())
     assert (everything["attempted"], everything["reached"]) == (4, 3)  # all canvasses, all days
+    # Without dates the figures come from the summaries, not the ledger: they must agree with the definition.
+    whole_canvass = coverage.office_coverage(world.office_a, coverage.Window(north))
+    assert (whole_canvass["attempted"], whole_canvass["reached"]) == (3, 2)
+    assert count_contacts(office_doors, facts, north, None, None) == Counts(80, 3, 2)
+    assert next(t for t in whole_canvass["turfs"] if t["name"] == "Alpha 1")["attempted"] == 3
+    by_block = coverage.block_coverage(world.office_a, coverage.Window(north))
+    assert sum(c.attempted for c in by_block.values()) == 3 and sum(c.reached for c in by_block.values()) == 2
 
 
 def test_region_adds_its_offices_and_leaves_other_regions_out(world):
     d = alpha_doors(world)
     put(d[0], world.canvass_north.id, "talked", at(5), world)
-    db.session.commit()
+    settle()
     figures = coverage.region_coverage(world.north, coverage.Window(world.canvass_north.id))
     assert [(o["name"], o["doors"], o["attempted"]) for o in figures["offices"]] == [("Alpha", 80, 1), ("Bravo", 80, 0)]
     assert (figures["doors"], figures["attempted"], figures["reached"]) == (160, 1, 1)
@@ -110,7 +123,7 @@ def test_relationship_depth_counts_repeat_conversations_and_promises(world):
                       (date(2026, 11, 7), at(9))]:                 # kept late
         db.session.add(FollowUp(office_id=world.office_a.id, door_id=d[0], kind="call_back", due_date=due,
                                 done_at=done))
-    db.session.commit()
+    settle()
     office = coverage.region_coverage(world.north, coverage.Window(), today=date(2026, 11, 20))["offices"][0]
     assert office["name"] == "Alpha"
     assert office["reached_in_two_canvasses"] == 1

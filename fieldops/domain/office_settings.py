@@ -1,0 +1,57 @@
+"""An office's own settings, from the settings form: promise due days, the neglect window, the issue list.
+
+Stored in ``Office.settings`` (JSON). Pure functions; errors are ValueError
+naming the field.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .followups import FOLLOW_UP_KINDS
+from .listening import DEFAULT_ISSUES, issue_list_text, parse_issue_list
+from .relationships import DEFAULT_NEGLECT_DAYS, MAX_NEGLECT_DAYS
+
+MAX_DUE_DAYS = 60
+
+
+def follow_up_days(settings: dict[str, Any] | None) -> dict[str, int]:
+    """Days to keep each kind of promise: the office's own, else the defaults."""
+    own = (settings or {}).get("follow_up_days", {})
+    return {kind.code: int(own.get(kind.code, kind.due_days)) for kind in FOLLOW_UP_KINDS}
+
+
+def neglect_days(settings: dict[str, Any] | None) -> int:
+    return int((settings or {}).get("neglect_days", DEFAULT_NEGLECT_DAYS))
+
+
+def issues(settings: dict[str, Any] | None) -> dict[str, tuple[str, ...]]:
+    own = (settings or {}).get("issues")
+    return {name: tuple(words) for name, words in own.items()} if own is not None else dict(DEFAULT_ISSUES)
+
+
+def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
+    """The settings as the form shows them."""
+    values = {f"due_{code}": str(days) for code, days in follow_up_days(settings).items()}
+    values["neglect_days"] = str(neglect_days(settings))
+    values["issues"] = issue_list_text(issues(settings))
+    return values
+
+
+def parse_form(fields: dict[str, str]) -> dict[str, Any]:
+    """New settings from the form's fields, checked."""
+    days = {kind.code: _whole(fields.get(f"due_{kind.code}"), f"due_{kind.code}", 0, MAX_DUE_DAYS)
+            for kind in FOLLOW_UP_KINDS}
+    neglect = _whole(fields.get("neglect_days"), "neglect_days", 1, MAX_NEGLECT_DAYS)
+    try:
+        issue_list = parse_issue_list(fields.get("issues", ""))
+    except ValueError as error:
+        raise ValueError(f"issues: {error}") from None
+    return {"follow_up_days": days, "neglect_days": neglect,
+            "issues": {name: list(words) for name, words in issue_list.items()}}
+
+
+def _whole(raw: str | None, field: str, low: int, high: int) -> int:
+    text = (raw or "").strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValueError(f"{field}: a whole number of days from {low} to {high}")
+    return int(text)

@@ -1,0 +1,63 @@
+"""Summaries kept beside the contact ledger so the dashboards read one row per door, not every knock.
+
+They hold nothing the ledger does not: ``services.summaries`` rebuilds any of
+them from the contacts (and office notes) whenever it is asked, and the sync
+refreshes the rows of the doors it touched in the same transaction as the
+contacts, so they never disagree with the ledger a reader can see.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, SmallInteger
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class DoorCanvass(db.Model):
+    """One door in one canvass: how often we knocked, and whether anyone talked with us."""
+    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "reached"),)
+
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True)
+    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    reached: Mapped[bool] = mapped_column(Boolean)
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_reached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Household(db.Model):
+    """A door's relationship so far, across every canvass: a row once anyone has knocked or noted."""
+    __table_args__ = (Index("ix_household_depth", "office_id", "canvasses_reached"),)
+
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    canvasses_reached: Mapped[int] = mapped_column(Integer, default=0)
+    first_knocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_knocked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last conversation: a knock where someone talked, or an office note (call, meeting).
+    last_spoken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Supporter(db.Model):
+    """A person (or, when the volunteer named nobody, the household) whose last support answer was 4 or 5."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    support: Mapped[int] = mapped_column(SmallInteger)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VolunteerDay(db.Model):
+    """One volunteer's knocks and conversations on one UTC day of one canvass: the ranking and the chart."""
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
+    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    knocks: Mapped[int] = mapped_column(Integer)
+    conversations: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,52 @@
+"""Households: one door's whole timeline, notes organizers add away from the door, and search by address."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..errors import FieldopsError
+from ..extensions import db
+from ..services import access, households
+
+bp = Blueprint("households", __name__)
+
+
+@bp.get("/doors/<int:door_id>")
+@login_required
+def timeline(door_id: int):
+    door = access.require_door(current_user, door_id)
+    return _page(door)
+
+
+@bp.post("/doors/<int:door_id>/notes")
+@login_required
+def add_note(door_id: int):
+    door = access.require_door(current_user, door_id)
+    access.require_office(current_user, door.office_id, manage=True)
+    try:
+        households.add_note(door, current_user, request.form.get("channel", ""), request.form.get("note", ""),
+                            request.form.get("spoken_on", ""), request.form.get("person_id") or None)
+    except FieldopsError as error:
+        db.session.rollback()
+        return _page(door, error=error.message, form=request.form), error.status
+    db.session.commit()
+    flash("Note added to the household's timeline.", "success")
+    return redirect(url_for("households.timeline", door_id=door.id))
+
+
+def _page(door, error: str | None = None, form=None):
+    story = households.timeline(door)
+    return render_template("households/timeline.html", story=story, door=door, channels=households.CHANNELS,
+                           today=datetime.now(timezone.utc).date(),
+                           may_note=access.may_manage(current_user, door.office_id), error=error, form=form or {})
+
+
+@bp.get("/offices/<int:office_id>/households")
+@login_required
+def search(office_id: int):
+    office = access.require_office(current_user, office_id)
+    query = request.args.get("q", "").strip()
+    return render_template("households/search.html", office=office, query=query,
+                           doors=households.search(office, query), limit=households.SEARCH_LIMIT)

@@ -1,0 +1,80 @@
+"""Relationships: the office's promises and who owes them, neglected supporters and their re-visit turf,
+and the office's own settings (due days, the neglect window, the issue list)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain import office_settings
+from ..domain.followups import FOLLOW_UP_KINDS
+from ..errors import FieldopsError, InvalidInput
+from ..extensions import db
+from ..services import access, followups, listening, relationships, users
+
+bp = Blueprint("relationships", __name__)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@bp.get("/offices/<int:office_id>/follow-ups")
+@login_required
+def office_follow_ups(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    return render_template("relationships/follow_ups.html", office=office,
+                           promises=followups.office_promises(office.id, _now().date()),
+                           organizers=users.office_organizers(office.id))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/owner")
+@login_required
+def reassign(follow_up_id: int):
+    promise = followups.reassign(follow_up_id, request.form.get("owner_id"), current_user)
+    db.session.commit()
+    flash("Promise handed on.", "success")
+    return redirect(url_for("relationships.office_follow_ups", office_id=promise.office_id))
+
+
+@bp.get("/offices/<int:office_id>/neglected")
+@login_required
+def neglected(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    return render_template("relationships/neglected.html", office=office,
+                           quiet=relationships.neglected(office, _now()))
+
+
+@bp.post("/offices/<int:office_id>/neglected/turf")
+@login_required
+def revisit_turf(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    turf = relationships.make_revisit_turf(office, current_user, _now())
+    db.session.commit()
+    flash(f"{turf.name}: {turf.door_count} doors to see again, ready to hand out.", "success")
+    return redirect(url_for("main.turf", turf_id=turf.id))
+
+
+@bp.route("/offices/<int:office_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    if request.method == "POST":
+        try:
+            try:
+                changed = office_settings.parse_form(request.form)
+            except ValueError as error:
+                field = str(error).split(":", 1)[0]
+                raise InvalidInput(str(error), field=field) from None
+            office.settings = {**(office.settings or {}), **changed}
+            tagged = listening.retag_office(office)
+        except FieldopsError as error:
+            db.session.rollback()
+            return render_template("relationships/settings.html", office=office, values=request.form,
+                                   kinds=FOLLOW_UP_KINDS, error=error.message), error.status
+        db.session.commit()
+        flash(f"Settings saved; {tagged} issue mentions found in the office's notes.", "success")
+        return redirect(url_for("relationships.settings", office_id=office.id))
+    return render_template("relationships/settings.html", office=office, kinds=FOLLOW_UP_KINDS,
+                           values=office_settings.form_values(office.settings), error=None)

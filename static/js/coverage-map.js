@@ -1,0 +1,75 @@
+// The office coverage map's blocks and doors, drawn from the packed integers of fieldops/maps/packing.py:
+// coordinates in 1e-5 degrees, each the difference from the one before. Blocks are coloured by the share
+// of their doors knocked; doors are clustered and each opens its household's timeline.
+(function () {
+  "use strict";
+  const SCALE = 1e5;
+
+  // [lat0, lon0, (extra...), dlat1, dlon1, (extra...), ...] -> [[lat, lon, extra...], ...]
+  function unpack(flat, stride) {
+    const points = [];
+    let lat = 0, lon = 0;
+    for (let i = 0; i + stride <= flat.length; i += stride) {
+      lat += flat[i];
+      lon += flat[i + 1];
+      points.push([lat / SCALE, lon / SCALE, ...flat.slice(i + 2, i + stride)]);
+    }
+    return points;
+  }
+
+  function colour(doors, attempted, classes, noDoors) {
+    if (!doors) return noDoors;
+    const rate = attempted / doors;
+    for (const [upper, fill] of classes) if (rate <= upper) return fill;
+    return classes[classes.length - 1][1];
+  }
+
+  function table(rows) {
+    const element = document.createElement("table");
+    element.className = "popup-table";
+    for (const [label, value] of rows) {
+      const row = element.insertRow();
+      const head = document.createElement("th");
+      head.textContent = label;
+      row.appendChild(head);
+      row.insertCell().textContent = value;
+    }
+    return element;
+  }
+
+  function blockPopup(block) {
+    const [, name, doors, attempted, reached] = block;
+    return table([["Block", name], ["Doors", doors], ["Attempted", attempted], ["Reached", reached],
+                  ["Coverage", doors ? Math.round(100 * attempted / doors) + "%" : "-"]]);
+  }
+
+  function doorPopup(id, urlTemplate) {
+    const link = document.createElement("a");
+    link.href = urlTemplate.replace(/\/0$/, "/" + id);
+    link.textContent = "Household timeline";
+    return link;
+  }
+
+  window.fieldopsCoverage = {
+    draw(map, data) {
+      const renderer = L.canvas({padding: 0.2});
+      const blocks = L.featureGroup();
+      for (const block of data.blocks) {
+        const latlngs = block[5].map((rings) => rings.map((ring) => unpack(ring, 2)));
+        L.polygon(latlngs, {renderer, fillColor: colour(block[2], block[3], data.classes, data.noDoors),
+                            fillOpacity: 0.75, color: "#4b5563", weight: 0.5})
+          .bindPopup(() => blockPopup(block)).addTo(blocks);
+      }
+      blocks.addTo(map);
+      let doors = null;
+      if (data.doors.length && L.markerClusterGroup) {
+        doors = L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 19});
+        const icon = L.divIcon({className: "door-dot", iconSize: [8, 8]});
+        doors.addLayers(unpack(data.doors, 3).map(([lat, lon, id]) =>
+          L.marker([lat, lon], {icon, keyboard: false}).bindPopup(() => doorPopup(id, data.householdUrl))));
+        doors.addTo(map);
+      }
+      window.fieldopsMap = {map, blocks, doors};
+    },
+  };
+})();

@@ -51,7 +51,7 @@ OPENAPI: dict = {
             "parameters": [{"name": "turf_id", **_ID_PARAM}],
             "responses": {**_json("WalkList", "The walk list"), **_errors(401, 403, 404)}}},
         "/api/v1/offices/{office_id}/coverage": {"get": {
-            "summary": "An office's coverage: totals, turfs, volunteers ranked, doors per day",
+            "summary": "An office's coverage: totals, relationship depth, turfs, volunteers ranked, knocks per day",
             "parameters": [{"name": "office_id", **_ID_PARAM}, *_WINDOW_PARAMS],
             "responses": {**_json("OfficeCoverage", "The office's figures"), **_errors(400, 401, 403, 404)}}},
         "/api/v1/regions/{region_id}/coverage": {"get": {
@@ -71,11 +71,18 @@ OPENAPI: dict = {
         },
         "schemas": {
             "Error": _ERROR,
-            "OfficeCoverage": {"type": "object", "required": ["id", "name", *_COUNTED, "turfs", "volunteers", "days"],
+            "OfficeCoverage": {"type": "object",
+                               "required": ["id", "name", *_COUNTED, "depth", "turfs", "volunteers", "days"],
                                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
+                                              "depth": {"$ref": "#/components/schemas/RelationshipDepth"},
                                               "turfs": {"type": "array", "items": {"type": "object"}},
                                               "volunteers": {"type": "array", "items": {"type": "object"}},
                                               "days": {"type": "array", "items": {"type": "object"}}}},
+            "RelationshipDepth": {"type": "object", "properties": {
+                name: {"type": "integer", "minimum": 0} for name in (
+                    "reached_in_two_canvasses", "supporters_not_spoken_30_days", "promises_made", "promises_open",
+                    "promises_overdue", "promises_kept_on_time")} | {
+                "kept_on_time_rate": {"type": "number", "minimum": 0, "maximum": 1}}},
             "RegionCoverage": {"type": "object", "required": ["offices", *_COUNTED], "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
                 "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", *_COUNTED],

@@ -121,6 +121,7 @@
     const history = $("door-history");
     history.replaceChildren(...(door.history.length ? door.history.map(historyItem)
       : [element("li", "We have not knocked here before.", "muted")]));
+    $("door-timeline").href = app.dataset.householdUrl.replace(/\/0$/, "/" + door.id);
     if (walking) resetForm(door);
     window.scrollTo(0, 0);
   }

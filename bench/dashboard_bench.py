@@ -236,7 +236,7 @@ def run(database_url: str, label: str, reuse: bool = False) -> None:
             return parts["header"] + parts["html"] + parts["script"]
 
         map_ms, html = timed(office_map_html, runs=3)
-        peer_region_ms, peer_region = timed(lambda: pandas_region(db.engine, region.id, ids["canvass"]), runs=3)
+        peer_region_ms, peer_region = timed(lambda: pandas_region(db.engine, region.id, ids["canvass"]), runs=1)
         peer_office_ms, peer_office = timed(lambda: pandas_office(db.engine, office.id, ids["canvass"]), runs=3)
     ours = {o["id"]: (o["attempted"], o["reached"], o["reached_in_two_canvasses"]) for o in region_figures["offices"]}
     theirs = {k: (int(v["attempted"]), int(v["reached"]), int(v["repeat"])) for k, v in peer_region.items()}

@@ -74,6 +74,8 @@ def test_supporters_and_promises_left_waiting_become_a_turf_anyone_can_walk(clie
 
     response = client.post(f"/offices/{world.office_a.id}/neglected/turf")
     assert response.status_code == 302
+    turf_page = client.get(response.headers["Location"])
+    assert turf_page.status_code == 200 and "Re-visit" in turf_page.get_data(as_text=True)
     turf = db.session.scalar(select(Turf).where(Turf.kind == "doors"))
     assert turf.state == "open" and turf.door_count == 2
     assert set(db.session.scalars(select(TurfDoor.door_id).where(TurfDoor.turf_id == turf.id))) == {d[0], d[3]}

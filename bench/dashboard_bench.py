@@ -42,7 +42,7 @@ def build(app, seed: int = 3) -> dict:
     from fieldops.extensions import db
     from fieldops.models import Block, Canvass, Contact, Door, Office, Region, Turf, User
     from fieldops.services import summaries
-    from fieldops.services.bulk import insert_rows
+    from fieldops.services.bulk import insert_rows, restoring
 
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
@@ -122,14 +122,9 @@ def build(app, seed: int = 3) -> dict:
              int(canvass_ids[canvass_of[k]]), str(outcomes[k]), "{}", "",
              start + timedelta(seconds=int(seconds[k])), start + timedelta(seconds=int(seconds[k])))
             for k in range(CONTACTS))
-        # As a restore would: load the contacts without their indexes, then build each index once.
-        indexes = list(Contact.__table__.indexes)
-        for index in indexes:
-            index.drop(db.session.connection())
-        insert_rows(Contact.__table__, ["id", "office_id", "door_id", "volunteer_id", "turf_id", "canvass_id",
-                                        "outcome", "answers", "note", "recorded_at", "received_at"], contact_rows)
-        for index in indexes:
-            index.create(db.session.connection())
+        with restoring([Contact.__table__]):  # as a restore would: keys and indexes once, after the rows
+            insert_rows(Contact.__table__, ["id", "office_id", "door_id", "volunteer_id", "turf_id", "canvass_id",
+                                            "outcome", "answers", "note", "recorded_at", "received_at"], contact_rows)
         summarised = time.perf_counter()
         summaries.rebuild_all()
         db.session.commit()
@@ -221,7 +216,8 @@ def run(database_url: str, label: str, reuse: bool = False) -> None:
                    "lead": db.session.scalar(db.select(User.id).where(User.role == "lead"))}
     else:
         ids = build(app)
-    print(f"loaded in {ids['load_seconds']} s", file=sys.stderr)
+    print(f"loaded in {ids['load_seconds']} s (territory {ids.get('territory_seconds')} s, "
+          f"summaries {ids.get('summary_seconds')} s)", file=sys.stderr)
     with app.app_context():
         region, office = db.session.get(Region, ids["region"]), db.session.get(Office, ids["office"])
         window = coverage.Window(ids["canvass"])

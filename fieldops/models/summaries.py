@@ -17,11 +17,13 @@ from ..extensions import db
 
 class DoorCanvass(db.Model):
     """One door in one canvass: how often we knocked, and whether anyone talked with us."""
-    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "reached"),)
+    # Covers the dashboards' counts per office and per block (and so per turf) of one canvass.
+    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "block_id", "reached"),)
 
     door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True)
     canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id"), index=True)  # the door's, copied: no join to count
     attempts: Mapped[int] = mapped_column(Integer)
     reached: Mapped[bool] = mapped_column(Boolean)
     first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

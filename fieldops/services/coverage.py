@@ -6,6 +6,7 @@ contacts: no query per row, and no contact is loaded into Python. The pages,
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -64,15 +65,13 @@ def parse_window(args, region_id: int) -> Window:
     return Window(canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
 
 
-def _door_counts(group, *conditions) -> dict:
-    query = select(group, func.count(Door.id)).select_from(Door)
-    if group is not Door.office_id and group is not Door.block_id:
-        query = query.join(Block, Block.id == Door.block_id)
-    return dict(db.session.execute(query.where(*conditions).group_by(group)).all())
+def _office_doors(office_ids: list[int]) -> dict[int, int]:
+    return dict(db.session.execute(select(Door.office_id, func.count(Door.id))
+                                   .where(Door.office_id.in_(office_ids)).group_by(Door.office_id)).all())
 
 
 def _contact_counts(group: str, window: Window, office_ids: list[int]) -> dict[object, tuple[int, int]]:
-    """Doors attempted and reached per office, turf or block (``group``) of these offices.
+    """Doors attempted and reached per office or block (``group``) of these offices.
 
     Without dates, one row per door is read from the summaries: per canvass
     (DoorCanvass) or over all canvasses (Household). With dates, the contacts
@@ -101,14 +100,16 @@ def _contact_counts(group: str, window: Window, office_ids: list[int]) -> dict[o
 
 
 def _grouping(group: str, source):
-    return {"office": source.office_id, "turf": Block.turf_id, "block": Door.block_id}[group]
+    if group == "office":
+        return source.office_id
+    return DoorCanvass.block_id if source is DoorCanvass else Door.block_id
 
 
 def _join_doors(query, group: str, door_column):
-    if group == "office":
+    """Summary rows per canvass carry their block; anything else finds it through the door."""
+    if group == "office" or door_column is DoorCanvass.door_id:
         return query
-    query = query.join(Door, Door.id == door_column)
-    return query.join(Block, Block.id == Door.block_id) if group == "turf" else query
+    return query.join(Door, Door.id == door_column)
 
 
 def _counts(keys, doors: dict, contacts: dict) -> dict:
@@ -128,13 +129,11 @@ def _volunteer_days(office_id: int, window: Window):
 
 def office_coverage(office: Office, window: Window, today: date | None = None) -> dict:
     """The office's figures, its turfs, its volunteers ranked, knocks per day, and its relationship depth."""
-    in_office = Door.office_id == office.id
-    totals = _counts([office.id], _door_counts(Door.office_id, in_office),
+    totals = _counts([office.id], _office_doors([office.id]),
                      _contact_counts("office", window, [office.id]))[office.id]
     turfs = list(db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived",
                                                        Turf.kind == "blocks").order_by(Turf.name, Turf.id)))
-    by_turf = _counts([t.id for t in turfs], _door_counts(Block.turf_id, in_office),
-                      _contact_counts("turf", window, [office.id]))
+    by_turf = _turf_counts(office, window)
     walkers: dict[int, list[str]] = {}
     for turf_id, name in db.session.execute(
             select(Assignment.turf_id, User.name).join(User, User.id == Assignment.volunteer_id)
@@ -163,7 +162,7 @@ def region_coverage(region: Region, window: Window, today: date | None = None) -
     """Every office of the region side by side, with its relationship depth, and the region's totals."""
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     ids = [o.id for o in offices]
-    by_office = _counts(ids, _door_counts(Door.office_id, Door.office_id.in_(ids)),
+    by_office = _counts(ids, _office_doors(ids),
                         _contact_counts("office", window, ids))
     depth = relationship_depth(ids, today or datetime.now(timezone.utc).date())
     return {
@@ -216,9 +215,25 @@ def coverage_blocks(office: Office, window: Window) -> list[CoverageBlock]:
             for b in office_map_data(office)[0]]
 
 
+def _turf_counts(office: Office, window: Window) -> dict[int, Counts]:
+    """Each turf's counts, added up from its blocks' (a door belongs to exactly one block)."""
+    by_block = block_coverage(office, window)
+    doors, attempted, reached = defaultdict(int), defaultdict(int), defaultdict(int)
+    for block_id, turf_id in db.session.execute(select(Block.id, Block.turf_id).where(Block.office_id == office.id,
+                                                                                       Block.turf_id.is_not(None))):
+        counts = by_block.get(block_id)
+        if counts is not None:
+            doors[turf_id] += counts.doors
+            attempted[turf_id] += counts.attempted
+            reached[turf_id] += counts.reached
+    return defaultdict(lambda: Counts(0, 0, 0),
+                       {turf_id: Counts(doors[turf_id], attempted[turf_id], reached[turf_id]) for turf_id in doors})
+
+
 def block_coverage(office: Office, window: Window) -> dict[int, Counts]:
     """Each block of the office with its doors, attempted and reached: what the coverage map colours."""
-    doors = _door_counts(Door.block_id, Door.office_id == office.id)
+    doors = dict(db.session.execute(select(Block.id, Block.door_count).where(Block.office_id == office.id,
+                                                                            Block.door_count > 0)).all())
     return _counts(list(doors), doors, _contact_counts("block", window, [office.id]))
 
 
@@ -231,7 +246,7 @@ def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, fl
     """
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     ids = [o.id for o in offices]
-    doors = _door_counts(Door.office_id, Door.office_id.in_(ids))
+    doors = _office_doors(ids)
     if window.start is None and window.end is None and window.canvass_id is not None:
         first = (select(DoorCanvass.office_id.label("office_id"), DoorCanvass.first_at)
                  .where(DoorCanvass.office_id.in_(ids), DoorCanvass.canvass_id == window.canvass_id).subquery())

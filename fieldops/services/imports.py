@@ -21,7 +21,7 @@ from ..importers.blocks import read_blocks
 from ..importers.doors import group_households, place_rows, read_door_rows
 from ..importers.osm import read_osm
 from ..models import Office
-from . import audit, territory
+from . import audit, summaries, territory
 from .users import office_by_name, region_by_name
 
 Progress = Callable[[str], None]
@@ -129,6 +129,7 @@ def import_blocks(path: str | Path, office_name: str, *, region_name: str | None
     timer.step("write blocks")
     counts = territory.save_blocks(office, block_file.blocks)
     territory.refresh_door_counts(office)
+    summaries.follow_doors(office.id)
     summary.blocks_created, summary.blocks_updated = counts["created"], counts["updated"]
     summary.repaired_geometries = block_file.repaired
     audit.record(actor_id, "import.blocks", "office", office.id, file=Path(path).name, **counts)
@@ -159,6 +160,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     door_counts = territory.write_doors(office, doors.drop(columns="block"))
     summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
     territory.refresh_door_counts(office)
+    summaries.follow_doors(office.id)
     timer.step("write people")
     if door_rows.has_people:
         people["door_id"] = people["door_source_id"].map(territory.door_ids_by_source(office))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from fieldops.domain.coverage import ContactFact, Counts, count_contacts
 from fieldops.extensions import db
 from fieldops.models import Block, Contact, Door
-from fieldops.services import coverage, summaries
+from fieldops.services import coverage, summaries, territory
 from fieldops.services.demo import load_demo
 from fieldops.services.users import create_token
 from tests.api.test_api_access import bearer
@@ -130,3 +130,24 @@ def test_relationship_depth_counts_repeat_conversations_and_promises(world):
     assert (office["promises_made"], office["promises_open"], office["promises_overdue"],
             office["promises_kept_on_time"]) == (4, 2, 1, 1)
     assert office["kept_on_time_rate"] == round(1 / 3, 4)  # of the three that have fallen due
+
+
+def test_block_counts_follow_a_door_that_an_import_moved(world):
+    from fieldops.models import DoorCanvass
+    d = alpha_doors(world)
+    put(d[0], world.canvass_north.id, "talked", at(5), world)
+    settle()
+    door = db.session.get(Door, d[0])
+    old_block = door.block_id
+    other_block = db.session.scalar(select(Block.id).where(Block.turf_id == world.turf_a2.id).limit(1))
+    door.block_id = other_block  # as a re-import that placed the door anew would, then the import's own steps
+    db.session.flush()
+    territory.refresh_door_counts(world.office_a)
+    summaries.follow_doors(world.office_a.id)
+    db.session.commit()
+    assert db.session.scalar(select(DoorCanvass.block_id).where(DoorCanvass.door_id == d[0])) == other_block
+    window = coverage.Window(world.canvass_north.id)
+    by_block = coverage.block_coverage(world.office_a, window)
+    assert by_block[other_block].attempted == 1 and by_block[old_block].attempted == 0
+    turfs = {t["name"]: t["attempted"] for t in coverage.office_coverage(world.office_a, window)["turfs"]}
+    assert turfs == {"Alpha 1": 0, "Alpha 2": 1}

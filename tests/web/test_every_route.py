@@ -1,0 +1,99 @@
+"""Every route of the app, walked from ``app.url_map``: who may not reach it is refused.
+
+Each endpoint has a rule here. A route added without one fails
+``test_every_route_has_a_rule``: decide who may reach it, then add it below.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from fieldops.extensions import db
+from fieldops.models import Assignment, FollowUp
+from tests.api.test_contact_sync import doors_of
+
+# Anyone, signed in or not.
+PUBLIC = {"static", "auth.login", "field.manifest", "field.service_worker", "field.join", "api.openapi"}
+# Anyone signed in, about themselves only (their turfs, their promises, their regions list).
+OWN = {"main.home", "main.my_turfs", "field.my_follow_ups", "main.regions", "api.me_turfs", "auth.logout"}
+
+
+def scoped_targets(world) -> dict[str, dict]:
+    """Each scoped endpoint with arguments that point into office Alpha (region North)."""
+    door = doors_of(world.turf_a1)[0]
+    promise = FollowUp(office_id=world.office_a.id, door_id=door, kind="call_back", due_date=date.today(),
+                       owner_id=world.users.organizer_a.id)
+    db.session.add(promise)
+    db.session.commit()
+    assignment = db.session.scalar(select(Assignment.id).where(Assignment.turf_id == world.turf_a1.id))
+    office, region, turf = {"office_id": world.office_a.id}, {"region_id": world.north.id}, {"turf_id": world.turf_a1.id}
+    return {
+        "api.contacts": {},  # scope is checked per contact: see test_contact_sync
+        "api.office_coverage": office, "api.region_coverage": region, "api.turf_walklist": turf,
+        "dashboards.office": office, "dashboards.office_contacts": office, "dashboards.region": region,
+        "dashboards.region_contacts": region,
+        "field.canvasses": office, "field.hand_out": turf, "field.invite": office,
+        "field.keep_follow_up": {"follow_up_id": promise.id}, "field.phone": turf,
+        "field.take_back": {"assignment_id": assignment}, "field.volunteers": office,
+        "households.add_note": {"door_id": door}, "households.search": office, "households.timeline": {"door_id": door},
+        "main.office": office, "main.region": region, "main.turf": turf,
+        "relationships.neglected": office, "relationships.office_follow_ups": office,
+        "relationships.reassign": {"follow_up_id": promise.id}, "relationships.revisit_turf": office,
+        "relationships.settings": office,
+        "territory.import_page": office, "territory.rejects_file": {**office, "token": "0" * 32},
+        "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,
+        "turfs.delete": turf, "turfs.export": office, "turfs.merge": turf, "turfs.preview": office,
+        "turfs.print_walklist": turf, "turfs.rename": turf, "turfs.split": turf, "turfs.workspace": office,
+    }
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule, method
+
+
+def url_for_rule(app, rule, arguments: dict) -> str:
+    with app.test_request_context():
+        return app.url_map.bind("localhost").build(rule.endpoint, arguments, method=None)
+
+
+def test_every_route_has_a_rule(app, world):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    ruled = PUBLIC | OWN | set(scoped_targets(world))
+    assert endpoints - ruled == set(), "routes without an access rule in this test"
+    assert ruled - endpoints == set(), "rules for routes that no longer exist"
+
+
+def test_anonymous_callers_are_sent_to_sign_in_or_refused(app, client, world):
+    targets = scoped_targets(world)
+    for rule, method in routes(app):
+        if rule.endpoint in PUBLIC or rule.endpoint == "auth.logout":
+            continue
+        url = url_for_rule(app, rule, targets.get(rule.endpoint, {}))
+        response = client.open(url, method=method)
+        if rule.rule.startswith("/api/"):
+            assert response.status_code == 401, f"{method} {url}"
+        else:
+            assert response.status_code == 302 and "/login" in response.headers["Location"], f"{method} {url}"
+
+
+def test_people_of_other_offices_and_regions_are_refused_everywhere(app, client, auth, world):
+    targets = scoped_targets(world)
+    outsiders = ["organizer.b@test.example",     # another office of the same region
+                 "organizer.c@test.example",     # an office of another region
+                 "lead.south@test.example",      # the lead of another region
+                 "volunteer.c@test.example",     # a volunteer of another region
+                 "volunteer.a2@test.example"]    # Alpha's own volunteer, but Alpha 1 is not theirs
+    for email in outsiders:
+        auth.login(email)
+        for rule, method in routes(app):
+            if rule.endpoint not in targets or rule.endpoint == "api.contacts":
+                continue
+            url = url_for_rule(app, rule, targets[rule.endpoint])
+            response = client.open(url, method=method)
+            assert response.status_code in (403, 404), f"{email}: {method} {url} -> {response.status_code}"
+            body = response.get_data(as_text=True)
+            assert "Alpha street" not in body, f"{email}: {method} {url} shows Alpha's doors"
+        auth.logout()

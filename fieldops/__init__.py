@@ -22,10 +22,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    from .web.converters import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(from_environment())
     if config:
         app.config.update(config)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A stopped database must fail a request within seconds (a 503 the phone retries), never hang it.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"connect_timeout": 3, **options.get("connect_args", {})}
+        options.setdefault("pool_timeout", 10)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -313,6 +313,18 @@ def export_contacts_command(office_name, region_name, canvass_name, output):
     click.echo(f"Wrote {written} contacts to {output}")
 
 
+@click.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLE_NAMES))
+@click.option("--office", "office_name", help="The field office (organizers and volunteers).")
+@click.option("--region", "region_name", help="The region (leads).")
+@fails_cleanly
+def set_role_command(email, role, office_name, region_name):
+    """Give a user another role; the change is recorded in the audit log."""
+    user = users.change_role(email, role, office_name=office_name, region_name=region_name)
+    click.echo(f"{user.email} is now {user.role}.")
+
+
 @click.command("rebuild-summaries")
 @fails_cleanly
 def rebuild_summaries_command():
@@ -326,5 +338,5 @@ def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
                     create_canvass_command, assign_turf_command, coverage_command, export_contacts_command,
-                    rebuild_summaries_command):
+                    rebuild_summaries_command, set_role_command):
         app.cli.add_command(command)

@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document for /api/v1: every route is listed here."""
 from __future__ import annotations
 
+from ..domain.contacts import MAX_ID
 from ..domain.followups import BY_CODE as FOLLOW_UP_BY_CODE
 from ..domain.outcomes import OUTCOME_CODES
 
@@ -22,9 +23,10 @@ def _json(schema_ref: str, description: str) -> dict:
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}}
 
 
-_ID_PARAM = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_ID_PARAM = {"in": "path", "required": True, "schema": _ID}
 _WINDOW_PARAMS = [
-    {"name": "canvass_id", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+    {"name": "canvass_id", "in": "query", "required": False, "schema": _ID},
     {"name": "start", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
     {"name": "end", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
 ]
@@ -93,9 +95,9 @@ OPENAPI: dict = {
                     "type": "object", "required": ["id", "door_id", "canvass_id", "outcome", "recorded_at"],
                     "properties": {
                         "id": {"type": "string", "format": "uuid"},
-                        "door_id": {"type": "integer", "minimum": 1},
-                        "canvass_id": {"type": "integer", "minimum": 1},
-                        "person_id": {"type": ["integer", "null"], "minimum": 1},
+                        "door_id": _ID,
+                        "canvass_id": _ID,
+                        "person_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
                         "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
                         "answers": {"type": "object"},
                         "note": {"type": "string", "maxLength": 2000},

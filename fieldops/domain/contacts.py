@@ -37,12 +37,15 @@ class ContactIn:
     follow_ups: tuple[str, ...] = ()
 
 
+MAX_ID = 2**31 - 1  # the largest id either database's integer column holds
+
+
 def _int(raw: dict, name: str, *, required: bool = True) -> int | None:
     value = raw.get(name)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise ValueError(f"{name} must be a whole number from 1 to {MAX_ID}")
     return value
 
 

@@ -130,11 +130,17 @@ _PAGE_ONLY = (re.compile(r"<meta name=\"viewport\"[^>]*>", re.S), re.compile(r"<
               re.compile(r"<style>\s*#map \{.*?</style>", re.S))
 
 
-def map_parts(fmap: folium.Map) -> dict[str, str]:
-    """The map's header (links, styles), body (its div) and script, to place inside a page of ours."""
+def map_parts(fmap: folium.Map, nonce: str | None = None) -> dict[str, str]:
+    """The map's header (links, styles), body (its div) and script, to place inside a page of ours.
+
+    With ``nonce``, the header's inline scripts carry it, so a Content-Security-Policy that allows
+    only this request's nonce still runs them (the page's template stamps the main script).
+    """
     figure = fmap.get_root()
     figure.render()
     header = figure.header.render()
     for pattern in _PAGE_ONLY:
         header = pattern.sub("", header)
+    if nonce is not None:
+        header = header.replace("<script>", f'<script nonce="{nonce}">')
     return {"header": header, "html": figure.html.render(), "script": figure.script.render()}

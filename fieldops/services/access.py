@@ -154,3 +154,9 @@ def visible_regions(user: User) -> Select:
     if actor.role is Role.LEAD:
         return stmt.where(Region.id == actor.region_id)
     return stmt.where(False)
+
+
+def require_admin(user: User) -> None:
+    """Only admins read the audit log."""
+    if actor_of(user).role is not Role.ADMIN:
+        raise Forbidden("only admins may read the audit log")

@@ -102,7 +102,7 @@ def add_note(door: Door, author: User, channel: str, note: str, spoken_on: str, 
                         author_id=author.id, channel=channel, note=note, spoken_at=spoken_at)
     db.session.add(row)
     db.session.flush()
-    summaries.refresh_doors([door.id])
+    summaries.refresh_doors([door.id], supporters=False)  # a note carries no support answer
     listening.tag_notes(door.office_id, notes=[row])
     return row
 

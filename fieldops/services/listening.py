@@ -31,7 +31,7 @@ def _tag(office_id: int, issues: dict, contacts: Iterable[dict], notes: Iterable
     rows += [{"office_id": office_id, "contact_id": None, "note_id": n.id, "issue": issue, "said_at": n.spoken_at}
              for n in notes for issue in tag_note(n.note, issues)]
     if rows:
-        db.session.execute(insert(NoteIssue), rows)
+        db.session.execute(insert(NoteIssue.__table__), rows)
     return len(rows)
 
 

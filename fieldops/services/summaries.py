@@ -10,10 +10,11 @@ plain counters, added to atomically by each sync.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import case, cast, delete, func, insert, select, text, update
+from sqlalchemy import DateTime, bindparam, case, cast, delete, func, insert, literal, null, select, text, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.outcomes import REACHED_CODES
@@ -37,11 +38,12 @@ def lock_doors(door_ids: Iterable[int]) -> None:
                                .order_by(Door.id).with_for_update())
 
 
-def refresh_doors(door_ids: Iterable[int]) -> None:
-    """Recompute every door-keyed summary of these doors from the ledger (call after ``lock_doors``)."""
+def refresh_doors(door_ids: Iterable[int], *, supporters: bool = True) -> None:
+    """Recompute the door-keyed summaries of these doors from the ledger (call after ``lock_doors``).
+    ``supporters=False`` when nothing new could change a support answer (no answer to the question)."""
     ids = sorted(set(door_ids))
     for start in range(0, len(ids), _CHUNK):
-        _recompute(Contact.door_id.in_(ids[start:start + _CHUNK]), ids[start:start + _CHUNK])
+        _recompute(ids[start:start + _CHUNK], supporters)
 
 
 def rebuild_all() -> None:
@@ -57,7 +59,9 @@ def rebuild_all() -> None:
         for table in tables:
             db.session.execute(table.delete())
     with restoring([DoorCanvass.__table__, Household.__table__]):  # 5 s instead of 40 s on PostgreSQL
-        _recompute(None, None)
+        db.session.execute(insert(DoorCanvass).from_select(_DOOR_CANVASS_COLUMNS, _door_canvass_rows(None)))
+        db.session.execute(insert(Household).from_select(_HOUSEHOLD_COLUMNS, _household_rows(None)))
+    _add_supporters([])
     day, office = utc_day(Contact.recorded_at), _scan(Contact.office_id, whole_ledger=True)
     db.session.execute(insert(VolunteerDay).from_select(
         ["office_id", "canvass_id", "volunteer_id", "day", "knocks", "conversations"],
@@ -90,12 +94,13 @@ def count_knocks(contacts: list[dict]) -> None:
         return
     rows = [{"office_id": o, "canvass_id": c, "volunteer_id": v, "day": d, "knocks": k, "conversations": t}
             for (o, c, v, d), (k, t) in days.items()]
+    table = VolunteerDay.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(VolunteerDay).values(rows)
+    statement = dialect.insert(table)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["office_id", "canvass_id", "volunteer_id", "day"],
-        set_={"knocks": VolunteerDay.knocks + statement.excluded.knocks,
-              "conversations": VolunteerDay.conversations + statement.excluded.conversations}))
+        set_={"knocks": table.c.knocks + statement.excluded.knocks,
+              "conversations": table.c.conversations + statement.excluded.conversations}), rows)
 
 
 def _scan(column, whole_ledger: bool):
@@ -107,50 +112,67 @@ def _scan(column, whole_ledger: bool):
     return column
 
 
-def _recompute(contact_filter, door_ids: list[int] | None) -> None:
-    where = [contact_filter] if contact_filter is not None else []
-    if door_ids is not None:
-        for model in (DoorCanvass, Household, Supporter):
-            db.session.execute(delete(model).where(model.door_id.in_(door_ids)))
+_DOOR_CANVASS_COLUMNS = ["door_id", "canvass_id", "office_id", "block_id", "attempts", "reached", "first_at",
+                         "last_at", "last_reached_at"]
+_HOUSEHOLD_COLUMNS = ["door_id", "office_id", "canvasses_reached", "first_knocked_at", "last_knocked_at",
+                      "last_spoken_at"]
+
+
+def _door_canvass_rows(doors=None):
+    """One row per door and canvass, from the contacts (of the ``doors`` bind parameter's, or all)."""
+    where = [Contact.door_id.in_(doors)] if doors is not None else []
+    door = _scan(Contact.door_id, whole_ledger=doors is None)
     reached_at = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.recorded_at))
-    door = _scan(Contact.door_id, whole_ledger=not where)
-    db.session.execute(insert(DoorCanvass).from_select(
-        ["door_id", "canvass_id", "office_id", "block_id", "attempts", "reached", "first_at", "last_at",
-         "last_reached_at"],
-        select(door, Contact.canvass_id, func.max(Contact.office_id), func.max(Door.block_id), func.count(),
-               func.max(_REACHED) == 1, func.min(Contact.recorded_at), func.max(Contact.recorded_at),
-               func.max(reached_at))
-        .join(Door, Door.id == Contact.door_id).where(*where).group_by(door, Contact.canvass_id)))
-    # A household is its doors' canvasses added up: one row per door and canvass, read in key order.
-    per_door = [DoorCanvass.door_id.in_(door_ids)] if door_ids is not None else []
-    db.session.execute(insert(Household).from_select(
-        ["door_id", "office_id", "canvasses_reached", "first_knocked_at", "last_knocked_at", "last_spoken_at"],
-        select(DoorCanvass.door_id, func.max(DoorCanvass.office_id),
-               func.sum(case((DoorCanvass.reached, 1), else_=0)), func.min(DoorCanvass.first_at),
-               func.max(DoorCanvass.last_at), func.max(DoorCanvass.last_reached_at))
-        .where(*per_door).group_by(DoorCanvass.door_id)))
-    _add_notes(door_ids)
-    _add_supporters(where)
+    return (select(door, Contact.canvass_id, func.max(Contact.office_id), func.max(Door.block_id), func.count(),
+                   func.max(_REACHED) == 1, func.min(Contact.recorded_at), func.max(Contact.recorded_at),
+                   func.max(reached_at))
+            .join(Door, Door.id == Contact.door_id).where(*where).group_by(door, Contact.canvass_id))
 
 
-def _add_notes(door_ids: list[int] | None) -> None:
-    """Office notes are conversations too: they move a household's last spoken time on."""
-    query = select(HouseholdNote.door_id, func.max(HouseholdNote.office_id), func.max(HouseholdNote.spoken_at))
-    if door_ids is not None:
-        query = query.where(HouseholdNote.door_id.in_(door_ids))
-    latest = {door_id: (office_id, aware(at)) for door_id, office_id, at in
-              db.session.execute(query.group_by(HouseholdNote.door_id))}
-    if not latest:
-        return
-    households = {h.door_id: h for h in db.session.scalars(select(Household).where(Household.door_id.in_(latest)))}
-    for door_id, (office_id, spoken_at) in latest.items():
-        household = households.get(door_id)
-        if household is None:
-            db.session.add(Household(door_id=door_id, office_id=office_id, canvasses_reached=0,
-                                     last_spoken_at=spoken_at))
-        elif household.last_spoken_at is None or aware(household.last_spoken_at) < spoken_at:
-            household.last_spoken_at = spoken_at
-    db.session.flush()
+def _household_rows(doors=None):
+    """One row per door: its canvasses added up, and office notes, which are conversations too."""
+    moment = DateTime(timezone=True)
+    knocks = select(DoorCanvass.door_id.label("door_id"), DoorCanvass.office_id.label("office_id"),
+                    case((DoorCanvass.reached, 1), else_=0).label("reached"), DoorCanvass.first_at.label("first_at"),
+                    DoorCanvass.last_at.label("last_at"), DoorCanvass.last_reached_at.label("spoken_at"))
+    notes = select(HouseholdNote.door_id, HouseholdNote.office_id, literal(0), cast(null(), moment),
+                   cast(null(), moment), HouseholdNote.spoken_at)
+    if doors is not None:
+        knocks = knocks.where(DoorCanvass.door_id.in_(doors))
+        notes = notes.where(HouseholdNote.door_id.in_(doors))
+    both = union_all(knocks, notes).subquery()
+    return (select(both.c.door_id, func.max(both.c.office_id), func.sum(both.c.reached), func.min(both.c.first_at),
+                   func.max(both.c.last_at), func.max(both.c.spoken_at))
+            .where(both.c.door_id.is_not(None)).group_by(both.c.door_id))
+
+
+def _upsert(model, keys: list[str], columns: list[str], rows, dialect):
+    """Insert the rows a SELECT computes, replacing the rows already there with the same keys."""
+    statement = dialect.insert(model.__table__).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={c: statement.excluded[c] for c in columns if c not in keys})
+
+
+@functools.cache
+def _refresh_statements(dialect_name: str) -> tuple:
+    """The statements that recompute some doors' rows, built once per database kind: every sync runs
+    them, and building them anew each time cost more than running them. ``doors`` is bound per call."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    doors = bindparam("doors", expanding=True)
+    return (_upsert(DoorCanvass, ["door_id", "canvass_id"], _DOOR_CANVASS_COLUMNS, _door_canvass_rows(doors),
+                    dialect),
+            _upsert(Household, ["door_id"], _HOUSEHOLD_COLUMNS, _household_rows(doors), dialect),
+            delete(Supporter).where(Supporter.door_id.in_(doors)))
+
+
+def _recompute(door_ids: list[int], supporters: bool) -> None:
+    """A door's rows only ever grow with its contacts and notes, so recomputing is an upsert."""
+    door_canvass, household, clear_supporters = _refresh_statements(db.session.get_bind().dialect.name)
+    db.session.execute(door_canvass, {"doors": door_ids})
+    db.session.execute(household, {"doors": door_ids})
+    if supporters:
+        db.session.execute(clear_supporters, {"doors": door_ids})
+        _add_supporters([Contact.door_id.in_(door_ids)])
 
 
 def _add_supporters(where: list) -> None:
@@ -172,5 +194,5 @@ def _add_supporters(where: list) -> None:
                    "answered_at": at}
                   for (door_id, person_id), (at, value, office_id) in last.items() if is_supporter(value)]
     if supporters:
-        db.session.execute(insert(Supporter), supporters)
+        db.session.execute(insert(Supporter.__table__), supporters)
 

@@ -23,7 +23,7 @@ from ..domain.roles import Role
 from ..domain.surveys import check_answers
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, TurfDoor, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User
 from ..models._base import utcnow
 from . import listening, summaries
 
@@ -67,13 +67,13 @@ def sync_contacts(user: User, body: Any) -> list[dict]:
             continue
         seen.add(contact.id)
         rows.append((index, contact, row))
-    # Doors first, in id order: summaries are recomputed one transaction per door at a time.
-    summaries.lock_doors(contact.door_id for _, contact, _ in rows)
     created = _insert(rows, user.id, now)
     stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
                "recorded_at": contact.recorded_at, "outcome": contact.outcome}
               for _, contact, row in rows if contact.id in created]
-    summaries.refresh_doors(contact.door_id for _, contact, _ in rows if contact.id in created)
+    summaries.refresh_doors((contact.door_id for _, contact, _ in rows if contact.id in created),
+                            supporters=any(summaries.SUPPORT_KEY in row["answers"]
+                                           for _, contact, row in rows if contact.id in created))
     summaries.count_knocks(stored)
     noted: dict[int, list[dict]] = {}
     for _, contact, row in rows:
@@ -103,15 +103,18 @@ class _Facts:
         ids = [c.id for c in contacts]
         self.stored = set(db.session.scalars(select(Contact.id).where(Contact.id.in_(ids)))) if ids else set()
         door_ids = {c.door_id for c in contacts}
+        # The doors are locked as they are read, in id order (PostgreSQL; SQLite has one writer anyway):
+        # two phones at one door take turns, so each recomputes its summaries with the other's contacts.
         self.doors = {row.id: row for row in db.session.execute(
             select(Door.id, Door.office_id, Block.turf_id).join(Block, Block.id == Door.block_id)
-            .where(Door.id.in_(door_ids)))} if door_ids else {}
-        self.assigned = {(row.turf_id, row.canvass_id) for row in db.session.execute(
-            select(Assignment.turf_id, Assignment.canvass_id)
-            .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None)))}
+            .where(Door.id.in_(door_ids)).order_by(Door.id).with_for_update(of=Door))} if door_ids else {}
+        assignments = db.session.execute(
+            select(Assignment.turf_id, Assignment.canvass_id, Turf.kind).join(Turf, Turf.id == Assignment.turf_id)
+            .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None))).all()
+        self.assigned = {(turf_id, canvass_id) for turf_id, canvass_id, _ in assignments}
         # Doors may also be on re-visit turfs (chosen doors) handed to this volunteer.
         self.revisits: dict[int, list[int]] = {}
-        assigned_turfs = {turf_id for turf_id, _ in self.assigned}
+        assigned_turfs = {turf_id for turf_id, _, kind in assignments if kind == "doors"}
         if door_ids and assigned_turfs:
             for door_id, turf_id in db.session.execute(
                     select(TurfDoor.door_id, TurfDoor.turf_id)
@@ -124,7 +127,8 @@ class _Facts:
         person_ids = {c.person_id for c in contacts if c.person_id}
         self.people = dict(db.session.execute(
             select(Person.id, Person.door_id).where(Person.id.in_(person_ids))).all()) if person_ids else {}
-        office_ids = {door.office_id for door in self.doors.values()}
+        # Due days and owners only matter when a promise was made.
+        office_ids = {door.office_id for door in self.doors.values()} if any(c.follow_ups for c in contacts) else set()
         self.office_days, self.owner = {}, {}
         if office_ids:
             for office_id, settings in db.session.execute(
@@ -173,7 +177,8 @@ def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> 
         fields.pop("follow_ups")
         fields.update(row, volunteer_id=volunteer_id, received_at=now)
         values.append(fields)
+    # One statement, compiled once and cached: the rows go as parameters, not as a new VALUES list each time.
+    table = Contact.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Contact).values(values).on_conflict_do_nothing(index_elements=["id"]) \
-        .returning(Contact.id)
-    return set(db.session.scalars(statement))
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    return set(db.session.execute(statement, values).scalars())

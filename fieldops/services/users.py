@@ -55,24 +55,47 @@ def build_user(email: str, role: str, password: str, *, name: str | None = None,
     except ValueError as error:
         raise InvalidInput(str(error), field="role") from None
     check_password_rules(password)
-    scope = home_scope(role_enum)
-    office = region = None
-    if scope == "office":
-        if not office_name:
-            raise InvalidInput(f"a {role_enum.value} belongs to an office: give --office NAME", field="office")
-        office = office_by_name(office_name)
-    elif scope == "region":
-        if not region_name:
-            raise InvalidInput("a lead belongs to a region: give --region NAME", field="region")
-        region = region_by_name(region_name)
-    elif office_name or region_name:
-        raise InvalidInput("an admin sees every region: give neither --office nor --region", field="office")
+    office, region = _home(role_enum, office_name, region_name)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"a user with e-mail {email} already exists")
     user = User(email=email, name=name or email.split("@")[0], role=role_enum.value,
                 password_hash=generate_password_hash(password),
                 office_id=office.id if office else None, region_id=region.id if region else None)
     db.session.add(user)
+    return user
+
+
+def _home(role_enum, office_name: str | None, region_name: str | None) -> tuple[Office | None, Region | None]:
+    """The office or region a role belongs to, checked: organizers and volunteers an office, leads a region."""
+    scope = home_scope(role_enum)
+    if scope == "office":
+        if not office_name:
+            raise InvalidInput(f"a {role_enum.value} belongs to an office: give --office NAME", field="office")
+        return office_by_name(office_name), None
+    if scope == "region":
+        if not region_name:
+            raise InvalidInput("a lead belongs to a region: give --region NAME", field="region")
+        return None, region_by_name(region_name)
+    if office_name or region_name:
+        raise InvalidInput("an admin sees every region: give neither --office nor --region", field="office")
+    return None, None
+
+
+def change_role(email: str, role: str, *, office_name: str | None = None, region_name: str | None = None,
+                actor_id: int | None = None) -> User:
+    """Give a user another role (and its office or region) and commit; recorded in the audit log."""
+    user = user_by_email(email)
+    try:
+        role_enum = parse_role(role)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="role") from None
+    office, region = _home(role_enum, office_name, region_name)
+    before = {"role": user.role, "office_id": user.office_id, "region_id": user.region_id}
+    user.role = role_enum.value
+    user.office_id, user.region_id = (office.id if office else None), (region.id if region else None)
+    audit.record(actor_id, "user.role", "user", user.id, email=user.email, before=before,
+                 after={"role": user.role, "office_id": user.office_id, "region_id": user.region_id})
+    db.session.commit()
     return user
 
 
@@ -111,17 +134,18 @@ def create_token(email: str, name: str = "cli") -> str:
 
 def user_for_token(token: str) -> User | None:
     """The active user behind a bearer token, or None if unknown or revoked."""
-    row = db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
+    found = db.session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
+        ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None))).first()
+    if found is None or not found.User.active:
         return None
+    row = found.ApiToken
     now = utcnow()
     last = aware(row.last_used_at)
     # A phone syncing every few seconds must not turn each API call into a write.
     if last is None or now - last > TOKEN_USE_RESOLUTION:
         row.last_used_at = now
         db.session.commit()
-    return row.user
+    return found.User
 
 
 INVITE_DAYS = 14

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import FieldopsError
 from ..extensions import csrf, db, login_manager
 from ..models import User
 from ..services.users import user_for_token
+from .security import wire_security
 
 
 def wants_json() -> bool:
@@ -23,6 +25,7 @@ def bearer_token() -> str | None:
 
 
 def register_web(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .dashboards import bp as dashboards_bp
     from .field import bp as field_bp
@@ -32,6 +35,7 @@ def register_web(app: Flask) -> None:
     from .relationships import bp as relationships_bp
     from .turfs import bp as turfs_bp
 
+    app.register_blueprint(admin_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(territory_bp)
@@ -43,6 +47,7 @@ def register_web(app: Flask) -> None:
     _wire_login()
     _wire_csrf(app)
     _wire_errors(app)
+    wire_security(app)
 
     @app.context_processor
     def _globals():
@@ -93,12 +98,31 @@ def _wire_errors(app: Flask) -> None:
             return jsonify(error=error.message), error.status
         return render_template("error.html", status=error.status, message=error.message), error.status
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(error):
+        # The database is stopped or unreachable: say so and ask to retry, rather than a bare 500.
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", error.__class__.__name__)
+        message = "the database is unavailable for a moment; nothing was saved, try again shortly"
+        if wants_json():
+            response = jsonify(error=message)
+        else:  # not the usual page: its header would ask the database who is signed in
+            response = app.make_response(f"<!doctype html><title>Try again shortly</title><h1>Try again shortly</h1>"
+                                         f"<p>{message.capitalize()}.</p>")
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         message = error.description or error.name
         if error.code == 413:
             limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             message = f"the upload is too large: the limit is {limit_mb} MB"
+        if error.code == 429:
+            message = ("too many sign-in attempts: wait a minute and try again "
+                       "(ask your organizer to reset your password if you have forgotten it)")
         if wants_json():
             return jsonify(error=message), error.code
         return render_template("error.html", status=error.code, message=message), error.code

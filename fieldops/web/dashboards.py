@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..charts import bar_chart, line_chart
 from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
 from ..maps.office_map import map_parts
+from .security import csp_nonce
 from ..services import access, canvassing, coverage, exports, listening, turfs, users
 
 bp = Blueprint("dashboards", __name__)
@@ -26,7 +27,8 @@ def office(office_id: int):
                                household_url=url_for("households.timeline", door_id=0))
     chart = bar_chart([(d["date"], d["knocks"], d["conversations"]) for d in figures["days"]],
                       "Knocks per day, and of those, conversations", "Knocks", "Conversations")
-    return render_template("dashboards/office.html", office=office, figures=figures, map=map_parts(fmap),
+    return render_template("dashboards/office.html", office=office, figures=figures,
+                           map=map_parts(fmap, nonce=csp_nonce()),
                            chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(), window=window,
                            canvasses=canvassing.canvasses_for_office(office))
 
@@ -46,7 +48,8 @@ def region(region_id: int):
     return render_template("dashboards/region.html", region=region, figures=figures, chart=trend, window=window,
                            issues=listening.top_issues(office_ids, limit=3),
                            region_issues=listening.region_issues(office_ids),
-                           canvasses=canvassing.canvasses_for_region(region), map=map_parts(fmap),
+                           canvasses=canvassing.canvasses_for_region(region),
+                           map=map_parts(fmap, nonce=csp_nonce()),
                            legend=coverage_legend())
 
 

@@ -16,6 +16,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turfs, walklists
+from .security import csp_nonce
 
 bp = Blueprint("turfs", __name__)
 
@@ -40,7 +41,8 @@ def workspace(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     blocks, live_turfs = turfs.office_map_data(office)
     fmap = office_map(blocks, live_turfs, vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
-    return render_template("turfs/workspace.html", office=office, map=map_parts(fmap), turfs=live_turfs,
+    return render_template("turfs/workspace.html", office=office, map=map_parts(fmap, nonce=csp_nonce()),
+                           turfs=live_turfs,
                            free_blocks=sum(1 for b in blocks if b.turf_id is None),
                            next_name=turfs.next_turf_name(office), legend=door_legend(),
                            state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE)

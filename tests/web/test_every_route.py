@@ -17,6 +17,8 @@ from tests.api.test_contact_sync import doors_of
 PUBLIC = {"static", "auth.login", "field.manifest", "field.service_worker", "field.join", "api.openapi"}
 # Anyone signed in, about themselves only (their turfs, their promises, their regions list).
 OWN = {"main.home", "main.my_turfs", "field.my_follow_ups", "main.regions", "api.me_turfs", "auth.logout"}
+# Admins only.
+ADMIN = {"admin.audit_log"}
 
 
 def scoped_targets(world) -> dict[str, dict]:
@@ -61,7 +63,7 @@ def url_for_rule(app, rule, arguments: dict) -> str:
 
 def test_every_route_has_a_rule(app, world):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    ruled = PUBLIC | OWN | set(scoped_targets(world))
+    ruled = PUBLIC | OWN | ADMIN | set(scoped_targets(world))
     assert endpoints - ruled == set(), "routes without an access rule in this test"
     assert ruled - endpoints == set(), "rules for routes that no longer exist"
 
@@ -97,3 +99,16 @@ def test_people_of_other_offices_and_regions_are_refused_everywhere(app, client,
             body = response.get_data(as_text=True)
             assert "Alpha street" not in body, f"{email}: {method} {url} shows Alpha's doors"
         auth.logout()
+
+
+def test_only_admins_reach_the_admin_pages(app, client, auth, world):
+    for email in ["lead.north@test.example", "organizer.a@test.example", "volunteer.a1@test.example"]:
+        auth.login(email)
+        for rule, method in routes(app):
+            if rule.endpoint in ADMIN:
+                assert client.open(url_for_rule(app, rule, {}), method=method).status_code == 403, email
+        auth.logout()
+    auth.login("admin@test.example")
+    for rule, method in routes(app):
+        if rule.endpoint in ADMIN:
+            assert client.open(url_for_rule(app, rule, {}), method=method).status_code == 200

@@ -1,0 +1,128 @@
+"""Hardening: security headers and a nonce-only script policy on every response, cookies, a fresh
+session at sign-in, sign-in throttling, size limits, and the audit log admins read."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from fieldops import create_app
+from fieldops.extensions import db
+from fieldops.models import AuditEvent
+from tests.factories import PASSWORD
+
+SCRIPT_TAG = re.compile(r"<script(?P<attributes>[^>]*)>", re.I)
+
+
+def policy(response) -> dict[str, str]:
+    return {part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else ""
+            for part in (p.strip() for p in response.headers["Content-Security-Policy"].split(";")) if part}
+
+
+def test_every_kind_of_response_carries_the_security_headers(client, auth, world):
+    auth.login("organizer.a@test.example")
+    for path in ["/login", f"/offices/{world.office_a.id}", "/static/css/app.css", "/api/v1/openapi.json",
+                 "/offices/99999", "/sw.js"]:
+        response = client.get(path)
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["Referrer-Policy"] == "same-origin", path
+        rules = policy(response)
+        assert "'unsafe-inline'" not in rules["script-src"] and "'unsafe-eval'" not in rules["script-src"], path
+        assert rules["frame-ancestors"] == "'none'" and rules["object-src"] == "'none'", path
+        assert "Strict-Transport-Security" not in response.headers  # plain http: no HSTS
+
+
+@pytest.mark.parametrize("page", ["dashboard", "turfs", "compare", "canvass"])
+def test_every_inline_script_carries_this_responses_nonce(client, auth, world, page):
+    auth.login("admin@test.example" if page == "compare" else "organizer.a@test.example")
+    path = {"dashboard": f"/offices/{world.office_a.id}/dashboard", "turfs": f"/offices/{world.office_a.id}/turfs",
+            "compare": f"/regions/{world.north.id}/compare", "canvass": f"/canvass/{world.turf_a1.id}"}[page]
+    response = client.get(path)
+    assert response.status_code == 200
+    nonce = re.search(r"'nonce-([^']+)'", policy(response)["script-src"]).group(1)
+    tags = [m.group("attributes") for m in SCRIPT_TAG.finditer(response.get_data(as_text=True))]
+    assert tags
+    for attributes in tags:
+        assert "src=" in attributes or f'nonce="{nonce}"' in attributes, attributes
+    assert client.get(path).headers["Content-Security-Policy"] != response.headers["Content-Security-Policy"]
+
+
+def test_under_https_cookies_are_secure_and_hsts_is_sent(client, world):
+    response = client.post("/login", data={"email": "organizer.a@test.example", "password": PASSWORD},
+                           base_url="https://fieldops.example")
+    assert response.status_code == 302
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies
+                           if c.startswith("session="))
+
+
+def test_signing_in_starts_a_fresh_session(client, auth, world):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    auth.login("organizer.a@test.example")
+    with client.session_transaction() as session:
+        assert "planted" not in session and session.get("_user_id")
+
+
+def test_refused_sign_ins_are_throttled_per_account_and_per_address(client, world):
+    def attempt(email, password, address):
+        return client.post("/login", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for n in range(5):  # five wrong passwords for one account, from five addresses
+        assert attempt("organizer.a@test.example", "wrong password", f"10.0.0.{n}").status_code == 401
+    blocked = attempt("organizer.a@test.example", PASSWORD, "10.0.0.99")
+    assert blocked.status_code == 429 and "too many sign-in attempts" in blocked.get_data(as_text=True)
+    # Another account is not held back by that one's attempts.
+    assert attempt("organizer.b@test.example", PASSWORD, "10.0.0.99").status_code == 302
+    client.post("/logout")
+    # One address trying many accounts is stopped too.
+    for n in range(20):
+        assert attempt(f"nobody{n}@test.example", "wrong password", "10.9.9.9").status_code == 401
+    assert attempt("organizer.c@test.example", PASSWORD, "10.9.9.9").status_code == 429
+
+
+def test_the_throttle_counts_in_redis_when_configured(world, tmp_path):
+    redis = pytest.importorskip("redis").Redis.from_url("redis://127.0.0.1:6379/0")
+    redis.flushdb()
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+                      "SQLALCHEMY_DATABASE_URI": db.engine.url.render_as_string(hide_password=False),
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"})
+    client = app.test_client()
+    response = client.post("/login", data={"email": "organizer.a@test.example", "password": "wrong password"})
+    assert response.status_code == 401
+    assert any(b"organizer.a@test.example" in key for key in redis.keys("*"))
+    redis.flushdb()
+
+
+def test_an_oversized_upload_gets_a_413_that_says_the_limit(app, client, auth, world):
+    auth.login("organizer.a@test.example")
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    try:
+        response = client.post(f"/offices/{world.office_a.id}/import",
+                               data={"kind": "blocks", "file": (io.BytesIO(b"x" * 2 * 1024 * 1024), "blocks.zip")})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 200 * 1024 * 1024
+    assert response.status_code == 413 and "the limit is 1 MB" in response.get_data(as_text=True)
+
+
+def test_role_changes_exports_and_deletions_reach_the_audit_log_that_admins_read(client, auth, runner, world):
+    assert runner.invoke(args=["set-role", "volunteer.a2@test.example", "organizer", "--office", "Alpha"]).exit_code == 0
+    bad = runner.invoke(args=["set-role", "volunteer.a2@test.example", "lead"])
+    assert bad.exit_code != 0 and "give --region" in bad.output
+    auth.login("organizer.a@test.example")
+    assert client.get(f"/offices/{world.office_a.id}/contacts.csv").status_code == 200
+    auth.logout()
+    auth.login("organizer.b@test.example")
+    assert client.post(f"/turfs/{world.turf_b1.id}/delete").status_code == 302  # never handed out
+    auth.logout()
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"user.role", "export.contacts", "turf.delete"} <= actions
+    auth.login("admin@test.example")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "user.role" in page and "volunteer.a2@test.example" in page
+    only_roles = client.get("/admin/audit?action=user.role").get_data(as_text=True)
+    assert "user.role" in only_roles and "user.create" not in only_roles

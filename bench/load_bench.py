@@ -16,8 +16,9 @@ the end. Then the database is counted against the acknowledgements: lost
 (acknowledged, not stored), duplicated (created twice), and the summaries
 against the ledger.
 
-Faults, at 20 s into the run: ``kill-master`` kills the gunicorn master with
-SIGKILL and starts it again; ``stop-postgres`` stops PostgreSQL for 10 s
+Faults, at 20 s into the run: ``kill-master`` kills the gunicorn master and
+its workers with SIGKILL, in the middle of their requests, and starts it again
+(killing the master alone is gentler: its workers finish and keep serving); ``stop-postgres`` stops PostgreSQL for 10 s
 (requests must fail fast with a 503 and recover). Prints Markdown for
 bench/RESULTS.md.
 """
@@ -132,21 +133,24 @@ def prepare(database_url: str, canvassers: int) -> list[dict]:
 class Server:
     """gunicorn serving wsgi:app on 127.0.0.1, restartable."""
 
-    def __init__(self, database_url: str, workers: int):
+    def __init__(self, database_url: str, workers: int, threads: int):
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
                     "FLASK_APP": "wsgi.py", "PYTHONPATH": str(ROOT)}
-        self.workers = workers
+        self.workers, self.threads = workers, threads
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self, probe: bool = True) -> None:
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(self.workers), "--threads", str(self.threads),
+             "-b", f"127.0.0.1:{self.port}",
              "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning", "wsgi:app"],
             cwd=ROOT, env=self.env, start_new_session=True)
+        if not probe:  # the phones' retries will find it; a probe would queue behind them
+            return
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -157,17 +161,9 @@ class Server:
         raise RuntimeError("gunicorn did not come up")
 
     def kill_master(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
+        """SIGKILL the master and, as a crashed host would, its workers mid-request."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        # Its workers notice their master is gone and exit; then the port is free again.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", self.port))
-                    return
-                except OSError:
-                    time.sleep(0.1)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -260,16 +256,17 @@ def postgres_cluster() -> tuple[str, str]:
     return version, "main"
 
 
-def run(database_url: str, label: str, canvassers: int, seconds: float, workers: int, fault: str | None) -> None:
+def run(database_url: str, label: str, canvassers: int, seconds: float, workers: int, threads: int,
+        fault: str | None) -> None:
     phones = prepare(database_url, canvassers)
-    server = Server(database_url, workers)
+    server = Server(database_url, workers, threads)
     server.start()
     log = Log()
     started = time.monotonic()
     until = started + seconds
-    threads = [Phone(p, server, until, flaky=(n % 5 == 0), seed=n, log=log) for n, p in enumerate(phones)]
-    for thread in threads:
-        thread.start()
+    walking = [Phone(p, server, until, flaky=(n % 5 == 0), seed=n, log=log) for n, p in enumerate(phones)]
+    for phone in walking:
+        phone.start()
     fault_note = ""
     try:
         if fault:
@@ -277,8 +274,8 @@ def run(database_url: str, label: str, canvassers: int, seconds: float, workers:
             if fault == "kill-master":
                 down = time.monotonic()
                 server.kill_master()
-                server.start()
-                fault_note = f"master killed at {FAULT_AT:.0f} s; serving again after {time.monotonic() - down:.1f} s"
+                server.start(probe=False)
+                fault_note = f"master and workers killed (SIGKILL) at {FAULT_AT:.0f} s and started again"
             elif fault == "stop-postgres":
                 version, cluster = postgres_cluster()
                 subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "stop", "-m", "fast"],
@@ -286,11 +283,15 @@ def run(database_url: str, label: str, canvassers: int, seconds: float, workers:
                 time.sleep(10)
                 subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "start"], check=True)
                 fault_note = f"PostgreSQL stopped at {FAULT_AT:.0f} s for 10 s"
-        for thread in threads:
-            thread.join(timeout=max(0.0, until - time.monotonic()) + 120)
+        for phone in walking:
+            phone.join(timeout=max(0.0, until - time.monotonic()) + 120)
     finally:
         server.stop()
     elapsed = time.monotonic() - started
+    if fault:
+        outage_end = min((at for at, _ in log.answered_at if at > started + FAULT_AT + 0.5), default=None)
+        fault_note += (f"; first answer after the fault {outage_end - started - FAULT_AT:.1f} s after it began"
+                       if outage_end else "; no answer after the fault")
     stored, summaries = count_stored(database_url)
     lost = log.acknowledged - stored
     unacknowledged = stored - log.acknowledged
@@ -301,7 +302,7 @@ def run(database_url: str, label: str, canvassers: int, seconds: float, workers:
     p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0
     server_errors = {k: v for k, v in log.failures.items() if k.startswith("5")}
     print(f"\n### Load on {label} ({datetime.now().date()}, {canvassers} canvassers, {seconds:.0f} s, "
-          f"gunicorn {workers} workers{'; ' + fault_note if fault_note else ''}; run took {elapsed:.0f} s)\n")
+          f"gunicorn {workers} workers of {threads} threads{'; ' + fault_note if fault_note else ''}; run took {elapsed:.0f} s)\n")
     print("| figure | value |\n|---|---|")
     print(f"| contacts acknowledged | {len(log.acknowledged):,} |")
     print(f"| contacts created per second, sustained over the {seconds:.0f} s | {rate:,.0f} |")
@@ -341,6 +342,8 @@ def main() -> None:
     parser.add_argument("--canvassers", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker: a request mostly waits on the database, so a worker serves several")
     parser.add_argument("--fault", choices=["kill-master", "stop-postgres"])
     parser.add_argument("--postgres", default=os.environ.get(
         "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/fieldops_load_bench"))
@@ -350,11 +353,11 @@ def main() -> None:
     if args.database == "postgresql":
         from import_bench import _ensure_postgres_database
         _ensure_postgres_database(args.postgres)
-        run(args.postgres, "PostgreSQL", args.canvassers, args.seconds, args.workers, args.fault)
+        run(args.postgres, "PostgreSQL", args.canvassers, args.seconds, args.workers, args.threads, args.fault)
     else:
         with tempfile.TemporaryDirectory() as folder:
             run(f"sqlite:///{Path(folder) / 'load.db'}", "SQLite (WAL, busy timeout)", args.canvassers,
-                args.seconds, args.workers, args.fault)
+                args.seconds, args.workers, args.threads, args.fault)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def fuzz(live_server: str, token: str, examples: int) -> list[str]:
 
         try:
             check()
-        except Exception as error:  # noqa: BLE001 - collected and reported below, per operation
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collected, reported per operation
             failures.append(f"{operation.method.upper()} {operation.path}: {error}")
     return failures
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -41,3 +42,13 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button[type=submit]")
+
+
+def wait_until(page, expression: str, timeout: float = 10_000) -> None:
+    """Poll a JavaScript expression until it is truthy. Playwright's wait_for_function polls with eval
+    inside the page, which our Content-Security-Policy (rightly) forbids; page.evaluate is not eval."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout / 1000:.0f} s: {expression}")
+        page.wait_for_timeout(100)

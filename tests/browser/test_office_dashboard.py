@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.api.test_contact_sync import doors_of
 from tests.factories import PASSWORD
 
-from .conftest import sign_in
+from .conftest import sign_in, wait_until
 
 
 def test_the_coverage_map_draws_every_block_and_door_and_opens_a_timeline(desktop, live_server, world):
@@ -14,7 +14,7 @@ def test_the_coverage_map_draws_every_block_and_door_and_opens_a_timeline(deskto
     page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, live_server, "organizer.a@test.example", PASSWORD)
     page.goto(f"{live_server}/offices/{world.office_a.id}/dashboard")
-    page.wait_for_function("window.fieldopsMap && window.fieldopsMap.blocks")
+    wait_until(page, "window.fieldopsMap && window.fieldopsMap.blocks")
     assert page.evaluate("window.fieldopsMap.blocks.getLayers().length") == 16  # Alpha's blocks
     assert page.evaluate("window.fieldopsMap.doors.getLayers().length") == 80  # and its doors
     door = doors_of(world.turf_a1)[0]

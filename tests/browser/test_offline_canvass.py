@@ -1,13 +1,15 @@
 """A volunteer's day on a phone in real Chromium: two contacts online, three offline after a reload, then sync."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from fieldops.extensions import db
 from fieldops.models import Contact
 from tests.factories import PASSWORD
 
-from .conftest import sign_in
+from .conftest import sign_in, wait_until
 
 SUPPORT = [{"key": "support", "label": "How likely are you to support us?", "kind": "scale", "min": 1, "max": 5}]
 
@@ -28,14 +30,14 @@ def record(page, outcome: str, note: str, support: int | None = None, share_loca
     address = page.inner_text("#door-address")
     page.click("#save-contact")
     # Saved: the page moves on to the next door (or back to the list after the last one).
-    page.wait_for_function("([before]) => document.getElementById('door-address').textContent !== before"
-                           " || !document.getElementById('list-view').hidden", arg=[address])
+    wait_until(page, f"document.getElementById('door-address').textContent !== {json.dumps(address)}"
+                     " || !document.getElementById('list-view').hidden")
 
 
 def wait_for_sync_text(page, prefix: str, timeout: float = 30000) -> None:
     try:
-        page.wait_for_function(f"document.getElementById('sync-count').textContent.startsWith({prefix!r})",
-                               timeout=timeout)
+        wait_until(page, f"document.getElementById('sync-count').textContent.startsWith({json.dumps(prefix)})",
+                   timeout=timeout)
     except Exception:
         raise AssertionError(f"sync bar still says {page.inner_text('#sync-count')!r}, waited for {prefix!r}") from None
 
@@ -54,10 +56,10 @@ def test_contacts_made_offline_survive_a_reload_and_sync_when_back_online(phone,
     page.context.set_geolocation({"latitude": 60.1012, "longitude": 24.9021, "accuracy": 12})
     sign_in(page, live_server, "volunteer.a1@test.example", PASSWORD)
     page.wait_for_url("**/my/turfs")
-    page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
+    wait_until(page, "document.documentElement.dataset.offlineReady === 'yes'")
     page.click("text=Alpha 1")
     page.wait_for_selector("#door-list .door-button")
-    page.wait_for_function("document.documentElement.dataset.offlineReady === 'yes'")
+    wait_until(page, "document.documentElement.dataset.offlineReady === 'yes'")
 
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     record(page, "talked", "Online one: wants safer crossings", support=4, share_location=True)

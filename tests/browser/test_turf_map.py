@@ -7,7 +7,7 @@ from fieldops.extensions import db
 from fieldops.models import Block, Turf
 from tests.factories import CELL, PASSWORD
 
-from .conftest import sign_in
+from .conftest import sign_in, wait_until
 
 ORIGIN = (24.95, 60.10)  # Bravo's south-west corner; rows 2 and 3 of its blocks are in no turf
 
@@ -31,7 +31,7 @@ def test_drawing_a_polygon_makes_a_turf_of_the_blocks_inside(desktop, live_serve
     page = desktop
     sign_in(page, live_server, "organizer.b@test.example", PASSWORD)
     page.goto(f"{live_server}/offices/{world.office_b.id}/turfs")
-    page.wait_for_function("window.fieldopsMap !== undefined")
+    wait_until(page, "window.fieldopsMap !== undefined")
     page.evaluate("window.fieldopsMap.map.setView([60.1025, 24.952], 17, {animate: false})")
     # A shape around the centres of row 2 (4 blocks x 5 doors), clear of rows 1 and 3.
     lon0, lon1 = ORIGIN[0] + 0.2 * CELL, ORIGIN[0] + 3.8 * CELL
@@ -48,9 +48,9 @@ def test_drawing_a_polygon_makes_a_turf_of_the_blocks_inside(desktop, live_serve
         page.mouse.up()
         page.wait_for_timeout(300)  # clicks closer together would read as a double click
     page.click(".leaflet-draw-actions a[title='Finish drawing']")
-    page.wait_for_function("document.getElementById('editor-status').textContent.startsWith('Check the blocks')"
-                           " || document.getElementById('editor-status').textContent.startsWith('Could not')"
-                           " || document.getElementById('editor-status').textContent.startsWith('No block')")
+    wait_until(page, "document.getElementById('editor-status').textContent.startsWith('Check the blocks')"
+                     " || document.getElementById('editor-status').textContent.startsWith('Could not')"
+                     " || document.getElementById('editor-status').textContent.startsWith('No block')")
     assert page.locator("#editor-status").inner_text().startswith("Check the blocks"), \
         page.locator("#editor-status").inner_text()
     assert page.locator("#selection-summary").inner_text().startswith("4 blocks, 20 doors"), (
@@ -63,7 +63,7 @@ def test_drawing_a_polygon_makes_a_turf_of_the_blocks_inside(desktop, live_serve
     assert "Drawn row" in page.locator("table.data").inner_text()
 
     # Clicking two free blocks of row 3 makes another turf.
-    page.wait_for_function("window.fieldopsMap !== undefined")
+    wait_until(page, "window.fieldopsMap !== undefined")
     page.evaluate("window.fieldopsMap.map.setView([60.1025, 24.952], 17, {animate: false})")
     for column in (0, 1):
         page.mouse.click(*screen_point(page, ORIGIN[0] + (column + 0.5) * CELL, ORIGIN[1] + 3.5 * CELL))

@@ -38,8 +38,8 @@ def test_a_good_contact_is_cleaned():
 @pytest.mark.parametrize("fields,message", [
     ({"id": "not-a-uuid"}, "id must be a UUID"),
     ({"outcome": "maybe"}, "unknown outcome 'maybe'"),
-    ({"door_id": "7"}, "door_id must be a positive whole number"),
-    ({"door_id": True}, "door_id must be a positive whole number"),
+    ({"door_id": "7"}, "door_id must be a whole number from 1 to"),
+    ({"door_id": True}, "door_id must be a whole number from 1 to"),
     ({"recorded_at": "yesterday"}, "is not an ISO-8601 time"),
     ({"recorded_at": "2026-06-01T11:58:00"}, "needs a time zone"),
     ({"recorded_at": "2026-06-01T13:00:00Z"}, "in the future"),

@@ -126,3 +126,10 @@ def test_role_changes_exports_and_deletions_reach_the_audit_log_that_admins_read
     assert "user.role" in page and "volunteer.a2@test.example" in page
     only_roles = client.get("/admin/audit?action=user.role").get_data(as_text=True)
     assert "user.role" in only_roles and "user.create" not in only_roles
+
+
+def test_an_anonymous_api_call_is_told_to_sign_in_even_with_csrf_on(world):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True,
+                      "SQLALCHEMY_DATABASE_URI": db.engine.url.render_as_string(hide_password=False)})
+    response = app.test_client().post("/api/v1/contacts", json={"contacts": []})
+    assert response.status_code == 401 and "Bearer" in response.get_json()["error"]

@@ -97,6 +97,7 @@ OPENAPI: dict = {
                         "id": {"type": "string", "format": "uuid"},
                         "door_id": _ID,
                         "canvass_id": _ID,
+                        "do_not_contact": {"type": "boolean"},
                         "person_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
                         "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
                         "answers": {"type": "object"},

@@ -35,6 +35,7 @@ class ContactIn:
     lon: float | None = None
     accuracy_m: float | None = None
     follow_ups: tuple[str, ...] = ()
+    do_not_contact: bool = False  # the person (or, if nobody was named, the household) asked us not to come back
 
 
 MAX_ID = 2**31 - 1  # the largest id either database's integer column holds
@@ -99,6 +100,9 @@ def parse_contact(raw: Any, now: datetime) -> ContactIn:
     follow_ups = raw.get("follow_ups") or []
     if not isinstance(follow_ups, list) or any(kind not in FOLLOW_UP_CODES for kind in follow_ups):
         raise ValueError(f"follow_ups must be a list of: {', '.join(FOLLOW_UP_CODES)}")
+    do_not_contact = raw.get("do_not_contact", False)
+    if not isinstance(do_not_contact, bool):
+        raise ValueError("do_not_contact must be true or false")
     lat, lon = _number(raw, "lat", -90, 90), _number(raw, "lon", -180, 180)
     if (lat is None) != (lon is None):
         raise ValueError("lat and lon come together or not at all")
@@ -106,4 +110,4 @@ def parse_contact(raw: Any, now: datetime) -> ContactIn:
         id=contact_id, door_id=_int(raw, "door_id"), canvass_id=_int(raw, "canvass_id"), outcome=outcome,
         recorded_at=_time(raw, now), person_id=_int(raw, "person_id", required=False), answers=answers,
         note=note.strip(), lat=lat, lon=lon, accuracy_m=_number(raw, "accuracy_m", 0, 100_000),
-        follow_ups=tuple(dict.fromkeys(follow_ups)))
+        follow_ups=tuple(dict.fromkeys(follow_ups)), do_not_contact=do_not_contact)

@@ -76,6 +76,9 @@ class Door(db.Model):
     postcode: Mapped[str | None] = mapped_column(String(16))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    # Off every walk list: "hostile" (outcome) or "request" (the household asked); None: knock as usual.
+    do_not_contact: Mapped[str | None] = mapped_column(String(16))
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     people: Mapped[list[Person]] = relationship(back_populates="door", order_by="Person.id")
 
@@ -95,6 +98,9 @@ class Person(db.Model):
     last_name: Mapped[str | None] = mapped_column(String(80))
     age: Mapped[int | None] = mapped_column(Integer)
     phone: Mapped[str | None] = mapped_column(String(40))
+    # "active", or gone from walk lists: "moved", "deceased", "do_not_contact" (domain.consequences)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     door: Mapped[Door] = relationship(back_populates="people")
 

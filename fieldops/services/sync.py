@@ -25,7 +25,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User
 from ..models._base import utcnow
-from . import listening, summaries
+from . import consequences, listening, summaries
 
 MAX_BATCH = 500
 
@@ -75,6 +75,7 @@ def sync_contacts(user: User, body: Any) -> list[dict]:
                             supporters=any(summaries.SUPPORT_KEY in row["answers"]
                                            for _, contact, row in rows if contact.id in created))
     summaries.count_knocks(stored)
+    consequences.apply(contact for _, contact, _ in rows if contact.id in created)
     noted: dict[int, list[dict]] = {}
     for _, contact, row in rows:
         if contact.id in created and contact.note:
@@ -175,6 +176,7 @@ def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> 
     for _, contact, row in rows:
         fields = asdict(contact)
         fields.pop("follow_ups")
+        fields.pop("do_not_contact")  # carried out on the door or person, not stored on the knock
         fields.update(row, volunteer_id=volunteer_id, received_at=now)
         values.append(fields)
     # One statement, compiled once and cached: the rows go as parameters, not as a new VALUES list each time.

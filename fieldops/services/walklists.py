@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
+from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
@@ -57,18 +58,21 @@ def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
 
 
 def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
-    """The turf's doors in walking order, each with its household's story: people, every earlier
-    conversation (all canvasses, newest first) and every promise, open ones first, kept ones with
-    what was done; plus the canvass's script and questions."""
-    doors = list(db.session.scalars(turf_doors(turf).order_by(Door.id)))
+    """The turf's doors in walking order, less those not to be knocked, each with its household's
+    story: the people who still live there and may be asked, every earlier conversation (all
+    canvasses, newest first) and every promise, open ones first, kept ones with what was done; plus
+    the canvass's script and questions."""
+    # Doors banned by a Hostile knock or a request never come back, whatever the canvass.
+    doors = list(db.session.scalars(turf_doors(turf).where(Door.do_not_contact.is_(None)).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]
     door_ids = [door.id for door in doors]
     people: dict[int, list[dict]] = defaultdict(list)
     names: dict[int, str] = {}
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
-        people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
         names[person.id] = person.full_name
+        if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
+            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
     history: dict[int, list[dict]] = defaultdict(list)
     contacts = db.session.execute(
         select(Contact, User.name, Canvass.name).outerjoin(User, User.id == Contact.volunteer_id)

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from ..errors import FieldopsError
 from ..extensions import db
-from ..services import access, households
+from ..domain.consequences import PERSON_STATUS_LABELS
+from ..services import access, consequences, households
 
 bp = Blueprint("households", __name__)
 
@@ -36,10 +37,26 @@ def add_note(door_id: int):
     return redirect(url_for("households.timeline", door_id=door.id))
 
 
+@bp.post("/doors/<int:door_id>/knock-again")
+@login_required
+def knock_again(door_id: int):
+    door = access.require_door(current_user, door_id)
+    access.require_office(current_user, door.office_id, manage=True)
+    try:
+        consequences.allow_knocking(door, current_user, request.form.get("reason", ""))
+    except FieldopsError as error:
+        db.session.rollback()
+        return _page(door, error=error.message, form=request.form), error.status
+    db.session.commit()
+    flash("This door is back on walk lists; the reason is in the audit log.", "success")
+    return redirect(url_for("households.timeline", door_id=door.id))
+
+
 def _page(door, error: str | None = None, form=None):
     story = households.timeline(door)
     return render_template("households/timeline.html", story=story, door=door, channels=households.CHANNELS,
-                           today=datetime.now(timezone.utc).date(),
+                           today=datetime.now(timezone.utc).date(), ban=consequences.ban_label(door),
+                           statuses=PERSON_STATUS_LABELS,
                            may_note=access.may_manage(current_user, door.office_id), error=error, form=form or {})
 
 

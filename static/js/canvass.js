@@ -259,6 +259,7 @@
       door_id: current.id, canvass_id: walk.canvass.id, outcome: outcome.value,
       recorded_at: new Date().toISOString(), note: $("contact-note").value.trim(),
       follow_ups: [...form.querySelectorAll("input[name=follow_ups]:checked")].map((i) => i.value),
+      do_not_contact: $("do-not-contact").checked,
       lat: where ? where.lat : null, lon: where ? where.lon : null, accuracy_m: where ? where.accuracy_m : null,
       address: current.address,
     };

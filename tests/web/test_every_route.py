@@ -38,7 +38,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "field.canvasses": office, "field.hand_out": turf, "field.invite": office,
         "field.keep_follow_up": {"follow_up_id": promise.id}, "field.phone": turf,
         "field.take_back": {"assignment_id": assignment}, "field.volunteers": office,
-        "households.add_note": {"door_id": door}, "households.search": office, "households.timeline": {"door_id": door},
+        "households.add_note": {"door_id": door}, "households.knock_again": {"door_id": door}, "households.search": office, "households.timeline": {"door_id": door},
         "main.office": office, "main.region": region, "main.turf": turf,
         "relationships.neglected": office, "relationships.office_follow_ups": office,
         "relationships.reassign": {"follow_up_id": promise.id}, "relationships.revisit_turf": office,

@@ -207,8 +207,12 @@ def export_turfs_command(office_name, output):
 @click.option("--script", default="", help="What volunteers read at the door ({name} becomes their name).")
 @click.option("--questions", "questions_path", type=click.Path(exists=True, dir_okay=False),
               help='A JSON file: [{"label": ..., "kind": "scale|yes_no|choice|text", "choices": [...]}].')
+@click.option("--reknock-hours", default=4, show_default=True, type=int,
+              help="Not home and Come back later doors return to the list after this many hours.")
+@click.option("--max-attempts", default=3, show_default=True, type=int, help="Knock a door at most this many times.")
 @fails_cleanly
-def create_canvass_command(name, office_name, region_name, start, end, script, questions_path):
+def create_canvass_command(name, office_name, region_name, start, end, script, questions_path, reknock_hours,
+                           max_attempts):
     """Create a canvass with dates, a script and survey questions."""
     if bool(office_name) == bool(region_name):
         raise click.UsageError("give exactly one of --office NAME or --region NAME")
@@ -225,7 +229,8 @@ def create_canvass_command(name, office_name, region_name, start, end, script, q
     else:
         region_id, office_id = users.region_by_name(region_name).id, None
     canvass = canvassing.build_canvass(name, region_id, office_id, start=start.date() if start else None,
-                                       end=end.date() if end else None, script=script, questions=questions)
+                                       end=end.date() if end else None, script=script, questions=questions,
+                                       reknock_hours=reknock_hours, max_attempts=max_attempts)
     db.session.commit()
     click.echo(f"Created canvass {canvass.name} (id {canvass.id}) with {len(canvass.questions)} questions.")
 

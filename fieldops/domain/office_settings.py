@@ -1,4 +1,5 @@
-"""An office's own settings, from the settings form: promise due days, the neglect window, the issue list.
+"""An office's own settings, from the settings form: promise due days, the neglect window, the days after
+which a quiet turf is listed, the issue list.
 
 Stored in ``Office.settings`` (JSON). Pure functions; errors are ValueError
 naming the field.
@@ -12,6 +13,7 @@ from .listening import DEFAULT_ISSUES, issue_list_text, parse_issue_list
 from .relationships import DEFAULT_NEGLECT_DAYS, MAX_NEGLECT_DAYS
 
 MAX_DUE_DAYS = 60
+DEFAULT_IDLE_DAYS = 7  # a turf in a volunteer's hands with no knock for this long is listed for its organizer
 
 
 def follow_up_days(settings: dict[str, Any] | None) -> dict[str, int]:
@@ -24,6 +26,10 @@ def neglect_days(settings: dict[str, Any] | None) -> int:
     return int((settings or {}).get("neglect_days", DEFAULT_NEGLECT_DAYS))
 
 
+def idle_days(settings: dict[str, Any] | None) -> int:
+    return int((settings or {}).get("idle_days", DEFAULT_IDLE_DAYS))
+
+
 def issues(settings: dict[str, Any] | None) -> dict[str, tuple[str, ...]]:
     own = (settings or {}).get("issues")
     return {name: tuple(words) for name, words in own.items()} if own is not None else dict(DEFAULT_ISSUES)
@@ -33,6 +39,7 @@ def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
     """The settings as the form shows them."""
     values = {f"due_{code}": str(days) for code, days in follow_up_days(settings).items()}
     values["neglect_days"] = str(neglect_days(settings))
+    values["idle_days"] = str(idle_days(settings))
     values["issues"] = issue_list_text(issues(settings))
     return values
 
@@ -42,11 +49,12 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
     days = {kind.code: _whole(fields.get(f"due_{kind.code}"), f"due_{kind.code}", 0, MAX_DUE_DAYS)
             for kind in FOLLOW_UP_KINDS}
     neglect = _whole(fields.get("neglect_days"), "neglect_days", 1, MAX_NEGLECT_DAYS)
+    idle = _whole(fields.get("idle_days") or str(DEFAULT_IDLE_DAYS), "idle_days", 1, MAX_NEGLECT_DAYS)
     try:
         issue_list = parse_issue_list(fields.get("issues", ""))
     except ValueError as error:
         raise ValueError(f"issues: {error}") from None
-    return {"follow_up_days": days, "neglect_days": neglect,
+    return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle,
             "issues": {name: list(words) for name, words in issue_list.items()}}
 
 

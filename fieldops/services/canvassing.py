@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..domain.roles import Role
+from ..domain.reknock import DEFAULT_MAX_ATTEMPTS, DEFAULT_REKNOCK_HOURS
 from ..domain.surveys import check_questions
 from ..domain.turf_states import TurfState
 from ..errors import Conflict, InvalidInput, NotFound
@@ -57,7 +58,8 @@ def lock_turf(turf_id: int) -> Turf | None:
 
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
                   end: date | None = None, script: str = "", questions: list | None = None,
-                  created_by_id: int | None = None) -> Canvass:
+                  created_by_id: int | None = None, reknock_hours: int = DEFAULT_REKNOCK_HOURS,
+                  max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Canvass:
     """Add a canvass for a region (``office_id`` None) or one office (no commit)."""
     name = (name or "").strip()
     if not name:
@@ -70,11 +72,16 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
         questions = check_questions(questions or [])
     except ValueError as error:
         raise InvalidInput(str(error), field="questions") from None
+    if not isinstance(reknock_hours, int) or not 1 <= reknock_hours <= 168:
+        raise InvalidInput("Not home doors come back after 1 to 168 hours", field="reknock_hours")
+    if not isinstance(max_attempts, int) or not 1 <= max_attempts <= 10:
+        raise InvalidInput("a door is knocked 1 to 10 times at most", field="max_attempts")
     clash = db.session.scalar(select(Canvass.id).where(Canvass.region_id == region_id, Canvass.name == name))
     if clash:
         raise Conflict(f"the region already has a canvass named {name!r}")
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
-                      script=(script or "").strip(), questions=questions, created_by_id=created_by_id)
+                      script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
+                      reknock_hours=reknock_hours, max_attempts=max_attempts)
     db.session.add(canvass)
     db.session.flush()
     return canvass

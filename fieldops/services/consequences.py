@@ -7,10 +7,11 @@ from sqlalchemy import update
 
 from ..domain.consequences import DOOR_BANS, GONE_STATUSES, consequences
 from ..domain.contacts import ContactIn
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict
 from ..extensions import db
 from ..models import Door, Person, User
 from . import audit
+from .inputs import required_text
 
 MAX_REASON = 500
 
@@ -34,11 +35,7 @@ def allow_knocking(door: Door, user: User, reason: str) -> Door:
     """An organizer puts a banned door back on walk lists (no commit); the reason goes to the audit log."""
     if door.do_not_contact is None:
         raise Conflict("this door is already on walk lists")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("say why this door may be knocked again", field="reason")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(f"at most {MAX_REASON} characters", field="reason")
+    reason = required_text(reason, "reason", MAX_REASON, "say why this door may be knocked again")
     audit.record(user.id, "door.knock_again", "door", door.id, was=door.do_not_contact,
                  since=door.do_not_contact_at.isoformat() if door.do_not_contact_at else None, reason=reason)
     door.do_not_contact, door.do_not_contact_at = None, None

@@ -11,6 +11,7 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Door, FollowUp, Person, User
 from ..models._base import utcnow
+from .inputs import required_text
 
 MAX_RESULT = 1000
 
@@ -37,11 +38,7 @@ def keep(follow_up_id: int, user: User, result: str) -> FollowUp:
         raise Forbidden("this promise is not yours to close")
     if follow_up.done_at is not None:
         raise Conflict("this promise was already kept")
-    result = (result or "").strip()
-    if not result:
-        raise InvalidInput("say what was done", field="result")
-    if len(result) > MAX_RESULT:
-        raise InvalidInput(f"at most {MAX_RESULT} characters", field="result")
+    result = required_text(result, "result", MAX_RESULT, "say what was done")
     follow_up.done_at, follow_up.result = utcnow(), result
     return follow_up
 

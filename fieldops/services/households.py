@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Canvass, Contact, Door, FollowUp, HouseholdNote, Office, Person, User
 from ..models._base import utcnow
 from . import listening, summaries
+from .inputs import required_text
 from .portable import aware
 
 CHANNELS = {"phone": "Phone call", "meeting": "Met at the office", "other": "Other"}
@@ -79,11 +80,7 @@ def add_note(door: Door, author: User, channel: str, note: str, spoken_on: str, 
     for the household, never as a knock."""
     if channel not in CHANNELS:
         raise InvalidInput(f"how you spoke must be one of {', '.join(CHANNELS)}", field="channel")
-    note = (note or "").strip()
-    if not note:
-        raise InvalidInput("write what was said", field="note")
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(f"a note has at most {MAX_NOTE} characters", field="note")
+    note = required_text(note, "note", MAX_NOTE, "write what was said")
     try:
         day = date.fromisoformat((spoken_on or "").strip()) if (spoken_on or "").strip() else utcnow().date()
     except ValueError:

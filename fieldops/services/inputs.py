@@ -15,3 +15,13 @@ def parse_day(text: str | None, field: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
+
+
+def required_text(text: str | None, field: str, most: int, missing: str) -> str:
+    """Text that must be given, trimmed, at most ``most`` characters; ``missing`` says what to write."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(missing, field=field)
+    if len(text) > most:
+        raise InvalidInput(f"at most {most} characters", field=field)
+    return text

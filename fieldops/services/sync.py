@@ -123,8 +123,10 @@ class _Facts:
                     .order_by(TurfDoor.turf_id)):
                 self.revisits.setdefault(door_id, []).append(turf_id)
         canvass_ids = {c.canvass_id for c in contacts}
-        self.questions = dict(db.session.execute(
-            select(Canvass.id, Canvass.questions).where(Canvass.id.in_(canvass_ids))).all()) if canvass_ids else {}
+        canvasses = db.session.execute(select(Canvass.id, Canvass.questions, Canvass.end_date)
+                                       .where(Canvass.id.in_(canvass_ids))).all() if canvass_ids else []
+        self.questions = {row.id: row.questions for row in canvasses}
+        self.ends = {row.id: row.end_date for row in canvasses}
         person_ids = {c.person_id for c in contacts if c.person_id}
         self.people = dict(db.session.execute(
             select(Person.id, Person.door_id).where(Person.id.in_(person_ids))).all()) if person_ids else {}
@@ -147,6 +149,9 @@ class _Facts:
             return f"no door with id {contact.door_id}", None
         if contact.canvass_id not in self.questions:
             return f"no canvass with id {contact.canvass_id}", None
+        ends = self.ends[contact.canvass_id]
+        if ends is not None and contact.recorded_at.date() > ends:  # made offline before the end: still welcome
+            return f"canvass {contact.canvass_id} ended on {ends.isoformat()}: its turfs are no longer handed out", None
         turf_id = next((t for t in [door.turf_id, *self.revisits.get(contact.door_id, [])]
                         if (t, contact.canvass_id) in self.assigned), None)
         if turf_id is None:

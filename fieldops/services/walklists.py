@@ -2,26 +2,34 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE
+from ..domain.reknock import knock_state
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Person, Turf, User
 from .canvassing import current_canvass_for
+from .portable import aware
 from .turfs import turf_doors
 
 
+def _canvass_running():
+    """An assignment lasts until its canvass ends (or an organizer takes it back): never on a timer."""
+    return or_(Canvass.end_date.is_(None), Canvass.end_date >= datetime.now(timezone.utc).date())
+
+
 def my_turfs(user: User) -> list[dict]:
-    """The turfs handed to this user and not returned, with doors and doors attempted."""
+    """The turfs handed to this user and not returned, for canvasses still running, with doors knocked."""
     rows = db.session.execute(
         select(Turf, Assignment.canvass_id, Canvass.name)
         .join(Assignment, Assignment.turf_id == Turf.id)
         .join(Canvass, Canvass.id == Assignment.canvass_id)
-        .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None))
+        .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None), _canvass_running())
         .order_by(Turf.name)
     ).all()
     if not rows:
@@ -84,7 +92,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "outcome": contact.outcome, "outcome_label": BY_CODE[contact.outcome].label,
             "person_id": contact.person_id, "person": names.get(contact.person_id),
             "answers": contact.answers, "note": contact.note, "by": volunteer_name,
-            "recorded_at": contact.recorded_at.isoformat(),
+            "recorded_at": aware(contact.recorded_at).isoformat(),
         })
     promises: dict[int, list[dict]] = defaultdict(list)
     for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids))
@@ -94,16 +102,33 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "due_date": promise.due_date.isoformat(), "person": names.get(promise.person_id),
             "made_on": promise.created_at.date().isoformat(),
             "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})
+    # A re-visit turf goes back to doors already knocked in this canvass: only its own knocks count.
+    knocks_since = aware(turf.created_at) if turf.kind == "doors" else None
     return {
-        "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors)},
+        "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
+                 "knocks_since": knocks_since.isoformat() if knocks_since else None},
         "canvass": None if canvass is None else {
             "id": canvass.id, "name": canvass.name, "script": canvass.script, "questions": canvass.questions or [],
             "start_date": canvass.start_date.isoformat() if canvass.start_date else None,
-            "end_date": canvass.end_date.isoformat() if canvass.end_date else None},
+            "end_date": canvass.end_date.isoformat() if canvass.end_date else None,
+            "reknock_hours": canvass.reknock_hours, "max_attempts": canvass.max_attempts},
         "doors": [
             {"id": door.id, "address": door.address, "street": door.street, "house_number": door.house_number,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
-             "history": history[door.id], "promises": promises[door.id]}
+             "history": history[door.id], "promises": promises[door.id],
+             "knock": _knock(history[door.id], canvass, knocks_since)}
             for door in doors
         ],
     }
+
+
+def _knock(history: list[dict], canvass: Canvass | None, since) -> dict | None:
+    """Where the door stands in this canvass: to do, later (Not home, back after some hours) or done."""
+    if canvass is None:
+        return None
+    knocks = [(entry["outcome"], datetime.fromisoformat(entry["recorded_at"])) for entry in history
+              if entry["canvass_id"] == canvass.id]
+    state = knock_state([k for k in knocks if since is None or k[1] >= since], datetime.now(timezone.utc),
+                        canvass.reknock_hours, canvass.max_attempts)
+    return {"state": state.state, "attempts": state.attempts,
+            "back_after": state.back_after.isoformat() if state.back_after else None}

@@ -26,6 +26,15 @@ SHELL_FILES = ("css/app.css", "js/canvass.js", "js/outbox.js", "vendor/leaflet/l
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
 
 
+def _whole_number(field: str, default: int) -> int:
+    text = request.form.get(field, "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise InvalidInput("a whole number", field=field)
+    return int(text)
+
+
 def _questions_from_form() -> list[dict]:
     """The question rows of the canvass form; rows without a label are left out."""
     questions = []
@@ -52,7 +61,8 @@ def canvasses(office_id: int):
             canvass = canvassing.build_canvass(
                 request.form.get("name", ""), office.region_id, None if whole_region else office.id,
                 start=parse_day(request.form.get("start"), "start"), end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
-                questions=_questions_from_form(), created_by_id=current_user.id)
+                questions=_questions_from_form(), created_by_id=current_user.id,
+                reknock_hours=_whole_number("reknock_hours", 4), max_attempts=_whole_number("max_attempts", 3))
         except FieldopsError as error:
             db.session.rollback()
             return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,

@@ -1,12 +1,14 @@
 """The landing page for each role, and the territory pages."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..domain.roles import Role
 from ..extensions import db
-from ..services import access, canvassing, overview, turfs, users, walklists
+from ..services import access, canvassing, idle_turfs, overview, turfs, users, walklists
 from .turfs import transitions_of
 
 bp = Blueprint("main", __name__)
@@ -65,4 +67,5 @@ def turf(turf_id: int):
 @bp.get("/my/turfs")
 @login_required
 def my_turfs():
-    return render_template("my_turfs.html", turfs=walklists.my_turfs(current_user))
+    return render_template("my_turfs.html", turfs=walklists.my_turfs(current_user),
+                           quiet=idle_turfs.my_quiet_turfs(current_user, datetime.now(timezone.utc)))

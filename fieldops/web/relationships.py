@@ -1,5 +1,5 @@
 """Relationships: the office's promises and who owes them, neglected supporters and their re-visit turf,
-and the office's own settings (due days, the neglect window, the issue list)."""
+turfs gone quiet in volunteers' hands, and the office's own settings."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -11,7 +11,7 @@ from ..domain import office_settings
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
 from ..extensions import db
-from ..services import access, followups, listening, relationships, users
+from ..services import access, followups, idle_turfs, listening, relationships, users
 
 bp = Blueprint("relationships", __name__)
 
@@ -54,6 +54,14 @@ def revisit_turf(office_id: int):
     db.session.commit()
     flash(f"{turf.name}: {turf.door_count} doors to see again, ready to hand out.", "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
+
+
+@bp.get("/offices/<int:office_id>/idle-turfs")
+@login_required
+def idle(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    return render_template("relationships/idle_turfs.html", office=office, quiet=idle_turfs.idle_turfs(office, _now()),
+                           days=office_settings.idle_days(office.settings))
 
 
 @bp.route("/offices/<int:office_id>/settings", methods=["GET", "POST"])

@@ -9,7 +9,7 @@
   const walking = app.dataset.walking === "yes";
   let walk = null;          // the walk list from the server (or the cache)
   let current = null;       // the door open in the door view
-  const localDone = new Map();  // door id -> outcome label, for contacts made on this phone
+  const localKnocks = new Map();  // door id -> [{id, outcome, at}]: knocks made on this phone, in this canvass
   let markers = new Map();
   let map = null;
 
@@ -25,11 +25,30 @@
     return input ? input.parentElement.textContent.trim() : code.replace(/_/g, " ");
   }
 
-  function doneInThisCanvass(door) {
-    if (localDone.has(door.id)) return localDone.get(door.id);
+  // The door's knocks in this canvass (the server's and this phone's, once each), and where that
+  // leaves it: the rule of fieldops/domain/reknock.py. Not home and Come back later doors come back
+  // after the canvass's hours, up to its number of attempts; any other outcome finishes the door.
+  function knocksInThisCanvass(door) {
     const canvassId = walk.canvass ? walk.canvass.id : null;
-    const earlier = door.history.find((h) => h.canvass_id === canvassId);
-    return earlier ? earlier.outcome_label : null;
+    const since = walk.turf.knocks_since ? Date.parse(walk.turf.knocks_since) : 0;
+    const knocks = new Map();
+    door.history.filter((h) => h.canvass_id === canvassId && Date.parse(h.recorded_at) >= since)
+      .forEach((h) => knocks.set(h.id, { outcome: h.outcome, at: Date.parse(h.recorded_at) }));
+    (localKnocks.get(door.id) || []).forEach((k) => knocks.set(k.id, k));
+    return [...knocks.values()];
+  }
+
+  function doneInThisCanvass(door) {
+    const knocks = knocksInThisCanvass(door);
+    if (!knocks.length || !walk.canvass) return null;
+    const last = knocks.reduce((a, b) => (a.at >= b.at ? a : b));
+    const label = outcomeLabel(last.outcome);
+    const retry = last.outcome === "not_home" || last.outcome === "come_back";
+    if (!retry || knocks.length >= walk.canvass.max_attempts) return label;
+    const back = last.at + walk.canvass.reknock_hours * 3600 * 1000;
+    if (Date.now() >= back) return null;  // back on the list
+    const time = new Date(back).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return `${label} · back after ${time} (knock ${knocks.length} of ${walk.canvass.max_attempts})`;
   }
 
   function nextDoor() {
@@ -284,7 +303,8 @@
       $("save-contact").disabled = false;
       return;
     }
-    localDone.set(current.id, outcomeLabel(outcome.value));
+    localKnocks.set(current.id, [...(localKnocks.get(current.id) || []),
+                                 { id: contacts[0].id, outcome: outcome.value, at: Date.parse(base.recorded_at) }]);
     rememberLocal();
     $("save-contact").disabled = false;
     const next = nextDoor();
@@ -298,16 +318,23 @@
     if (map) setTimeout(() => map.invalidateSize(), 0);
   }
 
-  // Doors done on this phone stay marked until the server's walk list knows them.
+  // Knocks made on this phone count until the server's walk list knows them (by contact id, once).
   function rememberLocal() {
-    localStorage.setItem(`fieldops-done-${app.dataset.turfId}`, JSON.stringify([...localDone]));
+    localStorage.setItem(`fieldops-knocks-${app.dataset.turfId}`, JSON.stringify([...localKnocks]));
   }
 
   function restoreLocal(pending) {
     try {
-      JSON.parse(localStorage.getItem(`fieldops-done-${app.dataset.turfId}`) || "[]").forEach(([id, label]) => localDone.set(id, label));
+      JSON.parse(localStorage.getItem(`fieldops-knocks-${app.dataset.turfId}`) || "[]")
+        .forEach(([id, knocks]) => localKnocks.set(id, knocks));
     } catch (error) { /* a damaged note of progress only costs the marks */ }
-    pending.forEach((contact) => localDone.set(contact.door_id, outcomeLabel(contact.outcome)));
+    pending.forEach((contact) => {
+      const knocks = localKnocks.get(contact.door_id) || [];
+      if (!knocks.some((k) => k.id === contact.id)) {
+        knocks.push({ id: contact.id, outcome: contact.outcome, at: Date.parse(contact.recorded_at) });
+      }
+      localKnocks.set(contact.door_id, knocks);
+    });
   }
 
   function showSync(state, pending, rejected) {

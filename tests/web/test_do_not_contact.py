@@ -83,3 +83,22 @@ def test_people_who_moved_died_or_asked_are_not_asked_for_again(client, auth, wo
     auth.login("organizer.a@test.example")
     page = client.get(f"/doors/{door}").get_data(as_text=True)
     assert "Moved away" in page and "Deceased" in page and "Asked not to be contacted" in page
+
+
+def test_the_walk_list_says_when_a_not_home_door_comes_back(client, world):
+    from datetime import datetime, timedelta, timezone
+    token = create_token("volunteer.a1@test.example")
+    world.canvass_north.reknock_hours, world.canvass_north.max_attempts = 4, 2
+    db.session.commit()
+    recent, earlier, finished, twice = doors_of(world.turf_a1)[:4]
+    at = lambda hours: (datetime.now(timezone.utc) - timedelta(hours=hours)).isoformat()  # noqa: E731
+    sync(client, token, knock(recent, world.canvass_north.id, recorded_at=at(1)),
+         knock(earlier, world.canvass_north.id, recorded_at=at(5)),
+         knock(finished, world.canvass_north.id, outcome="refused", recorded_at=at(1)),
+         knock(twice, world.canvass_north.id, recorded_at=at(9)), knock(twice, world.canvass_north.id, recorded_at=at(6)))
+    walk = client.get(f"/api/v1/turfs/{world.turf_a1.id}/walklist", headers=bearer(token)).get_json()
+    state = {door["id"]: door["knock"] for door in walk["doors"]}
+    assert walk["canvass"]["reknock_hours"] == 4 and walk["canvass"]["max_attempts"] == 2
+    assert state[recent]["state"] == "later" and state[recent]["back_after"]
+    assert state[earlier] == {"state": "todo", "attempts": 1, "back_after": None}
+    assert state[finished]["state"] == "done" and state[twice] == {"state": "done", "attempts": 2, "back_after": None}

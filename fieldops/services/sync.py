@@ -34,13 +34,22 @@ class BatchTooLarge(InvalidInput):
     status = 413
 
 
+class BatchRefused(InvalidInput):
+    """An all-or-nothing batch with refused contacts: ``refusals`` holds (position in the batch, reason)."""
+
+    def __init__(self, refusals: list[tuple[int, str]]):
+        super().__init__("; ".join(f"contact {n + 1}: {reason}" for n, reason in refusals[:5]), field="contacts")
+        self.refusals = refusals
+
+
 def _rejected(raw: Any, reason: str) -> dict:
     contact_id = raw.get("id") if isinstance(raw, dict) else None
     return {"id": contact_id if isinstance(contact_id, str) else None, "status": "rejected", "error": reason}
 
 
-def sync_contacts(user: User, body: Any) -> list[dict]:
-    """Store a batch of contacts from ``user``'s phone and commit; one result per contact, in order."""
+def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> list[dict]:
+    """Store a batch of contacts from ``user``'s phone and commit; one result per contact, in order.
+    With ``all_or_nothing`` (a paper sheet typed in), one refused contact refuses the whole batch."""
     if not isinstance(body, dict) or not isinstance(body.get("contacts"), list):
         raise InvalidInput('send a JSON object {"contacts": [...]}', field="contacts")
     raws = body["contacts"]
@@ -67,6 +76,10 @@ def sync_contacts(user: User, body: Any) -> list[dict]:
             continue
         seen.add(contact.id)
         rows.append((index, contact, row))
+    refused = [(index, result["error"]) for index, result in enumerate(results)
+               if result and result["status"] == "rejected"]
+    if all_or_nothing and refused:
+        raise BatchRefused(refused)
     created = _insert(rows, user.id, now)
     stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
                "recorded_at": contact.recorded_at, "outcome": contact.outcome}

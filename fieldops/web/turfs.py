@@ -11,6 +11,7 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
+from ..domain.paper import door_code
 from ..domain.turf_states import TRANSITIONS, TurfState
 from ..errors import InvalidInput
 from ..extensions import db
@@ -175,7 +176,8 @@ def print_walklist(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
     canvass = walklists.canvass_for_viewer(turf, current_user)
     return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf, canvass), canvass=canvass,
-                           questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES)
+                           questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES,
+                           door_code=door_code)
 
 
 def transitions_of(state: str) -> list[str]:

@@ -46,7 +46,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "territory.import_page": office, "territory.rejects_file": {**office, "token": "0" * 32},
         "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,
         "turfs.delete": turf, "turfs.export": office, "turfs.merge": turf, "turfs.preview": office,
-        "turfs.print_walklist": turf, "turfs.rename": turf, "turfs.split": turf, "turfs.workspace": office,
+        "turfs.print_walklist": turf, "paper.entry": turf, "turfs.rename": turf, "turfs.split": turf, "turfs.workspace": office,
     }
 
 

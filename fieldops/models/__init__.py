@@ -1,12 +1,12 @@
 """SQLAlchemy 2 typed models, and nothing else: every table of the data model."""
-from .canvassing import Assignment, Canvass, Contact, FollowUp, HouseholdNote, NoteIssue
+from .canvassing import Assignment, Canvass, Contact, ContactFlag, FollowUp, HouseholdNote, NoteIssue
 from .summaries import DoorCanvass, Household, Supporter, VolunteerDay
-from .territory import Block, Door, Office, Person, Region
+from .territory import Block, BuildingNote, Door, Office, Person, Region
 from .turfs import Turf, TurfDoor, TurfEvent
 from .users import ApiToken, AuditEvent, Invite, User
 
 __all__ = [
-    "ApiToken", "Assignment", "AuditEvent", "Block", "Canvass", "Contact", "Door", "DoorCanvass",
-    "FollowUp", "Household", "HouseholdNote", "Invite", "NoteIssue", "Office", "Person", "Region",
-    "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
+    "ApiToken", "Assignment", "AuditEvent", "Block", "BuildingNote", "Canvass", "Contact", "ContactFlag",
+    "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "NoteIssue", "Office",
+    "Person", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
 ]

@@ -68,6 +68,7 @@ class Contact(db.Model):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)  # from the door, when the phone shared its place
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the phone's clock
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # the server's
 
@@ -116,3 +117,20 @@ class NoteIssue(db.Model):
     note_id: Mapped[int | None] = mapped_column(ForeignKey("household_note.id", ondelete="CASCADE"), index=True)
     issue: Mapped[str] = mapped_column(String(40))
     said_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ContactFlag(db.Model):
+    """A contact that needs an organizer's look (too far, too fast, too good), and what they decided.
+
+    The contact itself is never changed: a rejected one stays in the ledger and on the household's
+    timeline, and only stops counting toward coverage.
+    """
+    __table_args__ = (Index("ix_contact_flag_office_state", "office_id", "state"),)
+
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)  # domain.trust.FLAG_LABELS keys
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending, accepted, rejected
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

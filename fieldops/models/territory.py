@@ -107,3 +107,15 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part) or "Resident"
+
+
+class BuildingNote(db.Model):
+    """What every volunteer should know before entering a building: door code, doorman, elevator."""
+    __table_args__ = (UniqueConstraint("office_id", "building_key", name="uq_building_note_office_building"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    building_key: Mapped[str] = mapped_column(String(240))  # domain.buildings.building_key
+    note: Mapped[str] = mapped_column(String(1000))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,6 +21,7 @@ from ..models import (Assignment, Block, Canvass, Contact, Door, DoorCanvass, Fo
 from ..maps.coverage_map import CoverageBlock
 from .inputs import parse_day
 from .portable import utc_day
+from .summaries import counted
 from .turfs import office_map_data
 
 NEGLECT_DAYS = 30  # the comparison's fixed yardstick: every office measured alike
@@ -38,7 +39,7 @@ class Window:
             raise InvalidInput("the date range ends before it starts", field="end")
 
     def conditions(self) -> list:
-        conditions = []
+        conditions = [counted()]  # contacts rejected in review stay in the ledger but do not count
         if self.canvass_id is not None:
             conditions.append(Contact.canvass_id == self.canvass_id)
         if self.start is not None:

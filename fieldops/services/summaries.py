@@ -14,19 +14,33 @@ import functools
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, bindparam, case, cast, delete, func, insert, literal, null, select, text, union_all, update
+from sqlalchemy import (DateTime, bindparam, case, cast, delete, exists, func, insert, literal, null, select, text,
+                        union_all, update)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.outcomes import REACHED_CODES
 from ..domain.relationships import is_supporter
 from ..extensions import db
-from ..models import Contact, Door, DoorCanvass, Household, HouseholdNote, Supporter, VolunteerDay
+from ..models import Contact, ContactFlag, Door, DoorCanvass, Household, HouseholdNote, Supporter, VolunteerDay
 from .bulk import restoring
 from .portable import aware, utc_day
 
 SUPPORT_KEY = "support"  # the survey question whose 1-to-5 answer says how much a person supports us
 _CHUNK = 500
 _REACHED = case((Contact.outcome.in_(sorted(REACHED_CODES)), 1), else_=0)
+REACHED_ONE = _REACHED  # 1 for a knock where someone talked with us, else 0
+
+
+def counted():
+    """Contacts that count: all but those an organizer rejected in review (they stay in the ledger)."""
+    return ~exists().where(ContactFlag.contact_id == Contact.id, ContactFlag.state == "rejected")
+
+
+def forget_doors(door_ids: Iterable[int]) -> None:
+    """Drop the doors' summary rows, before recomputing them when a contact stops (or starts) counting."""
+    ids = sorted(set(door_ids))
+    for model in (DoorCanvass, Household, Supporter):
+        db.session.execute(delete(model).where(model.door_id.in_(ids)))
 
 
 def lock_doors(door_ids: Iterable[int]) -> None:
@@ -66,7 +80,7 @@ def rebuild_all() -> None:
     db.session.execute(insert(VolunteerDay).from_select(
         ["office_id", "canvass_id", "volunteer_id", "day", "knocks", "conversations"],
         select(office, Contact.canvass_id, Contact.volunteer_id, day, func.count(), func.sum(_REACHED))
-        .group_by(office, Contact.canvass_id, Contact.volunteer_id, day)
+        .where(counted()).group_by(office, Contact.canvass_id, Contact.volunteer_id, day)
         .having(Contact.volunteer_id.is_not(None))))
 
 
@@ -120,7 +134,7 @@ _HOUSEHOLD_COLUMNS = ["door_id", "office_id", "canvasses_reached", "first_knocke
 
 def _door_canvass_rows(doors=None):
     """One row per door and canvass, from the contacts (of the ``doors`` bind parameter's, or all)."""
-    where = [Contact.door_id.in_(doors)] if doors is not None else []
+    where = [Contact.door_id.in_(doors), counted()] if doors is not None else [counted()]
     door = _scan(Contact.door_id, whole_ledger=doors is None)
     reached_at = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.recorded_at))
     return (select(door, Contact.canvass_id, func.max(Contact.office_id), func.max(Door.block_id), func.count(),
@@ -180,7 +194,7 @@ def _add_supporters(where: list) -> None:
     last: dict[tuple[int, int | None], tuple[datetime, int, int]] = {}
     rows = db.session.execute(
         select(Contact.door_id, Contact.person_id, Contact.office_id, Contact.recorded_at, Contact.answers)
-        .where(*where, Contact.outcome.in_(sorted(REACHED_CODES)),
+        .where(*where, counted(), Contact.outcome.in_(sorted(REACHED_CODES)),
                cast(Contact.answers, db.Text).like(f'%"{SUPPORT_KEY}"%')))
     for door_id, person_id, office_id, recorded_at, answers in rows:
         value = (answers or {}).get(SUPPORT_KEY)

@@ -21,11 +21,12 @@ from ..domain.contacts import ContactIn, parse_contact
 from ..domain.followups import due_date
 from ..domain.roles import Role
 from ..domain.surveys import check_answers
+from ..domain.trust import metres_between
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User
 from ..models._base import utcnow
-from . import consequences, listening, summaries
+from . import consequences, listening, summaries, trust
 
 MAX_BATCH = 500
 
@@ -89,6 +90,7 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
                                            for _, contact, row in rows if contact.id in created))
     summaries.count_knocks(stored)
     consequences.apply(contact for _, contact, _ in rows if contact.id in created)
+    trust.flag_new(user.id, [(contact, row) for _, contact, row in rows if contact.id in created])
     noted: dict[int, list[dict]] = {}
     for _, contact, row in rows:
         if contact.id in created and contact.note:
@@ -120,7 +122,7 @@ class _Facts:
         # The doors are locked as they are read, in id order (PostgreSQL; SQLite has one writer anyway):
         # two phones at one door take turns, so each recomputes its summaries with the other's contacts.
         self.doors = {row.id: row for row in db.session.execute(
-            select(Door.id, Door.office_id, Block.turf_id).join(Block, Block.id == Door.block_id)
+            select(Door.id, Door.office_id, Door.lat, Door.lon, Block.turf_id).join(Block, Block.id == Door.block_id)
             .where(Door.id.in_(door_ids)).order_by(Door.id).with_for_update(of=Door))} if door_ids else {}
         assignments = db.session.execute(
             select(Assignment.turf_id, Assignment.canvass_id, Turf.kind).join(Turf, Turf.id == Assignment.turf_id)
@@ -176,7 +178,9 @@ class _Facts:
             answers = check_answers(self.questions[contact.canvass_id] or [], contact.answers)
         except ValueError as error:
             return str(error), None
-        return None, {"office_id": door.office_id, "turf_id": turf_id, "answers": answers}
+        distance = (None if contact.lat is None else
+                    round(metres_between(contact.lat, contact.lon, door.lat, door.lon), 1))
+        return None, {"office_id": door.office_id, "turf_id": turf_id, "answers": answers, "distance_m": distance}
 
     def follow_ups(self, contact: ContactIn, row: dict) -> list[FollowUp]:
         made_on = contact.recorded_at.date()

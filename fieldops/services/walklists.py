@@ -1,11 +1,12 @@
 """What a volunteer walks: my turfs with progress, and a turf's doors in walking order."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select
 
+from ..domain.buildings import building_key, group_buildings
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE
@@ -13,6 +14,7 @@ from ..domain.reknock import knock_state
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Person, Turf, User
+from .buildings import notes_for
 from .canvassing import current_canvass_for
 from .portable import aware
 from .turfs import turf_doors
@@ -73,8 +75,11 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     # Doors banned by a Hostile knock or a request never come back, whatever the canvass.
     doors = list(db.session.scalars(turf_doors(turf).where(Door.do_not_contact.is_(None)).order_by(Door.id)))
     route = route_of(doors)
-    doors = [doors[i] for i in route.order]
+    doors = group_buildings([doors[i] for i in route.order])  # a building's units together, floor by floor
     door_ids = [door.id for door in doors]
+    keys = {door.id: building_key(door.street, door.house_number) for door in doors}
+    units = Counter(keys.values())
+    building_notes = notes_for(turf.office_id, {key for key, n in units.items() if n > 1})
     people: dict[int, list[dict]] = defaultdict(list)
     names: dict[int, str] = {}
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
@@ -116,7 +121,10 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             {"id": door.id, "address": door.address, "street": door.street, "house_number": door.house_number,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
              "history": history[door.id], "promises": promises[door.id],
-             "knock": _knock(history[door.id], canvass, knocks_since)}
+             "knock": _knock(history[door.id], canvass, knocks_since),
+             "building": None if units[keys[door.id]] < 2 else {
+                 "key": keys[door.id], "label": f"{door.street} {door.house_number}".strip(),
+                 "units": units[keys[door.id]], "note": building_notes.get(keys[door.id])}}
             for door in doors
         ],
     }

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from ..errors import FieldopsError
 from ..extensions import db
 from ..domain.consequences import PERSON_STATUS_LABELS
-from ..services import access, consequences, households
+from ..domain.buildings import building_key
+from ..services import access, buildings, consequences, households
 
 bp = Blueprint("households", __name__)
 
@@ -37,6 +38,21 @@ def add_note(door_id: int):
     return redirect(url_for("households.timeline", door_id=door.id))
 
 
+@bp.post("/doors/<int:door_id>/building-note")
+@login_required
+def building_note(door_id: int):
+    door = access.require_door(current_user, door_id)
+    access.require_office(current_user, door.office_id, manage=True)
+    try:
+        buildings.set_note(door, request.form.get("building_note", ""), current_user)
+    except FieldopsError as error:
+        db.session.rollback()
+        return _page(door, error=error.message, form=request.form), error.status
+    db.session.commit()
+    flash("Building note saved: every volunteer walking these units will see it.", "success")
+    return redirect(url_for("households.timeline", door_id=door.id))
+
+
 @bp.post("/doors/<int:door_id>/knock-again")
 @login_required
 def knock_again(door_id: int):
@@ -56,6 +72,9 @@ def _page(door, error: str | None = None, form=None):
     story = households.timeline(door)
     return render_template("households/timeline.html", story=story, door=door, channels=households.CHANNELS,
                            today=datetime.now(timezone.utc).date(), ban=consequences.ban_label(door),
+                           units=buildings.units_of(door),
+                           building_note=buildings.notes_for(door.office_id, {building_key(door.street,
+                                                                                           door.house_number)}),
                            statuses=PERSON_STATUS_LABELS,
                            may_note=access.may_manage(current_user, door.office_id), error=error, form=form or {})
 

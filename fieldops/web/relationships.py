@@ -11,7 +11,7 @@ from ..domain import office_settings
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
 from ..extensions import db
-from ..services import access, followups, idle_turfs, listening, relationships, users
+from ..services import access, followups, idle_turfs, listening, relationships, trust, users
 
 bp = Blueprint("relationships", __name__)
 
@@ -62,6 +62,23 @@ def idle(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     return render_template("relationships/idle_turfs.html", office=office, quiet=idle_turfs.idle_turfs(office, _now()),
                            days=office_settings.idle_days(office.settings))
+
+
+@bp.get("/offices/<int:office_id>/review")
+@login_required
+def review(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    return render_template("relationships/review.html", office=office, flagged=trust.queue(office.id))
+
+
+@bp.post("/contacts/<contact_id>/review")
+@login_required
+def decide(contact_id: str):
+    flag = trust.decide(contact_id, request.form.get("decision", ""), current_user)
+    db.session.commit()
+    flash("Rejected: it stays in the log but no longer counts." if flag.state == "rejected" else "Accepted.",
+          "success")
+    return redirect(url_for("relationships.review", office_id=flag.office_id))
 
 
 @bp.route("/offices/<int:office_id>/settings", methods=["GET", "POST"])

@@ -60,10 +60,19 @@
     const list = $("door-list");
     list.replaceChildren();
     let done = 0;
+    let building = null;
     walk.doors.forEach((door, index) => {
       const status = doneInThisCanvass(door);
       if (status) done += 1;
-      const item = element("li");
+      if (door.building && door.building.key !== building) {
+        // A building shows once, its units under it; its note says how to get in.
+        const header = element("li", null, "building-head");
+        header.append(element("strong", `${door.building.label} · ${door.building.units} units`));
+        if (door.building.note) header.append(element("span", door.building.note, "building-note"));
+        list.append(header);
+      }
+      building = door.building ? door.building.key : null;
+      const item = element("li", null, door.building ? "unit" : null);
       const button = element("button", null, "door-button" + (status ? " done" : ""));
       button.type = "button";
       button.append(element("span", `${index + 1}. ${door.address}`, "door-address"));
@@ -110,14 +119,27 @@
     }
     markers.forEach((marker) => marker.remove());
     markers = new Map();
+    // One marker per building (with its number of units left to knock), one per house.
+    const places = new Map();
     walk.doors.forEach((door) => {
-      const isNext = next && door.id === next.id;
-      const marker = L.circleMarker([door.lat, door.lon], {
-        radius: isNext ? 9 : 5, weight: isNext ? 3 : 1, color: isNext ? "#1d4ed8" : "#14532d",
-        fillColor: doneInThisCanvass(door) ? "#9ca3af" : (isNext ? "#60a5fa" : "#22c55e"), fillOpacity: 0.9,
+      const key = door.building ? door.building.key : `door ${door.id}`;
+      if (!places.has(key)) places.set(key, []);
+      places.get(key).push(door);
+    });
+    places.forEach((doors) => {
+      const first = doors[0];
+      const isNext = next && doors.some((door) => door.id === next.id);
+      const open = doors.filter((door) => !doneInThisCanvass(door));
+      const marker = L.circleMarker([first.lat, first.lon], {
+        radius: isNext ? 9 : (doors.length > 1 ? 7 : 5), weight: isNext ? 3 : 1,
+        color: isNext ? "#1d4ed8" : "#14532d",
+        fillColor: open.length ? (isNext ? "#60a5fa" : "#22c55e") : "#9ca3af", fillOpacity: 0.9,
       }).addTo(map);
-      marker.on("click", () => openDoor(door));
-      markers.set(door.id, marker);
+      if (doors.length > 1) {
+        marker.bindTooltip(`${first.building.label}: ${open.length} of ${doors.length} units to knock`);
+      }
+      marker.on("click", () => openDoor(isNext ? next : (open[0] || first)));
+      doors.forEach((door) => markers.set(door.id, marker));
     });
   }
 
@@ -127,6 +149,8 @@
     $("list-view").hidden = true;
     $("door-view").hidden = false;
     $("door-address").textContent = door.address;
+    $("door-building").hidden = !(door.building && door.building.note);
+    $("door-building").textContent = door.building && door.building.note ? `Building: ${door.building.note}` : "";
     if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door);
     const people = $("door-people");
     people.replaceChildren(...(door.people.length ? door.people.map((p) => element("li", p.age ? `${p.name} (${p.age})` : p.name))

@@ -1,6 +1,7 @@
 // The office coverage map's blocks and doors, drawn from the packed integers of fieldops/maps/packing.py:
 // coordinates in 1e-5 degrees, each the difference from the one before. Blocks are coloured by the share
-// of their doors knocked; doors are clustered and each opens its household's timeline.
+// of their doors knocked; doors are clustered and each opens its household's timeline; the units of a
+// building (doors at one point) are one marker with their count.
 (function () {
   "use strict";
   const SCALE = 1e5;
@@ -50,6 +51,20 @@
     return link;
   }
 
+  // A building's units share one point: one marker with their number, listing each unit's timeline.
+  function buildingPopup(ids, urlTemplate) {
+    const list = document.createElement("ol");
+    list.className = "building-units";
+    ids.forEach((id, n) => {
+      const item = document.createElement("li");
+      const link = doorPopup(id, urlTemplate);
+      link.textContent = `Unit ${n + 1}: household timeline`;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    return list;
+  }
+
   window.fieldopsCoverage = {
     draw(map, data) {
       const renderer = L.canvas({padding: 0.2});
@@ -65,8 +80,17 @@
       if (data.doors.length && L.markerClusterGroup) {
         doors = L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 19});
         const icon = L.divIcon({className: "door-dot", iconSize: [8, 8]});
-        doors.addLayers(unpack(data.doors, 3).map(([lat, lon, id]) =>
-          L.marker([lat, lon], {icon, keyboard: false}).bindPopup(() => doorPopup(id, data.householdUrl))));
+        const places = new Map();
+        for (const [lat, lon, id] of unpack(data.doors, 3)) {
+          const key = `${lat},${lon}`;
+          if (!places.has(key)) places.set(key, {lat, lon, ids: []});
+          places.get(key).ids.push(id);
+        }
+        doors.addLayers([...places.values()].map(({lat, lon, ids}) => ids.length === 1
+          ? L.marker([lat, lon], {icon, keyboard: false}).bindPopup(() => doorPopup(ids[0], data.householdUrl))
+          : L.marker([lat, lon], {keyboard: false, icon: L.divIcon({className: "building-dot", html: String(ids.length),
+                                                                 iconSize: [22, 22]})})
+              .bindPopup(() => buildingPopup(ids, data.householdUrl))));
         doors.addTo(map);
       }
       window.fieldopsMap = {map, blocks, doors};

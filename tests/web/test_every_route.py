@@ -5,12 +5,13 @@ Each endpoint has a rule here. A route added without one fails
 """
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import Assignment, FollowUp
+from fieldops.models import Assignment, Contact, ContactFlag, FollowUp
 from tests.api.test_contact_sync import doors_of
 
 # Anyone, signed in or not.
@@ -29,6 +30,13 @@ def scoped_targets(world) -> dict[str, dict]:
     db.session.add(promise)
     db.session.commit()
     assignment = db.session.scalar(select(Assignment.id).where(Assignment.turf_id == world.turf_a1.id))
+    contact = Contact(id=str(uuid.uuid4()), office_id=world.office_a.id, door_id=door, canvass_id=world.canvass_north.id,
+                      volunteer_id=world.users.volunteer_a1.id, outcome="talked", answers={}, note="",
+                      recorded_at=datetime.now(timezone.utc))
+    db.session.add(contact)
+    db.session.flush()
+    db.session.add(ContactFlag(contact_id=contact.id, office_id=world.office_a.id, flags=["far"], state="pending"))
+    db.session.commit()
     office, region, turf = {"office_id": world.office_a.id}, {"region_id": world.north.id}, {"turf_id": world.turf_a1.id}
     return {
         "api.contacts": {},  # scope is checked per contact: see test_contact_sync
@@ -38,11 +46,13 @@ def scoped_targets(world) -> dict[str, dict]:
         "field.canvasses": office, "field.hand_out": turf, "field.invite": office,
         "field.keep_follow_up": {"follow_up_id": promise.id}, "field.phone": turf,
         "field.take_back": {"assignment_id": assignment}, "field.volunteers": office,
-        "households.add_note": {"door_id": door}, "households.knock_again": {"door_id": door}, "households.search": office, "households.timeline": {"door_id": door},
+        "households.add_note": {"door_id": door}, "households.knock_again": {"door_id": door},
+        "households.building_note": {"door_id": door}, "households.search": office, "households.timeline": {"door_id": door},
         "main.office": office, "main.region": region, "main.turf": turf,
         "relationships.neglected": office, "relationships.office_follow_ups": office,
         "relationships.reassign": {"follow_up_id": promise.id}, "relationships.revisit_turf": office,
         "relationships.settings": office, "relationships.idle": office,
+        "relationships.review": office, "relationships.decide": {"contact_id": contact.id},
         "territory.import_page": office, "territory.rejects_file": {**office, "token": "0" * 32},
         "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,
         "turfs.delete": turf, "turfs.export": office, "turfs.merge": turf, "turfs.preview": office,

@@ -166,10 +166,7 @@ def group_households(placed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     the same file, or another file spelling the unit differently, finds the
     same door.
     """
-    key = (_normalised(placed["street"], normalise_street) + "|"
-           + _normalised(placed["house_number"], normalise_compact) + "|"
-           + _normalised(placed.get("unit", pd.Series(index=placed.index, dtype=str)), normalise_unit) + "|"
-           + _normalised(placed.get("postcode", pd.Series(index=placed.index, dtype=str)), normalise_compact))
+    key = _place_key(placed) + "|" + _postcode(placed)
     digests = {k: "addr-" + hashlib.sha1(k.encode()).hexdigest()[:20] for k in key.unique()}
     frame = placed.assign(door_source_id=key.map(digests))
     first = frame.groupby("door_source_id", sort=False).first()
@@ -184,3 +181,34 @@ def group_households(placed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})
     return doors, people
+
+
+def _place_key(frame: pd.DataFrame) -> pd.Series:
+    """Street, house number and unit, normalised: one spelling per household's place."""
+    return (_normalised(frame["street"], normalise_street) + "|"
+            + _normalised(frame["house_number"], normalise_compact) + "|"
+            + _normalised(frame.get("unit", pd.Series(index=frame.index, dtype=str)), normalise_unit))
+
+
+def _postcode(frame: pd.DataFrame) -> pd.Series:
+    return _normalised(frame.get("postcode", pd.Series(index=frame.index, dtype=str)), normalise_compact)
+
+
+def same_address(new_doors: pd.DataFrame, known_doors: pd.DataFrame) -> dict[str, str]:
+    """New doors (from ``group_households``) at the address of a door already known (from another
+    source, such as OpenStreetMap), however either spells it: {new source id: known source id}.
+
+    Street, house number and unit must agree; postcodes too when both have one. The first known
+    door wins when several share an address.
+    """
+    if new_doors.empty or known_doors.empty:
+        return {}
+    new = pd.DataFrame({"new": new_doors["source_id"].to_numpy(), "place": _place_key(new_doors).to_numpy(),
+                        "new_postcode": _postcode(new_doors).to_numpy()})
+    known = pd.DataFrame({"known": known_doors["source_id"].to_numpy(), "place": _place_key(known_doors).to_numpy(),
+                          "known_postcode": _postcode(known_doors).to_numpy()})
+    pairs = new.merge(known, on="place")
+    agree = (pairs["new_postcode"] == "") | (pairs["known_postcode"] == "") | (
+        pairs["new_postcode"] == pairs["known_postcode"])
+    pairs = pairs[agree].drop_duplicates("new")
+    return dict(zip(pairs["new"], pairs["known"]))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.blocks import read_blocks
-from ..importers.doors import group_households, place_rows, read_door_rows
+from ..importers.doors import group_households, place_rows, read_door_rows, same_address
 from ..importers.osm import read_osm
 from ..models import Office
 from . import audit, summaries, territory
@@ -43,6 +43,7 @@ class ImportSummary:
     repaired_geometries: int = 0
     doors_created: int = 0
     doors_updated: int = 0
+    doors_matched: int = 0  # households that joined a door already there from another source
     people_created: int = 0
     people_updated: int = 0
     rows: int = 0
@@ -58,6 +59,7 @@ class ImportSummary:
                        + (f", {self.repaired_geometries} invalid geometries repaired" if self.repaired_geometries else ""))
         if self.rows or self.doors_created or self.doors_updated:
             out.append(f"  doors: {self.doors_created} new, {self.doors_updated} updated"
+                       + (f", {self.doors_matched} already there from another source" if self.doors_matched else "")
                        + (f" from {self.rows} rows" if self.rows else ""))
         if self.people_created or self.people_updated:
             out.append(f"  people: {self.people_created} new, {self.people_updated} updated")
@@ -156,9 +158,15 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     timer.step("group households")
     doors, people = group_households(placement.placed(door_rows.rows))
     doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
+    # A household at the address of a door from OpenStreetMap (or another file) joins that door; the
+    # door keeps its place and name.
+    already_there = same_address(doors, territory.doors_from_other_sources(office))
+    doors = doors[~doors["source_id"].isin(already_there.keys())]
+    people["door_source_id"] = people["door_source_id"].replace(already_there)
     timer.step("write doors")
     door_counts = territory.write_doors(office, doors.drop(columns="block"))
     summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
+    summary.doors_matched = len(already_there)
     territory.refresh_door_counts(office)
     summaries.follow_doors(office.id)
     timer.step("write people")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
 import pyrosm
 import pytest
 from sqlalchemy import func, select
@@ -128,6 +129,29 @@ def test_failure_after_writing_rolls_everything_back(runner, tiger_zip, voter_cs
     assert result.exit_code != 0
     assert counts() == before
     assert db.session.scalars(select(Block.door_count)).all() == [0] * 6
+
+
+def test_a_voter_file_over_openstreetmap_doors_adds_people_not_doors(runner, tiger_zip, voter_csv):
+    import_blocks(runner, tiger_zip)
+    office = db.session.scalar(select(Office))
+    block = db.session.scalar(select(Block).order_by(Block.source_id))
+    point = block.geometry.representative_point()
+    # What import-osm leaves: a door named by its OpenStreetMap id, its address spelt OSM's way.
+    territory.write_doors(office, pd.DataFrame([{"source_id": "node/4242", "block_id": block.id, "lat": point.y,
+                                                  "lon": point.x, "name": "Lee house", "street": "NICOLLET AVE",
+                                                  "house_number": "100", "unit": None, "city": "Minneapolis",
+                                                  "postcode": None}]))
+    db.session.commit()
+
+    result = runner.invoke(args=["import-doors", str(voter_csv), "--office", "Downtown"])
+    assert result.exit_code == 0, result.output
+    assert "doors: 11 new, 0 updated, 1 already there from another source from 18 rows" in result.output
+    osm_door = db.session.scalar(select(Door).where(Door.source_id == "node/4242"))
+    assert sorted(p.first_name for p in osm_door.people) == ["Ann", "Bo"]
+    assert osm_door.name == "Lee house"  # the door keeps what OpenStreetMap knew
+    assert db.session.scalar(select(func.count()).select_from(Door).where(Door.house_number == "100")) == 1
+    again = runner.invoke(args=["import-doors", str(voter_csv), "--office", "Downtown"])
+    assert "0 new, 11 updated, 1 already there" in again.output and counts()[3] == 18
 
 
 def test_helsinki_openstreetmap(runner):

@@ -6,7 +6,7 @@ import pytest
 
 from fieldops.domain.addresses import normalise_unit
 from fieldops.errors import InvalidInput
-from fieldops.importers.doors import group_households, place_rows, read_door_rows
+from fieldops.importers.doors import group_households, place_rows, read_door_rows, same_address
 
 from .conftest import tiger_frame, voter_rows
 
@@ -108,3 +108,18 @@ def test_empty_file(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("")
     expect_error(path, "not a readable CSV")
+
+
+def test_a_household_at_a_known_address_joins_that_door_however_it_is_spelt():
+    new = pd.DataFrame({"source_id": ["addr-1", "addr-2", "addr-3", "addr-4"],
+                        "street": ["Nicollet  ave", "Nicollet Ave", "Hennepin Ave", "Lake St"],
+                        "house_number": ["100 a", "101", "200", "7"], "unit": ["", "", "#2", ""],
+                        "postcode": ["55401", "55401", "", "55408"]})
+    known = pd.DataFrame({"source_id": ["node/9", "way/8", "node/7"],
+                          "street": ["Nicollet Ave", "Hennepin Ave", "Lake St"],
+                          "house_number": ["100A", "200", "7"], "unit": [None, "Apt 2", None],
+                          "postcode": [None, "55401", "55409"]})
+    # 100 a / 100A agree (no postcode on the known door); #2 and Apt 2 are one unit; 101 is nowhere known;
+    # Lake St 7 is in another postcode, so another place.
+    assert same_address(new, known) == {"addr-1": "node/9", "addr-3": "way/8"}
+    assert same_address(new, known.iloc[0:0]) == {}

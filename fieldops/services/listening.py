@@ -8,21 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from ..domain import office_settings
 from ..domain.listening import tag_note
 from ..extensions import db
 from ..models import Contact, HouseholdNote, NoteIssue, Office
 from .portable import aware
+from .prepared import per_database, run
 
 _BATCH = 5000
 
 
 def tag_notes(office_id: int, *, contacts: Iterable[dict] = (), notes: Iterable[HouseholdNote] = ()) -> int:
     """Tag new notes of one office: contacts as dicts (``id``, ``note``, ``recorded_at``) and office notes."""
-    issues = office_settings.issues(db.session.scalar(select(Office.settings).where(Office.id == office_id)))
+    issues = office_settings.issues(run(_office_settings(), {"office": office_id}).scalar())
     return _tag(office_id, issues, contacts, notes)
+
+
+@per_database
+def _office_settings(dialect_name: str):
+    office = Office.__table__
+    return select(office.c.settings).where(office.c.id == bindparam("office"))
 
 
 def _tag(office_id: int, issues: dict, contacts: Iterable[dict], notes: Iterable[HouseholdNote]) -> int:
@@ -31,7 +38,7 @@ def _tag(office_id: int, issues: dict, contacts: Iterable[dict], notes: Iterable
     rows += [{"office_id": office_id, "contact_id": None, "note_id": n.id, "issue": issue, "said_at": n.spoken_at}
              for n in notes for issue in tag_note(n.note, issues)]
     if rows:
-        db.session.execute(insert(NoteIssue.__table__), rows)
+        run(insert(NoteIssue.__table__), rows)
     return len(rows)
 
 

@@ -10,9 +10,9 @@ plain counters, added to atomically by each sync.
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import (DateTime, bindparam, case, cast, delete, exists, func, insert, literal, null, select, text,
                         union_all, update)
@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import Contact, ContactFlag, Door, DoorCanvass, Household, HouseholdNote, Supporter, VolunteerDay
 from .bulk import restoring
 from .portable import aware, utc_day
+from .prepared import per_database, run
 
 SUPPORT_KEY = "support"  # the survey question whose 1-to-5 answer says how much a person supports us
 _CHUNK = 500
@@ -56,6 +57,7 @@ def refresh_doors(door_ids: Iterable[int], *, supporters: bool = True) -> None:
     """Recompute the door-keyed summaries of these doors from the ledger (call after ``lock_doors``).
     ``supporters=False`` when nothing new could change a support answer (no answer to the question)."""
     ids = sorted(set(door_ids))
+    db.session.flush()  # the statements below run as Core (services.prepared): they see only what is flushed
     for start in range(0, len(ids), _CHUNK):
         _recompute(ids[start:start + _CHUNK], supporters)
 
@@ -104,17 +106,10 @@ def count_knocks(contacts: list[dict]) -> None:
         counts = days.setdefault(key, [0, 0])
         counts[0] += 1
         counts[1] += contact["outcome"] in REACHED_CODES
-    if not days:
-        return
-    rows = [{"office_id": o, "canvass_id": c, "volunteer_id": v, "day": d, "knocks": k, "conversations": t}
-            for (o, c, v, d), (k, t) in days.items()]
-    table = VolunteerDay.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["office_id", "canvass_id", "volunteer_id", "day"],
-        set_={"knocks": table.c.knocks + statement.excluded.knocks,
-              "conversations": table.c.conversations + statement.excluded.conversations}), rows)
+    if days:
+        run(_refresh_statements().count_knocks,
+            [{"office_id": o, "canvass_id": c, "volunteer_id": v, "day": d, "knocks": k, "conversations": t}
+             for (o, c, v, d), (k, t) in days.items()])
 
 
 def _scan(column, whole_ledger: bool):
@@ -134,7 +129,8 @@ _HOUSEHOLD_COLUMNS = ["door_id", "office_id", "canvasses_reached", "first_knocke
 
 def _door_canvass_rows(doors=None):
     """One row per door and canvass, from the contacts (of the ``doors`` bind parameter's, or all)."""
-    where = [Contact.door_id.in_(doors), counted()] if doors is not None else [counted()]
+    # Naming the doors twice lets the planner look each up by key instead of scanning the door table.
+    where = [Contact.door_id.in_(doors), Door.id.in_(doors), counted()] if doors is not None else [counted()]
     door = _scan(Contact.door_id, whole_ledger=doors is None)
     reached_at = case((Contact.outcome.in_(sorted(REACHED_CODES)), Contact.recorded_at))
     return (select(door, Contact.canvass_id, func.max(Contact.office_id), func.max(Door.block_id), func.count(),
@@ -167,46 +163,65 @@ def _upsert(model, keys: list[str], columns: list[str], rows, dialect):
         index_elements=keys, set_={c: statement.excluded[c] for c in columns if c not in keys})
 
 
-@functools.cache
-def _refresh_statements(dialect_name: str) -> tuple:
-    """The statements that recompute some doors' rows, built once per database kind: every sync runs
-    them, and building them anew each time cost more than running them. ``doors`` is bound per call."""
+@per_database
+def _refresh_statements(dialect_name: str) -> SimpleNamespace:
+    """The statements that bring some doors' summaries up to date, built once per database kind
+    (``services.prepared``): every sync runs them. ``doors`` is bound per call."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     doors = bindparam("doors", expanding=True)
-    return (_upsert(DoorCanvass, ["door_id", "canvass_id"], _DOOR_CANVASS_COLUMNS, _door_canvass_rows(doors),
-                    dialect),
-            _upsert(Household, ["door_id"], _HOUSEHOLD_COLUMNS, _household_rows(doors), dialect),
-            delete(Supporter).where(Supporter.door_id.in_(doors)))
+    days = VolunteerDay.__table__
+    add_days = dialect.insert(days)
+    return SimpleNamespace(
+        door_canvass=_upsert(DoorCanvass, ["door_id", "canvass_id"], _DOOR_CANVASS_COLUMNS,
+                             _door_canvass_rows(doors), dialect),
+        household=_upsert(Household, ["door_id"], _HOUSEHOLD_COLUMNS, _household_rows(doors), dialect),
+        clear_supporters=delete(Supporter.__table__).where(Supporter.__table__.c.door_id.in_(doors)),
+        support_answers=_support_answers([Contact.door_id.in_(doors)]),
+        add_supporters=insert(Supporter.__table__),
+        count_knocks=add_days.on_conflict_do_update(
+            index_elements=["office_id", "canvass_id", "volunteer_id", "day"],
+            set_={"knocks": days.c.knocks + add_days.excluded.knocks,
+                  "conversations": days.c.conversations + add_days.excluded.conversations}),
+    )
 
 
 def _recompute(door_ids: list[int], supporters: bool) -> None:
     """A door's rows only ever grow with its contacts and notes, so recomputing is an upsert."""
-    door_canvass, household, clear_supporters = _refresh_statements(db.session.get_bind().dialect.name)
-    db.session.execute(door_canvass, {"doors": door_ids})
-    db.session.execute(household, {"doors": door_ids})
+    statements = _refresh_statements()
+    run(statements.door_canvass, {"doors": door_ids})
+    run(statements.household, {"doors": door_ids})
     if supporters:
-        db.session.execute(clear_supporters, {"doors": door_ids})
-        _add_supporters([Contact.door_id.in_(door_ids)])
+        run(statements.clear_supporters, {"doors": door_ids})
+        found = _supporters(run(statements.support_answers, {"doors": door_ids}))
+        if found:
+            run(statements.add_supporters, found)
 
 
 def _add_supporters(where: list) -> None:
     """Each person's (or unnamed household's) last support answer; those at 4 or 5 become Supporters."""
+    found = _supporters(db.session.execute(_support_answers(where)))
+    if found:
+        run(insert(Supporter.__table__), found)
+
+
+def _support_answers(where: list):
+    """The counted conversations with an answer to the support question (of the contacts ``where`` picks)."""
+    return (select(Contact.door_id, Contact.person_id, Contact.office_id, Contact.recorded_at, Contact.answers)
+            .where(*where, counted(), Contact.outcome.in_(sorted(REACHED_CODES)),
+                   cast(Contact.answers, db.Text).like(f'%"{SUPPORT_KEY}"%')))
+
+
+def _supporters(answers: Iterable) -> list[dict]:
+    """Supporter rows from support answers (door, person, office, time, answers): each person's last one,
+    kept when it is 4 or 5."""
     last: dict[tuple[int, int | None], tuple[datetime, int, int]] = {}
-    rows = db.session.execute(
-        select(Contact.door_id, Contact.person_id, Contact.office_id, Contact.recorded_at, Contact.answers)
-        .where(*where, counted(), Contact.outcome.in_(sorted(REACHED_CODES)),
-               cast(Contact.answers, db.Text).like(f'%"{SUPPORT_KEY}"%')))
-    for door_id, person_id, office_id, recorded_at, answers in rows:
-        value = (answers or {}).get(SUPPORT_KEY)
+    for door_id, person_id, office_id, recorded_at, answers_given in answers:
+        value = (answers_given or {}).get(SUPPORT_KEY)
         if not isinstance(value, int) or isinstance(value, bool):
             continue
         at = aware(recorded_at)
         key = (door_id, person_id)
         if key not in last or last[key][0] <= at:
             last[key] = (at, value, office_id)
-    supporters = [{"door_id": door_id, "person_id": person_id, "office_id": office_id, "support": value,
-                   "answered_at": at}
-                  for (door_id, person_id), (at, value, office_id) in last.items() if is_supporter(value)]
-    if supporters:
-        db.session.execute(insert(Supporter.__table__), supporters)
-
+    return [{"door_id": door_id, "person_id": person_id, "office_id": office_id, "support": value, "answered_at": at}
+            for (door_id, person_id), (at, value, office_id) in last.items() if is_supporter(value)]

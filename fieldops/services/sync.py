@@ -12,9 +12,10 @@ create it: the database's primary key decides.
 from __future__ import annotations
 
 from dataclasses import asdict
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.contacts import ContactIn, parse_contact
@@ -27,6 +28,7 @@ from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User
 from ..models._base import utcnow
 from . import consequences, listening, summaries, trust
+from .prepared import per_database, run
 
 MAX_BATCH = 500
 
@@ -116,32 +118,31 @@ class _Facts:
 
     def __init__(self, user: User, contacts: list[ContactIn]):
         self.user = user
+        statements = _statements()
         ids = [c.id for c in contacts]
-        self.stored = set(db.session.scalars(select(Contact.id).where(Contact.id.in_(ids)))) if ids else set()
-        door_ids = {c.door_id for c in contacts}
+        self.stored = set(run(statements.stored, {"ids": ids}).scalars()) if ids else set()
+        door_ids = sorted({c.door_id for c in contacts})
         # The doors are locked as they are read, in id order (PostgreSQL; SQLite has one writer anyway):
         # two phones at one door take turns, so each recomputes its summaries with the other's contacts.
-        self.doors = {row.id: row for row in db.session.execute(
-            select(Door.id, Door.office_id, Door.lat, Door.lon, Block.turf_id).join(Block, Block.id == Door.block_id)
-            .where(Door.id.in_(door_ids)).order_by(Door.id).with_for_update(of=Door))} if door_ids else {}
-        assignments = db.session.execute(
-            select(Assignment.turf_id, Assignment.canvass_id, Turf.kind).join(Turf, Turf.id == Assignment.turf_id)
-            .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None))).all()
-        self.assigned = {(turf_id, canvass_id) for turf_id, canvass_id, _ in assignments}
+        self.doors = {row.id: row for row in run(statements.doors, {"ids": door_ids})} if door_ids else {}
+        assignments = run(statements.assignments, {"volunteer": user.id}).all()
+        self.assigned = {(row.turf_id, row.canvass_id) for row in assignments}
         # Doors may also be on re-visit turfs (chosen doors) handed to this volunteer.
         self.revisits: dict[int, list[int]] = {}
-        assigned_turfs = {turf_id for turf_id, _, kind in assignments if kind == "doors"}
+        assigned_turfs = {row.turf_id for row in assignments if row.kind == "doors"}
         if door_ids and assigned_turfs:
             for door_id, turf_id in db.session.execute(
                     select(TurfDoor.door_id, TurfDoor.turf_id)
                     .where(TurfDoor.door_id.in_(door_ids), TurfDoor.turf_id.in_(assigned_turfs))
                     .order_by(TurfDoor.turf_id)):
                 self.revisits.setdefault(door_id, []).append(turf_id)
-        canvass_ids = {c.canvass_id for c in contacts}
-        canvasses = db.session.execute(select(Canvass.id, Canvass.questions, Canvass.end_date)
-                                       .where(Canvass.id.in_(canvass_ids))).all() if canvass_ids else []
-        self.questions = {row.id: row.questions for row in canvasses}
-        self.ends = {row.id: row.end_date for row in canvasses}
+        # The canvasses come with the assignments; another canvass is read only to name it in a refusal.
+        canvasses = {row.canvass_id: row for row in assignments}
+        others = {c.canvass_id for c in contacts} - set(canvasses)
+        if others:
+            canvasses.update({row.canvass_id: row for row in run(statements.canvasses, {"ids": sorted(others)})})
+        self.questions = {canvass_id: row.questions for canvass_id, row in canvasses.items()}
+        self.ends = {canvass_id: row.end_date for canvass_id, row in canvasses.items()}
         person_ids = {c.person_id for c in contacts if c.person_id}
         self.people = dict(db.session.execute(
             select(Person.id, Person.door_id).where(Person.id.in_(person_ids))).all()) if person_ids else {}
@@ -201,8 +202,27 @@ def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> 
         fields.pop("do_not_contact")  # carried out on the door or person, not stored on the knock
         fields.update(row, volunteer_id=volunteer_id, received_at=now)
         values.append(fields)
-    # One statement, compiled once and cached: the rows go as parameters, not as a new VALUES list each time.
-    table = Contact.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-    return set(db.session.execute(statement, values).scalars())
+    # One statement, built once: the rows go as parameters, not as a new VALUES list each time.
+    return set(run(_statements().insert, values).scalars())
+
+
+@per_database
+def _statements(dialect_name: str) -> SimpleNamespace:
+    """The checks' reads and the insert, built once (``services.prepared``)."""
+    contact, door, block = Contact.__table__, Door.__table__, Block.__table__
+    assignment, turf, canvass = Assignment.__table__, Turf.__table__, Canvass.__table__
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    ids = bindparam("ids", expanding=True)
+    return SimpleNamespace(
+        stored=select(contact.c.id).where(contact.c.id.in_(ids)),
+        doors=select(door.c.id, door.c.office_id, door.c.lat, door.c.lon, block.c.turf_id)
+        .join(block, block.c.id == door.c.block_id).where(door.c.id.in_(ids)).order_by(door.c.id)
+        .with_for_update(of=door),
+        assignments=select(assignment.c.turf_id, assignment.c.canvass_id, turf.c.kind, canvass.c.questions,
+                           canvass.c.end_date)
+        .join(turf, turf.c.id == assignment.c.turf_id).join(canvass, canvass.c.id == assignment.c.canvass_id)
+        .where(assignment.c.volunteer_id == bindparam("volunteer"), assignment.c.returned_at.is_(None)),
+        canvasses=select(canvass.c.id.label("canvass_id"), canvass.c.questions, canvass.c.end_date)
+        .where(canvass.c.id.in_(ids)),
+        insert=dialect.insert(contact).on_conflict_do_nothing(index_elements=["id"]).returning(contact.c.id),
+    )

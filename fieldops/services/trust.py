@@ -7,7 +7,9 @@ its volunteer's day are recomputed without it.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, select
+from types import SimpleNamespace
+
+from sqlalchemy import and_, bindparam, delete, func, insert, select
 
 from ..domain.contacts import ContactIn
 from ..domain.outcomes import BY_CODE as OUTCOMES
@@ -19,6 +21,7 @@ from ..models._base import utcnow
 from . import audit, summaries
 from .access import require_office
 from .portable import aware, utc_day
+from .prepared import per_database, run
 
 DECISIONS = ("accepted", "rejected")
 
@@ -33,18 +36,15 @@ def flag_new(volunteer_id: int, created: list[tuple[ContactIn, dict]]) -> None:
         flag = distance_flag(row["distance_m"])
         if flag:
             flags.setdefault(contact.id, set()).add(flag)
-    start = min(c.recorded_at for c, _ in created) - PACE_WINDOW
-    end = max(c.recorded_at for c, _ in created) + PACE_WINDOW
-    nearby = db.session.execute(select(Contact.id, Contact.door_id, Contact.recorded_at, Contact.office_id)
-                                .where(Contact.volunteer_id == volunteer_id, Contact.recorded_at >= start,
-                                       Contact.recorded_at <= end)).all()
+    statements = _statements()
+    nearby = run(statements.nearby, {"volunteer": volunteer_id,
+                                     "start": min(c.recorded_at for c, _ in created) - PACE_WINDOW,
+                                     "end": max(c.recorded_at for c, _ in created) + PACE_WINDOW}).all()
     office_of.update({contact_id: office_id for contact_id, _, _, office_id in nearby})
     for contact_id in too_fast((i, door, aware(at)) for i, door, at, _ in nearby):
         flags.setdefault(contact_id, set()).add("pace")
     for canvass_id in {contact.canvass_id for contact, _ in created}:
-        knocks, talks = db.session.execute(
-            select(func.coalesce(func.sum(VolunteerDay.knocks), 0), func.coalesce(func.sum(VolunteerDay.conversations), 0))
-            .where(VolunteerDay.volunteer_id == volunteer_id, VolunteerDay.canvass_id == canvass_id)).one()
+        knocks, talks = run(statements.knocks, {"volunteer": volunteer_id, "canvass": canvass_id}).one()
         if too_good(int(knocks), int(talks)):
             for contact, _ in created:
                 if contact.canvass_id == canvass_id:
@@ -53,12 +53,25 @@ def flag_new(volunteer_id: int, created: list[tuple[ContactIn, dict]]) -> None:
         return
     existing = {f.contact_id: f for f in db.session.scalars(select(ContactFlag)
                                                              .where(ContactFlag.contact_id.in_(flags)))}
-    for contact_id, found in flags.items():
-        if contact_id in existing:
-            existing[contact_id].flags = sorted(set(existing[contact_id].flags) | found)
-        else:
-            db.session.add(ContactFlag(contact_id=contact_id, office_id=office_of[contact_id],
-                                       volunteer_id=volunteer_id, flags=sorted(found), state="pending"))
+    for contact_id, flag in existing.items():
+        flag.flags = sorted(set(flag.flags) | flags[contact_id])
+    new = [{"contact_id": contact_id, "office_id": office_of[contact_id], "volunteer_id": volunteer_id,
+            "flags": sorted(found), "state": "pending"} for contact_id, found in flags.items() if contact_id not in existing]
+    if new:
+        run(insert(ContactFlag.__table__), new)
+
+
+@per_database
+def _statements(dialect_name: str) -> SimpleNamespace:
+    """The flagging's two reads, built once (``services.prepared``): every sync runs them."""
+    contact, days = Contact.__table__, VolunteerDay.__table__
+    return SimpleNamespace(
+        nearby=select(contact.c.id, contact.c.door_id, contact.c.recorded_at, contact.c.office_id)
+        .where(contact.c.volunteer_id == bindparam("volunteer"), contact.c.recorded_at >= bindparam("start"),
+               contact.c.recorded_at <= bindparam("end")),
+        knocks=select(func.coalesce(func.sum(days.c.knocks), 0), func.coalesce(func.sum(days.c.conversations), 0))
+        .where(days.c.volunteer_id == bindparam("volunteer"), days.c.canvass_id == bindparam("canvass")),
+    )
 
 
 def queue(office_id: int) -> list[dict]:

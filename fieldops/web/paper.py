@@ -8,7 +8,7 @@ from ..domain.outcomes import OUTCOMES
 from ..domain.paper import door_code
 from ..errors import FieldopsError, InvalidInput
 from ..extensions import db
-from ..services import access, canvassing, paper, users, walklists
+from ..services import access, canvassing, paper, walklists
 from ..services.inputs import parse_day
 
 bp = Blueprint("paper", __name__)

@@ -25,46 +25,40 @@ def timeline(door_id: int):
 @bp.post("/doors/<int:door_id>/notes")
 @login_required
 def add_note(door_id: int):
-    door = access.require_door(current_user, door_id)
-    access.require_office(current_user, door.office_id, manage=True)
-    try:
-        households.add_note(door, current_user, request.form.get("channel", ""), request.form.get("note", ""),
-                            request.form.get("spoken_on", ""), request.form.get("person_id") or None)
-    except FieldopsError as error:
-        db.session.rollback()
-        return _page(door, error=error.message, form=request.form), error.status
-    db.session.commit()
-    flash("Note added to the household's timeline.", "success")
-    return redirect(url_for("households.timeline", door_id=door.id))
+    return _organizer_acts(door_id, lambda door: households.add_note(
+        door, current_user, request.form.get("channel", ""), request.form.get("note", ""),
+        request.form.get("spoken_on", ""), request.form.get("person_id") or None),
+        "Note added to the household's timeline.")
 
 
 @bp.post("/doors/<int:door_id>/building-note")
 @login_required
 def building_note(door_id: int):
-    door = access.require_door(current_user, door_id)
-    access.require_office(current_user, door.office_id, manage=True)
-    try:
-        buildings.set_note(door, request.form.get("building_note", ""), current_user)
-    except FieldopsError as error:
-        db.session.rollback()
-        return _page(door, error=error.message, form=request.form), error.status
-    db.session.commit()
-    flash("Building note saved: every volunteer walking these units will see it.", "success")
-    return redirect(url_for("households.timeline", door_id=door.id))
+    return _organizer_acts(door_id, lambda door: buildings.set_note(door, request.form.get("building_note", ""),
+                                                                    current_user),
+                           "Building note saved: every volunteer walking these units will see it.")
 
 
 @bp.post("/doors/<int:door_id>/knock-again")
 @login_required
 def knock_again(door_id: int):
+    return _organizer_acts(door_id, lambda door: consequences.allow_knocking(door, current_user,
+                                                                            request.form.get("reason", "")),
+                           "This door is back on walk lists; the reason is in the audit log.")
+
+
+def _organizer_acts(door_id: int, act, done: str):
+    """An office organizer changes something on a door's page: done and back to the timeline, or the
+    page again with the reason and what they typed."""
     door = access.require_door(current_user, door_id)
     access.require_office(current_user, door.office_id, manage=True)
     try:
-        consequences.allow_knocking(door, current_user, request.form.get("reason", ""))
+        act(door)
     except FieldopsError as error:
         db.session.rollback()
         return _page(door, error=error.message, form=request.form), error.status
     db.session.commit()
-    flash("This door is back on walk lists; the reason is in the audit log.", "success")
+    flash(done, "success")
     return redirect(url_for("households.timeline", door_id=door.id))
 
 

@@ -103,14 +103,22 @@ def _contact_counts(group: str, window: Window, office_ids: list[int]) -> dict[o
 def _grouping(group: str, source):
     if group == "office":
         return source.office_id
+    if group == "turf":
+        return Block.turf_id
     return DoorCanvass.block_id if source is DoorCanvass else Door.block_id
 
 
 def _join_doors(query, group: str, door_column):
-    """Summary rows per canvass carry their block; anything else finds it through the door."""
-    if group == "office" or door_column is DoorCanvass.door_id:
+    """Summary rows per canvass carry their block; anything else finds it through the door. A turf is
+    its blocks'."""
+    if group == "office":
         return query
-    return query.join(Door, Door.id == door_column)
+    if door_column is not DoorCanvass.door_id:
+        query = query.join(Door, Door.id == door_column)
+    if group == "turf":
+        block = DoorCanvass.block_id if door_column is DoorCanvass.door_id else Door.block_id
+        query = query.join(Block, Block.id == block)
+    return query
 
 
 def _counts(keys, doors: dict, contacts: dict) -> dict:
@@ -217,18 +225,11 @@ def coverage_blocks(office: Office, window: Window) -> list[CoverageBlock]:
 
 
 def _turf_counts(office: Office, window: Window) -> dict[int, Counts]:
-    """Each turf's counts, added up from its blocks' (a door belongs to exactly one block)."""
-    by_block = block_coverage(office, window)
-    doors, attempted, reached = defaultdict(int), defaultdict(int), defaultdict(int)
-    for block_id, turf_id in db.session.execute(select(Block.id, Block.turf_id).where(Block.office_id == office.id,
-                                                                                       Block.turf_id.is_not(None))):
-        counts = by_block.get(block_id)
-        if counts is not None:
-            doors[turf_id] += counts.doors
-            attempted[turf_id] += counts.attempted
-            reached[turf_id] += counts.reached
-    return defaultdict(lambda: Counts(0, 0, 0),
-                       {turf_id: Counts(doors[turf_id], attempted[turf_id], reached[turf_id]) for turf_id in doors})
+    """Each turf's counts, grouped in the database by its blocks' turf (a door belongs to exactly one block)."""
+    doors = {turf_id: int(count) for turf_id, count in db.session.execute(
+        select(Block.turf_id, func.sum(Block.door_count))
+        .where(Block.office_id == office.id, Block.turf_id.is_not(None)).group_by(Block.turf_id))}
+    return defaultdict(lambda: Counts(0, 0, 0), _counts(list(doors), doors, _contact_counts("turf", window, [office.id])))
 
 
 def block_coverage(office: Office, window: Window) -> dict[int, Counts]:

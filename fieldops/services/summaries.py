@@ -29,7 +29,6 @@ from .prepared import per_database, run
 SUPPORT_KEY = "support"  # the survey question whose 1-to-5 answer says how much a person supports us
 _CHUNK = 500
 _REACHED = case((Contact.outcome.in_(sorted(REACHED_CODES)), 1), else_=0)
-REACHED_ONE = _REACHED  # 1 for a knock where someone talked with us, else 0
 
 
 def counted():
@@ -78,11 +77,26 @@ def rebuild_all() -> None:
         db.session.execute(insert(DoorCanvass).from_select(_DOOR_CANVASS_COLUMNS, _door_canvass_rows(None)))
         db.session.execute(insert(Household).from_select(_HOUSEHOLD_COLUMNS, _household_rows(None)))
     _add_supporters([])
-    day, office = utc_day(Contact.recorded_at), _scan(Contact.office_id, whole_ledger=True)
+    _add_volunteer_days(_scan(Contact.office_id, whole_ledger=True))
+
+
+def recount_volunteer_day(office_id: int, canvass_id: int, volunteer_id: int, day) -> None:
+    """Count one volunteer's day again from the ledger: after one of its contacts stopped (or started)
+    counting. Days are otherwise only added to, by ``count_knocks``."""
+    db.session.execute(delete(VolunteerDay).where(
+        VolunteerDay.office_id == office_id, VolunteerDay.canvass_id == canvass_id,
+        VolunteerDay.volunteer_id == volunteer_id, VolunteerDay.day == day))
+    _add_volunteer_days(Contact.office_id, Contact.office_id == office_id, Contact.canvass_id == canvass_id,
+                        Contact.volunteer_id == volunteer_id, utc_day(Contact.recorded_at) == day)
+
+
+def _add_volunteer_days(office, *where) -> None:
+    """Insert the volunteers' days, knocks and conversations counted from the contacts ``where`` picks."""
+    day = utc_day(Contact.recorded_at)
     db.session.execute(insert(VolunteerDay).from_select(
         ["office_id", "canvass_id", "volunteer_id", "day", "knocks", "conversations"],
         select(office, Contact.canvass_id, Contact.volunteer_id, day, func.count(), func.sum(_REACHED))
-        .where(counted()).group_by(office, Contact.canvass_id, Contact.volunteer_id, day)
+        .where(*where, counted()).group_by(office, Contact.canvass_id, Contact.volunteer_id, day)
         .having(Contact.volunteer_id.is_not(None))))
 
 

@@ -7,9 +7,10 @@ its volunteer's day are recomputed without it.
 """
 from __future__ import annotations
 
+from datetime import timezone
 from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from ..domain.contacts import ContactIn
 from ..domain.outcomes import BY_CODE as OUTCOMES
@@ -20,7 +21,7 @@ from ..models import Contact, ContactFlag, Door, User, VolunteerDay
 from ..models._base import utcnow
 from . import audit, summaries
 from .access import require_office
-from .portable import aware, utc_day
+from .portable import aware
 from .prepared import per_database, run
 
 DECISIONS = ("accepted", "rejected")
@@ -109,18 +110,6 @@ def _recount(contact: Contact) -> None:
     summaries.lock_doors([contact.door_id])
     summaries.forget_doors([contact.door_id])
     summaries.refresh_doors([contact.door_id])
-    if contact.volunteer_id is None:
-        return
-    day = aware(contact.recorded_at).date()
-    same_day = and_(VolunteerDay.office_id == contact.office_id, VolunteerDay.canvass_id == contact.canvass_id,
-                    VolunteerDay.volunteer_id == contact.volunteer_id, VolunteerDay.day == day)
-    db.session.execute(delete(VolunteerDay).where(same_day))
-    contact_day = utc_day(Contact.recorded_at)
-    db.session.execute(insert(VolunteerDay).from_select(
-        ["office_id", "canvass_id", "volunteer_id", "day", "knocks", "conversations"],
-        select(Contact.office_id, Contact.canvass_id, Contact.volunteer_id, contact_day, func.count(),
-               func.sum(summaries.REACHED_ONE))
-        .where(Contact.office_id == contact.office_id, Contact.canvass_id == contact.canvass_id,
-               Contact.volunteer_id == contact.volunteer_id, contact_day == day, summaries.counted())
-        .group_by(Contact.office_id, Contact.canvass_id, Contact.volunteer_id, contact_day)))
-
+    if contact.volunteer_id is not None:
+        summaries.recount_volunteer_day(contact.office_id, contact.canvass_id, contact.volunteer_id,
+                                        aware(contact.recorded_at).astimezone(timezone.utc).date())

@@ -198,8 +198,8 @@ def same_address(new_doors: pd.DataFrame, known_doors: pd.DataFrame) -> dict[str
     """New doors (from ``group_households``) at the address of a door already known (from another
     source, such as OpenStreetMap), however either spells it: {new source id: known source id}.
 
-    Street, house number and unit must agree; postcodes too when both have one. The first known
-    door wins when several share an address.
+    Street, house number and unit must agree; postcodes too when both have one. Pairs go one to one:
+    two households that differ only by a postcode the known door lacks do not both join it.
     """
     if new_doors.empty or known_doors.empty:
         return {}
@@ -210,5 +210,5 @@ def same_address(new_doors: pd.DataFrame, known_doors: pd.DataFrame) -> dict[str
     pairs = new.merge(known, on="place")
     agree = (pairs["new_postcode"] == "") | (pairs["known_postcode"] == "") | (
         pairs["new_postcode"] == pairs["known_postcode"])
-    pairs = pairs[agree].drop_duplicates("new")
+    pairs = pairs[agree].drop_duplicates("new").drop_duplicates("known")
     return dict(zip(pairs["new"], pairs["known"]))

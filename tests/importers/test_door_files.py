@@ -123,3 +123,9 @@ def test_a_household_at_a_known_address_joins_that_door_however_it_is_spelt():
     # Lake St 7 is in another postcode, so another place.
     assert same_address(new, known) == {"addr-1": "node/9", "addr-3": "way/8"}
     assert same_address(new, known.iloc[0:0]) == {}
+    # One known door takes one household: the same street address in two postcodes is two places.
+    twins = pd.DataFrame({"source_id": ["addr-5", "addr-6"], "street": ["Lake St", "Lake St"],
+                          "house_number": ["9", "9"], "unit": ["", ""], "postcode": ["55408", "55409"]})
+    bare = pd.DataFrame({"source_id": ["node/1"], "street": ["Lake St"], "house_number": ["9"], "unit": [None],
+                         "postcode": [None]})
+    assert same_address(twins, bare) == {"addr-5": "node/1"}

@@ -15,7 +15,7 @@ from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE as OUTCOMES
 from ..errors import InvalidInput
 from ..extensions import db
-from ..models import Canvass, Contact, Door, FollowUp, HouseholdNote, Office, Person, User
+from ..models import Canvass, Contact, ContactFlag, Door, FollowUp, HouseholdNote, Office, Person, User
 from ..models._base import utcnow
 from . import listening, summaries
 from .inputs import required_text
@@ -31,19 +31,20 @@ def timeline(door: Door) -> dict:
     people = list(db.session.scalars(select(Person).where(Person.door_id == door.id).order_by(Person.id)))
     names = {p.id: p.full_name for p in people}
     entries = []
-    for contact, volunteer, canvass in db.session.execute(
-            select(Contact, User.name, Canvass.name).outerjoin(User, User.id == Contact.volunteer_id)
-            .join(Canvass, Canvass.id == Contact.canvass_id).where(Contact.door_id == door.id)):
+    for contact, volunteer, canvass, review in db.session.execute(
+            select(Contact, User.name, Canvass.name, ContactFlag.state).outerjoin(User, User.id == Contact.volunteer_id)
+            .join(Canvass, Canvass.id == Contact.canvass_id).outerjoin(ContactFlag, ContactFlag.contact_id == Contact.id)
+            .where(Contact.door_id == door.id)):
         entries.append({"kind": "knock", "at": aware(contact.recorded_at), "canvass": canvass, "by": volunteer,
                         "outcome": OUTCOMES[contact.outcome].label, "reached": OUTCOMES[contact.outcome].reached,
                         "person": names.get(contact.person_id), "answers": contact.answers or {},
-                        "note": contact.note})
+                        "note": contact.note, "review": review})
     for note, author in db.session.execute(
             select(HouseholdNote, User.name).outerjoin(User, User.id == HouseholdNote.author_id)
             .where(HouseholdNote.door_id == door.id)):
         entries.append({"kind": "note", "at": aware(note.spoken_at), "canvass": None, "by": author,
                         "outcome": CHANNELS.get(note.channel, note.channel), "reached": True,
-                        "person": names.get(note.person_id), "answers": {}, "note": note.note})
+                        "person": names.get(note.person_id), "answers": {}, "note": note.note, "review": None})
     entries.sort(key=lambda e: e["at"], reverse=True)
     promises = []
     owner, maker = aliased(User), aliased(User)
@@ -64,7 +65,9 @@ def timeline(door: Door) -> dict:
 def _support_over_time(entries: list[dict]) -> list[dict]:
     """Each support answer, oldest first, with whether it went up or down from that person's last one."""
     series, last = [], {}
-    for entry in sorted((e for e in entries if isinstance(e["answers"].get(summaries.SUPPORT_KEY), int)),
+    # A contact rejected in review says nothing about support, as it says nothing to coverage.
+    for entry in sorted((e for e in entries if isinstance(e["answers"].get(summaries.SUPPORT_KEY), int)
+                         and e["review"] != "rejected"),
                         key=lambda e: e["at"]):
         who = entry["person"] or "the household"
         value = entry["answers"][summaries.SUPPORT_KEY]

@@ -71,12 +71,14 @@ def test_rejecting_a_contact_takes_it_out_of_coverage_but_not_out_of_the_log(cli
                                                                      datetime.now(timezone.utc).date(), None))
     assert dated["attempted"] == 0
     assert db.session.get(Contact, wild["id"]) is not None  # still in the ledger
-    assert "Made up on the sofa" in client.get(f"/doors/{door}").get_data(as_text=True)
+    story = client.get(f"/doors/{door}").get_data(as_text=True)
+    assert "Made up on the sofa" in story and "Rejected in review: not counted" in story
     assert "Nothing to review" in client.get(f"/offices/{world.office_a.id}/review").get_data(as_text=True)
     # Changing one's mind puts it back.
     assert client.post(f"/contacts/{wild['id']}/review", data={"decision": "accepted"}).status_code == 302
     db.session.expire_all()
     assert coverage.office_coverage(world.office_a, window)["reached"] == 1
+    assert "Rejected in review" not in client.get(f"/doors/{door}").get_data(as_text=True)
     auth.logout()
     auth.login("organizer.b@test.example")
     assert client.post(f"/contacts/{wild['id']}/review", data={"decision": "rejected"}).status_code == 403

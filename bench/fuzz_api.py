@@ -30,8 +30,7 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from fieldops import create_app
-    from fieldops.services.demo import load_demo
-    from fieldops.services.users import create_token
+    from tests.factories import create_token, load_demo
     from tests.api.test_fuzz import fuzz
 
     with tempfile.TemporaryDirectory() as folder:

@@ -99,7 +99,7 @@ def run_import(database_url: str, blocks_path: Path, csv_path: Path) -> dict:
     """In this (child) process: fresh schema, import blocks, then time import-doors."""
     import flask_migrate
 
-    from fieldops import create_app
+    from fieldops import create_app, unit_of_work
     from fieldops.extensions import db
     from fieldops.services import imports
 
@@ -110,10 +110,10 @@ def run_import(database_url: str, blocks_path: Path, csv_path: Path) -> dict:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         flask_migrate.upgrade()
         start = time.perf_counter()
-        imports.import_blocks(blocks_path, "Bench", region_name="Bench region")
+        unit_of_work.run(imports.import_blocks, blocks_path, "Bench", region_name="Bench region")
         blocks_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        summary = imports.import_doors(csv_path, "Bench")
+        summary = unit_of_work.run(imports.import_doors, csv_path, "Bench")
         doors_seconds = time.perf_counter() - start
     return {"blocks_seconds": round(blocks_seconds, 2), "doors_seconds": round(doors_seconds, 2),
             "steps": summary.seconds, "rows": summary.rows, "doors": summary.doors_created,

@@ -67,7 +67,7 @@ def prepare(database_url: str, canvassers: int) -> list[dict]:
     from fieldops.extensions import db
     from fieldops.models import Assignment, Block, Canvass, Door, Office, Region, Turf, User
     from fieldops.services.bulk import insert_rows
-    from fieldops.services.users import create_token
+    from tests.factories import create_token
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     rng = np.random.default_rng(5)

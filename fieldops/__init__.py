@@ -12,6 +12,7 @@ from flask import Flask
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, from_environment
 from .extensions import csrf, db, login_manager, migrate
+from .unit_of_work import wrap_views
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_web(app)
     app.register_blueprint(api_bp)
     register_commands(app)
+    wrap_views(app)  # every route one unit of work: the one place a request commits
     return app
 
 

@@ -8,20 +8,20 @@ import sys
 import click
 from flask import Flask, current_app
 
+from . import unit_of_work
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
-from .extensions import db
 from .services import audit, canvassing, coverage, demo, exports, imports, summaries, turfs, users
 
 
 def fails_cleanly(command):
-    """Turn a typed error into ``Error: <reason>`` and exit 1, with the transaction rolled back."""
+    """Run the command as one unit of work (committed when it returns, rolled back when it fails) and
+    turn a typed error into ``Error: <reason>`` and exit 1."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            return unit_of_work.run(command, *args, **kwargs)
         except FieldopsError as error:
-            db.session.rollback()
             raise click.ClickException(error.message) from None
     return wrapper
 
@@ -167,7 +167,6 @@ def cut_turfs_command(office_name, doors, as_json):
         result = turfs.auto_cut(office, doors, None, progress=bar)
     finally:
         bar.close()
-    db.session.commit()
     report = result.report
     if as_json:
         click.echo(json.dumps(report))
@@ -194,7 +193,6 @@ def export_turfs_command(office_name, output):
     with open(output, "w", encoding="utf-8") as handle:
         json.dump(collection, handle, ensure_ascii=False)
     audit.record(None, "export.turfs", "office", office.id, file=str(output), turfs=len(collection["features"]))
-    db.session.commit()
     click.echo(f"Wrote {len(collection['features'])} turfs of {office.name} to {output}")
 
 
@@ -231,7 +229,6 @@ def create_canvass_command(name, office_name, region_name, start, end, script, q
     canvass = canvassing.build_canvass(name, region_id, office_id, start=start.date() if start else None,
                                        end=end.date() if end else None, script=script, questions=questions,
                                        reknock_hours=reknock_hours, max_attempts=max_attempts)
-    db.session.commit()
     click.echo(f"Created canvass {canvass.name} (id {canvass.id}) with {len(canvass.questions)} questions.")
 
 
@@ -245,13 +242,8 @@ def assign_turf_command(turf_id, email, canvass_name):
     volunteer = users.user_by_email(email)
     turf = turfs.turf_by_id(turf_id)
     canvass = canvassing.canvass_by_name(canvass_name, office=turfs.office_of(turf))
-    canvassing.retry_when_locked(_assign_and_commit)(turf.id, volunteer, canvass)
+    canvassing.assign(turf.id, volunteer, canvass, None)
     click.echo(f"{turf.name} is handed to {volunteer.email} for {canvass.name}.")
-
-
-def _assign_and_commit(turf_id, volunteer, canvass) -> None:
-    canvassing.assign(turf_id, volunteer, canvass, None)
-    db.session.commit()
 
 
 @click.command("coverage")
@@ -335,7 +327,6 @@ def set_role_command(email, role, office_name, region_name):
 def rebuild_summaries_command():
     """Recompute the dashboards' summaries from the contact ledger (after an upgrade, a restore or a bulk load)."""
     summaries.rebuild_all()
-    db.session.commit()
     click.echo("Summaries rebuilt from the contact ledger.")
 
 

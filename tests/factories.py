@@ -100,3 +100,17 @@ def build_world() -> SimpleNamespace:
         turf_a1=turf_a1, turf_a2=turf_a2, turf_b1=turf_b1, turf_c1=turf_c1,
         canvass_north=canvass_north, canvass_south=canvass_south, users=users,
     )
+
+
+def create_token(email: str, name: str = "test") -> str:
+    """A bearer token for the user, committed as a command would (services themselves never commit)."""
+    from fieldops import unit_of_work
+    from fieldops.services import users
+    return unit_of_work.run(users.create_token, email, name=name)
+
+
+def load_demo(password: str, **kwargs):
+    """The demo, loaded and committed as ``flask demo`` does."""
+    from fieldops import unit_of_work
+    from fieldops.services import demo
+    return unit_of_work.run(demo.load_demo, password, **kwargs)

@@ -6,12 +6,9 @@ second is told who was first (see ``lock_turf``).
 """
 from __future__ import annotations
 
-import functools
-import time
 from datetime import date
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import OperationalError
 
 from ..domain.roles import Role
 from ..domain.reknock import DEFAULT_MAX_ATTEMPTS, DEFAULT_REKNOCK_HOURS
@@ -25,21 +22,6 @@ from .turfs import change_state
 
 MAX_NAME = 120
 CAN_WALK = frozenset({Role.VOLUNTEER.value, Role.ORGANIZER.value})
-
-
-def retry_when_locked(function):
-    """Run a use case again (up to 5 times) when SQLite reports the database locked by another writer."""
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        for attempt in range(5):
-            try:
-                return function(*args, **kwargs)
-            except OperationalError as error:
-                if "locked" not in str(error).lower() or attempt == 4:
-                    raise
-                db.session.rollback()
-                time.sleep(0.05 * (attempt + 1))
-    return wrapper
 
 
 def lock_turf(turf_id: int) -> Turf | None:

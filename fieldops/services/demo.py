@@ -73,7 +73,7 @@ class DemoSummary:
 
 
 def load_demo(password: str, today: date | None = None) -> DemoSummary:
-    """Load or top up the demo, commit once, and say what is there."""
+    """Load or top up the demo (no commit) and say what is there."""
     today = today or date.today()
     summary = DemoSummary(password=password)
     region = territory.get_or_create_region(REGION_NAME)
@@ -108,7 +108,7 @@ def load_demo(password: str, today: date | None = None) -> DemoSummary:
     summaries.rebuild_all()
     for office in offices.values():
         listening.retag_office(office)
-    db.session.commit()
+    db.session.flush()
     for name, office in offices.items():
         summary.offices[name] = {
             "blocks": db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)),

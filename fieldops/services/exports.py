@@ -50,6 +50,5 @@ def csv_lines(rows: Iterator[list]) -> Iterator[str]:
 
 
 def record_export(actor_id: int | None, scope: str, scope_id: int, window: Window, destination: str) -> None:
-    """Note the export in the audit log and commit: voter data leaving the system is always traceable."""
+    """Note the export in the audit log (no commit): voter data leaving the system is always traceable."""
     audit.record(actor_id, "export.contacts", scope, scope_id, destination=destination, **window.as_dict())
-    db.session.commit()

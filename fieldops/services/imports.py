@@ -1,12 +1,13 @@
 """Import territory: blocks, doors (voter or customer files) and OpenStreetMap, all or nothing.
 
-Each use case reads the file with a pure importer, writes in bulk inside one
-transaction and commits once at the end; any error rolls everything back.
+Each use case reads the file with a pure importer and writes in bulk into the
+current transaction without committing: the unit of work that runs it (the
+command, the page, the job) commits once at the end, and any error rolls
+everything back.
 ``progress(label)`` is called as each step starts, for a CLI bar or a page.
 """
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,9 +27,9 @@ from .users import office_by_name, region_by_name
 
 Progress = Callable[[str], None]
 
-BLOCK_STEPS = ("read blocks", "write blocks", "commit")
-DOOR_STEPS = ("read rows", "place in blocks", "group households", "write doors", "write people", "commit")
-OSM_STEPS = ("read OpenStreetMap", "write blocks", "write doors", "commit")
+BLOCK_STEPS = ("read blocks", "write blocks")
+DOOR_STEPS = ("read rows", "place in blocks", "group households", "write doors", "write people")
+OSM_STEPS = ("read OpenStreetMap", "write blocks", "write doors")
 
 
 def _quiet(_label: str) -> None:
@@ -87,24 +88,6 @@ class _Timer:
         self.step("")
 
 
-def all_or_nothing(use_case):
-    """Roll the whole transaction back if the import fails anywhere, then re-raise."""
-    @functools.wraps(use_case)
-    def wrapper(*args, **kwargs):
-        try:
-            return use_case(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-    return wrapper
-
-
-def _commit(timer: _Timer) -> None:
-    timer.step("commit")
-    db.session.commit()
-    timer.done()
-
-
 def resolve_office(office_name: str, region_name: str | None) -> Office:
     """The named office; a new one needs --region, and an existing one must be in that region."""
     office = db.session.scalar(select(Office).where(Office.name == office_name))
@@ -118,7 +101,6 @@ def resolve_office(office_name: str, region_name: str | None) -> Office:
     return office
 
 
-@all_or_nothing
 def import_blocks(path: str | Path, office_name: str, *, region_name: str | None = None,
                   id_field: str | None = None, doors_field: str | None = None, actor_id: int | None = None,
                   progress: Progress = _quiet) -> ImportSummary:
@@ -135,11 +117,10 @@ def import_blocks(path: str | Path, office_name: str, *, region_name: str | None
     summary.blocks_created, summary.blocks_updated = counts["created"], counts["updated"]
     summary.repaired_geometries = block_file.repaired
     audit.record(actor_id, "import.blocks", "office", office.id, file=Path(path).name, **counts)
-    _commit(timer)
+    timer.done()
     return summary
 
 
-@all_or_nothing
 def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path | None = None,
                  actor_id: int | None = None, progress: Progress = _quiet) -> ImportSummary:
     """Read a voter or customer CSV into doors and people of the office, all or nothing."""
@@ -179,7 +160,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
         summary.rejects_file = str(rejects_path)
     audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
                  doors=door_counts, rejects=summary.rejects)
-    _commit(timer)
+    timer.done()
     return summary
 
 
@@ -189,7 +170,6 @@ def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
     rejects[columns].to_csv(path, index=False)
 
 
-@all_or_nothing
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,
                actor_id: int | None = None, progress: Progress = _quiet) -> ImportSummary:
     """Blocks from the street network and doors from addresses of an .osm.pbf, all or nothing."""
@@ -207,5 +187,5 @@ def import_osm(path: str | Path, office_name: str, *, region_name: str | None = 
     summary.rejects = {"outside_blocks": osm.addresses_outside + door_counts["outside"]}
     audit.record(actor_id, "import.osm", "office", office.id, file=Path(path).name,
                  blocks=block_counts, doors=door_counts)
-    _commit(timer)
+    timer.done()
     return summary

@@ -15,7 +15,7 @@ from .sync import BatchRefused, sync_contacts
 
 def record_sheet(turf: Turf, canvass: Canvass, volunteer: User, day: date | None,
                  rows: list[tuple[int, str, str]], entered_by: User) -> int:
-    """Store the sheet's knocks (commits); returns how many. Nothing is written if any row is wrong."""
+    """Store the sheet's knocks (no commit); returns how many. Nothing is written if any row is wrong."""
     if day is None:
         raise InvalidInput("write the date on the list", field="day")
     try:

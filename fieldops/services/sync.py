@@ -51,7 +51,7 @@ def _rejected(raw: Any, reason: str) -> dict:
 
 
 def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> list[dict]:
-    """Store a batch of contacts from ``user``'s phone and commit; one result per contact, in order.
+    """Store a batch of contacts from ``user``'s phone (no commit); one result per contact, in order.
     With ``all_or_nothing`` (a paper sheet typed in), one refused contact refuses the whole batch."""
     if not isinstance(body, dict) or not isinstance(body.get("contacts"), list):
         raise InvalidInput('send a JSON object {"contacts": [...]}', field="contacts")
@@ -109,7 +109,6 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
             results[index] = {"id": contact.id, "status": "duplicate"}
     if follow_ups:
         db.session.add_all(follow_ups)
-    db.session.commit()
     return results
 
 

@@ -83,7 +83,7 @@ def _home(role_enum, office_name: str | None, region_name: str | None) -> tuple[
 
 def change_role(email: str, role: str, *, office_name: str | None = None, region_name: str | None = None,
                 actor_id: int | None = None) -> User:
-    """Give a user another role (and its office or region) and commit; recorded in the audit log."""
+    """Give a user another role (and its office or region), recorded in the audit log (no commit)."""
     user = user_by_email(email)
     try:
         role_enum = parse_role(role)
@@ -95,18 +95,16 @@ def change_role(email: str, role: str, *, office_name: str | None = None, region
     user.office_id, user.region_id = (office.id if office else None), (region.id if region else None)
     audit.record(actor_id, "user.role", "user", user.id, email=user.email, before=before,
                  after={"role": user.role, "office_id": user.office_id, "region_id": user.region_id})
-    db.session.commit()
     return user
 
 
 def create_user(email: str, role: str, password: str, *, name: str | None = None,
                 office_name: str | None = None, region_name: str | None = None,
                 actor_id: int | None = None) -> User:
-    """Create a user and commit; any bad field raises before anything is written."""
+    """Create a user (no commit); any bad field raises before anything is written."""
     user = build_user(email, role, password, name=name, office_name=office_name, region_name=region_name)
     db.session.flush()
     audit.record(actor_id, "user.create", "user", user.id, role=user.role, email=user.email)
-    db.session.commit()
     return user
 
 
@@ -128,7 +126,6 @@ def create_token(email: str, name: str = "cli") -> str:
     token = "fo_" + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), name=name))
     audit.record(user.id, "token.create", "user", user.id, name=name)
-    db.session.commit()
     return token
 
 
@@ -144,7 +141,6 @@ def user_for_token(token: str) -> User | None:
     # A phone syncing every few seconds must not turn each API call into a write.
     if last is None or now - last > TOKEN_USE_RESOLUTION:
         row.last_used_at = now
-        db.session.commit()
     return found.User
 
 
@@ -152,21 +148,19 @@ INVITE_DAYS = 14
 
 
 def create_volunteer(office: Office, email: str, password: str, name: str, actor_id: int | None) -> User:
-    """An organizer signs up a volunteer for their office, and commits."""
+    """An organizer signs up a volunteer for their office (no commit)."""
     user = build_user(email, "volunteer", password, name=(name or "").strip() or None, office_name=office.name)
     db.session.flush()
     audit.record(actor_id, "user.create", "user", user.id, role=user.role, email=user.email, office_id=office.id)
-    db.session.commit()
     return user
 
 
 def create_invite(office: Office, actor_id: int | None) -> str:
-    """A join link's secret for the office, valid for 14 days; only its hash is kept. Commits."""
+    """A join link's secret for the office, valid for 14 days; only its hash is kept. No commit."""
     token = secrets.token_urlsafe(24)
     db.session.add(Invite(office_id=office.id, token_hash=_hash_token(token), created_by_id=actor_id,
                           expires_at=utcnow() + timedelta(days=INVITE_DAYS)))
     audit.record(actor_id, "invite.create", "office", office.id)
-    db.session.commit()
     return token
 
 
@@ -182,14 +176,13 @@ def invite_for(token: str) -> Invite:
 
 
 def join_with_invite(token: str, email: str, password: str, name: str) -> User:
-    """A volunteer joins the invite's office with their own e-mail and password. Commits."""
+    """A volunteer joins the invite's office with their own e-mail and password. No commit."""
     invite = invite_for(token)
     office = db.session.get(Office, invite.office_id)
     user = build_user(email, "volunteer", password, name=(name or "").strip() or None, office_name=office.name)
     invite.uses += 1
     db.session.flush()
     audit.record(user.id, "user.join", "user", user.id, office_id=office.id, invite_id=invite.id)
-    db.session.commit()
     return user
 
 

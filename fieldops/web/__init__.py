@@ -7,6 +7,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import FieldopsError
+from .. import unit_of_work
 from ..extensions import csrf, db, login_manager
 from ..models import User
 from ..services.users import user_for_token
@@ -95,7 +96,7 @@ def _wire_csrf(app: Flask) -> None:
 def _wire_errors(app: Flask) -> None:
     @app.errorhandler(FieldopsError)
     def _domain_error(error: FieldopsError):
-        db.session.rollback()
+        unit_of_work.undo()
         if wants_json():
             return jsonify(error=error.message), error.status
         return render_template("error.html", status=error.status, message=error.message), error.status
@@ -104,7 +105,7 @@ def _wire_errors(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def _database_down(error):
         # The database is stopped or unreachable: say so and ask to retry, rather than a bare 500.
-        db.session.rollback()
+        unit_of_work.undo()
         app.logger.warning("database unavailable: %s", error.__class__.__name__)
         message = "the database is unavailable for a moment; nothing was saved, try again shortly"
         if wants_json():

@@ -14,7 +14,7 @@ from ..domain.followups import FOLLOW_UP_KINDS
 from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import KIND_LABELS
 from ..errors import FieldopsError, InvalidInput
-from ..extensions import db
+from .. import unit_of_work
 from ..services import access, canvassing, followups, users, walklists
 from ..services.inputs import parse_day
 
@@ -64,10 +64,9 @@ def canvasses(office_id: int):
                 questions=_questions_from_form(), created_by_id=current_user.id,
                 reknock_hours=_whole_number("reknock_hours", 4), max_attempts=_whole_number("max_attempts", 3))
         except FieldopsError as error:
-            db.session.rollback()
+            unit_of_work.undo()
             return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,
                                    **_canvass_page(office)), error.status
-        db.session.commit()
         flash(f"Canvass {canvass.name} created.", "success")
         return redirect(url_for("field.canvasses", office_id=office.id))
     return render_template("field/canvasses.html", office=office, form={}, **_canvass_page(office))
@@ -88,16 +87,9 @@ def hand_out(turf_id: int):
         raise InvalidInput("choose a canvass", field="canvass") from None
     canvass = access.require_canvass_for_office(current_user, canvass_id, turf.office_id)
     volunteers = users.office_walkers(turf.office_id, request.form.getlist("volunteers", type=int))
-    handed = canvassing.retry_when_locked(_hand_out_and_commit)(turf.id, volunteers, canvass,
-                                                                 request.form.get("adding") == "1")
+    canvassing.hand_out(turf.id, volunteers, canvass, current_user.id, adding=request.form.get("adding") == "1")
     flash(f"{turf.name} handed to {', '.join(v.name for v in volunteers)} for {canvass.name}.", "success")
-    return redirect(url_for("main.turf", turf_id=handed))
-
-
-def _hand_out_and_commit(turf_id, volunteers, canvass, adding) -> int:
-    canvassing.hand_out(turf_id, volunteers, canvass, current_user.id, adding=adding)
-    db.session.commit()
-    return turf_id
+    return redirect(url_for("main.turf", turf_id=turf.id))
 
 
 @bp.post("/assignments/<int:assignment_id>/take-back")
@@ -105,7 +97,6 @@ def _hand_out_and_commit(turf_id, volunteers, canvass, adding) -> int:
 def take_back(assignment_id: int):
     assignment = access.require_assignment(current_user, assignment_id)
     turf = canvassing.take_back(assignment, current_user.id)
-    db.session.commit()
     flash(f"Taken back. {turf.name} is {turf.state.replace('_', ' ')}.", "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
 
@@ -120,7 +111,7 @@ def volunteers(office_id: int):
             user = users.create_volunteer(office, request.form.get("email", ""), request.form.get("password", ""),
                                           request.form.get("name", ""), current_user.id)
         except FieldopsError as failure:
-            db.session.rollback()
+            unit_of_work.undo()
             error = failure.message
         else:
             flash(f"{user.name} can now sign in with {user.email}.", "success")
@@ -149,7 +140,7 @@ def join(token: str):
             user = users.join_with_invite(token, request.form.get("email", ""), request.form.get("password", ""),
                                           request.form.get("name", ""))
         except FieldopsError as failure:
-            db.session.rollback()
+            unit_of_work.undo()
             error = failure.message
         else:
             login_user(user)
@@ -179,7 +170,6 @@ def my_follow_ups():
 @login_required
 def keep_follow_up(follow_up_id: int):
     followups.keep(follow_up_id, current_user, request.form.get("result", ""))
-    db.session.commit()
     flash("Promise kept. Thank you for following through.", "success")
     return redirect(url_for("field.my_follow_ups"))
 

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import FieldopsError
-from ..extensions import db
+from .. import unit_of_work
 from ..domain.consequences import PERSON_STATUS_LABELS
 from ..domain.buildings import building_key
 from ..services import access, buildings, consequences, households
@@ -55,9 +55,8 @@ def _organizer_acts(door_id: int, act, done: str):
     try:
         act(door)
     except FieldopsError as error:
-        db.session.rollback()
+        unit_of_work.undo()
         return _page(door, error=error.message, form=request.form), error.status
-    db.session.commit()
     flash(done, "success")
     return redirect(url_for("households.timeline", door_id=door.id))
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..domain.outcomes import OUTCOMES
 from ..domain.paper import door_code
 from ..errors import FieldopsError, InvalidInput
-from ..extensions import db
+from .. import unit_of_work
 from ..services import access, canvassing, paper, walklists
 from ..services.inputs import parse_day
 
@@ -35,7 +35,7 @@ def entry(turf_id: int):
             stored = paper.record_sheet(turf, canvass, volunteer, parse_day(request.form.get("day"), "day"), rows,
                                         current_user)
         except FieldopsError as error:
-            db.session.rollback()
+            unit_of_work.undo()
             return _page(turf, canvass, walk, walkers, error.message, request.form), error.status
         flash(f"{stored} contacts from the paper list recorded for {volunteer.name}.", "success")
         return redirect(url_for("main.turf", turf_id=turf.id))

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..domain import office_settings
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
-from ..extensions import db
+from .. import unit_of_work
 from ..services import access, followups, idle_turfs, listening, relationships, trust, users
 
 bp = Blueprint("relationships", __name__)
@@ -33,7 +33,6 @@ def office_follow_ups(office_id: int):
 @login_required
 def reassign(follow_up_id: int):
     promise = followups.reassign(follow_up_id, request.form.get("owner_id"), current_user)
-    db.session.commit()
     flash("Promise handed on.", "success")
     return redirect(url_for("relationships.office_follow_ups", office_id=promise.office_id))
 
@@ -51,7 +50,6 @@ def neglected(office_id: int):
 def revisit_turf(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     turf = relationships.make_revisit_turf(office, current_user, _now())
-    db.session.commit()
     flash(f"{turf.name}: {turf.door_count} doors to see again, ready to hand out.", "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
 
@@ -75,7 +73,6 @@ def review(office_id: int):
 @login_required
 def decide(contact_id: str):
     flag = trust.decide(contact_id, request.form.get("decision", ""), current_user)
-    db.session.commit()
     flash("Rejected: it stays in the log but no longer counts." if flag.state == "rejected" else "Accepted.",
           "success")
     return redirect(url_for("relationships.review", office_id=flag.office_id))
@@ -95,10 +92,9 @@ def settings(office_id: int):
             office.settings = {**(office.settings or {}), **changed}
             tagged = listening.retag_office(office)
         except FieldopsError as error:
-            db.session.rollback()
+            unit_of_work.undo()
             return render_template("relationships/settings.html", office=office, values=request.form,
                                    kinds=FOLLOW_UP_KINDS, error=error.message), error.status
-        db.session.commit()
         flash(f"Settings saved; {tagged} issue mentions found in the office's notes.", "success")
         return redirect(url_for("relationships.settings", office_id=office.id))
     return render_template("relationships/settings.html", office=office, kinds=FOLLOW_UP_KINDS,

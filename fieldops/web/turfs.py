@@ -14,7 +14,6 @@ from ..domain.outcomes import OUTCOMES
 from ..domain.paper import door_code
 from ..domain.turf_states import TRANSITIONS, TurfState
 from ..errors import InvalidInput
-from ..extensions import db
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turfs, walklists
 from .security import csp_nonce
@@ -63,7 +62,6 @@ def create(office_id: int):
     body = _json_body()
     turf = turfs.build_turf(office, _ids(body, "blocks"), body.get("name") or turfs.next_turf_name(office),
                             current_user.id)
-    db.session.commit()
     return jsonify(id=turf.id, name=turf.name, doors=turf.door_count, state=turf.state), 201
 
 
@@ -76,7 +74,6 @@ def cut(office_id: int):
     except ValueError:
         raise InvalidInput("give the number of doors per turf as a whole number", field="doors") from None
     result = turfs.auto_cut(office, target, current_user.id)
-    db.session.commit()
     report = result.report
     if result.turfs:
         flash(f"Cut {report['doors']} doors into {report['turfs']} draft turfs: {report['within_20pct']:.0%} within "
@@ -92,7 +89,6 @@ def export(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     collection = turfs.turfs_geojson(office)
     audit.record(current_user.id, "export.turfs", "office", office.id, turfs=len(collection["features"]))
-    db.session.commit()
     return Response(json.dumps(collection, ensure_ascii=False), mimetype="application/geo+json",
                     headers={"Content-Disposition": f'attachment; filename="turfs-{office.id}.geojson"'})
 
@@ -103,7 +99,6 @@ def change_blocks(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     body = _json_body()
     turfs.change_blocks(turf, _ids(body, "add"), _ids(body, "remove"), current_user.id)
-    db.session.commit()
     return jsonify(id=turf.id, name=turf.name, doors=turf.door_count, state=turf.state)
 
 
@@ -118,7 +113,6 @@ def _back_to(turf_id: int | None, office_id: int):
 def rename(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     turfs.rename(turf, request.form.get("name", ""), current_user.id)
-    db.session.commit()
     flash(f"Renamed to {turf.name}.", "success")
     return _back_to(turf.id, turf.office_id)
 
@@ -128,7 +122,6 @@ def rename(turf_id: int):
 def change_state(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     turfs.change_state(turf, request.form.get("state", ""), current_user.id)
-    db.session.commit()
     flash(f"{turf.name} is now {turf.state.replace('_', ' ')}.", "success")
     return _back_to(turf.id, turf.office_id)
 
@@ -138,7 +131,6 @@ def change_state(turf_id: int):
 def split(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     parts = turfs.split(turf, current_user.id)
-    db.session.commit()
     flash("Split into " + ", ".join(f"{p.name} ({p.door_count} doors)" for p in parts) + ".", "success")
     return _back_to(turf.id, turf.office_id)
 
@@ -154,7 +146,6 @@ def merge(turf_id: int):
     other = access.require_turf(current_user, other_id, manage=True)
     name = other.name
     turfs.merge(turf, other, current_user.id)
-    db.session.commit()
     flash(f"Merged {name} into {turf.name}: now {turf.door_count} doors.", "success")
     return _back_to(turf.id, turf.office_id)
 
@@ -165,7 +156,6 @@ def delete(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     office_id, name = turf.office_id, turf.name
     turfs.delete_turf(turf, current_user.id)
-    db.session.commit()
     flash(f"Deleted {name}; its blocks are free again.", "success")
     return _back_to(None, office_id)
 

@@ -1,7 +1,7 @@
 """The API: bearer tokens, 401 for strangers, and the same scoping as the pages."""
 from __future__ import annotations
 
-from fieldops.services.users import create_token
+from tests.factories import create_token
 
 
 def bearer(token: str) -> dict:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from fieldops.extensions import db
 from fieldops.models import Block, Contact, Door
-from fieldops.services.users import create_token
+from tests.factories import create_token
 from tests.api.test_api_access import bearer
 from tests.api.test_contact_sync import doors_of, knock
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from fieldops.extensions import db
 from fieldops.models import Block, Contact, Door, FollowUp, Person
-from fieldops.services.users import create_token
+from tests.factories import create_token
 from tests.api.test_api_access import bearer
 
 

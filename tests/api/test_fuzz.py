@@ -5,7 +5,7 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from fieldops.services.users import create_token
+from tests.factories import create_token
 
 EXAMPLES_PER_OPERATION = 40
 

@@ -7,6 +7,7 @@ import time
 from sqlalchemy import func, select
 
 from fieldops.errors import Conflict
+from fieldops import unit_of_work
 from fieldops.extensions import db
 from fieldops.models import Assignment, Canvass, Turf, User
 from fieldops.services import canvassing
@@ -25,16 +26,14 @@ def test_concurrent_checkouts_of_one_turf_exactly_one_wins(app, world):
 
     def organizer(volunteer_id: int, organizer_id: int) -> None:
         with app.app_context():
-            @canvassing.retry_when_locked
             def check_out():
                 volunteer = db.session.get(User, volunteer_id)
                 canvass = db.session.get(Canvass, canvass_id)
                 canvassing.hand_out(turf_id, [volunteer], canvass, organizer_id)
                 time.sleep(0.3)  # hold the row lock while the other organizer tries
-                db.session.commit()
             start.wait()
             try:
-                check_out()
+                unit_of_work.run(check_out)
                 outcomes.append("won")
             except Conflict as error:
                 db.session.rollback()

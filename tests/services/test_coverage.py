@@ -11,8 +11,8 @@ from fieldops.domain.coverage import ContactFact, Counts, count_contacts
 from fieldops.extensions import db
 from fieldops.models import Block, Contact, Door
 from fieldops.services import coverage, summaries, territory
-from fieldops.services.demo import load_demo
-from fieldops.services.users import create_token
+from tests.factories import load_demo
+from tests.factories import create_token
 from tests.api.test_api_access import bearer
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fieldops.extensions import db
 from fieldops.models import Canvass, Office
-from fieldops.services.demo import load_demo
+from tests.factories import load_demo
 
 
 def figures_on_page(html: str) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from fieldops.extensions import db
 from fieldops.models import Assignment
-from fieldops.services.users import create_token
+from tests.factories import create_token
 from tests.api.test_api_access import bearer
 from tests.api.test_contact_sync import doors_of, knock
 

@@ -11,7 +11,7 @@ from fieldops.domain.relationships import is_neglected
 from fieldops.extensions import db
 from fieldops.models import Contact, Door, FollowUp, Turf, TurfDoor
 from fieldops.services import canvassing, coverage, listening
-from fieldops.services.users import create_token
+from tests.factories import create_token
 from tests.api.test_api_access import bearer
 from tests.api.test_contact_sync import doors_of
 from tests.factories import make_user

@@ -1,6 +1,23 @@
-"""Turf states and the one table of allowed transitions between them."""
+"""Turf states and the one table of what may be done to a turf, given its state and who holds it.
+
+Every rule about a turf's life is here, pure, so that the services that act
+and the page that offers the buttons ask the same question and get the same
+answer:
+
+- the state graph (``TRANSITIONS``): which state may follow which;
+- an organizer's actions (``Action``): a state chosen by hand, a reshape
+  (blocks added or removed, a split, either side of a merge) and a delete.
+  Each takes the number of **active assignments** as an input: a turf in a
+  volunteer's hands is never reshaped, re-stated, archived or deleted under
+  them, so their walk list and their next contact stay valid. Take it back
+  first;
+- **checked out** is never chosen by hand: it follows from handing a turf out
+  (``states_on_hand_out``), and a turf whose last assignment is taken back is
+  open again (``state_after_take_back``).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -12,6 +29,12 @@ class TurfState(StrEnum):
     ARCHIVED = "archived"        # kept for history, out of every list
 
 
+class Action(StrEnum):
+    STATE = "state"      # an organizer moves the turf to another state by hand
+    RESHAPE = "reshape"  # blocks added or removed, split in parts, merged with another turf
+    DELETE = "delete"    # gone for good, its blocks free again (merging a turf away deletes it too)
+
+
 TRANSITIONS: dict[TurfState, frozenset[TurfState]] = {
     TurfState.DRAFT: frozenset({TurfState.OPEN, TurfState.ARCHIVED}),
     TurfState.OPEN: frozenset({TurfState.DRAFT, TurfState.CHECKED_OUT, TurfState.COMPLETED, TurfState.ARCHIVED}),
@@ -19,24 +42,127 @@ TRANSITIONS: dict[TurfState, frozenset[TurfState]] = {
     TurfState.COMPLETED: frozenset({TurfState.OPEN, TurfState.ARCHIVED}),
     TurfState.ARCHIVED: frozenset({TurfState.OPEN}),
 }
+# Only these turfs have blocks an organizer may move: the others are walked, done or stored.
+RESHAPEABLE = frozenset({TurfState.DRAFT, TurfState.OPEN})
+# A turf can be handed out from these; a draft is opened on the way.
+HANDED_OUT_FROM = frozenset({TurfState.DRAFT, TurfState.OPEN, TurfState.CHECKED_OUT})
 
 
 class TransitionError(ValueError):
-    """A turf was asked to move to a state it cannot reach from where it is."""
+    """What was asked of a turf is not allowed in its state, or while volunteers hold it."""
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What the rules need to know about one turf besides the action asked."""
+    state: str
+    holders: int = 0         # active assignments: handed out and not taken back
+    used: bool = False       # ever handed out or walked: it can then be archived, never deleted
+    has_blocks: bool = True  # False for a re-visit turf of chosen doors, which has no blocks to reshape
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What an organizer can do to a turf right now: what the turf page shows as buttons."""
+    states: tuple[TurfState, ...]   # the states it may be moved to by hand, in the order of the state list
+    reshape: bool                   # add or remove blocks, split, merge another turf into it
+    delete: bool
+    hand_out: bool                  # may be handed out (to more volunteers, if already checked out)
+    held_by: int                    # active assignments; when not 0 the page says to take it back first
+
+
+def said(state: str) -> str:
+    """The state as people say it: 'checked out', not 'checked_out'."""
+    return str(state).replace("_", " ")
+
+
+def _state(value: str) -> TurfState:
+    try:
+        return TurfState(value)
+    except ValueError:
+        raise TransitionError(f"unknown turf state {value!r}") from None
+
+
+def _held(holders: int) -> str:
+    whose = "a volunteer's hands" if holders == 1 else f"{holders} volunteers' hands"
+    return f"it is in {whose}: take it back first, so their walk list does not change under them"
+
+
+def refusal(action: Action, turf: Holding, target: str | None = None) -> str | None:
+    """Why ``action`` cannot be done to the turf, or None if it can; ``target`` is the state asked for
+    (``Action.STATE``)."""
+    source = _state(turf.state)
+    if action is Action.STATE:
+        destination = _state(target or "")
+        if destination is source:
+            return f"it is already {said(source)}"
+        if destination is TurfState.CHECKED_OUT:
+            return "a turf is checked out by handing it out to volunteers, not by hand"
+        if turf.holders:
+            return _held(turf.holders)
+        if destination not in TRANSITIONS[source]:
+            allowed = ", ".join(said(s) for s in TurfState
+                                if s in TRANSITIONS[source] and s is not TurfState.CHECKED_OUT) or "none"
+            return f"a {said(source)} turf cannot become {said(destination)} (allowed: {allowed})"
+        return None
+    if turf.holders:
+        return _held(turf.holders)
+    if action is Action.RESHAPE:
+        if not turf.has_blocks:
+            return "it is a re-visit list of chosen doors, with no blocks to reshape"
+        if source not in RESHAPEABLE:
+            return f"it is {said(source)}; only draft or open turfs are reshaped"
+    if action is Action.DELETE and turf.used:
+        return "it has been handed out or walked; archive it instead to keep its history"
+    return None
+
+
+def check(action: Action, turf: Holding, target: str | None = None) -> None:
+    """Raise TransitionError with the reason if ``action`` is not allowed (see ``refusal``)."""
+    reason = refusal(action, turf, target)
+    if reason:
+        raise TransitionError(reason)
+
+
+def by_hand(turf: Holding) -> tuple[TurfState, ...]:
+    """The states an organizer may move the turf to, in the order of the state list."""
+    return tuple(s for s in TurfState if refusal(Action.STATE, turf, s) is None)
+
+
+def offer(turf: Holding) -> Offer:
+    """Every action that will succeed on the turf now, from the same rules the services check."""
+    return Offer(states=by_hand(turf), reshape=refusal(Action.RESHAPE, turf) is None,
+                 delete=refusal(Action.DELETE, turf) is None,
+                 hand_out=_state(turf.state) in HANDED_OUT_FROM, held_by=turf.holders)
+
+
+def states_on_hand_out(state: str) -> tuple[TurfState, ...]:
+    """The states a turf passes through when handed out: a draft is opened, then checked out; a turf
+    already checked out (more volunteers joining) stays as it is. TransitionError if it cannot be."""
+    source = _state(state)
+    if source not in HANDED_OUT_FROM:
+        raise TransitionError(f"it is {said(source)}; open it first")
+    path = {TurfState.DRAFT: (TurfState.OPEN, TurfState.CHECKED_OUT), TurfState.OPEN: (TurfState.CHECKED_OUT,)}
+    return path.get(source, ())
+
+
+def state_after_take_back(state: str, holders_left: int) -> TurfState:
+    """A checked-out turf that nobody holds any more is open again; otherwise the state stays."""
+    source = _state(state)
+    if source is TurfState.CHECKED_OUT and not holders_left:
+        return TurfState.OPEN
+    return source
 
 
 def check_transition(current: str, target: str) -> TurfState:
-    """Return ``target`` as a TurfState if the move is allowed, else raise TransitionError."""
-    try:
-        source, destination = TurfState(current), TurfState(target)
-    except ValueError:
-        raise TransitionError(f"unknown turf state {target!r}") from None
+    """Return ``target`` if the state graph allows the move, else raise TransitionError.
+
+    The graph alone, without who holds the turf: organizers' actions go
+    through ``check``, handing out and taking back through
+    ``states_on_hand_out`` and ``state_after_take_back``.
+    """
+    source, destination = _state(current), _state(target)
     if destination not in TRANSITIONS[source]:
-        allowed = ", ".join(sorted(_said(state) for state in TRANSITIONS[source])) or "none"
-        raise TransitionError(f"a {_said(source)} turf cannot become {_said(destination)} (allowed: {allowed})")
+        allowed = ", ".join(sorted(said(state) for state in TRANSITIONS[source])) or "none"
+        raise TransitionError(f"a {said(source)} turf cannot become {said(destination)} (allowed: {allowed})")
     return destination
-
-
-def _said(state: TurfState) -> str:
-    """The state as people say it: 'checked out', not 'checked_out'."""
-    return state.value.replace("_", " ")

@@ -2,40 +2,29 @@
 
 Handing out a turf locks its row before reading it, so two organizers
 handing out the same turf at once are served one after the other and the
-second is told who was first (see ``lock_turf``).
+second is told who was first (see ``turfs.lock_turf``). The states a turf
+takes when handed out and taken back come from the transition table
+(``domain/turf_states.py``): checked out while anyone holds it, open again
+when the last assignment is taken back.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..domain.roles import Role
 from ..domain.reknock import DEFAULT_MAX_ATTEMPTS, DEFAULT_REKNOCK_HOURS
 from ..domain.surveys import check_questions
-from ..domain.turf_states import TurfState
+from ..domain.turf_states import TransitionError, state_after_take_back, states_on_hand_out
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import Assignment, Canvass, Office, Region, Turf, User
 from ..models._base import utcnow
-from .turfs import change_state
+from .turfs import lock_turf, move_to
 
 MAX_NAME = 120
 CAN_WALK = frozenset({Role.VOLUNTEER.value, Role.ORGANIZER.value})
-
-
-def lock_turf(turf_id: int) -> Turf | None:
-    """The turf, locked for the rest of the transaction.
-
-    A no-op UPDATE comes first: on PostgreSQL it takes the row lock, and on
-    SQLite, which has no row locks and whose driver reads outside
-    transactions, it takes the database's one write lock, so the read that
-    follows sees whatever the other writer committed.
-    """
-    db.session.execute(update(Turf).where(Turf.id == turf_id).values(state=Turf.state),
-                       execution_options={"synchronize_session": False})
-    return db.session.scalar(select(Turf).where(Turf.id == turf_id).with_for_update()
-                             .execution_options(populate_existing=True))
 
 
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
@@ -131,17 +120,17 @@ def hand_out(turf_id: int, volunteers: list[User], canvass: Canvass, assigned_by
     for volunteer in volunteers:
         _check_walker(volunteer, turf)
     holders = open_assignments(turf.id)
-    if turf.state == TurfState.CHECKED_OUT.value:
+    if holders:
         other_canvass = [a for a, _ in holders if a.canvass_id != canvass.id]
         if not adding or other_canvass:
-            names = ", ".join(sorted({user.name for _, user in holders})) or "someone"
+            names = ", ".join(sorted({user.name for _, user in holders}))
             raise Conflict(f"{turf.name} is already checked out to {names}; take it back first")
-    elif turf.state in (TurfState.DRAFT.value, TurfState.OPEN.value):
-        if turf.state == TurfState.DRAFT.value:
-            change_state(turf, TurfState.OPEN.value, assigned_by_id)
-        change_state(turf, TurfState.CHECKED_OUT.value, assigned_by_id)
-    else:
-        raise Conflict(f"{turf.name} is {turf.state.replace('_', ' ')} and cannot be handed out")
+    try:
+        path = states_on_hand_out(turf.state)
+    except TransitionError as error:
+        raise Conflict(f"{turf.name} cannot be handed out: {error}") from None
+    for state in path:
+        move_to(turf, state, assigned_by_id)
     already = {user.id for _, user in holders}
     made = []
     for volunteer in volunteers:
@@ -169,8 +158,9 @@ def take_back(assignment: Assignment, by_id: int | None) -> Turf:
     db.session.flush()
     still_out = db.session.scalar(select(func.count(Assignment.id)).where(
         Assignment.turf_id == turf.id, Assignment.returned_at.is_(None)))
-    if not still_out and turf.state == TurfState.CHECKED_OUT.value:
-        change_state(turf, TurfState.OPEN.value, by_id)
+    after = state_after_take_back(turf.state, still_out)
+    if after.value != turf.state:
+        move_to(turf, after, by_id)
     return turf
 
 

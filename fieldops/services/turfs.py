@@ -1,8 +1,11 @@
 """Turfs: make them from blocks, cut them automatically, edit them, and move them between states.
 
 Each public function is one use case; none commits, the caller does.
-Blocks may be edited only while a turf is a draft or open: a turf in a
-volunteer's hands is never reshaped under them.
+What may be done to a turf (a state by hand, a reshape, a delete) is asked of
+the one table in ``domain/turf_states.py``, with the turf's active
+assignments counted under a lock on its row (``lock_turf``): a turf in a
+volunteer's hands is never reshaped, re-stated or deleted under them, and a
+hand-out racing with a split is served one after the other.
 """
 from __future__ import annotations
 
@@ -13,19 +16,18 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.turf_cut import cut_turfs
 from ..domain.turf_quality import cut_report
-from ..domain.turf_states import TransitionError, TurfState, check_transition
+from ..domain.turf_states import Action, Holding, Offer, TransitionError, TurfState, check, check_transition, offer
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
 from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfDoor, TurfEvent, User
 from . import audit
 
-EDITABLE = frozenset({TurfState.DRAFT.value, TurfState.OPEN.value})
 MAX_NAME = 120
 
 
@@ -55,12 +57,53 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _check_editable(turf: Turf) -> None:
-    if turf.kind == "doors":
-        raise Conflict(f"turf {turf.name!r} is a re-visit list of chosen doors; it has no blocks to reshape")
-    if turf.state not in EDITABLE:
-        raise Conflict(f"turf {turf.name!r} is {turf.state.replace('_', ' ')}; only draft or open turfs can be "
-                       "reshaped (take it back from its volunteers first)")
+def lock_turf(turf_id: int) -> Turf | None:
+    """The turf, locked for the rest of the transaction.
+
+    A no-op UPDATE comes first: on PostgreSQL it takes the row lock, and on
+    SQLite, which has no row locks and whose driver reads outside
+    transactions, it takes the database's one write lock, so the read that
+    follows sees whatever the other writer committed.
+    """
+    db.session.execute(update(Turf).where(Turf.id == turf_id).values(state=Turf.state),
+                       execution_options={"synchronize_session": False})
+    return db.session.scalar(select(Turf).where(Turf.id == turf_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def holdings(turfs: list[Turf]) -> dict[int, Holding]:
+    """What the transition table needs to know of each turf: state, active assignments, ever used."""
+    ids = [turf.id for turf in turfs]
+    if not ids:
+        return {}
+    active = dict(db.session.execute(
+        select(Assignment.turf_id, func.count(Assignment.id))
+        .where(Assignment.turf_id.in_(ids), Assignment.returned_at.is_(None)).group_by(Assignment.turf_id)).all())
+    used = set(db.session.scalars(select(Assignment.turf_id).where(Assignment.turf_id.in_(ids)).distinct()))
+    used |= set(db.session.scalars(select(Contact.turf_id).where(Contact.turf_id.in_(ids)).distinct()))
+    return {turf.id: Holding(state=turf.state, holders=active.get(turf.id, 0), used=turf.id in used,
+                             has_blocks=turf.kind != "doors") for turf in turfs}
+
+
+def offered(turf: Turf) -> Offer:
+    """What the turf page may offer: exactly the actions the services below will allow."""
+    return offer(holdings([turf])[turf.id])
+
+
+def merge_candidates(turf: Turf) -> list[Turf]:
+    """The office's other turfs that can be merged into this one (each can be reshaped and deleted)."""
+    others = [t for t in office_turfs(turf.office_id) if t.id != turf.id]
+    facts = holdings(others)
+    return [t for t in others if offer(facts[t.id]).reshape and offer(facts[t.id]).delete]
+
+
+def _allow(turf: Turf, action: Action, verb: str, target: str | None = None) -> None:
+    """Lock the turf, count who holds it, and ask the table; Conflict with the reason if it says no."""
+    lock_turf(turf.id)
+    try:
+        check(action, holdings([turf])[turf.id], target)
+    except TransitionError as error:
+        raise Conflict(f"{turf.name} cannot be {verb}: {error}") from None
 
 
 def _free_blocks(office: Office, block_ids: list[int]) -> None:
@@ -158,7 +201,7 @@ def blocks_in_polygon(office: Office, polygon: dict) -> dict:
 
 def change_blocks(turf: Turf, add: list[int], remove: list[int], user_id: int | None) -> Turf:
     """Add free blocks of the turf's office to it, or give some of its blocks back."""
-    _check_editable(turf)
+    _allow(turf, Action.RESHAPE, "reshaped")
     office = db.session.get(Office, turf.office_id)
     add, remove = sorted(set(add)), sorted(set(remove))
     if add:
@@ -189,7 +232,7 @@ def rename(turf: Turf, name: str, user_id: int | None) -> Turf:
 
 def split(turf: Turf, user_id: int | None) -> list[Turf]:
     """Cut a turf into contiguous parts of about half its doors; the first part keeps its name and history."""
-    _check_editable(turf)
+    _allow(turf, Action.RESHAPE, "split")
     rows = _block_rows(Block.turf_id == turf.id)
     if len(rows) < 2:
         raise Conflict(f"turf {turf.name!r} is a single block and cannot be split")
@@ -218,9 +261,11 @@ def merge(turf: Turf, other: Turf, user_id: int | None) -> Turf:
         raise InvalidInput("choose another turf to merge with", field="other")
     if turf.office_id != other.office_id:
         raise Conflict("turfs of different offices cannot be merged")
-    _check_editable(turf)
-    _check_editable(other)
-    _check_unused(other, "merged away")
+    for locked in sorted((turf, other), key=lambda t: t.id):  # always in id order: no deadlock
+        lock_turf(locked.id)
+    _allow(turf, Action.RESHAPE, "merged")
+    _allow(other, Action.RESHAPE, "merged away")
+    _allow(other, Action.DELETE, "merged away")
     blocks = db.session.scalar(select(func.count(Block.id)).where(Block.turf_id == other.id))
     db.session.execute(update(Block).where(Block.turf_id == other.id).values(turf_id=turf.id),
                        execution_options={"synchronize_session": False})
@@ -231,25 +276,14 @@ def merge(turf: Turf, other: Turf, user_id: int | None) -> Turf:
 
 
 def delete_turf(turf: Turf, user_id: int | None) -> None:
-    """Delete a turf that was never handed out or walked; its blocks become free."""
+    """Delete a turf that nobody holds and that was never handed out or walked; its blocks become free."""
+    _allow(turf, Action.DELETE, "deleted")
     if turf.kind == "doors":
-        _check_unused(turf, "deleted")
         db.session.execute(delete(TurfDoor).where(TurfDoor.turf_id == turf.id))
-        _delete_row(turf, user_id, reason="deleted")
-        return
-    _check_editable(turf)
-    _check_unused(turf, "deleted")
-    db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
-                       execution_options={"synchronize_session": False})
+    else:
+        db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
+                           execution_options={"synchronize_session": False})
     _delete_row(turf, user_id, reason="deleted")
-
-
-def _check_unused(turf: Turf, verb: str) -> None:
-    used = db.session.scalar(select(
-        exists().where(Assignment.turf_id == turf.id) | exists().where(Contact.turf_id == turf.id)))
-    if used:
-        raise Conflict(f"turf {turf.name!r} has been handed out or walked, so it cannot be {verb}; "
-                       "archive it instead to keep its history")
 
 
 def _delete_row(turf: Turf, user_id: int | None, reason: str) -> None:
@@ -261,19 +295,33 @@ def _delete_row(turf: Turf, user_id: int | None, reason: str) -> None:
 
 
 def change_state(turf: Turf, target: str, user_id: int | None) -> Turf:
-    """Move a turf to ``target`` through the transition table, and log it.
+    """An organizer moves a turf to ``target`` by hand, if the transition table allows it now; logged.
+
+    Never to checked out (that is handing out), and not at all while a
+    volunteer holds the turf.
+    """
+    try:
+        new_state = TurfState(target)
+    except ValueError:
+        raise InvalidInput(f"unknown turf state {target!r}", field="state") from None
+    _allow(turf, Action.STATE, f"made {new_state.value.replace('_', ' ')}", target)
+    return move_to(turf, new_state, user_id)
+
+
+def move_to(turf: Turf, new_state: TurfState, user_id: int | None) -> Turf:
+    """Put the turf in ``new_state`` and log it; the caller has asked the transition table first.
 
     Archiving gives the turf's blocks back to the office, keeping the turf's
     outline and door count for history; reopening takes them back if free.
     """
     try:
-        new_state = check_transition(turf.state, target)
+        check_transition(turf.state, new_state.value)  # the state graph holds, whoever asked
     except TransitionError as error:
-        raise Conflict(str(error)) from None
-    if new_state is TurfState.ARCHIVED:
+        raise Conflict(f"{turf.name}: {error}") from None
+    if new_state is TurfState.ARCHIVED and turf.kind != "doors":
         db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
                            execution_options={"synchronize_session": False})
-    elif turf.state == TurfState.ARCHIVED.value and turf.outline is not None:
+    elif turf.state == TurfState.ARCHIVED.value and turf.kind != "doors" and turf.outline is not None:
         office = db.session.get(Office, turf.office_id)
         wanted = blocks_in_polygon(office, shapely.geometry.mapping(turf.outline))
         if wanted["taken"]:

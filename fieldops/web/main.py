@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from ..domain.roles import Role
 from ..extensions import db
 from ..services import access, canvassing, idle_turfs, overview, turfs, users, walklists
-from .turfs import transitions_of
 
 bp = Blueprint("main", __name__)
 
@@ -53,10 +52,11 @@ def turf(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
     manage = access.may_manage(current_user, turf.office_id)
     office = access.require_office(current_user, turf.office_id) if manage else None
+    offer = turfs.offered(turf) if manage else None  # the actions that will succeed, and only those
     return render_template(
         "turf.html", walk=walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user)), turf=turf,
-        manage=manage, transitions=transitions_of(turf.state) if manage else [],
-        others=[t for t in turfs.office_turfs(turf.office_id) if t.id != turf.id] if manage else [],
+        manage=manage, offer=offer,
+        others=turfs.merge_candidates(turf) if offer and offer.reshape else [],
         history=turfs.history(turf) if manage else [],
         holders=canvassing.open_assignments(turf.id),
         canvasses=canvassing.canvasses_for_office(office) if manage else [],

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
 from ..domain.paper import door_code
-from ..domain.turf_states import TRANSITIONS, TurfState
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turfs, walklists
@@ -169,8 +168,3 @@ def print_walklist(turf_id: int):
                            questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES,
                            door_code=door_code)
 
-
-def transitions_of(state: str) -> list[str]:
-    """The states a turf in ``state`` may move to, in the order of the state list."""
-    allowed = TRANSITIONS[TurfState(state)]
-    return [s.value for s in TurfState if s in allowed]

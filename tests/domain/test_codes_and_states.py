@@ -5,7 +5,8 @@ import pytest
 
 from fieldops.domain.addresses import house_number_key, street_order_key
 from fieldops.domain.outcomes import OUTCOME_CODES, OUTCOMES, REACHED_CODES, outcome
-from fieldops.domain.turf_states import TransitionError, check_transition
+from fieldops.domain.turf_states import (Action, Holding, TransitionError, TurfState, by_hand, check_transition, offer,
+                                         refusal, state_after_take_back, states_on_hand_out)
 
 
 def test_outcomes_in_the_order_volunteers_see_them():
@@ -35,6 +36,47 @@ def test_allowed_transitions(current, target):
 def test_refused_transitions(current, target):
     with pytest.raises(TransitionError):
         check_transition(current, target)
+
+
+@pytest.mark.parametrize("action", [Action.RESHAPE, Action.DELETE])
+@pytest.mark.parametrize("state", ["draft", "open", "checked_out", "completed"])
+def test_a_held_turf_is_neither_reshaped_nor_deleted_in_any_state(state, action):
+    assert "take it back first" in refusal(action, Holding(state, holders=1))
+    assert "2 volunteers' hands" in refusal(action, Holding(state, holders=2))
+
+
+@pytest.mark.parametrize("state", ["draft", "open", "checked_out", "completed", "archived"])
+def test_a_held_turf_changes_state_only_by_being_taken_back(state):
+    assert by_hand(Holding(state, holders=1)) == ()
+    assert state_after_take_back("checked_out", 1) is TurfState.CHECKED_OUT  # someone still holds it
+    assert state_after_take_back("checked_out", 0) is TurfState.OPEN
+    assert state_after_take_back("completed", 0) is TurfState.COMPLETED
+
+
+def test_checked_out_follows_only_from_handing_out():
+    for state in TurfState:
+        assert TurfState.CHECKED_OUT not in by_hand(Holding(state))
+    assert "by handing it out" in refusal(Action.STATE, Holding("open"), "checked_out")
+    assert states_on_hand_out("draft") == (TurfState.OPEN, TurfState.CHECKED_OUT)
+    assert states_on_hand_out("open") == (TurfState.CHECKED_OUT,)
+    assert states_on_hand_out("checked_out") == ()  # more volunteers join
+    with pytest.raises(TransitionError, match="archived; open it first"):
+        states_on_hand_out("archived")
+
+
+def test_a_stale_checked_out_turf_nobody_holds_can_be_opened_by_hand():
+    assert by_hand(Holding("checked_out")) == (TurfState.OPEN, TurfState.COMPLETED)
+
+
+def test_only_unused_turfs_are_deleted_and_only_draft_or_open_block_turfs_reshaped():
+    assert offer(Holding("open")).delete and offer(Holding("open")).reshape
+    used = offer(Holding("open", used=True))
+    assert not used.delete and used.reshape and "archive it instead" in refusal(Action.DELETE, Holding("open", used=True))
+    assert not offer(Holding("completed")).reshape and offer(Holding("completed")).delete
+    revisit = Holding("open", has_blocks=False)
+    assert not offer(revisit).reshape and offer(revisit).delete
+    assert "re-visit list" in refusal(Action.RESHAPE, revisit)
+    assert offer(Holding("archived")).hand_out is False and offer(Holding("checked_out", holders=1)).hand_out
 
 
 def test_house_numbers_sort_naturally():

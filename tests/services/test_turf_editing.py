@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from fieldops.errors import Conflict, InvalidInput
 from fieldops.extensions import db
 from fieldops.models import AuditEvent, Block, Turf, TurfEvent
-from fieldops.services import turfs
+from fieldops.services import canvassing, turfs
 from tests.factories import CELL
 
 
@@ -69,12 +69,47 @@ def test_adding_and_removing_blocks_updates_doors_outline_and_history(world):
 
 
 def test_a_turf_in_a_volunteers_hands_is_not_reshaped(world):
-    with pytest.raises(Conflict, match="checked out"):
+    with pytest.raises(Conflict, match="cannot be reshaped: it is in a volunteer's hands: take it back first"):
         turfs.change_blocks(world.turf_a1, [], block_ids(world.office_a, "alpha-0-0"), None)
-    with pytest.raises(Conflict, match="checked out"):
+    with pytest.raises(Conflict, match="cannot be split: it is in a volunteer's hands"):
         turfs.split(world.turf_a1, None)
+    with pytest.raises(Conflict, match="cannot be merged: it is in a volunteer's hands"):
+        turfs.merge(world.turf_a1, world.turf_a2, None)
+    with pytest.raises(Conflict, match="cannot be deleted: it is in a volunteer's hands"):
+        turfs.delete_turf(world.turf_a1, None)
+    for state in ("open", "completed", "archived"):
+        with pytest.raises(Conflict, match=f"cannot be made {state}: it is in a volunteer's hands"):
+            turfs.change_state(world.turf_a1, state, None)
     turfs.rename(world.turf_a1, "Alpha North", None)  # a name is harmless
     assert world.turf_a1.name == "Alpha North"
+
+
+def test_an_open_turf_still_held_is_not_reshaped_either(world):
+    """What the old state button left behind (checked out -> open with the assignment still active)."""
+    world.turf_a1.state = "open"
+    db.session.commit()
+    with pytest.raises(Conflict, match="cannot be split: it is in a volunteer's hands"):
+        turfs.split(world.turf_a1, None)
+    (other, _), = canvassing.open_assignments(world.turf_a2.id)
+    canvassing.take_back(other, None)
+    with pytest.raises(Conflict, match="cannot be merged away: it is in a volunteer's hands"):
+        turfs.merge(world.turf_a2, world.turf_a1, None)
+
+
+def test_checked_out_is_never_set_by_hand(world):
+    with pytest.raises(Conflict, match="checked out by handing it out"):
+        turfs.change_state(world.turf_b1, "checked_out", None)
+    with pytest.raises(InvalidInput, match="unknown turf state"):
+        turfs.change_state(world.turf_b1, "lost", None)
+
+
+def test_taking_back_the_last_assignment_opens_the_turf_and_frees_it_for_editing(world):
+    (assignment, _), = canvassing.open_assignments(world.turf_a1.id)
+    canvassing.take_back(assignment, world.users.organizer_a.id)
+    db.session.commit()
+    assert world.turf_a1.state == "open"
+    parts = turfs.split(world.turf_a1, None)
+    assert len(parts) == 2
 
 
 def test_split_gives_contiguous_halves_and_keeps_the_name(world):
@@ -103,9 +138,13 @@ def test_merge_moves_blocks_and_deletes_the_other_with_an_audit_entry(world):
 
 
 def test_a_walked_turf_cannot_be_deleted_or_merged_away(world):
-    world.turf_a2.state = "open"  # even once taken back, its history stays
-    with pytest.raises(Conflict, match="archive it instead"):
+    for turf in (world.turf_a1, world.turf_a2):
+        (assignment, _), = canvassing.open_assignments(turf.id)
+        canvassing.take_back(assignment, None)  # even once taken back, its history stays
+    with pytest.raises(Conflict, match="cannot be deleted: it has been handed out or walked; archive it instead"):
         turfs.delete_turf(world.turf_a2, None)
+    with pytest.raises(Conflict, match="cannot be merged away: it has been handed out"):
+        turfs.merge(world.turf_a1, world.turf_a2, None)
 
 
 def test_delete_frees_the_blocks(world):

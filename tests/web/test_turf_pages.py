@@ -107,7 +107,7 @@ def test_rename_split_merge_and_state_from_the_turf_page(client, auth, world):
     wrong = client.post(f"/turfs/{parts[0].id}/state", data={"state": "completed"})
     assert wrong.status_code == 302  # open -> completed is allowed
     wrong = client.post(f"/turfs/{parts[0].id}/state", data={"state": "checked_out"})
-    assert wrong.status_code == 409 and "cannot become checked out" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 409 and "checked out by handing it out" in wrong.get_data(as_text=True)
 
 
 def test_other_offices_cannot_touch_a_turf(client, auth, world):

@@ -1,17 +1,34 @@
-"""Typing a paper walk list back in: one row per door in the printed order, outcomes by their initials."""
+"""Typing a paper walk list back in: one row per door in the printed order, with the sheet's own codes for
+outcomes, answers and promises (``domain/paper.py``)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
-from ..domain.paper import door_code
+from ..domain.paper import SheetRow, answer_codes, answer_hint, door_code, promise_legend, question_name
 from ..errors import FieldopsError, InvalidInput
 from .. import unit_of_work
+from ..models._base import utcnow
 from ..services import access, canvassing, paper, walklists
 from ..services.inputs import parse_day
 
 bp = Blueprint("paper", __name__)
+
+
+def sheet_helpers() -> dict:
+    """What the printed sheet and the type-in page both use to show the sheet's codes."""
+    return {"door_code": door_code, "question_name": question_name, "answer_codes": answer_codes,
+            "answer_hint": answer_hint, "promise_legend": promise_legend}
+
+
+def _rows(walk: dict, questions: list[dict]) -> list[SheetRow]:
+    """What was typed beside each printed door (the inputs are named by door id, not by position)."""
+    form = request.form
+    return [SheetRow(door_id=door["id"], outcome=form.get(f"o{door['id']}", ""), note=form.get(f"n{door['id']}", ""),
+                     answers={q["key"]: form.get(f"a{door['id']}-{q['key']}", "") for q in questions},
+                     promises=form.get(f"p{door['id']}", ""))
+            for door in walk["doors"]]
 
 
 @bp.route("/turfs/<int:turf_id>/paper", methods=["GET", "POST"])
@@ -30,18 +47,20 @@ def entry(turf_id: int):
             if volunteer is None:
                 raise InvalidInput("choose the volunteer named on the list (one the turf is handed to)",
                                    field="volunteer")
-            rows = [(door["id"], request.form.get(f"o{door['id']}", ""), request.form.get(f"n{door['id']}", ""))
-                    for door in walk["doors"]]
-            stored = paper.record_sheet(turf, canvass, volunteer, parse_day(request.form.get("day"), "day"), rows,
-                                        current_user)
+            stored = paper.record_sheet(turf, canvass, volunteer, parse_day(request.form.get("day"), "day"),
+                                        _rows(walk, canvass.questions or []), current_user)
         except FieldopsError as error:
             unit_of_work.undo()
-            return _page(turf, canvass, walk, walkers, error.message, request.form), error.status
+            return _page(turf, canvass, walk, walkers, error, request.form), error.status
         flash(f"{stored} contacts from the paper list recorded for {volunteer.name}.", "success")
         return redirect(url_for("main.turf", turf_id=turf.id))
     return _page(turf, canvass, walk, walkers, None, {})
 
 
-def _page(turf, canvass, walk, walkers, error, form):
-    return render_template("turfs/paper.html", turf=turf, canvass=canvass, walk=walk, walkers=walkers, error=error,
-                           form=form, outcomes=OUTCOMES, door_code=door_code)
+def _page(turf, canvass, walk, walkers, error: FieldopsError | None, form):
+    return render_template("turfs/paper.html", turf=turf, canvass=canvass, walk=walk, walkers=walkers,
+                           error=error.message if error else None, form=form,
+                           error_field=getattr(error, "field", None), error_row=getattr(error, "row", None),
+                           error_column=getattr(error, "column", None), today=utcnow().date().isoformat(),
+                           outcomes=OUTCOMES, questions=(canvass.questions or []) if canvass else [],
+                           **sheet_helpers())

@@ -11,10 +11,10 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
-from ..domain.paper import door_code
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turfs, walklists
+from .paper import sheet_helpers
 from .security import csp_nonce
 
 bp = Blueprint("turfs", __name__)
@@ -166,5 +166,5 @@ def print_walklist(turf_id: int):
     canvass = walklists.canvass_for_viewer(turf, current_user)
     return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf, canvass), canvass=canvass,
                            questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES,
-                           door_code=door_code)
+                           **sheet_helpers())
 

@@ -1,7 +1,11 @@
 """Load the Helsinki demo: real territory from data/helsinki, synthetic people and history.
 
-Every step is get-or-create on a natural key (names, e-mails, source ids,
-UUIDs derived from those), so running it again adds nothing.
+The demo is loaded once. Its canvass marks it loaded: a later run writes
+nothing at all and only says what is there, whatever people did in between
+(handed out turfs, canvassed, took turfs back, deleted a user). Within the
+first run each step is still get-or-create on a natural key, so a region or
+office made by hand beforehand is reused. The synthetic history lies inside
+each canvass's dates and before the moment it is loaded: never in the future.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from ..domain.outcomes import OUTCOME_CODES
 from ..domain.roles import Role
 from ..domain.turf_states import TurfState
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Region, Turf, User
 from . import canvassing, listening, summaries, territory, turfs, users
 
 DATA_DIR = PROJECT_ROOT / "data" / "helsinki"
@@ -33,6 +37,7 @@ TURF_DOORS = 40
 DEMO_NAMESPACE = uuid.UUID("6f1d0c3e-8a51-4c3b-9a55-1d6f0e2b7c10")
 CANVASS_NAME = "Neighbourhood listening canvass (demo)"
 EARLIER_CANVASS_NAME = "Spring introduction canvass (demo)"
+VOLUNTEER_NAMES = {"Kluuvi": ["Aino Volunteer", "Eero Volunteer"], "Kaartinkaupunki": ["Helmi Volunteer"]}
 
 QUESTIONS = [
     {"key": "support", "label": "How likely are you to support us? (1 = not at all, 5 = certainly)",
@@ -72,10 +77,13 @@ class DemoSummary:
     password: str = ""
 
 
-def load_demo(password: str, today: date | None = None) -> DemoSummary:
-    """Load or top up the demo (no commit) and say what is there."""
-    today = today or date.today()
+def load_demo(password: str, now: datetime | None = None) -> DemoSummary:
+    """Load the demo unless it is there already (no commit), and say what is there."""
+    now = now or datetime.now(timezone.utc)
+    today = now.date()
     summary = DemoSummary(password=password)
+    if _already_loaded():
+        return _describe(summary)
     region = territory.get_or_create_region(REGION_NAME)
     blocks = gpd.read_file(DATA_DIR / "blocks.geojson")
     doors = pd.read_csv(DATA_DIR / "doors.csv", dtype={"postcode": str, "house_number": str, "unit": str})
@@ -94,7 +102,7 @@ def load_demo(password: str, today: date | None = None) -> DemoSummary:
         if not db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)):
             for turf in turfs.auto_cut(office, TURF_DOORS, None).turfs:
                 turfs.change_state(turf, TurfState.OPEN.value, None)
-    staff = _add_users(region, offices, password, summary)
+    staff = _add_users(region, offices, password)
     earlier = _get_or_create_canvass(EARLIER_CANVASS_NAME, region.id, today - timedelta(days=120),
                                      today - timedelta(days=90), staff["lead"])
     current = _get_or_create_canvass(CANVASS_NAME, region.id, today - timedelta(days=14),
@@ -102,20 +110,38 @@ def load_demo(password: str, today: date | None = None) -> DemoSummary:
     for name, office in offices.items():
         volunteers = [u for u in staff["volunteers"] if u.office_id == office.id]
         _assign_first_turfs(office, volunteers, current, staff["organizers"][name])
-        summary.contacts_added += _add_history(office, earlier, volunteers, today, share=0.35, days_back=100)
-        summary.contacts_added += _add_history(office, current, volunteers, today, share=0.5, days_back=14,
-                                               assigned_only=True)
+        summary.contacts_added += _add_history(office, earlier, volunteers, now, share=0.35)
+        summary.contacts_added += _add_history(office, current, volunteers, now, share=0.5, assigned_only=True)
     summaries.rebuild_all()
     for office in offices.values():
         listening.retag_office(office)
     db.session.flush()
-    for name, office in offices.items():
+    return _describe(summary)
+
+
+def _already_loaded() -> bool:
+    """The demo's current canvass exists: the demo was loaded, and nothing more is added."""
+    return db.session.scalar(select(Canvass.id).join(Region, Region.id == Canvass.region_id)
+                             .where(Region.name == REGION_NAME, Canvass.name == CANVASS_NAME)) is not None
+
+
+def _describe(summary: DemoSummary) -> DemoSummary:
+    """What the demo holds now, and the logins of its users that still exist."""
+    for name in OFFICES:
+        office = db.session.scalar(select(Office).join(Region, Region.id == Office.region_id)
+                                   .where(Region.name == REGION_NAME, Office.name == name))
+        if office is None:
+            continue
         summary.offices[name] = {
             "blocks": db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)),
             "doors": db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)),
             "turfs": db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)),
             "contacts": db.session.scalar(select(func.count(Contact.id)).where(Contact.office_id == office.id)),
         }
+    present = set(db.session.scalars(select(User.email).where(
+        User.email.in_([email for email, *_ in _demo_people()]))))
+    summary.logins = [DemoLogin(email, role.value, "everything" if role is Role.ADMIN else office or REGION_NAME)
+                      for email, role, _, office in _demo_people() if email in present]
     return summary
 
 
@@ -145,24 +171,29 @@ def _user(email: str, role: Role, password: str, name: str, office: Office | Non
     return user
 
 
-def _add_users(region, offices: dict[str, Office], password: str, summary: DemoSummary) -> dict:
-    staff = {"admin": _user("admin@fieldops.example", Role.ADMIN, password, "Ada Admin"),
-             "lead": _user("lead@fieldops.example", Role.LEAD, password, "Leena Lead", region_name=region.name),
-             "organizers": {}, "volunteers": []}
-    summary.logins += [DemoLogin(staff["admin"].email, "admin", "everything"),
-                       DemoLogin(staff["lead"].email, "lead", region.name)]
-    volunteer_names = {"Kluuvi": ["Aino Volunteer", "Eero Volunteer"], "Kaartinkaupunki": ["Helmi Volunteer"]}
-    for office_name, office in offices.items():
-        slug = office_name.lower()
-        organizer = _user(f"organizer.{slug}@fieldops.example", Role.ORGANIZER, password,
-                          f"Olli Organizer ({office_name})", office=office)
-        staff["organizers"][office_name] = organizer
-        summary.logins.append(DemoLogin(organizer.email, "organizer", office_name))
-        for full_name in volunteer_names.get(office_name, []):
-            first = full_name.split()[0].lower()
-            volunteer = _user(f"{first}@fieldops.example", Role.VOLUNTEER, password, full_name, office=office)
-            staff["volunteers"].append(volunteer)
-            summary.logins.append(DemoLogin(volunteer.email, "volunteer", office_name))
+def _demo_people() -> list[tuple[str, Role, str, str | None]]:
+    """(e-mail, role, name, office) of each demo user, in the order their logins are printed."""
+    people = [("admin@fieldops.example", Role.ADMIN, "Ada Admin", None),
+              ("lead@fieldops.example", Role.LEAD, "Leena Lead", None)]
+    for office_name in OFFICES:
+        people.append((f"organizer.{office_name.lower()}@fieldops.example", Role.ORGANIZER,
+                       f"Olli Organizer ({office_name})", office_name))
+        people += [(f"{name.split()[0].lower()}@fieldops.example", Role.VOLUNTEER, name, office_name)
+                   for name in VOLUNTEER_NAMES.get(office_name, [])]
+    return people
+
+
+def _add_users(region, offices: dict[str, Office], password: str) -> dict:
+    staff = {"organizers": {}, "volunteers": []}
+    for email, role, name, office_name in _demo_people():
+        user = _user(email, role, password, name, office=offices.get(office_name),
+                     region_name=region.name if role is Role.LEAD else None)
+        if role is Role.ORGANIZER:
+            staff["organizers"][office_name] = user
+        elif role is Role.VOLUNTEER:
+            staff["volunteers"].append(user)
+        else:
+            staff[role.value] = user
     return staff
 
 
@@ -189,10 +220,16 @@ def _assign_first_turfs(office: Office, volunteers: list[User], canvass: Canvass
     db.session.flush()
 
 
-def _add_history(office: Office, canvass: Canvass, volunteers: list[User], today: date, *, share: float,
-                 days_back: int, assigned_only: bool = False) -> int:
-    """Synthetic knocks for a share of the office's doors, labelled "[demo]" in their notes."""
-    if not volunteers:
+def _add_history(office: Office, canvass: Canvass, volunteers: list[User], now: datetime, *, share: float,
+                 assigned_only: bool = False) -> int:
+    """Synthetic knocks for a share of the office's doors, labelled "[demo]" in their notes.
+
+    Every knock falls on a day of the canvass, and no later than yesterday (UTC): history, not plans.
+    """
+    first_day = canvass.start_date or now.date() - timedelta(days=14)
+    last_day = min(canvass.end_date or now.date(), now.date() - timedelta(days=1))
+    span = (last_day - first_day).days
+    if not volunteers or span < 0:
         return 0
     query = (select(Door.id, Door.source_id, Block.turf_id).join(Block, Block.id == Door.block_id)
              .where(Door.office_id == office.id).order_by(Door.id))
@@ -209,8 +246,8 @@ def _add_history(office: Office, canvass: Canvass, volunteers: list[User], today
         if rng.random() > share:
             continue
         volunteer = volunteers[rng.randrange(len(volunteers))]
-        day = today - timedelta(days=rng.randint(1, days_back))
-        knocks = 2 if rng.random() < 0.25 else 1  # some doors: not home first, then a second try
+        knocks = 2 if rng.random() < 0.25 and span >= 2 else 1  # some doors: not home first, then a second try
+        day = first_day + timedelta(days=rng.randint(0, span - 2 * (knocks - 1)))
         for knock in range(knocks):
             outcome = "not_home" if knock < knocks - 1 else rng.choices(
                 OUTCOME_CODES, weights=[40, 30, 8, 8, 3, 2, 2, 1, 3, 1])[0]

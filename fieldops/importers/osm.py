@@ -4,7 +4,10 @@ A block is what a canvasser walks around: the area enclosed by streets. We
 polygonize the streets (not footpaths or service roads, which would cut
 blocks into slivers), close the faces on the extract's edge with its bounding
 box, and drop slivers (traffic islands, road junctions). Doors are address
-points and addressed buildings (their centroid), one per distinct address.
+points and addressed buildings (their centroid), one per distinct address and
+flat: ``addr:flats`` ('1-64', 'A1-A12', '1;2;5') becomes one door per flat,
+and a building that only has a ``building:flats`` count gets flats 1 to N
+(``domain/units.py``).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..domain.units import expand_flats, numbered_flats
 from ..errors import InvalidInput
 from .geo import WGS84, areas_m2, block_for_points
 
@@ -27,6 +31,7 @@ BLOCK_BOUNDING_HIGHWAYS = frozenset({
     "secondary_link", "tertiary_link", "road",
 })
 MIN_BLOCK_AREA_M2 = 800.0
+MAX_UNIT = 32  # characters, as the door table keeps a unit
 
 
 @dataclass
@@ -87,13 +92,31 @@ def _empty_doors() -> pd.DataFrame:
     return pd.DataFrame(columns=["source_id", "name", "street", "house_number", "unit", "city", "postcode", "lat", "lon"])
 
 
+def units_of(tags: dict) -> list[str | None]:
+    """The doors one addressed element stands for, by unit: [None] for a single door without one.
+
+    A unit of its own (``addr:unit``, ``addr:door``) is one door. Flats
+    (``addr:flats``) are a door each, in unit order; a flats text that reads as
+    no list keeps one door labelled as written. A building with only a
+    ``building:flats`` count gets flats 1 to N.
+    """
+    unit = tags.get("addr:unit") or tags.get("addr:door")
+    if unit:
+        return [str(unit).strip()[:MAX_UNIT]]
+    flats = tags.get("addr:flats")
+    if flats:
+        return expand_flats(flats) or [str(flats).strip()[:MAX_UNIT]]
+    return numbered_flats(tags.get("building:flats")) or [None]
+
+
 def doors_from_addresses(addressed: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Doors from addressed nodes and buildings (EPSG:4326).
+    """Doors from addressed nodes and buildings (EPSG:4326), one per flat where the flats are known.
 
     Every addressed node is a door: in a city centre several businesses or
     entrances share one street address, and each is a door to knock. A
     building counts only when no node carries its address, so a building
-    and the shop inside it are not knocked twice.
+    and the shop inside it are not knocked twice. An element with several
+    flats gives one door per flat, its source id followed by ``#`` and the flat.
     """
     tags = addressed["tags"].map(lambda text: json.loads(text) if isinstance(text, str) else {})
     points = addressed.geometry.representative_point()
@@ -102,7 +125,7 @@ def doors_from_addresses(addressed: gpd.GeoDataFrame) -> pd.DataFrame:
         "name": tags.map(lambda t: t.get("name")),
         "street": tags.map(lambda t: t.get("addr:street")),
         "house_number": addressed["addr:housenumber"].astype(str).str.strip(),
-        "unit": tags.map(lambda t: t.get("addr:unit") or t.get("addr:door") or t.get("addr:flats")),
+        "unit": tags.map(units_of),
         "city": tags.map(lambda t: t.get("addr:city")),
         "postcode": tags.map(lambda t: t.get("addr:postcode")),
         "lat": points.y.to_numpy(), "lon": points.x.to_numpy(),
@@ -112,7 +135,21 @@ def doors_from_addresses(addressed: gpd.GeoDataFrame) -> pd.DataFrame:
     address = frame["street"].str.casefold() + "|" + frame["house_number"].str.casefold()
     node_addresses = set(address[frame["is_node"]])
     frame = frame[frame["is_node"] | ~address.isin(node_addresses)]
+    frame = _one_row_per_unit(frame)
     exact = frame[["street", "house_number", "unit", "name"]].fillna("").apply(
         lambda column: column.str.casefold())
     frame = frame[~exact.duplicated().to_numpy()]
-    return frame.drop(columns="is_node").sort_values("source_id").reset_index(drop=True)
+    return (frame.sort_values(["element", "position"]).drop(columns=["is_node", "element", "position"])
+            .reset_index(drop=True))
+
+
+def _one_row_per_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each element's row repeated per unit, in unit order; source ids stay as they were for one door."""
+    frame = frame.assign(element=frame["source_id"],
+                         position=frame["unit"].map(lambda units: list(range(len(units)))))
+    frame = frame.explode(["unit", "position"], ignore_index=True)
+    several = frame["element"].map(frame["element"].value_counts()) > 1
+    frame.loc[several, "source_id"] = frame.loc[several, "element"] + "#" + frame.loc[several, "unit"].astype(str)
+    frame["unit"] = frame["unit"].astype(object).where(frame["unit"].notna(), None)
+    frame["position"] = frame["position"].astype(int)
+    return frame

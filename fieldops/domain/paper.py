@@ -127,7 +127,12 @@ def read_answer(question: dict[str, Any], written: str) -> Any:
         value = text
     if value is None:
         raise ValueError(f"{text!r} is not an answer: write {answer_hint(question)}")
-    return check_answers([question], {question["key"]: value})[question["key"]]
+    try:
+        return check_answers([question], {question["key"]: value})[question["key"]]
+    except ValueError:
+        if kind == "text":
+            raise
+        raise ValueError(f"{text!r} is not an answer: write {answer_hint(question)}") from None
 
 
 def read_promises(written: str) -> tuple[str, ...]:

@@ -55,7 +55,7 @@ def test_answers_and_promises_are_read_by_the_codes_the_sheet_prints():
 
 
 @pytest.mark.parametrize("row, message", [
-    (SheetRow(1, "T", answers={"support": "7"}), "row 1, Q1: answer to 'support' must be a whole number from 1 to 5"),
+    (SheetRow(1, "T", answers={"support": "7"}), "row 1, Q1: '7' is not an answer: write 1 to 5"),
     (SheetRow(1, "T", answers={"top_issue": "D"}), "row 1, Q2: 'D' is not an answer: write A to C"),
     (SheetRow(1, "T", answers={"helps": "maybe"}), "row 1, Q3: 'maybe' is not an answer: write Y or N"),
     (SheetRow(1, "NH", answers={"support": "3"}), "row 1, Q1: answers are written only for a conversation"),

@@ -171,3 +171,16 @@ def test_delete_and_take_back_ask_first(client, auth, world):
     auth.login("organizer.b@test.example")
     page = client.get(f"/turfs/{world.turf_b1.id}").get_data(as_text=True)
     assert 'data-confirm="Delete Bravo 1?' in page
+
+
+def test_rejecting_a_flagged_contact_asks_first_and_accepting_does_not(client, auth, world):
+    from tests.api.test_contact_sync import doors_of, knock
+    from tests.web.test_trust import sync
+
+    door = db.session.get(Door, doors_of(world.turf_a1)[0])
+    sync(client, knock(door.id, world.canvass_north.id, lat=door.lat + 0.01, lon=door.lon))  # 1.1 km away
+    auth.login("organizer.a@test.example")
+    queue = client.get(f"/offices/{world.office_a.id}/review").get_data(as_text=True)
+    forms = re.findall(r"<form[^>]*/review\"[^>]*>", queue)
+    assert len(forms) == 2 and "data-confirm" not in forms[0]  # Accept
+    assert 'data-confirm="Reject this contact?' in forms[1] and "/static/js/confirm.js" in queue

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -11,7 +13,7 @@ from flask import Flask, current_app
 from . import unit_of_work
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
-from .services import audit, canvassing, coverage, demo, exports, imports, summaries, turfs, users
+from .services import audit, canvassing, coverage, demo, exports, imports, mail, summaries, turfs, users
 
 
 def fails_cleanly(command):
@@ -48,6 +50,65 @@ def create_user_command(email, role, office_name, region_name, name, password_st
 def create_token_command(email, name):
     """Print a new API bearer token for the user (only its hash is stored)."""
     click.echo(users.create_token(email, name=name))
+
+
+@click.command("revoke-tokens")
+@click.argument("email")
+@fails_cleanly
+def revoke_tokens_command(email):
+    """Revoke every API token of the user (a lost phone, a leaked script): they stop working at once."""
+    user = users.user_by_email(email)
+    count = users.revoke_tokens(user, None, reason="flask revoke-tokens")
+    click.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {user.email}.")
+
+
+def _send_round(limit: int = mail.BATCH) -> mail.SendReport:
+    config = current_app.config
+    return mail.send_due(config.get("MAIL_URL"), config["MAIL_FROM"], limit=limit)
+
+
+@click.command("send-mail")
+def send_mail_command():
+    """Send the mail that is due from the outbox, once (retries wait for their time)."""
+    total = mail.SendReport()
+    try:
+        while True:  # each round its own unit of work: what was sent is recorded before the next round
+            report = unit_of_work.run(_send_round)
+            total.sent, total.retrying, total.failed = (total.sent + report.sent, total.retrying + report.retrying,
+                                                         total.failed + report.failed)
+            if report.sent + report.retrying + report.failed < mail.BATCH:
+                break
+    except FieldopsError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Sent {total.sent}, to retry later {total.retrying}, failed {total.failed}; "
+               f"{unit_of_work.run(mail.waiting)} waiting in the outbox.")
+
+
+@click.command("mail-worker")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait when nothing is due.")
+@click.option("--rounds", type=click.IntRange(min=1), hidden=True, help="Stop after this many rounds (tests).")
+def mail_worker_command(interval, rounds):
+    """Send mail from the outbox as it comes, until stopped (Ctrl-C or SIGTERM finishes the round first)."""
+    try:
+        mail.SmtpServer.from_url(current_app.config.get("MAIL_URL"))  # a wrong MAIL_URL stops at once, not each round
+    except FieldopsError as error:
+        raise click.ClickException(error.message) from None
+    stopping, done = [], 0
+    previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while not stopping and (rounds is None or done < rounds):
+            report = unit_of_work.run(_send_round)
+            done += 1
+            if report.sent or report.retrying or report.failed:
+                click.echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+            if report.sent + report.retrying + report.failed < mail.BATCH and (rounds is None or done < rounds):
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("mail worker stopped")
 
 
 @click.command("demo")
@@ -334,5 +395,6 @@ def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
                     create_canvass_command, assign_turf_command, coverage_command, export_contacts_command,
-                    rebuild_summaries_command, set_role_command):
+                    rebuild_summaries_command, set_role_command, revoke_tokens_command, send_mail_command,
+                    mail_worker_command):
         app.cli.add_command(command)

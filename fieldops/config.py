@@ -22,6 +22,15 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for plain ``postgres://`` and ``postgresql://`` URLs."""
     for prefix in ("postgres://", "postgresql://"):
@@ -65,11 +74,24 @@ def from_environment() -> dict:
         # CSRF is checked by our own hook so that bearer-token API calls skip it.
         "WTF_CSRF_CHECK_DEFAULT": False,
         "WTF_CSRF_TIME_LIMIT": None,
-        # Refused sign-ins: per account (whatever the address) and per address (whatever the account).
+        # Refused sign-ins: per account (whatever the address) and per address (whatever the account), from
+        # browsers that never signed in to that account; a browser that did counts only its own.
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute; 100 per hour"),
-        # memory:// (one process) by default; redis://127.0.0.1:6379 shares the counts between workers and hosts.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_LIMIT_PER_DEVICE": os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute; 20 per hour"),
+        # Redis when there is one (the counts are shared by every worker and host), else memory:// (one process:
+        # under gunicorn -w 4 each worker would count on its own). RATELIMIT_STORAGE_URI overrides both.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "RATELIMIT_STORAGE_URI": (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+                                  or "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "fieldops"),
+        # How many reverse proxies in front of the app set X-Forwarded-For and -Proto (0: trust none of them).
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
+        # Outgoing mail (password resets, invitations): smtp://user:password@host:port[?starttls=true], or smtps://.
+        "MAIL_URL": os.environ.get("MAIL_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Fieldops <fieldops@localhost>"),
+        # The address people reach the app at, for links in e-mails (never taken from a request's Host header).
+        "BASE_URL": (os.environ.get("BASE_URL") or "").rstrip("/") or None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "fieldops-demo"),
     }

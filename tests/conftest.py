@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from fieldops import create_app
 from fieldops.config import normalise_database_url
 from fieldops.extensions import db
-from fieldops.web.security import limiter
+from fieldops.web.security import reset_throttle
 
 from . import factories
 
@@ -79,7 +79,7 @@ def empty_all_tables() -> None:
             for table in tables:
                 connection.execute(table.delete())
     db.session.remove()
-    limiter.reset()  # sign-in attempts counted in one test must not throttle the next
+    reset_throttle()  # sign-in attempts counted in one test must not throttle the next
 
 
 class FreshContextClient(FlaskClient):

@@ -11,7 +11,7 @@ _ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "requir
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Bad input", 401: "Not signed in", 403: "Not yours to see", 404: "No such record",
+    text = {400: "Bad input", 401: "Not signed in, or a bearer token that is not valid", 403: "Not yours to see", 404: "No such record",
             409: "Conflict", 413: "Too large"}
     return {str(code): {"description": text[code],
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -68,8 +68,12 @@ OPENAPI: dict = {
     },
     "components": {
         "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "An API token (`flask create-token EMAIL`). A request with this header is "
+                                      "authenticated by the token alone, never by a cookie beside it: an unknown or "
+                                      "revoked token, or one of a deactivated user, is a 401."},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "The web session cookie; a POST with it also needs the page's CSRF token."},
         },
         "schemas": {
             "Error": _ERROR,

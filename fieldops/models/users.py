@@ -26,10 +26,16 @@ class User(UserMixin, db.Model):
     office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Raised at sign-out, deactivation and password change: every session and remember-me cookie
+    # carries the version it was issued under, and one from an older version no longer signs anyone in.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     office: Mapped[Office | None] = relationship()
     region: Mapped[Region | None] = relationship()
+
+    # When the sign-in this object was loaded for began (Unix seconds); set by the web layer, not stored.
+    signed_in_at = None  # int | None; a plain attribute, no column
 
     @property
     def role_enum(self) -> Role:
@@ -38,6 +44,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sign-in to inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: "id:session version:sign-in time"."""
+        return f"{self.id}:{self.session_version}:{self.signed_in_at or 0}"
 
 
 class ApiToken(db.Model):
@@ -63,6 +73,7 @@ class Invite(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     uses: Mapped[int] = mapped_column(Integer, default=0)
+    max_uses: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # accounts it may make
 
 
 class AuditEvent(db.Model):

@@ -1,4 +1,5 @@
-"""Users and API tokens: create, authenticate, look up by bearer token."""
+"""Users and API tokens: create, authenticate, look up by bearer token; passwords changed, sessions ended,
+tokens revoked, volunteers deactivated and reactivated."""
 from __future__ import annotations
 
 import hashlib
@@ -12,9 +13,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..domain.roles import Role, home_scope, parse_role
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import ApiToken, Invite, Office, Region, User
+from ..models import ApiToken, Assignment, Canvass, Office, Region, Turf, User
 from ..models._base import utcnow
-from . import audit
+from . import access, audit, canvassing
 from .portable import aware
 
 MIN_PASSWORD_LENGTH = 10
@@ -95,6 +96,7 @@ def change_role(email: str, role: str, *, office_name: str | None = None, region
     user.office_id, user.region_id = (office.id if office else None), (region.id if region else None)
     audit.record(actor_id, "user.role", "user", user.id, email=user.email, before=before,
                  after={"role": user.role, "office_id": user.office_id, "region_id": user.region_id})
+    revoke_tokens(user, actor_id, reason="role changed")  # a phone's token must not carry the new powers
     return user
 
 
@@ -144,7 +146,110 @@ def user_for_token(token: str) -> User | None:
     return found.User
 
 
-INVITE_DAYS = 14
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's API tokens, live ones first, newest first."""
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(
+        ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(token: ApiToken, actor_id: int | None) -> None:
+    """Stop one token working from the next request on (no commit)."""
+    if token.revoked_at is not None:
+        raise Conflict("that token was already revoked")
+    token.revoked_at = utcnow()
+    audit.record(actor_id, "token.revoke", "user", token.user_id, token_id=token.id, name=token.name)
+
+
+def revoke_tokens(user: User, actor_id: int | None, reason: str) -> int:
+    """Revoke every live token of the user (no commit); how many there were."""
+    live = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                          ApiToken.revoked_at.is_(None))))
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    if live:
+        audit.record(actor_id, "token.revoke", "user", user.id, tokens=len(live), reason=reason)
+    return len(live)
+
+
+def token_for(actor: User, token_id: int) -> ApiToken:
+    """A token the actor may see and revoke: their own, or a volunteer's of an office they manage."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no token with id {token_id}")
+    if token.user_id != actor.id:
+        volunteer_for(actor, token.user_id)
+    return token
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session and remember-me cookie issued so far stops working."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def set_password(user: User, password: str, actor_id: int | None, how: str) -> None:
+    """Give the user a new password (no commit): their other sessions end and their tokens are revoked."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    end_sessions(user)
+    revoke_tokens(user, actor_id, reason="password changed")
+    audit.record(actor_id, "user.password", "user", user.id, how=how)
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """Someone signed in changes their password, proving they know the current one (no commit)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise InvalidInput("that is not your current password", field="current")
+    if current == new:
+        raise InvalidInput("choose a password other than the current one", field="password")
+    set_password(user, new, user.id, how="changed")
+
+
+def volunteer_for(actor: User, user_id: int) -> User:
+    """A volunteer of an office the actor manages (organizers: their own office), else NotFound/Forbidden."""
+    volunteer = db.session.get(User, user_id)
+    if volunteer is None or volunteer.role != Role.VOLUNTEER.value or volunteer.office_id is None:
+        raise NotFound(f"no volunteer with id {user_id}")
+    access.require_office(actor, volunteer.office_id, manage=True)
+    return volunteer
+
+
+def deactivate(volunteer: User, actor_id: int | None) -> int:
+    """A volunteer stops: signed out everywhere, tokens revoked, turfs taken back; their contacts stay.
+    Returns how many assignments were taken back. No commit."""
+    if not volunteer.active:
+        raise Conflict(f"{volunteer.name} is already deactivated")
+    volunteer.active = False
+    end_sessions(volunteer)
+    revoke_tokens(volunteer, actor_id, reason="deactivated")
+    held = open_assignments(volunteer)
+    for assignment in held:
+        canvassing.take_back(assignment, actor_id)
+    audit.record(actor_id, "user.deactivate", "user", volunteer.id, email=volunteer.email,
+                 assignments_taken_back=len(held))
+    return len(held)
+
+
+def reactivate(volunteer: User, actor_id: int | None) -> None:
+    """A deactivated volunteer may sign in again (no turfs or tokens come back). No commit."""
+    if volunteer.active:
+        raise Conflict(f"{volunteer.name} is already active")
+    volunteer.active = True
+    audit.record(actor_id, "user.reactivate", "user", volunteer.id, email=volunteer.email)
+
+
+def open_assignments(user: User) -> list[Assignment]:
+    """The turfs in the user's hands right now."""
+    return list(db.session.scalars(select(Assignment).where(
+        Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None)).order_by(Assignment.id)))
+
+
+def holdings(user: User) -> list[tuple[int, str, str]]:
+    """The turfs in the user's hands as (turf id, turf name, canvass name), for their organizer's page."""
+    return [tuple(row) for row in db.session.execute(
+        select(Turf.id, Turf.name, Canvass.name).join(Assignment, Assignment.turf_id == Turf.id)
+        .join(Canvass, Canvass.id == Assignment.canvass_id)
+        .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None)).order_by(Turf.name))]
 
 
 def create_volunteer(office: Office, email: str, password: str, name: str, actor_id: int | None) -> User:
@@ -155,40 +260,15 @@ def create_volunteer(office: Office, email: str, password: str, name: str, actor
     return user
 
 
-def create_invite(office: Office, actor_id: int | None) -> str:
-    """A join link's secret for the office, valid for 14 days; only its hash is kept. No commit."""
-    token = secrets.token_urlsafe(24)
-    db.session.add(Invite(office_id=office.id, token_hash=_hash_token(token), created_by_id=actor_id,
-                          expires_at=utcnow() + timedelta(days=INVITE_DAYS)))
-    audit.record(actor_id, "invite.create", "office", office.id)
-    return token
-
-
-def invite_for(token: str) -> Invite:
-    """The live invite behind a join link, or NotFound with the reason."""
-    invite = db.session.scalar(select(Invite).where(Invite.token_hash == _hash_token(token or "")))
-    if invite is None or invite.revoked_at is not None:
-        raise NotFound("this invitation link is not valid: ask your organizer for a new one")
-    expires = aware(invite.expires_at)
-    if expires < utcnow():
-        raise NotFound("this invitation link has expired: ask your organizer for a new one")
-    return invite
-
-
-def join_with_invite(token: str, email: str, password: str, name: str) -> User:
-    """A volunteer joins the invite's office with their own e-mail and password. No commit."""
-    invite = invite_for(token)
-    office = db.session.get(Office, invite.office_id)
-    user = build_user(email, "volunteer", password, name=(name or "").strip() or None, office_name=office.name)
-    invite.uses += 1
-    db.session.flush()
-    audit.record(user.id, "user.join", "user", user.id, office_id=office.id, invite_id=invite.id)
-    return user
-
-
 def office_volunteers(office: Office) -> list[User]:
+    """The office's active volunteers and organizers: who may walk its turfs."""
     return list(db.session.scalars(select(User).where(
         User.office_id == office.id, User.role.in_(("volunteer", "organizer")), User.active).order_by(User.name)))
+
+
+def deactivated_volunteers(office: Office) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.office_id == office.id, User.role == Role.VOLUNTEER.value, User.active.is_(False)).order_by(User.name)))
 
 
 def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
@@ -196,7 +276,8 @@ def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
     if not user_ids:
         raise InvalidInput("choose at least one volunteer", field="volunteers")
     found = list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.name)))
-    strangers = [u for u in found if u.office_id != office_id or u.role not in ("volunteer", "organizer")]
+    strangers = [u for u in found
+                 if u.office_id != office_id or u.role not in ("volunteer", "organizer") or not u.active]
     if strangers or len(found) != len(set(user_ids)):
         raise InvalidInput("some of the chosen people are not volunteers of this office", field="volunteers")
     return found

@@ -8,9 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import FieldopsError
 from .. import unit_of_work
-from ..extensions import csrf, db, login_manager
-from ..models import User
-from ..services.users import user_for_token
+from ..extensions import csrf, login_manager
+from . import sessions
 from .security import wire_security
 
 
@@ -19,13 +18,8 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.is_json
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
 def register_web(app: Flask) -> None:
+    from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .dashboards import bp as dashboards_bp
@@ -39,6 +33,7 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(territory_bp)
     app.register_blueprint(turfs_bp)
@@ -47,7 +42,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(households_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(relationships_bp)
-    _wire_login()
+    _wire_login(app)
     _wire_csrf(app)
     _wire_errors(app)
     wire_security(app)
@@ -57,22 +52,13 @@ def register_web(app: Flask) -> None:
         return {"current_user": current_user}
 
 
-def _wire_login() -> None:
+def _wire_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def _load(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-    @login_manager.request_loader
-    def _load_from_token(req):
-        # Bearer tokens are for the API only; pages use the session.
-        if not req.path.startswith("/api/"):
-            return None
-        token = bearer_token()
-        return user_for_token(token) if token else None
+    login_manager.user_loader(sessions.user_for_session)
+    # Before anything asks who is signed in: a bearer header decides alone, ahead of any cookie.
+    app.before_request(sessions.authenticate_bearer)
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -84,12 +70,12 @@ def _wire_login() -> None:
 def _wire_csrf(app: Flask) -> None:
     @app.before_request
     def _check_csrf():
-        # Scripts that authenticate with a bearer token cannot be tricked by a
-        # third-party page, so they skip CSRF; cookie sessions never do.
+        # A request authenticated by its bearer token alone cannot be forged by a third-party page
+        # (browsers never add that header on their own), so it skips CSRF; cookie sessions never do.
         if request.method in {"GET", "HEAD", "OPTIONS"} or not app.config.get("WTF_CSRF_ENABLED", True):
             return
-        if request.path.startswith("/api/") and (bearer_token() or not current_user.is_authenticated):
-            return  # a bearer token, or nobody at all: the route answers 401 itself
+        if sessions.by_bearer() or (request.path.startswith("/api/") and not current_user.is_authenticated):
+            return  # a good bearer token, or nobody at all: the route answers 401 itself
         csrf.protect()
 
 
@@ -124,8 +110,8 @@ def _wire_errors(app: Flask) -> None:
             limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
             message = f"the upload is too large: the limit is {limit_mb} MB"
         if error.code == 429:
-            message = ("too many sign-in attempts: wait a minute and try again "
-                       "(ask your organizer to reset your password if you have forgotten it)")
+            message = ("too many attempts: wait a few minutes and try again (forgotten your password? "
+                       "\"Forgot your password?\" on the sign-in page sends you a link to choose a new one)")
         if wants_json():
             return jsonify(error=message), error.code
         return render_template("error.html", status=error.code, message=message), error.code

@@ -1,16 +1,20 @@
-"""Sign in and sign out."""
+"""Sign in and sign out, and resetting a forgotten password by e-mail."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from ..services.users import authenticate
-from .security import failed, limiter, sign_in_account
+from .. import unit_of_work
+from ..errors import FieldopsError
+from ..services import passwords
+from ..services.users import MIN_PASSWORD_LENGTH, authenticate
+from . import mails, sessions
+from .security import mail_request_wait, remember_device, sign_in_attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -28,29 +32,87 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _minutes(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=sign_in_account, methods=["POST"],
-               deduct_when=failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = sign_in_attempt(form.email.data)
+        wait = attempt.wait_seconds()
+        if wait:  # too many wrong passwords: this one is not even checked, so guessing learns nothing
+            page = render_template("auth/login.html", form=form, locked_for=_minutes(wait))
+            return page, 429, {"Retry-After": str(wait)}
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            attempt.refused()
             flash("That e-mail and password do not match an account.", "error")
             return render_template("auth/login.html", form=form), 401
-        session.clear()  # a fresh session at sign-in: no fixation
-        login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
+        sessions.start(user, remember=form.remember.data)
+        response = redirect(_safe_next(request.args.get("next")))
+        remember_device(response, user.email)
+        return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
-    session.clear()
-    flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    sessions.end(current_user._get_current_object(), response)
+    flash("You are signed out, on this device and everywhere else.", "info")
+    return response
+
+
+FORGOT_ANSWER = ("If {email} belongs to an account, we have sent it a link to choose a new password. "
+                 "It works once, for {hours} hours. No e-mail? Look in the spam folder, or ask your organizer.")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    email = (request.form.get("email") or request.args.get("email") or "").strip()
+    if request.method == "POST":
+        if not email:
+            return render_template("auth/forgot.html", email=email, error="Type the e-mail you sign in with."), 400
+        wait = mail_request_wait("reset", email)
+        if wait:
+            return render_template("auth/forgot.html", email=email, error=(
+                f"Too many reset e-mails asked for: try again in {_minutes(wait)}.")), 429, {"Retry-After": str(wait)}
+        user = passwords.account_to_reset(email)
+        if user is not None:  # the answer below is the same either way: it tells nobody who has an account
+            token = passwords.reset_token(user, current_app.config["SECRET_KEY"], passwords.BY_EMAIL)
+            mails.send(user.email, "password_reset", user=user, link=mails.link("auth.reset_password", token=token),
+                       hours=int(passwords.BY_EMAIL.total_seconds() // 3600))
+        hours = int(passwords.BY_EMAIL.total_seconds() // 3600)
+        return render_template("auth/forgot.html", email=email, sent=FORGOT_ANSWER.format(email=email, hours=hours))
+    return render_template("auth/forgot.html", email=email)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        user = passwords.user_for_reset(token, secret)
+    except FieldopsError as failure:
+        return render_template("auth/reset.html", broken=failure.message), failure.status
+    if request.method == "POST":
+        new, again = request.form.get("password", ""), request.form.get("again", "")
+        try:
+            if new != again:
+                raise FieldopsError("the two passwords are not the same")
+            passwords.reset_with_link(token, secret, new)
+        except FieldopsError as failure:
+            unit_of_work.undo()
+            return render_template("auth/reset.html", user=user, error=failure.message,
+                                   min_length=MIN_PASSWORD_LENGTH), 400
+        sessions.start(user, remember=False)
+        response = redirect(url_for("main.home"))
+        remember_device(response, user.email)
+        flash("Your new password is set, and you are signed in. Sessions elsewhere were signed out.", "success")
+        return response
+    return render_template("auth/reset.html", user=user, min_length=MIN_PASSWORD_LENGTH)

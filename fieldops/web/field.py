@@ -1,5 +1,6 @@
-"""The field: canvasses and their scripts, handing turfs to volunteers, volunteers and invites,
-and the volunteer's phone page (with its offline service worker and manifest)."""
+"""The field: canvasses and their scripts, handing turfs to volunteers, volunteers (deactivating them,
+their tokens, password reset links) and invites, and the volunteer's phone page (with its offline
+service worker and manifest)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,15 +9,16 @@ from pathlib import Path
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
                    url_for)
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import KIND_LABELS
 from ..errors import FieldopsError, InvalidInput
 from .. import unit_of_work
-from ..services import access, canvassing, followups, users, walklists
+from ..services import access, canvassing, followups, invites, passwords, users, walklists
 from ..services.inputs import parse_day
+from . import mails, security, sessions
 
 bp = Blueprint("field", __name__)
 
@@ -101,52 +103,160 @@ def take_back(assignment_id: int):
     return redirect(url_for("main.turf", turf_id=turf.id))
 
 
+def _volunteers_page(office, status: int = 200, **extra):
+    return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
+                           deactivated=users.deactivated_volunteers(office), invites=invites.live_invites(office),
+                           invite_days=invites.INVITE_DAYS, mail_ready=mails.configured(),
+                           form=extra.pop("form", {}), **extra), status
+
+
 @bp.route("/offices/<int:office_id>/volunteers", methods=["GET", "POST"])
 @login_required
 def volunteers(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
-    error = None
     if request.method == "POST":
         try:
             user = users.create_volunteer(office, request.form.get("email", ""), request.form.get("password", ""),
                                           request.form.get("name", ""), current_user.id)
         except FieldopsError as failure:
             unit_of_work.undo()
-            error = failure.message
-        else:
-            flash(f"{user.name} can now sign in with {user.email}.", "success")
-            return redirect(url_for("field.volunteers", office_id=office.id))
-    return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
-                           error=error, form=request.form), (400 if error else 200)
+            return _volunteers_page(office, 400, error=failure.message, form=request.form)
+        flash(f"{user.name} can now sign in with {user.email}.", "success")
+        return redirect(url_for("field.volunteers", office_id=office.id))
+    return _volunteers_page(office)
 
 
 @bp.post("/offices/<int:office_id>/invites")
 @login_required
 def invite(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
-    token = users.create_invite(office, current_user.id)
-    link = url_for("field.join", token=token, _external=True)
-    return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
-                           invite_link=link, invite_days=users.INVITE_DAYS, form={})
+    try:
+        max_uses = invites.parse_uses(request.form.get("uses"))
+    except FieldopsError as failure:
+        return _volunteers_page(office, 400, invite_error=failure.message)
+    token = invites.create_invite(office, current_user.id, max_uses)
+    return _volunteers_page(office, invite_link=mails.link("field.join", token=token), invite_uses=max_uses)
+
+
+@bp.post("/invites/<int:invite_id>/revoke")
+@login_required
+def revoke_invite(invite_id: int):
+    invite = invites.invite_to_manage(current_user, invite_id)
+    invites.revoke(invite, current_user.id)
+    flash("The invitation link is revoked: nobody can join with it any more.", "success")
+    return redirect(url_for("field.volunteers", office_id=invite.office_id))
+
+
+RESET_HOURS = int(passwords.BY_ORGANIZER.total_seconds() // 3600)
+
+
+def _volunteer_page(person, **extra):
+    return render_template("field/volunteer.html", person=person, office=person.office,
+                           holdings=users.holdings(person), tokens=users.tokens_of(person),
+                           mail_ready=mails.configured(), reset_hours=RESET_HOURS, **extra)
+
+
+@bp.get("/volunteers/<int:user_id>")
+@login_required
+def volunteer(user_id: int):
+    return _volunteer_page(users.volunteer_for(current_user, user_id))
+
+
+@bp.post("/volunteers/<int:user_id>/deactivate")
+@login_required
+def deactivate(user_id: int):
+    person = users.volunteer_for(current_user, user_id)
+    taken_back = users.deactivate(person, current_user.id)
+    flash(f"{person.name} is deactivated: signed out everywhere, tokens revoked"
+          f"{f', {taken_back} turf' + ('s' if taken_back != 1 else '') + ' taken back' if taken_back else ''}. "
+          "Their contacts stay.", "success")
+    return redirect(url_for("field.volunteer", user_id=person.id))
+
+
+@bp.post("/volunteers/<int:user_id>/reactivate")
+@login_required
+def reactivate(user_id: int):
+    person = users.volunteer_for(current_user, user_id)
+    users.reactivate(person, current_user.id)
+    flash(f"{person.name} may sign in again. Hand them a turf when they are ready.", "success")
+    return redirect(url_for("field.volunteer", user_id=person.id))
+
+
+@bp.post("/volunteers/<int:user_id>/reset-link")
+@login_required
+def reset_link(user_id: int):
+    person = users.volunteer_for(current_user, user_id)
+    token = passwords.organizer_link(current_user, person, current_app.config["SECRET_KEY"])
+    link = mails.link("auth.reset_password", token=token)
+    if request.form.get("send") == "email":
+        mails.send(person.email, "password_reset_by_organizer", user=person, organizer=current_user, link=link,
+                   hours=RESET_HOURS)
+        flash(f"A link to choose a new password is on its way to {person.email}.", "success")
+        return redirect(url_for("field.volunteer", user_id=person.id))
+    return _volunteer_page(person, reset_url=link)
+
+
+JOIN_ANSWER = ("Check your e-mail: we have sent {email} a link to finish joining {office} (it works for two days). "
+               "No e-mail? Look in the spam folder, or ask your organizer.")
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str):
-    invite = users.invite_for(token)
+    invite = invites.invite_for(token)
     office = access.office_of_invite(invite)
-    error = None
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        try:
+            asked = invites.request_to_join(token, email, request.form.get("name", ""),
+                                            current_app.config["SECRET_KEY"])
+        except FieldopsError as failure:
+            return render_template("field/join.html", office=office, error=failure.message, form=request.form), 400
+        wait = security.mail_request_wait("join", asked.email)
+        if wait:
+            return render_template("field/join.html", office=office, form=request.form, error=(
+                f"Too many join e-mails asked for: try again in {max(1, wait // 60)} minutes.")), 429
+        if asked.existing is not None:  # the same answer as for a new e-mail: an invite tells nobody who is signed up
+            mails.send(asked.email, "join_existing", office=office, user=asked.existing,
+                       sign_in=mails.link("auth.login"), forgot=mails.link("auth.forgot_password", email=asked.email))
+        else:
+            mails.send(asked.email, "join", office=office, name=asked.name,
+                       link=mails.link("field.finish_join", join_token=asked.token))
+        return render_template("field/join.html", office=office, form={},
+                               sent=JOIN_ANSWER.format(email=asked.email, office=office.name))
+    return render_template("field/join.html", office=office, form={})
+
+
+def _finish_join_page(join_token: str, secret: str, failure: FieldopsError):
+    """The password form again with the reason, or, when the link itself no longer works, why."""
+    try:
+        pending = invites.pending_join(join_token, secret)
+    except FieldopsError as broken:
+        return render_template("field/finish_join.html", broken=broken.message), broken.status
+    return render_template("field/finish_join.html", pending=pending, error=failure.message,
+                           min_length=users.MIN_PASSWORD_LENGTH), failure.status
+
+
+@bp.route("/join/finish/<join_token>", methods=["GET", "POST"])
+def finish_join(join_token: str):
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        pending = invites.pending_join(join_token, secret)
+    except FieldopsError as failure:
+        return render_template("field/finish_join.html", broken=failure.message), failure.status
     if request.method == "POST":
         try:
-            user = users.join_with_invite(token, request.form.get("email", ""), request.form.get("password", ""),
-                                          request.form.get("name", ""))
+            if request.form.get("password", "") != request.form.get("again", ""):
+                raise FieldopsError("the two passwords are not the same")
+            user = invites.finish_join(join_token, secret, request.form.get("password", ""))
         except FieldopsError as failure:
             unit_of_work.undo()
-            error = failure.message
-        else:
-            login_user(user)
-            flash(f"Welcome to {office.name}! Your organizer will hand you a turf.", "success")
-            return redirect(url_for("main.home"))
-    return render_template("field/join.html", office=office, error=error, form=request.form), (400 if error else 200)
+            return _finish_join_page(join_token, secret, failure)
+        sessions.start(user, remember=False)
+        response = redirect(url_for("main.home"))
+        security.remember_device(response, user.email)
+        flash(f"Welcome to {pending.office.name}! Your organizer will hand you a turf.", "success")
+        return response
+    return render_template("field/finish_join.html", pending=pending, min_length=users.MIN_PASSWORD_LENGTH)
 
 
 @bp.get("/canvass/<int:turf_id>")

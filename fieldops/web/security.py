@@ -1,5 +1,6 @@
 """Hardening every response: security headers, a nonce-based Content-Security-Policy, cookies that
-are Secure under https, and sign-in attempts throttled per account and per address.
+are Secure under https, the client's address behind trusted proxies, and throttles on sign-in attempts
+and on the forms that send mail.
 
 The policy allows no inline script except the few blocks our own templates
 mark with this request's nonce (the maps' set-up that Folium writes); any
@@ -7,15 +8,20 @@ script injected into a page has no nonce and does not run.
 """
 from __future__ import annotations
 
+import hashlib
+import math
 import secrets
+import time
+from dataclasses import dataclass
 
-from flask import Flask, g, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Flask, current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 TILES = "https://tile.openstreetmap.org"  # map tiles: the one thing pages load from elsewhere
-
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
 def csp_nonce() -> str:
@@ -43,8 +49,8 @@ def content_security_policy(nonce: str) -> str:
 
 
 def wire_security(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    limiter.init_app(app)
+    app.extensions["fieldops_throttle"] = Throttle(app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+                                                   app.config.get("RATELIMIT_KEY_PREFIX") or "fieldops")
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
@@ -57,9 +63,18 @@ def wire_security(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static" and (request.cookies or "Authorization" in request.headers):
+            # What a signed-in person sees holds voter data: never kept in a shared phone's browser cache,
+            # and never shown again by Back after sign-out. (Told from the request, not by asking the database.)
+            headers.setdefault("Cache-Control", "no-store")
         return response
 
     app.wsgi_app = SecureCookies(app.wsgi_app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Outermost, so that everything inside sees the client's address and scheme. The Host header is
+        # not taken from X-Forwarded-Host (links in e-mails use BASE_URL).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 class SecureCookies:
@@ -81,11 +96,107 @@ class SecureCookies:
         return self.wsgi_app(environ, secure_start_response)
 
 
-def sign_in_account() -> str:
-    """The account a sign-in attempt is for: throttled on its own, whatever address it comes from."""
-    return "account:" + (request.form.get("email") or "").strip().casefold()
+class Throttle:
+    """Counts attempts per bucket (an account, an address, a device) over moving windows such as
+    "5 per minute; 20 per hour", in memory (one process) or in Redis (shared by every worker and host)."""
+
+    def __init__(self, storage_uri: str, prefix: str):
+        options = {"key_prefix": prefix} if storage_uri.split(":", 1)[0].startswith(("redis", "valkey")) else {}
+        self.storage = storage_from_string(storage_uri, **options)
+        self.windows = MovingWindowRateLimiter(self.storage)
+        self.prefix = prefix
+
+    def wait_seconds(self, limits: str, *bucket: str) -> int:
+        """0 if another attempt is allowed in this bucket, else how long until one is."""
+        waits = [self.windows.get_window_stats(item, self.prefix, *bucket).reset_time - time.time()
+                 for item in parse_many(limits) if not self.windows.test(item, self.prefix, *bucket)]
+        return max(1, math.ceil(max(waits))) if waits else 0
+
+    def count(self, limits: str, *bucket: str) -> None:
+        for item in parse_many(limits):
+            self.windows.hit(item, self.prefix, *bucket)
+
+    def reset(self) -> None:
+        self.storage.reset()
 
 
-def failed(response) -> bool:
-    """Only refused sign-ins count toward the limits; a successful one redirects."""
-    return response.status_code == 401
+def throttle() -> Throttle:
+    return current_app.extensions["fieldops_throttle"]
+
+
+def reset_throttle() -> None:
+    """Forget every count (tests: attempts in one test must not throttle the next)."""
+    throttle().reset()
+
+
+def _hashed(text: str) -> str:
+    """Buckets and cookies name accounts by a hash: no e-mail addresses in Redis keys or in a shared phone's cookies."""
+    return hashlib.sha256(text.strip().casefold().encode()).hexdigest()[:24]
+
+
+# A browser that has signed in to an account before carries a signed "device" cookie naming it
+# (OWASP's device cookies). Wrong passwords from elsewhere lock out only strangers: the account's
+# own phone still signs in with the right password, and is limited only by its own wrong tries.
+DEVICE_COOKIE = "fieldops_device"
+DEVICE_DAYS = 365
+DEVICE_ACCOUNTS = 5  # a shared phone remembers the last five accounts signed in on it
+
+
+def _device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="fieldops-device")
+
+
+def _device() -> dict:
+    try:
+        device = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return {}
+    return device if isinstance(device, dict) and isinstance(device.get("a"), list) else {}
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """The buckets one sign-in attempt counts in: the device's own when it has signed in to this account
+    before, else the account's and the address's."""
+    buckets: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def wait_seconds(self) -> int:
+        return max((throttle().wait_seconds(limits, *bucket) for limits, bucket in self.buckets), default=0)
+
+    def refused(self) -> None:
+        for limits, bucket in self.buckets:
+            throttle().count(limits, *bucket)
+
+
+def sign_in_attempt(email: str) -> SignInAttempt:
+    config, account = current_app.config, _hashed(email or "")
+    device = _device()
+    if account in device.get("a", []):
+        return SignInAttempt(((config["LOGIN_LIMIT_PER_DEVICE"], ("sign-in", "device", str(device.get("d")), account)),))
+    return SignInAttempt(((config["LOGIN_LIMIT_PER_ACCOUNT"], ("sign-in", "account", account)),
+                          (config["LOGIN_LIMIT_PER_ADDRESS"], ("sign-in", "address", request.remote_addr or ""))))
+
+
+def remember_device(response, email: str) -> None:
+    """After a successful sign-in: this browser is one of the account's own devices from now on."""
+    device = _device()
+    accounts = [a for a in device.get("a", []) if a != _hashed(email)]
+    value = {"d": device.get("d") or secrets.token_urlsafe(12), "a": [_hashed(email), *accounts][:DEVICE_ACCOUNTS]}
+    response.set_cookie(DEVICE_COOKIE, _device_signer().dumps(value), max_age=DEVICE_DAYS * 86400, httponly=True,
+                        samesite="Lax", secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+
+
+MAIL_LIMIT_PER_ADDRESS = "10 per hour"   # reset and join e-mails one address may ask for
+MAIL_LIMIT_PER_RECIPIENT = "3 per hour"  # ... and one mailbox may receive
+
+
+def mail_request_wait(kind: str, email: str) -> int:
+    """Count a request that sends an e-mail (a reset, a join link); 0 if it may go, else seconds to wait.
+    Counted whether or not the address has an account, so the answer says nothing about accounts."""
+    buckets = ((MAIL_LIMIT_PER_ADDRESS, (kind, "address", request.remote_addr or "")),
+               (MAIL_LIMIT_PER_RECIPIENT, (kind, "to", _hashed(email or ""))))
+    wait = max(throttle().wait_seconds(limits, *bucket) for limits, bucket in buckets)
+    if not wait:
+        for limits, bucket in buckets:
+            throttle().count(limits, *bucket)
+    return wait

@@ -11,8 +11,10 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import Assignment, Contact, ContactFlag, FollowUp
+from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite
+from fieldops.services import invites
 from tests.api.test_contact_sync import doors_of
+from tests.factories import create_token
 
 # Anyone, signed in or not.
 PUBLIC = {"static", "auth.login", "field.manifest", "field.service_worker", "field.join", "api.openapi"}
@@ -20,6 +22,10 @@ PUBLIC = {"static", "auth.login", "field.manifest", "field.service_worker", "fie
 OWN = {"main.home", "main.my_turfs", "field.my_follow_ups", "main.regions", "api.me_turfs", "auth.logout"}
 # Admins only.
 ADMIN = {"admin.audit_log"}
+# Package c (accounts, sign-in and mail): resetting a password and finishing a join are for people not
+# signed in (each checks its own signed link); My account is about oneself.
+PUBLIC |= {"auth.forgot_password", "auth.reset_password", "field.finish_join"}
+OWN |= {"account.account", "account.change_password"}
 
 
 def scoped_targets(world) -> dict[str, dict]:
@@ -38,7 +44,20 @@ def scoped_targets(world) -> dict[str, dict]:
     db.session.add(ContactFlag(contact_id=contact.id, office_id=world.office_a.id, flags=["far"], state="pending"))
     db.session.commit()
     office, region, turf = {"office_id": world.office_a.id}, {"region_id": world.north.id}, {"turf_id": world.turf_a1.id}
+    # Package c: a volunteer of Alpha, their token, and an invite of Alpha.
+    create_token(world.users.volunteer_a1.email)
+    token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == world.users.volunteer_a1.id))
+    invites.create_invite(world.office_a, world.users.organizer_a.id)
+    db.session.commit()
+    invite_id = db.session.scalar(select(Invite.id).where(Invite.office_id == world.office_a.id))
+    volunteer = {"user_id": world.users.volunteer_a1.id}
+    package_c = {
+        "account.revoke_token": {"token_id": token_id}, "field.revoke_invite": {"invite_id": invite_id},
+        "field.volunteer": volunteer, "field.deactivate": volunteer, "field.reactivate": volunteer,
+        "field.reset_link": volunteer,
+    }
     return {
+        **package_c,
         "api.contacts": {},  # scope is checked per contact: see test_contact_sync
         "api.office_coverage": office, "api.region_coverage": region, "api.turf_walklist": turf,
         "dashboards.office": office, "dashboards.office_contacts": office, "dashboards.region": region,

@@ -1,12 +1,11 @@
-"""Canvasses, handing out, volunteers and invites through the pages; the phone page and its offline files."""
+"""Canvasses, handing out, volunteers through the pages (invites: test_invites); the phone page and its
+offline files."""
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import Assignment, AuditEvent, Canvass, Turf, User
+from fieldops.models import Assignment, Canvass, Turf, User
 
 
 def test_organizer_creates_an_office_canvass_with_questions(client, auth, world):
@@ -90,24 +89,6 @@ def test_organizer_adds_a_volunteer_who_can_then_sign_in(client, auth, world):
     assert short.status_code == 400 and "at least 10 characters" in short.get_data(as_text=True)
     auth.logout()
     assert auth.login("ville@test.example", "a long enough secret").headers["Location"].endswith("/")
-
-
-def test_invite_link_lets_a_volunteer_join_the_office(client, auth, world):
-    auth.login("organizer.c@test.example")
-    page = client.post(f"/offices/{world.office_c.id}/invites").get_data(as_text=True)
-    link = re.search(r'id="invite-link">([^<]+)<', page).group(1)
-    path = link.split("localhost", 1)[-1]
-    auth.logout()
-    form = client.get(path)
-    assert form.status_code == 200 and "Join Charlie" in form.get_data(as_text=True)
-    joined = client.post(path, data={"name": "Noora", "email": "noora@test.example",
-                                     "password": "volunteering is fun"})
-    assert joined.status_code == 302
-    noora = db.session.scalar(select(User).where(User.email == "noora@test.example"))
-    assert noora.office_id == world.office_c.id and noora.role == "volunteer"
-    assert client.get("/my/turfs").status_code == 200  # signed in straight away
-    assert client.get("/join/not-a-real-token").status_code == 404
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "invite.create")) == 1
 
 
 def test_phone_page_is_for_the_turfs_in_my_hands(client, auth, world):

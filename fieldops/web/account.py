@@ -1,0 +1,53 @@
+"""My account: who I am, my password, and my API tokens; revoking a token (mine, or a volunteer's)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import unit_of_work
+from ..errors import FieldopsError
+from ..services import users
+from . import sessions
+
+bp = Blueprint("account", __name__)
+
+
+def _page(**extra):
+    me = current_user._get_current_object()
+    return render_template("account/account.html", me=me, tokens=users.tokens_of(me),
+                           min_length=users.MIN_PASSWORD_LENGTH, **extra)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return _page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    me = current_user._get_current_object()
+    new, again = request.form.get("password", ""), request.form.get("again", "")
+    try:
+        if new != again:
+            raise FieldopsError("the two new passwords are not the same")
+        users.change_own_password(me, request.form.get("current", ""), new)
+    except FieldopsError as failure:
+        unit_of_work.undo()
+        return _page(error=failure.message), failure.status
+    sessions.restart(me)
+    flash("Your password is changed. You stay signed in here; everywhere else you were signed out, "
+          "and your API tokens were revoked.", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = users.token_for(current_user, token_id)
+    users.revoke_token(token, current_user.id)
+    flash(f"Token “{token.name or token.id}” is revoked: it stops working at once.", "success")
+    if token.user_id == current_user.id:
+        return redirect(url_for("account.account"))
+    return redirect(url_for("field.volunteer", user_id=token.user_id))

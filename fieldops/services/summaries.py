@@ -127,14 +127,15 @@ def follow_doors(office_id: int) -> None:
 
 
 def count_knocks(contacts: list[dict]) -> None:
-    """Add newly stored contacts (``office_id``, ``canvass_id``, ``volunteer_id``, ``recorded_at``,
-    ``outcome`` and the office's ``time_zone``) to their volunteers' days, with one atomic upsert."""
+    """Add newly stored contacts (``office_id``, ``canvass_id``, ``volunteer_id``, ``outcome`` and ``day``,
+    the day on the office's clock, else ``recorded_at`` and the office's ``time_zone``) to their
+    volunteers' days, with one atomic upsert."""
     days: dict[tuple, list[int]] = {}
     for contact in contacts:
         if contact.get("volunteer_id") is None:
             continue
-        key = (contact["office_id"], contact["canvass_id"], contact["volunteer_id"],
-               local_day_of(contact["recorded_at"], contact.get("time_zone")))
+        day = contact.get("day") or local_day_of(contact["recorded_at"], contact.get("time_zone"))
+        key = (contact["office_id"], contact["canvass_id"], contact["volunteer_id"], day)
         counts = days.setdefault(key, [0, 0])
         counts[0] += 1
         counts[1] += contact["outcome"] in REACHED_CODES

@@ -12,6 +12,7 @@ create it: the database's primary key decides.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -86,8 +87,7 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
         raise BatchRefused(refused)
     created = _insert(rows, user.id, now)
     stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
-               "recorded_at": contact.recorded_at, "outcome": contact.outcome,
-               "time_zone": facts.doors[contact.door_id].time_zone}
+               "recorded_at": contact.recorded_at, "outcome": contact.outcome, "day": facts.days[contact.id]}
               for _, contact, row in rows if contact.id in created]
     summaries.refresh_doors((contact.door_id for _, contact, _ in rows if contact.id in created),
                             supporters=any(summaries.SUPPORT_KEY in row["answers"]
@@ -119,6 +119,7 @@ class _Facts:
 
     def __init__(self, user: User, contacts: list[ContactIn]):
         self.user = user
+        self.days: dict[str, date] = {}  # contact id -> its day on its office's clock (set by check)
         statements = _statements()
         ids = [c.id for c in contacts]
         self.stored = set(run(statements.stored, {"ids": ids}).scalars()) if ids else set()
@@ -167,7 +168,12 @@ class _Facts:
         if contact.canvass_id not in self.questions:
             return f"no canvass with id {contact.canvass_id}", None
         ends = self.ends[contact.canvass_id]
-        if ends is not None and contact.recorded_at.date() > ends:  # made offline before the end: still welcome
+        # The contact's day on its office's clock, computed once: the canvass's last day, the volunteer's
+        # day and a promise's due date all count it.
+        day = self.days[contact.id] = local_day(contact.recorded_at, door.time_zone)
+        # Made offline before the end: still welcome. The last day is the office's, so an evening knock in
+        # Los Angeles (already tomorrow in UTC) still counts.
+        if ends is not None and day > ends:
             return f"canvass {contact.canvass_id} ended on {ends.isoformat()}: its turfs are no longer handed out", None
         turf_id = next((t for t in [door.turf_id, *self.revisits.get(contact.door_id, [])]
                         if (t, contact.canvass_id) in self.assigned), None)
@@ -185,7 +191,7 @@ class _Facts:
         return None, {"office_id": door.office_id, "turf_id": turf_id, "answers": answers, "distance_m": distance}
 
     def follow_ups(self, contact: ContactIn, row: dict) -> list[FollowUp]:
-        made_on = local_day(contact.recorded_at, self.doors[contact.door_id].time_zone)  # the office's day
+        made_on = self.days[contact.id]  # the office's day
         return [FollowUp(office_id=row["office_id"], door_id=contact.door_id, person_id=contact.person_id,
                          contact_id=contact.id, kind=kind, owner_id=self.owner.get(row["office_id"]),
                          due_date=due_date(kind, made_on, self.office_days.get(row["office_id"])))

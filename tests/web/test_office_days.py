@@ -149,3 +149,17 @@ def test_organizer_pages_show_times_on_the_office_clock(client, auth, two_clocks
     auth.login("organizer.hel@test.example")
     page = client.get(f"/doors/{made[world.hel.id]['door_id']}").get_data(as_text=True)
     assert "Helsinki time" in page and (f"{world.day} 08:30" in page or f"{world.day} 09:30" in page)
+
+
+def test_an_evening_knock_on_the_last_day_is_still_the_last_day(client, two_clocks):
+    world = two_clocks
+    world.canvass.end_date = world.day - timedelta(days=1)  # in Los Angeles the knock was on the last evening
+    db.session.commit()
+    contact = knock(doors_of(world.turf_la)[0], world.canvass.id, recorded_at=world.knock_at.isoformat())
+    la = client.post("/api/v1/contacts", json={"contacts": [contact]},
+                     headers=bearer(factories.create_token("walker.la@test.example"))).get_json()["results"][0]
+    assert la["status"] == "created", la
+    late = knock(doors_of(world.turf_hel)[0], world.canvass.id, recorded_at=world.knock_at.isoformat())
+    hel = client.post("/api/v1/contacts", json={"contacts": [late]},
+                      headers=bearer(factories.create_token("walker.hel@test.example"))).get_json()["results"][0]
+    assert hel["status"] == "rejected" and "ended on" in hel["error"]  # in Helsinki it was the day after

@@ -50,6 +50,8 @@ KEPT = [{"key": "support", "label": "How likely are you to support us?", "kind":
 
 def test_an_edit_keeps_old_answers_on_the_timeline_and_in_the_figures(client, auth, runner, world, answered):
     auth.login("lead.north@test.example")
+    dashboard = f"/api/v1/offices/{world.office_a.id}/coverage?canvass_id={world.canvass_north.id}"
+    before = client.get(dashboard).get_json()
     page = client.get(url(world)).get_data(as_text=True)
     assert "1 answer" in page and "no answers yet" in page
     edited = [{"key": "support", "label": "Support, from 1 to 5", "kind": "scale"},
@@ -66,6 +68,8 @@ def test_an_edit_keeps_old_answers_on_the_timeline_and_in_the_figures(client, au
     assert canvass.questions[2]["hidden"] is True and str(canvass.end_date) == "2099-12-31"
     assert (canvass.reknock_hours, canvass.script) == (6, "Hello, I'm {name}.")
 
+    after = client.get(dashboard).get_json()
+    assert (after["reached"], after["volunteers"]) == (before["reached"], before["volunteers"]) and after["reached"] == 1
     timeline = client.get(f"/doors/{answered}").get_data(as_text=True)
     assert "Support, from 1 to 5: 4" in timeline and "What matters most?: Schools" in timeline
     assert "<strong>4</strong>/5" in timeline  # support over time

@@ -47,7 +47,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .cli import register_commands
     from .web import register_web
 
+    from .web import assets, local_time
+
     register_web(app)
+    local_time.register(app)  # times on the office's clock: {{ moment|local_time(office) }}
+    assets.wire_assets(app)  # compressed answers, versioned static URLs cached for a year
     app.register_blueprint(api_bp)
     register_commands(app)
     wrap_views(app)  # every route one unit of work: the one place a request commits
@@ -55,10 +59,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _enable_sqlite_pragmas(app: Flask) -> None:
-    """Foreign keys on, WAL and a busy timeout so several workers can share one SQLite file."""
+    """Foreign keys on, WAL and a busy timeout so several workers can share one SQLite file; and the
+    office-clock day of a UTC moment, which SQLite cannot compute itself (``services.portable.local_day``)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
+
+    from .domain.time_zones import sqlite_local_day
+    from .services.portable import SQLITE_LOCAL_DAY
 
     with app.app_context():
         engine = db.engine
@@ -70,3 +78,4 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.close()
+            dbapi_connection.create_function(SQLITE_LOCAL_DAY, 2, sqlite_local_day, deterministic=True)

@@ -311,8 +311,8 @@ def assign_turf_command(turf_id, email, canvass_name):
 @click.option("--office", "office_name", help="One field office: its figures, turfs, volunteers and days.")
 @click.option("--region", "region_name", help="One region: its offices side by side.")
 @click.option("--canvass", "canvass_name", help="Count only this canvass's contacts (default: all).")
-@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day counted (YYYY-MM-DD, UTC).")
-@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day counted (YYYY-MM-DD, UTC).")
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), help="First day counted (YYYY-MM-DD, on each office's clock).")
+@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day counted (YYYY-MM-DD, on each office's clock).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON, as the pages and API show them.")
 @fails_cleanly
 def coverage_command(office_name, region_name, canvass_name, start, end, as_json):
@@ -322,8 +322,9 @@ def coverage_command(office_name, region_name, canvass_name, start, end, as_json
     office = users.office_by_name(office_name) if office_name else None
     region = users.region_by_name(region_name) if region_name else None
     canvass = canvassing.canvass_by_name(canvass_name, office=office, region=region) if canvass_name else None
-    window = coverage.Window(canvass.id if canvass else None, start.date() if start else None,
-                             end.date() if end else None)
+    region_id = office.region_id if office is not None else region.id if region is not None else None
+    window = coverage.window_for(region_id, canvass.id if canvass else None, start.date() if start else None,
+                                 end.date() if end else None)
     if office is not None:
         figures = coverage.office_coverage(office, window)
         rows = [figures]

@@ -27,8 +27,10 @@ _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _ID_PARAM = {"in": "path", "required": True, "schema": _ID}
 _WINDOW_PARAMS = [
     {"name": "canvass_id", "in": "query", "required": False, "schema": _ID},
-    {"name": "start", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
-    {"name": "end", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+    {"name": "start", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+     "description": "First day counted, on each office's own clock (its time zone)"},
+    {"name": "end", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
+     "description": "Last day counted (included), on each office's own clock"},
 ]
 _COUNTS = {"doors": {"type": "integer"}, "attempted": {"type": "integer"}, "reached": {"type": "integer"},
            "coverage": {"type": "number"}, "contact_rate": {"type": "number"}}

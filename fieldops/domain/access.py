@@ -47,6 +47,20 @@ def can_manage(actor: Actor, place: Place) -> bool:
     return can_view(actor, place)
 
 
+def can_shape_territory(actor: Actor, place: Place) -> bool:
+    """May the actor add offices to this region (``place.office_id`` None) or rename this office and move
+    its address? Admins anywhere, leads in their own region; organizers work in their office, they do not
+    redraw the map of offices."""
+    if actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.LEAD and actor.region_id == place.region_id
+
+
+def can_shape_regions(actor: Actor) -> bool:
+    """May the actor create and rename regions? Admins only: a region is whom a lead answers for."""
+    return actor.role is Role.ADMIN
+
+
 def can_view_turf(actor: Actor, place: Place, assigned_to_actor: bool) -> bool:
     """May the actor see this turf and its doors? Volunteers only when it is handed to them."""
     if actor.role is Role.VOLUNTEER:

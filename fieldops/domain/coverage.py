@@ -9,7 +9,7 @@ For a scope (block, turf, office, region), a canvass and a date range:
 
 A door counts once however often it was knocked: Not home then Talked is one
 attempted door and one reached door. Contacts outside the canvass or the
-dates do not count. The services feed these functions with counts from
+dates (days on the office's clock) do not count. The services feed these functions with counts from
 grouped SQL; ``count_contacts`` is the same definition over plain records,
 which the tests use as the reference.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .outcomes import REACHED_CODES
+from .time_zones import local_day
 
 
 @dataclass(frozen=True)
@@ -62,21 +63,23 @@ class ContactFact:
     recorded_at: datetime
 
 
-def in_window(moment: datetime, start: date | None, end: date | None) -> bool:
-    """Whether a contact's time falls in the date range (both ends included, by its UTC date)."""
-    day = moment.date()
+def in_window(moment: datetime, start: date | None, end: date | None, zone_name: str | None = None) -> bool:
+    """Whether a contact's time falls in the date range (both ends included, by its date on the office's
+    clock: ``zone_name``, UTC when None)."""
+    day = local_day(moment, zone_name)
     return (start is None or day >= start) and (end is None or day <= end)
 
 
 def count_contacts(door_ids: Iterable[int], contacts: Iterable[ContactFact], canvass_id: int | None,
-                   start: date | None = None, end: date | None = None) -> Counts:
-    """The reference definition over plain records: doors, attempted and reached for one canvass and range."""
+                   start: date | None = None, end: date | None = None, zone_name: str | None = None) -> Counts:
+    """The reference definition over plain records: doors, attempted and reached for one canvass and range
+    (days on the office's clock)."""
     doors = set(door_ids)
     attempted, reached = set(), set()
     for contact in contacts:
         if contact.door_id not in doors or (canvass_id is not None and contact.canvass_id != canvass_id):
             continue
-        if not in_window(contact.recorded_at, start, end):
+        if not in_window(contact.recorded_at, start, end, zone_name):
             continue
         attempted.add(contact.door_id)
         if contact.outcome in REACHED_CODES:

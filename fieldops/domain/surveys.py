@@ -1,7 +1,8 @@
 """Survey questions a canvass asks at the door, and the answers a phone sends back.
 
 A question is a dict: ``key`` (letters, digits, underscores), ``label`` (what
-the volunteer reads), ``kind`` and, for ``choice``, its ``choices``. Kinds:
+the volunteer reads), ``kind``, for ``choice`` its ``choices``, and ``hidden``
+when new contacts no longer ask it (answers to it stay valid). Kinds:
 
 - ``scale``: a whole number from ``min`` to ``max`` (support: 1 to 5);
 - ``yes_no``: true or false;
@@ -60,7 +61,50 @@ def check_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if len(choices) < 2 or len(set(choices)) != len(choices):
                 raise ValueError(f"question {number} ({label!r}): give at least two different choices")
             item["choices"] = choices
+        if question.get("hidden"):
+            item["hidden"] = True
         cleaned.append(item)
+    return cleaned
+
+
+def asked_questions(questions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The questions new contacts are asked: all but the hidden ones."""
+    return [q for q in questions or [] if not q.get("hidden")]
+
+
+def check_question_edit(before: list[dict[str, Any]], after: list[dict[str, Any]],
+                        answered: set[str]) -> list[dict[str, Any]]:
+    """The edited questions of a canvass, cleaned, or ValueError naming the question.
+
+    Answers already given stay valid: a question with answers (its key in ``answered``) keeps its key,
+    its kind, every choice and its scale; it may be relabelled, gain choices, or be hidden from new
+    contacts, but not removed. A question nobody has answered may change in any way. A question keeps
+    its key when edited (the form carries it), so relabelling never orphans its answers.
+    """
+    old_by_key = {q["key"]: q for q in before}
+    merged = []
+    for question in after:
+        old = old_by_key.get(question.get("key"))
+        if old is not None and old["kind"] == "scale" and question.get("kind") == "scale":
+            question = {"min": old["min"], "max": old["max"], **question}  # the form does not show the bounds
+        merged.append(question)
+    cleaned = check_questions(merged)
+    new_by_key = {q["key"]: q for q in cleaned}
+    for old in before:
+        if old["key"] not in answered:
+            continue
+        name = f"question {old['label']!r}"
+        new = new_by_key.get(old["key"])
+        if new is None:
+            raise ValueError(f"{name} has answers: hide it from new contacts instead of removing it")
+        if new["kind"] != old["kind"]:
+            raise ValueError(f"{name} has answers: its answer stays {KIND_LABELS[old['kind']].lower()}")
+        if old["kind"] == "choice":
+            dropped = [c for c in old["choices"] if c not in new["choices"]]
+            if dropped:
+                raise ValueError(f"{name} has answers: keep the choice {dropped[0]!r} (you may add others)")
+        if old["kind"] == "scale" and (new["min"] > old["min"] or new["max"] < old["max"]):
+            raise ValueError(f"{name} has answers: its scale stays {old['min']} to {old['max']}")
     return cleaned
 
 

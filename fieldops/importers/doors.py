@@ -34,9 +34,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "last_name": ("last_name", "lastname", "surname", "family_name", "last"),
     "age": ("age",),
     "phone": ("phone", "phone_number", "telephone", "mobile"),
+    "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
 }
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
-PERSON_COLUMNS = ("first_name", "last_name", "age", "phone")
+PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 
 

@@ -55,7 +55,8 @@ class Supporter(db.Model):
 
 
 class VolunteerDay(db.Model):
-    """One volunteer's knocks and conversations on one UTC day of one canvass: the ranking and the chart."""
+    """One volunteer's knocks and conversations on one day of one canvass, a day on the office's clock
+    (``Office.time_zone``): the ranking and the chart."""
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
     canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True,
                                             index=True)

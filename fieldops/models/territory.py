@@ -30,6 +30,9 @@ class Office(db.Model):
     address: Mapped[str | None] = mapped_column(String(255))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # The office's clock (an IANA name, domain.time_zones): its days and the times its pages show.
+    # Set from its location when it gets one; None until then, which counts as UTC.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     # Per-office preferences (follow-up due days, issue keywords, ...).
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -98,6 +101,7 @@ class Person(db.Model):
     last_name: Mapped[str | None] = mapped_column(String(80))
     age: Mapped[int | None] = mapped_column(Integer)
     phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
     # "active", or gone from walk lists: "moved", "deceased", "do_not_contact" (domain.consequences)
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -89,6 +89,15 @@ def require_canvass_for_office(user: User, canvass_id: int, office_id: int) -> C
     return canvass
 
 
+def require_canvass_editing(user: User, canvass_id: int, office_id: int) -> Canvass:
+    """A canvass of the office the user may change: the office's own (its organizers), or the region's
+    (only those who manage the whole region, since every office of it walks the same canvass)."""
+    canvass = require_canvass_for_office(user, canvass_id, office_id)
+    if canvass.office_id is None and not may_manage_region(user, canvass.region_id):
+        raise Forbidden("this canvass is the whole region's: the region's lead changes it")
+    return canvass
+
+
 def require_assignment(user: User, assignment_id: int) -> Assignment:
     """An assignment, if the user may manage the turf's office."""
     assignment = db.session.get(Assignment, assignment_id)
@@ -127,6 +136,21 @@ def require_door(user: User, door_id: int) -> Door:
     return door
 
 
+def may_see_contact_details(user: User, door: Door) -> bool:
+    """Whether the user sees the phone numbers and e-mails imported for this door's people: the
+    office's organizers, its region's lead and admins, who call back and keep promises. Volunteers
+    do not, even at their own doors: they meet people at the door, and their phones keep walk lists
+    offline, where a lost phone should hold as little as it can."""
+    return may_see_contact_details_of_office(user, door.office_id)
+
+
+def may_see_contact_details_of_office(user: User, office_id: int) -> bool:
+    """``may_see_contact_details`` for every door of the office."""
+    office = db.session.get(Office, office_id)
+    actor = actor_of(user)
+    return office is not None and actor.role is not Role.VOLUNTEER and rules.can_manage(actor, _place(office))
+
+
 def door_turf_id(door: Door) -> int | None:
     """The turf that holds the door's block, if any."""
     return db.session.scalar(select(Block.turf_id).where(Block.id == door.block_id))
@@ -156,7 +180,48 @@ def visible_regions(user: User) -> Select:
     return stmt.where(False)
 
 
-def require_admin(user: User) -> None:
-    """Only admins read the audit log."""
+def require_admin(user: User, doing: str = "read the audit log") -> None:
+    """Only admins read the audit log (and do whatever ``doing`` says)."""
     if actor_of(user).role is not Role.ADMIN:
-        raise Forbidden("only admins may read the audit log")
+        raise Forbidden(f"only admins may {doing}")
+
+
+def require_region_shaping(user: User, region_id: int) -> Region:
+    """The region, if the user may add offices to it: an admin, or the region's lead."""
+    region = db.session.get(Region, region_id)
+    if region is None:
+        raise NotFound(f"no region with id {region_id}")
+    if not rules.can_shape_territory(actor_of(user), rules.Place(region_id=region.id)):
+        raise Forbidden("only an admin or this region's lead may add offices to it")
+    return region
+
+
+def require_office_shaping(user: User, office_id: int) -> Office:
+    """The office, if the user may rename it or change its address: an admin, or its region's lead."""
+    office = db.session.get(Office, office_id)
+    if office is None:
+        raise NotFound(f"no office with id {office_id}")
+    if not rules.can_shape_territory(actor_of(user), _place(office)):
+        raise Forbidden("only an admin or the region's lead may rename this office")
+    return office
+
+
+def require_regions_shaping(user: User) -> None:
+    """Only admins create and rename regions."""
+    if not rules.can_shape_regions(actor_of(user)):
+        raise Forbidden("only admins may create or rename regions")
+
+
+def may_shape_regions(user: User) -> bool:
+    """Whether to offer "Regions and offices" (admins)."""
+    return rules.can_shape_regions(actor_of(user))
+
+
+def may_shape_region(user: User, region_id: int) -> bool:
+    """Whether to offer "New office" on the region's page."""
+    return rules.can_shape_territory(actor_of(user), rules.Place(region_id=region_id))
+
+
+def may_shape_office(user: User, office: Office) -> bool:
+    """Whether to offer "Rename" on the office's page."""
+    return rules.can_shape_territory(actor_of(user), _place(office))

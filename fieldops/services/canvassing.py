@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from ..domain.roles import Role
 from ..domain.reknock import DEFAULT_MAX_ATTEMPTS, DEFAULT_REKNOCK_HOURS
-from ..domain.surveys import check_questions
+from ..domain.surveys import check_question_edit, check_questions
 from ..domain.turf_states import TransitionError, state_after_take_back, states_on_hand_out
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..models import Assignment, Canvass, Office, Region, Turf, User
+from ..models import Assignment, Canvass, Contact, Office, Region, Turf, User
 from ..models._base import utcnow
+from . import audit
 from .turfs import lock_turf, move_to
 
 MAX_NAME = 120
@@ -32,29 +33,95 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
                   created_by_id: int | None = None, reknock_hours: int = DEFAULT_REKNOCK_HOURS,
                   max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Canvass:
     """Add a canvass for a region (``office_id`` None) or one office (no commit)."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("a canvass needs a name", field="name")
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"a canvass name has at most {MAX_NAME} characters", field="name")
-    if start and end and end < start:
-        raise InvalidInput("the canvass ends before it starts", field="end")
+    name = _checked_name(name, region_id)
+    _check_plan(start, end, reknock_hours, max_attempts)
     try:
         questions = check_questions(questions or [])
     except ValueError as error:
         raise InvalidInput(str(error), field="questions") from None
-    if not isinstance(reknock_hours, int) or not 1 <= reknock_hours <= 168:
-        raise InvalidInput("Not home doors come back after 1 to 168 hours", field="reknock_hours")
-    if not isinstance(max_attempts, int) or not 1 <= max_attempts <= 10:
-        raise InvalidInput("a door is knocked 1 to 10 times at most", field="max_attempts")
-    clash = db.session.scalar(select(Canvass.id).where(Canvass.region_id == region_id, Canvass.name == name))
-    if clash:
-        raise Conflict(f"the region already has a canvass named {name!r}")
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
                       script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
                       reknock_hours=reknock_hours, max_attempts=max_attempts)
     db.session.add(canvass)
     db.session.flush()
+    return canvass
+
+
+def _checked_name(name: str, region_id: int, canvass_id: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("a canvass needs a name", field="name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"a canvass name has at most {MAX_NAME} characters", field="name")
+    clash = db.session.scalar(select(Canvass.id).where(Canvass.region_id == region_id, Canvass.name == name,
+                                                       Canvass.id != (canvass_id or 0)))
+    if clash:
+        raise Conflict(f"the region already has a canvass named {name!r}")
+    return name
+
+
+def _check_plan(start: date | None, end: date | None, reknock_hours, max_attempts) -> None:
+    if start and end and end < start:
+        raise InvalidInput("the canvass ends before it starts", field="end")
+    if not isinstance(reknock_hours, int) or not 1 <= reknock_hours <= 168:
+        raise InvalidInput("Not home doors come back after 1 to 168 hours", field="reknock_hours")
+    if not isinstance(max_attempts, int) or not 1 <= max_attempts <= 10:
+        raise InvalidInput("a door is knocked 1 to 10 times at most", field="max_attempts")
+
+
+def answer_counts(canvass: Canvass) -> dict[str, int]:
+    """How many contacts of the canvass answered each of its questions (by key): what an edit must keep valid."""
+    counts = {}
+    for question in canvass.questions or []:
+        # Answers are a JSON object: a key answered appears as "key": in its text. Keys are [a-z0-9_];
+        # "_" is escaped so that LIKE reads it as itself.
+        pattern = '%"' + question["key"].replace("_", "\\_") + '":%'
+        counts[question["key"]] = db.session.scalar(
+            select(func.count()).select_from(Contact)
+            .where(Contact.canvass_id == canvass.id, cast(Contact.answers, Text).like(pattern, escape="\\")))
+    return counts
+
+
+def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date | None, script: str,
+                   questions: list, reknock_hours: int, max_attempts: int, actor_id: int | None) -> Canvass:
+    """Change a canvass's plan while it runs (no commit), keeping every answer already given valid
+    (``domain.surveys.check_question_edit``).
+
+    A question nobody answered may be removed, but while the canvass's turfs are in volunteers' hands it
+    is hidden instead: a phone offline since it last loaded its walk list may still send answers to it,
+    and those must not be refused.
+    """
+    name = _checked_name(name, canvass.region_id, canvass.id)
+    _check_plan(start, end, reknock_hours, max_attempts)
+    before = list(canvass.questions or [])
+    counts = answer_counts(canvass)
+    try:
+        edited = check_question_edit(before, questions, {key for key, n in counts.items() if n})
+    except ValueError as error:
+        raise InvalidInput(str(error), field="questions") from None
+    kept = {q["key"] for q in edited}
+    out_now = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.canvass_id == canvass.id,
+                                                                        Assignment.returned_at.is_(None)))
+    if out_now:
+        edited += [{**q, "hidden": True} for q in before if q["key"] not in kept]
+    try:
+        edited = check_questions(edited)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="questions") from None
+    changes = {field: {"was": str(old), "now": str(new)} for field, old, new in (
+        ("name", canvass.name, name), ("start", canvass.start_date, start), ("end", canvass.end_date, end),
+        ("reknock_hours", canvass.reknock_hours, reknock_hours), ("max_attempts", canvass.max_attempts, max_attempts))
+        if old != new}
+    if (script or "").strip() != canvass.script:
+        changes["script"] = "changed"
+    if edited != before:
+        changes["questions"] = {"was": [q["key"] for q in before], "now": [q["key"] for q in edited],
+                                "hidden": [q["key"] for q in edited if q.get("hidden")]}
+    canvass.name, canvass.start_date, canvass.end_date = name, start, end
+    canvass.script, canvass.questions = (script or "").strip(), edited
+    canvass.reknock_hours, canvass.max_attempts = reknock_hours, max_attempts
+    if changes:
+        audit.record(actor_id, "canvass.edit", "canvass", canvass.id, **changes)
     return canvass
 
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import astuple, dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..domain.coverage import Counts, share, total
 from ..domain.outcomes import REACHED_CODES
+from ..domain.time_zones import UTC, day_starts, days_between, today as today_in
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import (Assignment, Block, Canvass, Contact, Door, DoorCanvass, FollowUp, Household, Office, Region,
                       Supporter, Turf, User, VolunteerDay)
 from ..maps.coverage_map import CoverageBlock
 from .inputs import parse_day
-from .portable import utc_day
+from .portable import local_day
 from .summaries import counted
 from .turfs import office_map_data
 
@@ -29,10 +30,16 @@ NEGLECT_DAYS = 30  # the comparison's fixed yardstick: every office measured ali
 
 @dataclass(frozen=True)
 class Window:
-    """Which contacts count: one canvass (or all) and a date range, both ends included (UTC dates)."""
+    """Which contacts count: one canvass (or all) and a date range, both ends included.
+
+    The dates are days on each office's own clock: ``zones`` holds (office id, time zone) for the
+    offices the window is used on, so a region whose offices are in different zones counts each
+    office's own days. Offices not named count UTC days.
+    """
     canvass_id: int | None = None
     start: date | None = None
     end: date | None = None
+    zones: tuple[tuple[int, str | None], ...] = ()
 
     def __post_init__(self):
         if self.start and self.end and self.end < self.start:
@@ -42,16 +49,40 @@ class Window:
         conditions = [counted()]  # contacts rejected in review stay in the ledger but do not count
         if self.canvass_id is not None:
             conditions.append(Contact.canvass_id == self.canvass_id)
-        if self.start is not None:
-            conditions.append(Contact.recorded_at >= datetime.combine(self.start, time(0), tzinfo=timezone.utc))
-        if self.end is not None:
-            conditions.append(Contact.recorded_at <
-                              datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=timezone.utc))
+        if self.start is not None or self.end is not None:
+            conditions.append(self._in_dates())
         return conditions
+
+    def _in_dates(self):
+        """The date range as ranges of UTC moments, one per zone, so the contacts' time index serves."""
+        offices_in: dict[str | None, list[int]] = defaultdict(list)
+        for office_id, zone in self.zones:
+            offices_in[zone or UTC].append(office_id)
+        if len(offices_in) <= 1:
+            return and_(*self._moments(next(iter(offices_in), UTC)))
+        named = [office_id for office_id, _ in self.zones]
+        return or_(*[and_(Contact.office_id.in_(ids), *self._moments(zone)) for zone, ids in offices_in.items()],
+                   and_(Contact.office_id.not_in(named), *self._moments(UTC)))
+
+    def _moments(self, zone: str) -> list:
+        begins, ends = days_between(self.start, self.end, zone)
+        return ([Contact.recorded_at >= begins] if begins else []) + ([Contact.recorded_at < ends] if ends else [])
 
     def as_dict(self) -> dict:
         return {"canvass_id": self.canvass_id, "start": self.start.isoformat() if self.start else None,
                 "end": self.end.isoformat() if self.end else None}
+
+
+def window_for(region_id: int | None, canvass_id: int | None = None, start: date | None = None,
+               end: date | None = None) -> Window:
+    """A window over the region's offices (every office's, for None), its dates on each office's clock."""
+    zones = ()
+    if start is not None or end is not None:
+        offices = select(Office.id, Office.time_zone).order_by(Office.id)
+        if region_id is not None:
+            offices = offices.where(Office.region_id == region_id)
+        zones = tuple((office_id, zone) for office_id, zone in db.session.execute(offices))
+    return Window(canvass_id, start, end, zones)
 
 
 def parse_window(args, region_id: int) -> Window:
@@ -63,7 +94,7 @@ def parse_window(args, region_id: int) -> Window:
         canvass_id = int(canvass_id)
         if db.session.scalar(select(Canvass.region_id).where(Canvass.id == canvass_id)) != region_id:
             raise NotFound(f"no canvass with id {canvass_id} in this region")
-    return Window(canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
+    return window_for(region_id, canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
 
 
 def _office_doors(office_ids: list[int]) -> dict[int, int]:
@@ -156,7 +187,7 @@ def office_coverage(office: Office, window: Window, today: date | None = None) -
     days = db.session.execute(
         select(VolunteerDay.day, func.sum(VolunteerDay.knocks), func.sum(VolunteerDay.conversations))
         .where(*in_days).group_by(VolunteerDay.day).order_by(VolunteerDay.day)).all()
-    depth = relationship_depth([office.id], today or datetime.now(timezone.utc).date())[office.id]
+    depth = relationship_depth([office.id], today)[office.id]
     return {
         "id": office.id, "name": office.name, "window": window.as_dict(), **totals.as_dict(), "depth": depth,
         "turfs": [{"id": t.id, "name": t.name, "state": t.state, "volunteers": walkers.get(t.id, []),
@@ -173,7 +204,7 @@ def region_coverage(region: Region, window: Window, today: date | None = None) -
     ids = [o.id for o in offices]
     by_office = _counts(ids, _office_doors(ids),
                         _contact_counts("office", window, ids))
-    depth = relationship_depth(ids, today or datetime.now(timezone.utc).date())
+    depth = relationship_depth(ids, today)
     return {
         "id": region.id, "name": region.name, "window": window.as_dict(),
         **total(by_office.values()).as_dict(),
@@ -181,29 +212,41 @@ def region_coverage(region: Region, window: Window, today: date | None = None) -
     }
 
 
-def relationship_depth(office_ids: list[int], today: date) -> dict[int, dict]:
+def relationship_depth(office_ids: list[int], today: date | None = None) -> dict[int, dict]:
     """Per office, to date and across every canvass: doors reached in two or more canvasses,
-    supporters not spoken with in 30 days, and promises open, overdue and kept on time."""
+    supporters not spoken with in 30 days, and promises open, overdue and kept on time.
+
+    "Today", "30 days" and "on time" are on each office's own clock; ``today`` fixes the date for all
+    (the tests' fixed day)."""
     repeat = dict(db.session.execute(
         select(Household.office_id, func.count()).where(Household.office_id.in_(office_ids),
                                                         Household.canvasses_reached >= 2)
         .group_by(Household.office_id)).all())
-    cutoff = datetime.combine(today - timedelta(days=NEGLECT_DAYS), time(0), tzinfo=timezone.utc)
-    neglected = dict(db.session.execute(
-        select(Supporter.office_id, func.count()).join(Household, Household.door_id == Supporter.door_id)
-        .where(Supporter.office_id.in_(office_ids),
-               or_(Household.last_spoken_at.is_(None), Household.last_spoken_at < cutoff))
-        .group_by(Supporter.office_id)).all())
-    done_day = utc_day(FollowUp.done_at)
-    promises = {row.office_id: row for row in db.session.execute(
-        select(FollowUp.office_id,
-               func.count().label("made"),
-               func.sum(case((FollowUp.done_at.is_(None), 1), else_=0)).label("open"),
-               func.sum(case((FollowUp.done_at.is_(None) & (FollowUp.due_date < today), 1), else_=0)).label("overdue"),
-               func.sum(case((FollowUp.done_at.is_not(None) & (done_day <= FollowUp.due_date), 1), else_=0))
-               .label("kept_on_time"),
-               func.sum(case((FollowUp.done_at.is_not(None) | (FollowUp.due_date < today), 1), else_=0)).label("due"))
-        .where(FollowUp.office_id.in_(office_ids)).group_by(FollowUp.office_id))}
+    offices_in: dict[str, list[int]] = defaultdict(list)
+    for office_id, zone in db.session.execute(select(Office.id, Office.time_zone).where(Office.id.in_(office_ids))):
+        offices_in[zone or UTC].append(office_id)
+    now = datetime.now(timezone.utc)
+    neglected, promises = {}, {}
+    for zone, ids in offices_in.items():  # usually one zone: one pass
+        day = today or today_in(now, zone)
+        cutoff = day_starts(day - timedelta(days=NEGLECT_DAYS), zone)
+        neglected.update(db.session.execute(
+            select(Supporter.office_id, func.count()).join(Household, Household.door_id == Supporter.door_id)
+            .where(Supporter.office_id.in_(ids),
+                   or_(Household.last_spoken_at.is_(None), Household.last_spoken_at < cutoff))
+            .group_by(Supporter.office_id)).all())
+        done_day = local_day(FollowUp.done_at, zone)
+        promises.update({row.office_id: row for row in db.session.execute(
+            select(FollowUp.office_id,
+                   func.count().label("made"),
+                   func.sum(case((FollowUp.done_at.is_(None), 1), else_=0)).label("open"),
+                   func.sum(case((FollowUp.done_at.is_(None) & (FollowUp.due_date < day), 1), else_=0))
+                   .label("overdue"),
+                   func.sum(case((FollowUp.done_at.is_not(None) & (done_day <= FollowUp.due_date), 1), else_=0))
+                   .label("kept_on_time"),
+                   func.sum(case((FollowUp.done_at.is_not(None) | (FollowUp.due_date < day), 1), else_=0))
+                   .label("due"))
+            .where(FollowUp.office_id.in_(ids)).group_by(FollowUp.office_id))})
     depth = {}
     for office_id in office_ids:
         row = promises.get(office_id)
@@ -244,7 +287,7 @@ def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, fl
 
     Each door's first knock in the window comes from the summaries (or, with
     dates, one grouped query over the contacts); the running sum is done over
-    days, never over contacts.
+    days (each office's own), never over contacts.
     """
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     ids = [o.id for o in offices]
@@ -259,8 +302,9 @@ def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, fl
         first = (select(Contact.office_id.label("office_id"), func.min(Contact.recorded_at).label("first_at"))
                  .where(Contact.office_id.in_(ids), *window.conditions())
                  .group_by(Contact.office_id, Contact.door_id).subquery())
-    day = utc_day(first.c.first_at)
+    day = local_day(first.c.first_at, Office.time_zone)  # each office's own days
     rows = db.session.execute(select(first.c.office_id, day, func.count())
+                              .join(Office, Office.id == first.c.office_id)
                               .group_by(first.c.office_id, day).order_by(first.c.office_id, day)).all()
     names = {o.id: o.name for o in offices}
     series: dict[str, list[tuple[str, float]]] = {}

@@ -6,13 +6,14 @@ promise with who made it and who owes it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE as OUTCOMES
+from ..domain.time_zones import at_local_time, local_day
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Canvass, Contact, ContactFlag, Door, FollowUp, HouseholdNote, Office, Person, User
@@ -27,24 +28,33 @@ SEARCH_LIMIT = 50
 
 
 def timeline(door: Door) -> dict:
-    """The door's people, its entries (knocks and office notes) newest first, support over time, promises."""
+    """The door's people, its entries (knocks and office notes) newest first, support over time, promises,
+    and the office's time zone, on whose clock the page shows them. Each answer is shown by its
+    question's label as the canvass words it now (a question relabelled after it was answered keeps its
+    key, so its answers follow it)."""
+    zone = db.session.scalar(select(Office.time_zone).where(Office.id == door.office_id))
     people = list(db.session.scalars(select(Person).where(Person.door_id == door.id).order_by(Person.id)))
     names = {p.id: p.full_name for p in people}
     entries = []
-    for contact, volunteer, canvass, review in db.session.execute(
-            select(Contact, User.name, Canvass.name, ContactFlag.state).outerjoin(User, User.id == Contact.volunteer_id)
+    for contact, volunteer, canvass, questions, review in db.session.execute(
+            select(Contact, User.name, Canvass.name, Canvass.questions, ContactFlag.state)
+            .outerjoin(User, User.id == Contact.volunteer_id)
             .join(Canvass, Canvass.id == Contact.canvass_id).outerjoin(ContactFlag, ContactFlag.contact_id == Contact.id)
             .where(Contact.door_id == door.id)):
+        labels = {q["key"]: q["label"] for q in questions or []}
         entries.append({"kind": "knock", "at": aware(contact.recorded_at), "canvass": canvass, "by": volunteer,
                         "outcome": OUTCOMES[contact.outcome].label, "reached": OUTCOMES[contact.outcome].reached,
                         "person": names.get(contact.person_id), "answers": contact.answers or {},
+                        "answer_rows": [(labels.get(key, key.replace("_", " ")), value)
+                                        for key, value in (contact.answers or {}).items()],
                         "note": contact.note, "review": review})
     for note, author in db.session.execute(
             select(HouseholdNote, User.name).outerjoin(User, User.id == HouseholdNote.author_id)
             .where(HouseholdNote.door_id == door.id)):
         entries.append({"kind": "note", "at": aware(note.spoken_at), "canvass": None, "by": author,
                         "outcome": CHANNELS.get(note.channel, note.channel), "reached": True,
-                        "person": names.get(note.person_id), "answers": {}, "note": note.note, "review": None})
+                        "person": names.get(note.person_id), "answers": {}, "answer_rows": [], "note": note.note,
+                        "review": None})
     entries.sort(key=lambda e: e["at"], reverse=True)
     promises = []
     owner, maker = aliased(User), aliased(User)
@@ -55,11 +65,11 @@ def timeline(door: Door) -> dict:
         promises.append({"id": promise.id, "label": FOLLOW_UP_KINDS[promise.kind].label
                          if promise.kind in FOLLOW_UP_KINDS else promise.kind,
                          "person": names.get(promise.person_id), "made_by": made_by, "owner": owner_name,
-                         "made_on": aware(promise.created_at).date(), "due_date": promise.due_date,
-                         "kept_on": aware(promise.done_at).date() if promise.done_at else None,
+                         "made_on": local_day(promise.created_at, zone), "due_date": promise.due_date,
+                         "kept_on": local_day(promise.done_at, zone) if promise.done_at else None,
                          "result": promise.result})
     return {"door": door, "people": people, "entries": entries, "support": _support_over_time(entries),
-            "promises": promises}
+            "promises": promises, "time_zone": zone}
 
 
 def _support_over_time(entries: list[dict]) -> list[dict]:
@@ -84,14 +94,17 @@ def add_note(door: Door, author: User, channel: str, note: str, spoken_on: str, 
     if channel not in CHANNELS:
         raise InvalidInput(f"how you spoke must be one of {', '.join(CHANNELS)}", field="channel")
     note = required_text(note, "note", MAX_NOTE, "write what was said")
+    # The date written is a day on the office's clock.
+    zone = db.session.scalar(select(Office.time_zone).where(Office.id == door.office_id))
+    now = utcnow()
+    today = local_day(now, zone)
     try:
-        day = date.fromisoformat((spoken_on or "").strip()) if (spoken_on or "").strip() else utcnow().date()
+        day = date.fromisoformat((spoken_on or "").strip()) if (spoken_on or "").strip() else today
     except ValueError:
         raise InvalidInput("the date must look like 2026-11-23", field="spoken_on") from None
-    now = utcnow()
-    if day > now.date():
+    if day > today:
         raise InvalidInput("the conversation cannot be in the future", field="spoken_on")
-    spoken_at = now if day == now.date() else datetime.combine(day, time(12), tzinfo=timezone.utc)
+    spoken_at = now if day == today else at_local_time(day, 12, zone)
     person = None
     if person_id:
         person = db.session.get(Person, int(person_id)) if str(person_id).isdigit() else None

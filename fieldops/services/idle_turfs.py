@@ -31,6 +31,7 @@ def _quiet_assignments(conditions: list, now: datetime, days_of) -> list[dict]:
         if now - since >= timedelta(days=days):
             quiet.append({"assignment_id": assignment.id, "turf_id": turf.id, "turf": turf.name,
                           "volunteer": volunteer, "canvass": canvass, "assigned_on": aware(assignment.assigned_at).date(),
+                          "assigned_at": aware(assignment.assigned_at),
                           "last_knock": aware(last), "days_quiet": (now - since).days, "idle_days": days})
     return quiet
 

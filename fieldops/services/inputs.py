@@ -25,3 +25,17 @@ def required_text(text: str | None, field: str, most: int, missing: str) -> str:
     if len(text) > most:
         raise InvalidInput(f"at most {most} characters", field=field)
     return text
+
+
+def parse_coordinate(text: str | None, field: str, limit: float) -> float | None:
+    """A latitude (``limit`` 90) or longitude (180) in decimal degrees, or None when empty."""
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidInput(f"{text[:40]!r} is not a number of degrees, like 60.17", field=field) from None
+    if not -limit <= value <= limit:
+        raise InvalidInput(f"degrees from -{limit:g} to {limit:g}", field=field)
+    return value

@@ -6,12 +6,14 @@ increments, so a retry or a correction cannot make them drift. On PostgreSQL
 the doors' rows are locked first, in id order: two syncs at the same door
 take turns, and the second recomputes with the first's contacts in sight.
 SQLite has one writer at a time, so needs no lock. Per-volunteer days are
-plain counters, added to atomically by each sync.
+plain counters, added to atomically by each sync; a day is a day on the
+office's clock (``Office.time_zone``), and changing an office's zone counts
+its days again (``recount_office_days``).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy import (DateTime, bindparam, case, cast, delete, exists, func, insert, literal, null, select, text,
@@ -20,10 +22,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.outcomes import REACHED_CODES
 from ..domain.relationships import is_supporter
+from ..domain.time_zones import days_between, local_day as local_day_of
 from ..extensions import db
-from ..models import Contact, ContactFlag, Door, DoorCanvass, Household, HouseholdNote, Supporter, VolunteerDay
+from ..models import (Contact, ContactFlag, Door, DoorCanvass, Household, HouseholdNote, Office, Supporter,
+                      VolunteerDay)
 from .bulk import restoring
-from .portable import aware, utc_day
+from .portable import aware, local_day
 from .prepared import per_database, run
 
 SUPPORT_KEY = "support"  # the survey question whose 1-to-5 answer says how much a person supports us
@@ -80,22 +84,36 @@ def rebuild_all() -> None:
     _add_volunteer_days(_scan(Contact.office_id, whole_ledger=True))
 
 
-def recount_volunteer_day(office_id: int, canvass_id: int, volunteer_id: int, day) -> None:
-    """Count one volunteer's day again from the ledger: after one of its contacts stopped (or started)
-    counting. Days are otherwise only added to, by ``count_knocks``."""
+def recount_volunteer_day(office_id: int, canvass_id: int, volunteer_id: int, moment: datetime) -> None:
+    """Count again, from the ledger, the volunteer's day (on the office's clock) that holds ``moment``:
+    after one of its contacts stopped (or started) counting. Days are otherwise only added to, by
+    ``count_knocks``."""
+    zone = db.session.scalar(select(Office.time_zone).where(Office.id == office_id))
+    day = local_day_of(moment, zone)
+    begins, ends = days_between(day, day, zone)
     db.session.execute(delete(VolunteerDay).where(
         VolunteerDay.office_id == office_id, VolunteerDay.canvass_id == canvass_id,
         VolunteerDay.volunteer_id == volunteer_id, VolunteerDay.day == day))
     _add_volunteer_days(Contact.office_id, Contact.office_id == office_id, Contact.canvass_id == canvass_id,
-                        Contact.volunteer_id == volunteer_id, utc_day(Contact.recorded_at) == day)
+                        Contact.volunteer_id == volunteer_id, Contact.recorded_at >= begins,
+                        Contact.recorded_at < ends)
+
+
+def recount_office_days(office_id: int) -> None:
+    """Count every volunteer day of the office again: after its time zone changed, its days did too."""
+    db.session.flush()
+    db.session.execute(delete(VolunteerDay).where(VolunteerDay.office_id == office_id))
+    _add_volunteer_days(Contact.office_id, Contact.office_id == office_id)
 
 
 def _add_volunteer_days(office, *where) -> None:
-    """Insert the volunteers' days, knocks and conversations counted from the contacts ``where`` picks."""
-    day = utc_day(Contact.recorded_at)
+    """Insert the volunteers' days, knocks and conversations counted from the contacts ``where`` picks,
+    each contact on its office's clock."""
+    day = local_day(Contact.recorded_at, Office.time_zone)
     db.session.execute(insert(VolunteerDay).from_select(
         ["office_id", "canvass_id", "volunteer_id", "day", "knocks", "conversations"],
         select(office, Contact.canvass_id, Contact.volunteer_id, day, func.count(), func.sum(_REACHED))
+        .join(Office, Office.id == Contact.office_id)
         .where(*where, counted()).group_by(office, Contact.canvass_id, Contact.volunteer_id, day)
         .having(Contact.volunteer_id.is_not(None))))
 
@@ -109,14 +127,15 @@ def follow_doors(office_id: int) -> None:
 
 
 def count_knocks(contacts: list[dict]) -> None:
-    """Add newly stored contacts (``office_id``, ``canvass_id``, ``volunteer_id``, ``recorded_at``,
-    ``outcome``) to their volunteers' days, with one atomic upsert."""
+    """Add newly stored contacts (``office_id``, ``canvass_id``, ``volunteer_id``, ``outcome`` and ``day``,
+    the day on the office's clock, else ``recorded_at`` and the office's ``time_zone``) to their
+    volunteers' days, with one atomic upsert."""
     days: dict[tuple, list[int]] = {}
     for contact in contacts:
         if contact.get("volunteer_id") is None:
             continue
-        key = (contact["office_id"], contact["canvass_id"], contact["volunteer_id"],
-               contact["recorded_at"].astimezone(timezone.utc).date())
+        day = contact.get("day") or local_day_of(contact["recorded_at"], contact.get("time_zone"))
+        key = (contact["office_id"], contact["canvass_id"], contact["volunteer_id"], day)
         counts = days.setdefault(key, [0, 0])
         counts[0] += 1
         counts[1] += contact["outcome"] in REACHED_CODES

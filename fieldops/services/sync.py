@@ -12,6 +12,7 @@ create it: the database's primary key decides.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..domain.contacts import ContactIn, parse_contact
 from ..domain.followups import due_date
 from ..domain.roles import Role
 from ..domain.surveys import check_answers
+from ..domain.time_zones import local_day
 from ..domain.trust import metres_between
 from ..errors import InvalidInput
 from ..extensions import db
@@ -85,7 +87,7 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
         raise BatchRefused(refused)
     created = _insert(rows, user.id, now)
     stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
-               "recorded_at": contact.recorded_at, "outcome": contact.outcome}
+               "recorded_at": contact.recorded_at, "outcome": contact.outcome, "day": facts.days[contact.id]}
               for _, contact, row in rows if contact.id in created]
     summaries.refresh_doors((contact.door_id for _, contact, _ in rows if contact.id in created),
                             supporters=any(summaries.SUPPORT_KEY in row["answers"]
@@ -117,6 +119,7 @@ class _Facts:
 
     def __init__(self, user: User, contacts: list[ContactIn]):
         self.user = user
+        self.days: dict[str, date] = {}  # contact id -> its day on its office's clock (set by check)
         statements = _statements()
         ids = [c.id for c in contacts]
         self.stored = set(run(statements.stored, {"ids": ids}).scalars()) if ids else set()
@@ -165,7 +168,12 @@ class _Facts:
         if contact.canvass_id not in self.questions:
             return f"no canvass with id {contact.canvass_id}", None
         ends = self.ends[contact.canvass_id]
-        if ends is not None and contact.recorded_at.date() > ends:  # made offline before the end: still welcome
+        # The contact's day on its office's clock, computed once: the canvass's last day, the volunteer's
+        # day and a promise's due date all count it.
+        day = self.days[contact.id] = local_day(contact.recorded_at, door.time_zone)
+        # Made offline before the end: still welcome. The last day is the office's, so an evening knock in
+        # Los Angeles (already tomorrow in UTC) still counts.
+        if ends is not None and day > ends:
             return f"canvass {contact.canvass_id} ended on {ends.isoformat()}: its turfs are no longer handed out", None
         turf_id = next((t for t in [door.turf_id, *self.revisits.get(contact.door_id, [])]
                         if (t, contact.canvass_id) in self.assigned), None)
@@ -183,7 +191,7 @@ class _Facts:
         return None, {"office_id": door.office_id, "turf_id": turf_id, "answers": answers, "distance_m": distance}
 
     def follow_ups(self, contact: ContactIn, row: dict) -> list[FollowUp]:
-        made_on = contact.recorded_at.date()
+        made_on = self.days[contact.id]  # the office's day
         return [FollowUp(office_id=row["office_id"], door_id=contact.door_id, person_id=contact.person_id,
                          contact_id=contact.id, kind=kind, owner_id=self.owner.get(row["office_id"]),
                          due_date=due_date(kind, made_on, self.office_days.get(row["office_id"])))
@@ -209,13 +217,14 @@ def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> 
 def _statements(dialect_name: str) -> SimpleNamespace:
     """The checks' reads and the insert, built once (``services.prepared``)."""
     contact, door, block = Contact.__table__, Door.__table__, Block.__table__
-    assignment, turf, canvass = Assignment.__table__, Turf.__table__, Canvass.__table__
+    assignment, turf, canvass, office = Assignment.__table__, Turf.__table__, Canvass.__table__, Office.__table__
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     ids = bindparam("ids", expanding=True)
     return SimpleNamespace(
         stored=select(contact.c.id).where(contact.c.id.in_(ids)),
-        doors=select(door.c.id, door.c.office_id, door.c.lat, door.c.lon, block.c.turf_id)
-        .join(block, block.c.id == door.c.block_id).where(door.c.id.in_(ids)).order_by(door.c.id)
+        doors=select(door.c.id, door.c.office_id, door.c.lat, door.c.lon, block.c.turf_id, office.c.time_zone)
+        .join(block, block.c.id == door.c.block_id).join(office, office.c.id == door.c.office_id)
+        .where(door.c.id.in_(ids)).order_by(door.c.id)
         .with_for_update(of=door),
         assignments=select(assignment.c.turf_id, assignment.c.canvass_id, turf.c.kind, canvass.c.questions,
                            canvass.c.end_date)

@@ -1,19 +1,32 @@
-"""Persist territory: regions, offices, blocks and doors, in bulk, matched on source ids.
+"""Persist territory: regions and offices (made and renamed on the web or by the command line),
+blocks and doors (in bulk, matched on source ids).
 
 These add to the current transaction and never commit; the use case that
 calls them commits once, so an import is all or nothing.
+
+An office's clock (``Office.time_zone``) comes from its location: the point
+given when it is made, else the middle of its blocks once they are imported
+(``locate_office``). Changing it later counts its volunteers' days again.
 """
 from __future__ import annotations
+
+from collections import Counter
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 from sqlalchemy import bindparam, func, select, update
 
+from ..domain import time_zones
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..importers.geo import block_for_points, bounds_frame
 from ..models import Block, Door, Office, Person, Region
-from . import bulk
+from . import audit, bulk, summaries
+from .inputs import required_text
+
+MAX_NAME = 120  # the name columns' length
+MAX_ADDRESS = 255
 
 
 def get_or_create_region(name: str) -> Region:
@@ -26,16 +39,139 @@ def get_or_create_region(name: str) -> Region:
 
 
 def get_or_create_office(name: str, region: Region, **fields) -> Office:
+    """The named office, made in the region if it is new (its clock from its location, if given)."""
     office = db.session.scalar(select(Office).where(Office.name == name))
     if office is None:
+        fields.setdefault("time_zone", time_zones.zone_at(fields.get("lat"), fields.get("lon")))
         office = Office(name=name, region_id=region.id, settings={}, **fields)
         db.session.add(office)
         db.session.flush()
     return office
 
 
+def _name(text: str | None, what: str) -> str:
+    return required_text(text, "name", MAX_NAME, f"give the {what} a name")
+
+
+def _refuse_taken(model, name: str, what: str, except_id: int | None = None) -> None:
+    """Names are unique whatever their case: 'kallio' and 'Kallio' would be the same office to a person."""
+    clash = db.session.scalar(select(model.name).where(func.lower(model.name) == name.casefold(),
+                                                       model.id != (except_id or 0)))
+    if clash is not None:
+        raise Conflict(f"there is already {what} named {clash!r}: choose another name")
+
+
+def create_region(name: str, actor_id: int | None) -> Region:
+    """A new region (no commit); its name must be free."""
+    name = _name(name, "region")
+    _refuse_taken(Region, name, "a region")
+    region = Region(name=name)
+    db.session.add(region)
+    db.session.flush()
+    audit.record(actor_id, "region.create", "region", region.id, name=name)
+    return region
+
+
+def rename_region(region: Region, name: str, actor_id: int | None) -> Region:
+    """Give the region another free name (no commit)."""
+    name = _name(name, "region")
+    _refuse_taken(Region, name, "a region", except_id=region.id)
+    if name != region.name:
+        audit.record(actor_id, "region.rename", "region", region.id, was=region.name, now=name)
+        region.name = name
+    return region
+
+
+def _address(text: str | None) -> str | None:
+    text = (text or "").strip()
+    if len(text) > MAX_ADDRESS:
+        raise InvalidInput(f"an address has at most {MAX_ADDRESS} characters", field="address")
+    return text or None
+
+
+def _zone(text: str | None) -> str | None:
+    if not (text or "").strip():
+        return None
+    try:
+        return time_zones.check_zone(text)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="time_zone") from None
+
+
+def create_office(region: Region, name: str, *, address: str | None = None, lat: float | None = None,
+                  lon: float | None = None, time_zone: str | None = None, actor_id: int | None = None) -> Office:
+    """A new field office in the region (no commit). Its clock is ``time_zone`` if given, else its
+    location's; with neither it counts UTC until its territory is imported."""
+    name = _name(name, "office")
+    _refuse_taken(Office, name, "an office")
+    if (lat is None) != (lon is None):
+        raise InvalidInput("give both the latitude and the longitude, or neither",
+                           field="lat" if lat is None else "lon")
+    zone = _zone(time_zone) or time_zones.zone_at(lat, lon)
+    office = Office(name=name, region_id=region.id, address=_address(address), lat=lat, lon=lon, time_zone=zone,
+                    settings={})
+    db.session.add(office)
+    db.session.flush()
+    audit.record(actor_id, "office.create", "office", office.id, name=name, region=region.name, time_zone=zone)
+    return office
+
+
+def update_office(office: Office, *, name: str, address: str | None, actor_id: int | None) -> Office:
+    """Rename the office and change its address (no commit)."""
+    name = _name(name, "office")
+    _refuse_taken(Office, name, "an office", except_id=office.id)
+    address = _address(address)
+    changes = {key: {"was": old, "now": new} for key, old, new in
+               (("name", office.name, name), ("address", office.address, address)) if old != new}
+    if changes:
+        office.name, office.address = name, address
+        audit.record(actor_id, "office.rename" if "name" in changes else "office.update", "office", office.id,
+                     **changes)
+    return office
+
+
+def set_time_zone(office: Office, zone_name: str | None, actor_id: int | None) -> bool:
+    """Put the office on another clock (no commit); its volunteers' days are counted again on it.
+    Whether anything changed (an empty name changes nothing)."""
+    zone = _zone(zone_name)
+    if zone is None or zone == office.time_zone:
+        return False
+    audit.record(actor_id, "office.time_zone", "office", office.id, was=office.time_zone, now=zone)
+    office.time_zone = zone
+    summaries.recount_office_days(office.id)
+    return True
+
+
+def locate_office(office: Office) -> None:
+    """After blocks were imported: an office with no location takes the middle of its blocks, and one
+    with no clock takes its location's."""
+    if office.lat is None or office.lon is None:
+        lat, lon = db.session.execute(select(func.avg(Block.centroid_lat), func.avg(Block.centroid_lon))
+                                      .where(Block.office_id == office.id)).one()
+        if lat is None:
+            return
+        office.lat, office.lon = float(lat), float(lon)
+    if office.time_zone is None:
+        zone = time_zones.zone_at(office.lat, office.lon)
+        if zone is not None:
+            office.time_zone = zone
+            summaries.recount_office_days(office.id)
+
+
+def usual_zone(region: Region) -> str | None:
+    """The time zone most of the region's offices keep: what a new office's form suggests."""
+    zones = Counter(zone for zone in db.session.scalars(select(Office.time_zone).where(Office.region_id == region.id))
+                    if zone)
+    return zones.most_common(1)[0][0] if zones else None
+
+
+def zones_in_use() -> list[str]:
+    """The offices' clocks, each once (UTC for an office with none yet)."""
+    return sorted({zone or time_zones.UTC for zone in db.session.scalars(select(Office.time_zone))})
+
+
 DOOR_FIELDS = ("name", "street", "house_number", "unit", "city", "postcode")
-PERSON_FIELDS = ("first_name", "last_name", "age", "phone")
+PERSON_FIELDS = ("first_name", "last_name", "age", "phone", "email")
 
 
 def _columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:
@@ -80,6 +216,7 @@ def save_blocks(office: Office, blocks: gpd.GeoDataFrame) -> dict[str, int]:
                "min_lon", "min_lat", "max_lon", "max_lat"]
     created, updated = _upsert(Block, select(Block.source_id, Block.id).where(Block.office_id == office.id),
                                frame, columns)
+    locate_office(office)
     return {"created": created, "updated": updated}
 
 

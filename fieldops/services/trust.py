@@ -7,7 +7,6 @@ its volunteer's day are recomputed without it.
 """
 from __future__ import annotations
 
-from datetime import timezone
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, insert, select
@@ -112,4 +111,4 @@ def _recount(contact: Contact) -> None:
     summaries.refresh_doors([contact.door_id])
     if contact.volunteer_id is not None:
         summaries.recount_volunteer_day(contact.office_id, contact.canvass_id, contact.volunteer_id,
-                                        aware(contact.recorded_at).astimezone(timezone.utc).date())
+                                        aware(contact.recorded_at))

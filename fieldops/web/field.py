@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..domain.outcomes import OUTCOMES
-from ..domain.surveys import KIND_LABELS
+from ..domain.surveys import KIND_LABELS, MAX_QUESTIONS
 from ..errors import FieldopsError, InvalidInput
 from .. import unit_of_work
 from ..services import access, canvassing, followups, invites, passwords, users, walklists
@@ -37,16 +37,21 @@ def _whole_number(field: str, default: int) -> int:
     return int(text)
 
 
-def _questions_from_form() -> list[dict]:
-    """The question rows of the canvass form; rows without a label are left out."""
+def _questions_from_form(rows: int = QUESTION_ROWS) -> list[dict]:
+    """The question rows of the canvass form; rows without a label, or ticked to be removed, are left out.
+    On the edit form each existing question carries its key, and may be hidden from new contacts."""
     questions = []
-    for n in range(QUESTION_ROWS):
+    for n in range(rows):
         label = request.form.get(f"q{n}_label", "").strip()
-        if not label:
+        if not label or request.form.get(f"q{n}_remove"):
             continue
         question = {"label": label, "kind": request.form.get(f"q{n}_kind", "")}
+        if request.form.get(f"q{n}_key"):
+            question["key"] = request.form[f"q{n}_key"]
         if question["kind"] == "choice":
             question["choices"] = [c.strip() for c in request.form.get(f"q{n}_choices", "").split(",")]
+        if request.form.get(f"q{n}_hidden"):
+            question["hidden"] = True
         questions.append(question)
     return questions
 
@@ -72,6 +77,47 @@ def canvasses(office_id: int):
         flash(f"Canvass {canvass.name} created.", "success")
         return redirect(url_for("field.canvasses", office_id=office.id))
     return render_template("field/canvasses.html", office=office, form={}, **_canvass_page(office))
+
+
+NEW_QUESTION_ROWS = 3  # empty rows under a canvass's questions on its edit page
+
+
+@bp.route("/offices/<int:office_id>/canvasses/<int:canvass_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_canvass(office_id: int, canvass_id: int):
+    """Change a running canvass: dates, script, questions, re-knocks; answers already given stay valid."""
+    office = access.require_office(current_user, office_id, manage=True)
+    canvass = access.require_canvass_editing(current_user, canvass_id, office.id)
+    if request.method == "POST":
+        rows = min(_whole_number("rows", 0), MAX_QUESTIONS + NEW_QUESTION_ROWS)
+        try:
+            canvassing.update_canvass(
+                canvass, name=request.form.get("name", ""), start=parse_day(request.form.get("start"), "start"),
+                end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
+                questions=_questions_from_form(rows), reknock_hours=_whole_number("reknock_hours", 4),
+                max_attempts=_whole_number("max_attempts", 3), actor_id=current_user.id)
+        except FieldopsError as error:
+            unit_of_work.undo()
+            return _edit_page(office, canvass, error.message, request.form), error.status
+        flash(f"Canvass {canvass.name} saved. Phones get the change with their next walk list.", "success")
+        return redirect(url_for("field.canvasses", office_id=office.id))
+    return _edit_page(office, canvass, None, None)
+
+
+def _edit_page(office, canvass, error: str | None, form):
+    questions = list(canvass.questions or [])
+    counts = canvassing.answer_counts(canvass)
+    if form is None:  # the canvass as it is
+        form = {"name": canvass.name, "start": canvass.start_date or "", "end": canvass.end_date or "",
+                "script": canvass.script, "reknock_hours": canvass.reknock_hours,
+                "max_attempts": canvass.max_attempts}
+        for n, question in enumerate(questions):
+            form.update({f"q{n}_key": question["key"], f"q{n}_label": question["label"], f"q{n}_kind": question["kind"],
+                         f"q{n}_choices": ", ".join(question.get("choices", [])),
+                         f"q{n}_hidden": "1" if question.get("hidden") else ""})
+    return render_template("field/canvass_edit.html", office=office, canvass=canvass, questions=questions,
+                           answers=counts, kinds=KIND_LABELS, rows=len(questions) + NEW_QUESTION_ROWS, form=form,
+                           error=error)
 
 
 def _canvass_page(office) -> dict:
@@ -272,8 +318,8 @@ def phone(turf_id: int):
 @bp.get("/my/follow-ups")
 @login_required
 def my_follow_ups():
-    today = datetime.now(timezone.utc).date()
-    return render_template("field/follow_ups.html", promises=followups.owed_by(current_user, today))
+    return render_template("field/follow_ups.html",
+                           promises=followups.owed_by(current_user, datetime.now(timezone.utc)))
 
 
 @bp.post("/follow-ups/<int:follow_up_id>/kept")

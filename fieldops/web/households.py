@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..errors import FieldopsError
 from .. import unit_of_work
+from ..domain import time_zones
 from ..domain.consequences import PERSON_STATUS_LABELS
 from ..domain.buildings import building_key
 from ..services import access, buildings, consequences, households
@@ -64,7 +65,9 @@ def _organizer_acts(door_id: int, act, done: str):
 def _page(door, error: str | None = None, form=None):
     story = households.timeline(door)
     return render_template("households/timeline.html", story=story, door=door, channels=households.CHANNELS,
-                           today=datetime.now(timezone.utc).date(), ban=consequences.ban_label(door),
+                           today=time_zones.today(datetime.now(timezone.utc), story["time_zone"]),
+                           zone=story["time_zone"], contact_details=access.may_see_contact_details(current_user, door),
+                           ban=consequences.ban_label(door),
                            units=buildings.units_of(door),
                            building_note=buildings.notes_for(door.office_id, {building_key(door.street,
                                                                                            door.house_number)}),

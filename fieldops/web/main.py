@@ -29,21 +29,24 @@ def home():
 @bp.get("/regions")
 @login_required
 def regions():
-    return render_template("regions.html", regions=db.session.scalars(access.visible_regions(current_user)).all())
+    return render_template("regions.html", regions=db.session.scalars(access.visible_regions(current_user)).all(),
+                           may_shape=access.may_shape_regions(current_user))
 
 
 @bp.get("/regions/<int:region_id>")
 @login_required
 def region(region_id: int):
     region = access.require_region(current_user, region_id)
-    return render_template("region.html", region=region, offices=overview.region_overview(region))
+    return render_template("region.html", region=region, offices=overview.region_overview(region),
+                           may_shape=access.may_shape_region(current_user, region.id))
 
 
 @bp.get("/offices/<int:office_id>")
 @login_required
 def office(office_id: int):
     office = access.require_office(current_user, office_id)
-    return render_template("office.html", **overview.office_overview(office))
+    return render_template("office.html", **overview.office_overview(office),
+                           may_shape=access.may_shape_office(current_user, office))
 
 
 @bp.get("/turfs/<int:turf_id>")
@@ -61,7 +64,7 @@ def turf(turf_id: int):
         holders=canvassing.open_assignments(turf.id),
         canvasses=canvassing.canvasses_for_office(office) if manage else [],
         walkers=users.office_volunteers(office) if manage else [],
-        mine=access.has_open_assignment(current_user, turf.id))
+        mine=access.has_open_assignment(current_user, turf.id), zone=turfs.office_of(turf).time_zone)
 
 
 @bp.get("/my/turfs")

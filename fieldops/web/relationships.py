@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import office_settings
+from ..domain import office_settings, time_zones
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
 from .. import unit_of_work
-from ..services import access, followups, idle_turfs, listening, relationships, trust, users
+from ..services import access, followups, idle_turfs, listening, relationships, territory, trust, users
 
 bp = Blueprint("relationships", __name__)
 
@@ -25,7 +25,7 @@ def _now() -> datetime:
 def office_follow_ups(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     return render_template("relationships/follow_ups.html", office=office,
-                           promises=followups.office_promises(office.id, _now().date()),
+                           promises=followups.office_promises(office, _now(), current_user),
                            organizers=users.office_organizers(office.id))
 
 
@@ -91,11 +91,19 @@ def settings(office_id: int):
                 raise InvalidInput(str(error), field=field) from None
             office.settings = {**(office.settings or {}), **changed}
             tagged = listening.retag_office(office)
+            moved = territory.set_time_zone(office, request.form.get("time_zone"), current_user.id)
         except FieldopsError as error:
             unit_of_work.undo()
-            return render_template("relationships/settings.html", office=office, values=request.form,
-                                   kinds=FOLLOW_UP_KINDS, error=error.message), error.status
-        flash(f"Settings saved; {tagged} issue mentions found in the office's notes.", "success")
+            return _settings_page(office, request.form, error.message), error.status
+        flash(f"Settings saved; {tagged} issue mentions found in the office's notes."
+              + (f" The office now keeps {office.time_zone} time: its days are counted again on that clock."
+                 if moved else ""), "success")
         return redirect(url_for("relationships.settings", office_id=office.id))
-    return render_template("relationships/settings.html", office=office, kinds=FOLLOW_UP_KINDS,
-                           values=office_settings.form_values(office.settings), error=None)
+    return _settings_page(office, {**office_settings.form_values(office.settings), "time_zone": office.time_zone or ""},
+                          None)
+
+
+def _settings_page(office, values, error: str | None):
+    return render_template("relationships/settings.html", office=office, kinds=FOLLOW_UP_KINDS, values=values,
+                           error=error, zone_names=time_zones.zone_names(),
+                           located_zone=time_zones.zone_at(office.lat, office.lon))

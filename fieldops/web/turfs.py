@@ -6,11 +6,13 @@ Views only translate HTTP to ``services.turfs`` calls; the map editor script
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
+from ..domain.surveys import asked_questions
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turfs, walklists
@@ -165,6 +167,7 @@ def print_walklist(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
     canvass = walklists.canvass_for_viewer(turf, current_user)
     return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf, canvass), canvass=canvass,
-                           questions=(canvass.questions or []) if canvass else [], outcomes=OUTCOMES,
+                           zone=turfs.office_of(turf).time_zone, printed_at=datetime.now(timezone.utc),
+                           questions=asked_questions(canvass.questions) if canvass else [], outcomes=OUTCOMES,
                            **sheet_helpers())
 

@@ -222,7 +222,8 @@
       spoke.append(tick, document.createTextNode(" Spoke with them"));
       box.append(spoke);
     }
-    questions().forEach((question) => box.append(questionField(question, index)));
+    // Hidden questions are no longer asked; their earlier answers still show by their labels.
+    questions().filter((question) => !question.hidden).forEach((question) => box.append(questionField(question, index)));
     return box;
   }
 

@@ -21,7 +21,11 @@ PUBLIC = {"static", "auth.login", "field.manifest", "field.service_worker", "fie
 # Anyone signed in, about themselves only (their turfs, their promises, their regions list).
 OWN = {"main.home", "main.my_turfs", "field.my_follow_ups", "main.regions", "api.me_turfs", "auth.logout"}
 # Admins only.
-ADMIN = {"admin.audit_log"}
+ADMIN = {"admin.audit_log",
+         # package d (issue 15): regions and offices
+         "admin.territory_page"}
+# Admins only, forms that answer 400 with the field named when sent empty.
+ADMIN_FORMS = {"admin.create_region"}  # package d (issue 15)
 # Package c (accounts, sign-in and mail): resetting a password and finishing a join are for people not
 # signed in (each checks its own signed link); My account is about oneself.
 PUBLIC |= {"auth.forgot_password", "auth.reset_password", "field.finish_join"}
@@ -76,6 +80,10 @@ def scoped_targets(world) -> dict[str, dict]:
         "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,
         "turfs.delete": turf, "turfs.export": office, "turfs.merge": turf, "turfs.preview": office,
         "turfs.print_walklist": turf, "paper.entry": turf, "turfs.rename": turf, "turfs.split": turf, "turfs.workspace": office,
+        # package d (issue 15): offices made and renamed by admins and leads, regions renamed by admins,
+        # canvasses edited (a region-wide one only by who manages the region)
+        "admin.new_office": region, "admin.edit_office": office, "admin.rename_region": region,
+        "field.edit_canvass": {**office, "canvass_id": world.canvass_north.id},
     }
 
 
@@ -92,7 +100,7 @@ def url_for_rule(app, rule, arguments: dict) -> str:
 
 def test_every_route_has_a_rule(app, world):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    ruled = PUBLIC | OWN | ADMIN | set(scoped_targets(world))
+    ruled = PUBLIC | OWN | ADMIN | ADMIN_FORMS | set(scoped_targets(world))
     assert endpoints - ruled == set(), "routes without an access rule in this test"
     assert ruled - endpoints == set(), "rules for routes that no longer exist"
 
@@ -141,3 +149,18 @@ def test_only_admins_reach_the_admin_pages(app, client, auth, world):
     for rule, method in routes(app):
         if rule.endpoint in ADMIN:
             assert client.open(url_for_rule(app, rule, {}), method=method).status_code == 200
+
+
+def test_only_admins_send_the_admin_forms(app, client, auth, world):
+    """package d: an empty form from an admin is a 400 naming what is missing; anyone else a 403."""
+    for email in ["lead.north@test.example", "organizer.a@test.example", "volunteer.a1@test.example"]:
+        auth.login(email)
+        for rule, method in routes(app):
+            if rule.endpoint in ADMIN_FORMS:
+                assert client.open(url_for_rule(app, rule, {}), method=method).status_code == 403, email
+        auth.logout()
+    auth.login("admin@test.example")
+    for rule, method in routes(app):
+        if rule.endpoint in ADMIN_FORMS:
+            response = client.open(url_for_rule(app, rule, {}), method=method)
+            assert response.status_code == 400 and "give the region a name" in response.get_data(as_text=True)

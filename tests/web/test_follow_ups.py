@@ -1,10 +1,11 @@
 """My follow-ups: the promises I owe, overdue first, and keeping them."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from fieldops.domain import time_zones
 from fieldops.extensions import db
 from fieldops.models import Block, Door, FollowUp
 
@@ -19,7 +20,7 @@ def promise(world, kind: str, due: date, owner) -> int:
 
 
 def test_overdue_promises_come_first_and_can_be_kept(client, auth, world):
-    today = date.today()
+    today = time_zones.today(datetime.now(timezone.utc), world.office_a.time_zone)  # the office's own day
     later = promise(world, "yard_sign", today + timedelta(days=5), world.users.organizer_a)
     overdue = promise(world, "call_back", today - timedelta(days=2), world.users.organizer_a)
     promise(world, "send_info", today, world.users.organizer_b)  # someone else's

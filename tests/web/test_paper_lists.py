@@ -122,7 +122,9 @@ def test_round_trip_print_type_in_answers_and_promises_reach_the_timeline_and_fo
     assert promises == [("call_back", day + timedelta(days=2), asking.users.organizer_a.id),
                         ("yard_sign", day + timedelta(days=7), asking.users.organizer_a.id)]
     timeline = client.get(f"/doors/{first}").get_data(as_text=True)
-    assert "support: 5" in timeline and "top issue: Housing" in timeline and "helps: yes" in timeline
+    # The timeline shows each answer under its question's wording.
+    assert "How likely are you to support us?: 5" in timeline and "What matters most?: Housing" in timeline
+    assert "Would you help for an hour?: yes" in timeline
     assert "Wants the tram back" in timeline
     promised = timeline[timeline.index('id="promises"'):timeline.index("</ul>", timeline.index('id="promises"'))]
     assert "<strong>Call back</strong>" in promised and "<strong>Yard sign</strong>" in promised

@@ -1,39 +1,43 @@
 """The order a canvasser walks a turf's doors, and how far that is.
 
 A walk list reads like a person walks: street by street, house numbers in
-order, each building's units together. The route is built in four steps,
-each close to linear in the doors, so a turf of a thousand doors takes a
-fraction of a second whatever its shape (a city block or farms strung along
-country roads):
+order, each building in one go. The route is built in steps that are each
+close to linear in the doors, so a turf of a thousand doors takes a fraction
+of a second whatever its shape (a city block, a tower, farms strung along
+country roads across several towns):
 
-1. *Stops.* Doors that share a street address (``domain/buildings.py``) and
-   stand within ``RUN_BREAK_M`` of each other are one building, walked in
-   one go with its units in order (floor by floor). The same address in
-   another town is another building. A building's doors at one spot are one
-   stop; a shopping centre's entrances spread along a block are several
-   stops the route keeps together.
+1. *Buildings and stops.* Doors that share a street address
+   (``domain/buildings.py``) and stand within ``RUN_BREAK_M`` of each other
+   are one building, walked in one go; the same address in another town is
+   another building. A building's doors at one spot (``SAME_SPOT_M``) are one
+   stop, its units in order (staircase, floor, flat); a building with several
+   spots (staircases along a block of flats, a shopping centre's entrances)
+   has them in walking order.
 2. *Runs.* Each street's stops, in house-number order, are cut where they
    are far apart (``RUN_BREAK_M``) into pieces, and each piece becomes one or
    two runs: on a busy street (sides wide apart, or named by the caller) one
    side and then the other, never weaving through traffic; on a quiet street
    both ways are priced (crossing back and forth, or up one side and back
    down the other) and the shorter is kept. A street of the same name in
-   two towns is two sets of pieces.
-3. *Chain.* The runs, each walked either way, are joined into one path: the
-   shortest joins first (greedy matching over each run end's nearest run
-   ends, from a k-d tree), then 2-opt and or-opt over the runs.
-4. *Polish.* The same search runs stop by stop, then a seeded number of
-   local perturb-and-polish rounds, on distances that charge extra for
-   leaving a street, for crossing a busy one and for leaving a building
-   part-way. Real doors are messier than numbers, and the polish finds the
-   short way through them while keeping the walk street by street.
+   another town is another set of pieces.
+3. *Chain.* The runs, each walked either way, are joined into one path:
+   shortest joins first, among each run end's nearest run ends (a k-d tree),
+   then 2-opt and or-opt moves over the runs.
+4. *Polish.* The same search moves whole buildings, then single stops, each
+   followed by a seeded number of rounds that swap two short neighbouring
+   stretches and search again around the cuts, kept when shorter. It walks
+   by distances that charge extra for leaving a street, for skipping houses
+   of a run to come back for them, for crossing a busy street (half at the
+   corner where one side ends and the other begins) and for leaving a
+   building part-way, so the walk stays street by street.
 
-Every search move looks only at a stop's nearest neighbours and only where
-the route just changed, and all of it stops at ``TIME_BUDGET_S`` (a guard:
-the seeded rounds end well before it on a thousand doors). The length
-reported is the length of the order returned. Units: metres in a local
-planar projection (``local_metres`` makes one from lon/lat); the route is an
-open path from the first door to the last.
+Every move looks only next to a stop's nearest stops and only where the route
+just changed, so the search is near-linear too; ``TIME_BUDGET_S`` stops it
+whatever is left, a guard that only odd shapes reach (a thousand doors of
+one street in random house-number order). The length reported is the
+length of the order returned. Units: metres in a local planar projection
+(``local_metres`` makes one from lon/lat); the route is an open path from the
+first door to the last.
 """
 from __future__ import annotations
 
@@ -65,8 +69,8 @@ OR_OPT_LENGTHS = (1, 2, 3)  # stretches of stops (or runs) the search may move e
 KICKS = 400                 # perturb-and-polish rounds: about this many ...
 KICKS_PER_STOP = 0.5        # ... but at most this many per stop, so time stays linear in the doors
 KICK_SPAN = 12              # a round swaps two neighbouring stretches of at most this many stops
-DENSE_ENDPOINTS = 800       # up to this many ends the search prices every join up front
-TIME_BUDGET_S = 0.6         # the search stops here whatever is left (construction is near-linear)
+DENSE_STOPS = 400           # up to this many stops the search prices every join up front
+TIME_BUDGET_S = 0.5         # the search stops here whatever is left (construction is near-linear)
 _EPS = 1e-7
 
 
@@ -115,12 +119,21 @@ def walk_order(doors: Sequence[DoorPoint], busy_streets: frozenset[str] = frozen
     runs, wide = _runs(stops, busy)
     costs = _Costs(stops, wide, runs)
     route = _search(runs, costs, deadline, greedy=True)
-    buildings = _buildings_along(route, stops)
-    if len(buildings) < len(route):  # blocks of flats and shopping centres: move them whole first
-        route = _search(buildings, costs, deadline, rounds=_rounds(len(buildings)))
+    whole = _buildings_along(route, stops)
+    if len(whole) < len(route):  # blocks of flats and shopping centres: move them whole first
+        route = _search(whole, costs, deadline, rounds=_rounds(len(whole)))
     route = _search([[stop] for stop in route], costs, deadline, rounds=_rounds(len(route)))
-    order = _doors_of(route, stops, doors)
+    order = _doors_of(route, stops)
     return WalkOrder(order, round(path_metres(points, order), 1))
+
+
+def buildings(doors: Sequence[DoorPoint]) -> list[int]:
+    """The building of each door, as the walk keeps them together: one street address, within RUN_BREAK_M."""
+    building = [0] * len(doors)
+    for stop in _stops(doors, [(d.x, d.y) for d in doors]):
+        for door in stop.doors:
+            building[door] = stop.building
+    return building
 
 
 # --- 1. stops: a building's doors together ---------------------------------------------------------------
@@ -145,7 +158,7 @@ def _stops(doors: Sequence[DoorPoint], points) -> list[_Stop]:
         addresses[key].append(i)
     xy = np.asarray(points, dtype=float)
     stops: list[_Stop] = []
-    buildings = 0
+    count = 0
     for members in addresses.values():
         for building in _clusters(xy, members, RUN_BREAK_M):
             for spot in _clusters(xy, building, SAME_SPOT_M):
@@ -154,8 +167,8 @@ def _stops(doors: Sequence[DoorPoint], points) -> list[_Stop]:
                 number = house_number_key(first.house_number)
                 stops.append(_Stop(spot, float(xy[spot, 0].mean()), float(xy[spot, 1].mean()),
                                    normalise_street(first.street), number,
-                                   -1 if number[0] >= 10**9 else number[0] % 2, buildings))
-            buildings += 1
+                                   -1 if number[0] >= 10**9 else number[0] % 2, count))
+            count += 1
     # Door order, so the same doors in the same order always give the same stops.
     stops.sort(key=lambda s: s.doors[0])
     return stops
@@ -185,21 +198,19 @@ def _clusters(xy: np.ndarray, members: list[int], radius: float) -> list[list[in
     return list(groups.values())
 
 
-def _doors_of(route: list[int], stops: list[_Stop], doors: Sequence[DoorPoint]) -> list[int]:
-    """The doors stop by stop; a building's stops, kept together by the search, are walked in unit order.
+def _doors_of(route: list[int], stops: list[_Stop]) -> list[int]:
+    """The doors stop by stop, each stop's units in order, each building's stops where the first was walked.
 
-    Units whose numbers tie (a shopping centre's entrances, all without one) keep the route's order.
+    The search keeps a building's stops together already; gathering them here makes it a rule.
     """
+    stops_of: dict[int, list[int]] = defaultdict(list)
+    for stop in route:
+        stops_of[stops[stop].building].append(stop)
     order: list[int] = []
-    k = 0
-    while k < len(route):
-        building = stops[route[k]].building
-        block = []
-        while k < len(route) and stops[route[k]].building == building:
-            block += stops[route[k]].doors
-            k += 1
-        rank = {door: r for r, door in enumerate(block)}
-        order += sorted(block, key=lambda d: (unit_order(doors[d].unit), rank[d]))
+    for stop in route:
+        building = stops_of.pop(stops[stop].building, None)
+        if building is not None:
+            order += [door for each in building for door in stops[each].doors]
     return order
 
 
@@ -308,19 +319,20 @@ class _Costs:
         self.wide = wide
         self.arrays = {name: np.asarray(getattr(self, name)) for name in
                        ("x", "y", "street", "side", "building", "wide", "run", "place", "turn")}
+        every = np.arange(len(stops))
+        self.table = self.many(every[:, None], every[None, :]).tolist() if len(stops) <= DENSE_STOPS else None
 
     def between(self, ends: list[int]):
         """The cost of joining endpoint a to endpoint b (``ends`` maps endpoints to stops); None costs 0.
 
-        A table up front for a few hundred endpoints, else each pair priced when first asked for.
+        From a table of every pair for a few hundred stops, else each pair priced when first asked for.
         """
         n = len(ends)
-        if n <= DENSE_ENDPOINTS:
-            stop_of = np.asarray(ends)
-            table = self.many(stop_of[:, None], stop_of[None, :]).tolist()
+        if self.table is not None:
+            table = self.table
 
             def cost(a: int | None, b: int | None) -> float:
-                return 0.0 if a is None or b is None else table[a][b]
+                return 0.0 if a is None or b is None else table[ends[a]][ends[b]]
             return cost
         price, cache = self.pair, {}
 

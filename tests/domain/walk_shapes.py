@@ -7,8 +7,8 @@
   from 1 at the town's centre, so "Main Street 6" stands in every town.
 - ``detached_turf``: a suburb of detached houses, odd and even sides of a grid
   of streets (some wide avenues), one door per house.
-- ``apartment_turf``: a city grid where most addresses are blocks of flats
-  (one point, several units), with a few houses between them.
+- ``apartment_turf``: city streets where many addresses are blocks of flats
+  with one to three staircases (Finnish units 'A 1', 'B 12'), houses between.
 """
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ import numpy as np
 
 from fieldops.domain.walk_order import DoorPoint
 
-ROAD_NAMES = ("Main Street", "Church Road", "Mill Road", "School Lane", "River Road", "North Road")
+ROAD_NAMES = ("Main Street", "Church Road", "Mill Road", "School Lane", "River Road", "North Road", "Station Road",
+              "Pond Lane", "Hill Road", "Forest Road")
 
 
 def rural_turf(rng: np.random.Generator, n_doors: int, towns: int = 6) -> tuple[list[DoorPoint], list[int]]:
-    """``n_doors`` farm houses in ``towns`` small towns about 8 km apart, and the town of each door."""
-    centres = [(k % 3 * 8000.0 + rng.uniform(-1500, 1500), k // 3 * 8000.0 + rng.uniform(-1500, 1500))
+    """``n_doors`` farm houses in ``towns`` small towns about 15 km apart, and the town of each door.
+
+    Each town's ten roads run out from its centre; a town of 170 farms reaches about 4 km out.
+    """
+    centres = [(k % 3 * 15000.0 + rng.uniform(-2000, 2000), k // 3 * 15000.0 + rng.uniform(-2000, 2000))
                for k in range(towns)]
     doors, town_of = [], []
     per_town = [n_doors // towns + (k < n_doors % towns) for k in range(towns)]
@@ -34,7 +38,7 @@ def rural_turf(rng: np.random.Generator, n_doors: int, towns: int = 6) -> tuple[
             houses = count // roads + (road < count % roads)
             along = rng.uniform(0, 60)
             for number in range(1, houses + 1):
-                along += rng.uniform(160, 420)   # farms: always more than RUN_BREAK_M apart
+                along += rng.uniform(160, 320)   # farms: always more than RUN_BREAK_M apart
                 bend = 0.15 * math.sin(along / 900)  # roads wander
                 side = 1 if number % 2 else -1
                 offset = side * rng.uniform(15, 40)
@@ -70,25 +74,32 @@ def detached_turf(rng: np.random.Generator, n_doors: int) -> list[DoorPoint]:
 
 
 def apartment_turf(rng: np.random.Generator, n_doors: int) -> list[DoorPoint]:
-    """City blocks of 100 m: on each street, every 25 to 45 m a block of flats (4 to 40 units) or a house."""
+    """City streets where two addresses in five are blocks of flats and the rest houses.
+
+    A block of flats has one to three staircases 12 m apart along its front, each with 3 to 12 flats
+    ('A 1' to 'C 12', all at the staircase door); houses stand 15 to 30 m apart, odd numbers on one side.
+    """
     doors: list[DoorPoint] = []
     street = 0
     while len(doors) < n_doors:
         horizontal = street % 2 == 0
-        offset = (street // 2) * 100.0
-        along, number = rng.uniform(5, 20), 1
-        while along < 600 and len(doors) < n_doors:
-            for side in (1, 0):
-                across = offset + (9.0 if side else -9.0)
-                x, y = (along, across) if horizontal else (across, along)
-                if rng.random() < 0.7:
-                    floors, flats = int(rng.integers(2, 9)), int(rng.integers(2, 6))
-                    units = [f"{floor}{flat:02d}" for floor in range(1, floors + 1) for flat in range(1, flats + 1)]
+        offset = (street // 2) * rng.uniform(90, 130)
+        half_width = rng.choice([8.0, 10.0, 16.0])
+        for side in (1, 0):
+            along, number = rng.uniform(0, 10), 2 - side
+            while along < 400 and len(doors) < n_doors:
+                across = offset + (half_width if side else -half_width)
+                if rng.random() < 0.4:
+                    staircases = int(rng.integers(1, 4))
+                    for s, letter in enumerate("ABC"[:staircases]):
+                        x, y = (along + 12 * s, across) if horizontal else (across, along + 12 * s)
+                        doors += [DoorPoint(f"Street {street}", str(number), f"{letter} {flat}", x, y)
+                                  for flat in range(1, int(rng.integers(3, 13)) + 1)]
+                    along += 12 * staircases + rng.uniform(10, 20)
                 else:
-                    units = [""]
-                house = str(number + (1 - side))
-                doors += [DoorPoint(f"Street {street}", house, unit, x, y) for unit in units]
-            along += rng.uniform(25, 45)
-            number += 2
+                    x, y = (along, across) if horizontal else (across, along)
+                    doors.append(DoorPoint(f"Street {street}", str(number), "", x, y))
+                    along += rng.uniform(15, 30)
+                number += 2
         street += 1
     return doors[:n_doors]

@@ -194,6 +194,7 @@ def city(turf_count: int, real_count: int, revision: str | None) -> None:
 
 def growth(revision: str | None) -> None:
     old = before(revision)[0] if revision else None
+    times: dict[str, list[float]] = {}
     print("### Growth with the doors: rural turf (every door a run of its own) and detached houses\n")
     print("| turf | doors | street runs walked | ours: time (best of 3) | growth | ours / LKH-3 length "
           "| LKH-3 time | before: time | target |")
@@ -221,6 +222,11 @@ def growth(revision: str | None) -> None:
             print(f"| {kind} | {n:,} | {_run_count(doors, route.order)} | {seconds:.3f} s | {exponent} | {peer} "
                   f"| {then} | {target} |")
             previous = (n, seconds)
+            times.setdefault(kind, []).append(seconds)
+    print()
+    for kind, seconds in times.items():
+        slope = np.polyfit(np.log(GROWTH_SIZES), np.log(seconds), 1)[0]
+        print(f"Our time fitted over {GROWTH_SIZES[0]:,} to {GROWTH_SIZES[-1]:,} doors, {kind}: grows as n^{slope:.2f}.")
     print()
 
 
@@ -231,8 +237,9 @@ def _run_count(doors: list[DoorPoint], order: list[int]) -> str:
     return f"{breaks + 1:,}"
 
 
-def apartments() -> None:
+def apartments(revision: str | None) -> None:
     doors = apartment_turf(np.random.default_rng(7), 1000)
+    returned = before(revision)[1](doors)[1] if revision else None
     route, seconds = timed(doors)
     started = time.perf_counter()
     best = lkh_metres(doors, "RUNS = 1\nMAX_TRIALS = 100\n")
@@ -246,6 +253,8 @@ def apartments() -> None:
           f"{best / 1000:.2f} km) | within 1.10 |")
     print(f"| route length / LKH-3 with buildings together | {route.metres / best_together:.3f} "
           f"({best_together / 1000:.2f} km) | |")
+    if returned:
+        print(f"| before ({revision}), list as returned / LKH-3 free | {returned / best:.3f} | |")
     print(f"| time, ours (best of 3) / LKH-3 | {seconds:.3f} s / {lkh_seconds:.1f} s | |\n")
 
 
@@ -263,7 +272,7 @@ def main() -> None:
     if "growth" in parts:
         growth(args.before)
     if "apartments" in parts:
-        apartments()
+        apartments(args.before)
     print(f"Bench time: {time.perf_counter() - started:.0f} s.")
 
 

@@ -61,7 +61,7 @@ RUN_BREAK_M = 150.0      # doors of one street (or one address) further apart th
 SAME_SPOT_M = 1.0        # a building's doors this close together are one stop (units of one entrance)
 STREET_CHANGE_M = 5.0    # the polish treats leaving a street as this much extra walk
 SKIP_HOUSES_M = 2.0      # ... skipping houses of a run to come back for them later as this much
-BUSY_CROSSING_M = 60.0   # ... crossing a busy street as this much (half at the corner, from one side's end to the other's)
+BUSY_CROSSING_M = 60.0   # ... crossing a busy street as this much (half at the corner, one side's end to the other's)
 BUILDING_CHANGE_M = 2 * RUN_BREAK_M  # ... and leaving a building as more than any short cut through it
 EARTH_RADIUS_M = 6_371_008.8
 NEIGHBOURS = 8              # each stop looks for better places next to this many of its nearest stops
@@ -361,7 +361,7 @@ class _Costs:
         return metres
 
     def many(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """``between`` for arrays of stops."""
+        """``pair`` for arrays of stops."""
         v = self.arrays
         metres = np.hypot(v["x"][a] - v["x"][b], v["y"][a] - v["y"][b])
         same_street = v["street"][a] == v["street"][b]
@@ -371,8 +371,8 @@ class _Costs:
         crossing = (same_street & ~skip & v["wide"][a] & (v["side"][a] >= 0) & (v["side"][b] >= 0)
                     & (v["side"][a] != v["side"][b]))
         corner = crossing & v["turn"][a] & v["turn"][b]
-        return (metres + np.where(~same_street, STREET_CHANGE_M, 0.0)
-                + np.where(skip, SKIP_HOUSES_M, 0.0) + np.where(crossing, np.where(corner, BUSY_CROSSING_M / 2, BUSY_CROSSING_M), 0.0)
+        return (metres + np.where(~same_street, STREET_CHANGE_M, 0.0) + np.where(skip, SKIP_HOUSES_M, 0.0)
+                + np.where(crossing, np.where(corner, BUSY_CROSSING_M / 2, BUSY_CROSSING_M), 0.0)
                 + np.where(same_building, 0.0, BUILDING_CHANGE_M))
 
 

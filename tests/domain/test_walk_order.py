@@ -83,21 +83,22 @@ def test_local_metres_match_known_distances():
     assert math.isclose(x2 - x0, 55.5, abs_tol=0.5)
 
 
-def best_of_three_seconds(doors) -> float:
+def timed_best_of_three(doors):
+    """The walk and its best time of three, in seconds: a loaded CI machine gets the benefit of the doubt."""
     best = math.inf
     for _ in range(3):
         started = time.perf_counter()
-        walk_order(doors)
+        result = walk_order(doors)
         best = min(best, time.perf_counter() - started)
-    return best
+    return result, best
 
 
 def test_a_rural_turf_of_a_thousand_doors_is_walked_town_by_town_within_a_second():
     # Shaped like issue 16's rural case (walk_shapes.rural_turf): farms along roads in six towns, every farm
     # its own run, "Main Street 6" in every town. Before, 359 such doors took 22.9 s.
     doors, towns = rural_turf(np.random.default_rng(16), 1000)
-    assert best_of_three_seconds(doors) < 1.0
-    result = walk_order(doors)
+    result, seconds = timed_best_of_three(doors)
+    assert seconds < 1.0
     walked_towns = [towns[i] for i in result.order]
     visits = [town for k, town in enumerate(walked_towns) if k == 0 or town != walked_towns[k - 1]]
     assert len(visits) == len(set(visits)) == 6, f"the walk goes back to a town it left: {visits}"
@@ -112,8 +113,8 @@ def test_a_thousand_doors_take_under_a_second_whatever_the_geometry():
     one_tower = [DoorPoint("Tower Street", "1", f"{floor}{flat:02d}", 0.0, 0.0)
                  for floor in range(1, 51) for flat in range(1, 21)]
     for doors in (scattered, one_street, one_tower, detached_turf(rng, 1000), apartment_turf(rng, 1000)):
-        assert best_of_three_seconds(doors) < 1.0
-        result = walk_order(doors)
+        result, seconds = timed_best_of_three(doors)
+        assert seconds < 1.0
         assert sorted(result.order) == list(range(len(doors)))
         assert result.metres == round(path_metres([(d.x, d.y) for d in doors], result.order), 1)
 
@@ -142,3 +143,18 @@ def test_a_block_of_flats_is_walked_staircase_by_staircase_in_one_go():
     staircases = "".join(unit[0] for unit in walked_units if unit)
     assert staircases in ("AAABBBCCC", "CCCBBBAAA")  # together, in walking order
     assert [unit for unit in walked_units if unit and unit[0] == "A"] == ["A 1", "A 2", "A 3"]
+
+
+def test_one_join_and_many_joins_are_priced_alike():
+    # The search prices joins one at a time on big turfs and all at once on small ones: the same rule.
+    from fieldops.domain.walk_order import _Costs, _runs, _stops
+    flats = [DoorPoint("Main Avenue", "9", unit, x, 20.0)
+             for unit, x in (("A 1", 120.0), ("A 2", 120.0), ("B 1", 132.0))]
+    doors = corner() + flats + [DoorPoint("", "", "", 50.0, 50.0)]
+    stops = _stops(doors, [(d.x, d.y) for d in doors])
+    runs, wide = _runs(stops, {"elm street"})
+    costs = _Costs(stops, wide, runs)
+    every = np.arange(len(stops))
+    table = costs.many(every[:, None], every[None, :])
+    assert np.allclose(table, [[costs.pair(a, b) for b in every] for a in every])
+    assert len({round(float(value), 6) for value in table.ravel()}) > len(stops)  # not all alike

@@ -152,7 +152,7 @@ def city(turf_count: int, real_count: int, revision: str | None) -> None:
     turfs = [("Helsinki", t) for t in real]
     turfs += [("suburb", detached_turf(rng, int(rng.integers(50, 201)))) for _ in range(turf_count - len(turfs))]
     old = before(revision)[1] if revision else None
-    free, together, timings, old_free, old_told = [], [], [], [], 0
+    free, together, rule_cost, timings, old_free, old_told = [], [], [], [], [], 0
     for kind, doors in turfs:
         route, seconds = timed(doors)
         timings.append(seconds * 1000)
@@ -161,6 +161,7 @@ def city(turf_count: int, real_count: int, revision: str | None) -> None:
         best_together = lkh_metres(doors, "RUNS = 5\n", groups) if len(set(groups)) < len(doors) else best
         free.append(route.metres / best)
         together.append(route.metres / best_together)
+        rule_cost.append(best_together / best)
         if old:
             reported, returned = old(doors)
             old_free.append(returned / best)
@@ -178,6 +179,8 @@ def city(turf_count: int, real_count: int, revision: str | None) -> None:
         print(_ratio_rows(f"ours / LKH-3 with buildings together, {kind}",
                           [r for r, k in zip(together, kinds) if k == kind]))
         print(_ratio_rows(f"ours / LKH-3 free, {kind}", [r for r, k in zip(free, kinds) if k == kind]))
+    print(_ratio_rows("LKH-3 with buildings together / LKH-3 free, Helsinki (what the rule costs)",
+                      [r for r, k in zip(rule_cost, kinds) if k == "Helsinki"]))
     if old:
         for kind in ("Helsinki", "suburb"):
             print(_ratio_rows(f"before ({revision}) as returned / LKH-3 free, {kind}",

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select
 
-from ..domain.buildings import building_key, group_buildings
+from ..domain.buildings import building_key
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE
@@ -75,7 +75,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     # Doors banned by a Hostile knock or a request never come back, whatever the canvass.
     doors = list(db.session.scalars(turf_doors(turf).where(Door.do_not_contact.is_(None)).order_by(Door.id)))
     route = route_of(doors)
-    doors = group_buildings([doors[i] for i in route.order])  # a building's units together, floor by floor
+    doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
     door_ids = [door.id for door in doors]
     keys = {door.id: building_key(door.street, door.house_number) for door in doors}
     units = Counter(keys.values())

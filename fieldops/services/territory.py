@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, select, update
 from ..extensions import db
 from ..importers.geo import block_for_points, bounds_frame
 from ..models import Block, Door, Office, Person, Region
-from . import bulk
+from . import bulk, turf_doors
 
 
 def get_or_create_region(name: str) -> Region:
@@ -158,3 +158,4 @@ def refresh_door_counts(office: Office) -> None:
                        execution_options={"synchronize_session": False})
     db.session.execute(update(Block).where(Block.id == per_block.c.block_id).values(door_count=per_block.c.doors),
                        execution_options={"synchronize_session": False})
+    turf_doors.refresh_counts(office)  # the turfs' counts follow: doors now, where housing units stood in

@@ -21,12 +21,16 @@ TOUCH_TOLERANCE_M = 1.0
 MIN_SHARED_TOLERANCES = 5.0
 
 
-def _touching(geometries: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _touching(geometries: np.ndarray, tolerance: float, cut: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (a, b), a != b, both directions, that share at least a stretch of boundary, with its length.
 
     The length is the exact common boundary where the polygons share their
     edges, and otherwise the length of ``a``'s boundary within ``tolerance``
-    of ``b`` (blocks separated by a rounding gap).
+    of ``b`` (blocks separated by a rounding gap). ``cut`` marks polygons cut
+    out of a block (a divided block's cells): their edges along the block's
+    boundary are collinear with the neighbours' only up to rounding, so their
+    pairs are always measured.
     """
     geometries = np.asarray(geometries, dtype=object)
     if len(geometries) == 0:
@@ -37,9 +41,19 @@ def _touching(geometries: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.
     keep = left != right
     left, right = left[keep], right[keep]
     boundaries = shapely.boundary(geometries)
-    lengths = shapely.length(shapely.intersection(boundaries[left], boundaries[right]))
+    common = shapely.intersection(boundaries[left], boundaries[right])
+    lengths = shapely.length(common)
     minimum = MIN_SHARED_TOLERANCES * tolerance
     gap = lengths < minimum
+    if gap.any():
+        # Polygons whose boundaries meet in one point and that do not overlap meet at a corner: no buffer
+        # needed to know. Apart (a rounding gap), overlapping (rounding the other way) or along edges that
+        # are collinear only up to rounding (a divided block's cells) needs a measure.
+        a, b = geometries[left[gap]], geometries[right[gap]]
+        corner = (shapely.get_type_id(common[gap]) == 0) & shapely.touches(a, b)
+        if cut is not None:
+            corner &= ~(cut[left[gap]] | cut[right[gap]])
+        gap[gap] = ~corner
     if gap.any():
         # Only the few pairs that do not share edges exactly pay for a buffer.
         near = shapely.length(shapely.intersection(boundaries[left[gap]],
@@ -61,14 +75,14 @@ def _lists(n: int, left: np.ndarray, right: np.ndarray, lengths: np.ndarray):
     return neighbours, shared
 
 
-def touching_graph(geometries: np.ndarray, tolerance: float = TOUCH_TOLERANCE_DEG
+def touching_graph(geometries: np.ndarray, tolerance: float = TOUCH_TOLERANCE_DEG, cut: np.ndarray | None = None
                    ) -> tuple[list[list[int]], list[list[float]]]:
     """For each block, the sorted positions of the blocks it shares boundary with, and those lengths.
 
     Units are the geometries' own (pass metres for lengths in metres). One
     STRtree query for all blocks; never a loop of pairwise tests.
     """
-    left, right, lengths = _touching(geometries, tolerance)
+    left, right, lengths = _touching(geometries, tolerance, cut)
     return _lists(len(geometries), left, right, lengths)
 
 

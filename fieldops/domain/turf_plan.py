@@ -81,7 +81,8 @@ def _units(geometries, weights, doors, target: int, divide: set[int], must: set[
 
 def _cut(units: _Units, target: int):
     geometries = np.asarray(units.geometries, dtype=object)
-    neighbours, shared = touching_graph(geometries, TOUCH_TOLERANCE_M)
+    cells = np.array([doors is not None for doors in units.doors], dtype=bool)
+    neighbours, shared = touching_graph(geometries, TOUCH_TOLERANCE_M, cut=cells)
     groups = cut_turfs(block_inputs(geometries, units.weights), neighbours, target, shared)
     return groups, neighbours
 

@@ -235,11 +235,8 @@ def cut_turfs_command(office_name, doors, as_json):
     if not result.turfs:
         click.echo(f"{office.name} has no free blocks to cut.")
         return
-    click.echo(f"Cut {report['doors']:,} doors into {report['turfs']} draft turfs of about {doors} doors "
-               f"in {report['seconds']:.1f} s: {report['within_20pct']:.0%} within ±20% of the target, "
-               f"largest deviation {report['largest_deviation']:.0%}, "
-               f"{'all contiguous' if report['contiguous'] else 'NOT all contiguous'}, "
-               f"mean compactness {report['compactness']:.2f}.")
+    click.echo(f"{turfs.cut_summary(result)} Mean compactness {report['compactness']:.2f}; "
+               f"{report['seconds']:.1f} s.")
 
 
 @click.command("export-turfs")

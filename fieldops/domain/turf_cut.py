@@ -47,6 +47,8 @@ def cut_turfs(blocks: list[BlockInput], neighbours: list[list[int]], target: int
     Every turf is contiguous and never splits a block; a block with more
     doors than ``target`` is a turf of its own; blocks in separate islands
     never share a turf; turfs come back ordered by their first position.
+    Blocks without doors join a touching turf, or are in no turf when
+    nothing with doors touches them: never a turf of their own.
     ``shared[i][k]`` is the length (metres) of the edge block ``i`` shares
     with ``neighbours[i][k]``: with it and the blocks' areas and perimeters
     the cut favours round turfs, without it only close centres.
@@ -66,7 +68,9 @@ def cut_turfs(blocks: list[BlockInput], neighbours: list[list[int]], target: int
         _improve(state)
         if not _merge(state) + _dissolve(state) + _chains(state):
             break
-    return sorted((sorted(members) for members in state.members if members), key=lambda t: t[0])
+    # A turf without doors (door-less plots that touch no block with doors) is no turf: its blocks stay free.
+    return sorted((sorted(members) for turf, members in enumerate(state.members)
+                   if members and state.door_sum[turf] > 0), key=lambda t: t[0])
 
 
 class _State:

@@ -33,6 +33,7 @@ class MapBlock:
     geometry: BaseGeometry
     doors: int
     turf_id: int | None
+    divided: bool = False  # its doors are held door by door by turfs: neither free nor one turf's
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class MapTurf:
     name: str
     state: str
     doors: int
-    outline: BaseGeometry | None
+    outline: BaseGeometry | None  # its blocks and the cells of its doors in divided blocks
+    counts: str = "doors"         # or "housing_units" where no doors are imported
 
 
 def door_colour(doors: int) -> str:
@@ -95,14 +97,15 @@ def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: s
         {"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": b.id, "geometry": display_geometry(b.geometry),
              "properties": {"id": b.id, "source_id": b.source_id, "doors": b.doors, "turf_id": b.turf_id,
-                            "turf": turf_names.get(b.turf_id, "none")}}
+                            "free": b.turf_id is None and not b.divided,
+                            "turf": turf_names.get(b.turf_id, "several turfs (divided door by door)" if b.divided else "none")}}
             for b in blocks]},
         name="Blocks",
         style_function=lambda feature: {
             "fillColor": door_colour(feature["properties"]["doors"]), "fillOpacity": 0.7,
-            "color": UNASSIGNED_EDGE if feature["properties"]["turf_id"] is None else "#4b5563",
-            "weight": 2 if feature["properties"]["turf_id"] is None else 0.5,
-            "dashArray": "4 3" if feature["properties"]["turf_id"] is None else None},
+            "color": UNASSIGNED_EDGE if feature["properties"]["free"] else "#4b5563",
+            "weight": 2 if feature["properties"]["free"] else 0.5,
+            "dashArray": "4 3" if feature["properties"]["free"] else None},
         tooltip=folium.GeoJsonTooltip(fields=["source_id", "doors", "turf"], aliases=["Block", "Doors", "Turf"])
         if blocks else None,
     )
@@ -110,7 +113,7 @@ def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: s
         {"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": t.id, "geometry": display_geometry(t.outline),
              "properties": {"id": t.id, "name": t.name, "doors": t.doors, "state": t.state,
-                            "label": f"{t.name} · {t.doors} doors · {t.state.replace('_', ' ')}"}}
+                            "label": f"{t.name} · {t.doors} {t.counts.replace('_', ' ')} · {t.state.replace('_', ' ')}"}}
             for t in turfs if t.outline is not None]},
         name="Turfs",
         style_function=lambda feature: {"fill": False, "weight": 3,

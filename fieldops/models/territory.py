@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -57,6 +57,9 @@ class Block(db.Model):
     housing_units: Mapped[int | None] = mapped_column(Integer)  # as the source counts them
     door_count: Mapped[int] = mapped_column(Integer, default=0)  # doors we hold in this block
     turf_id: Mapped[int | None] = mapped_column(ForeignKey("turf.id", ondelete="SET NULL"), index=True)
+    # Divided between turfs door by door (TurfDoor rows of block turfs): never handed out whole,
+    # so turf_id stays empty while it is divided.
+    divided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Door(db.Model):

@@ -7,6 +7,7 @@ contacts: no query per row, and no contact is loaded into Python. The pages,
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -23,6 +24,7 @@ from ..maps.coverage_map import CoverageBlock
 from .inputs import parse_day
 from .portable import local_day
 from .summaries import counted
+from .turf_doors import part_doors
 from .turfs import office_map_data
 
 NEGLECT_DAYS = 30  # the comparison's fixed yardstick: every office measured alike
@@ -131,24 +133,30 @@ def _contact_counts(group: str, window: Window, office_ids: list[int]) -> dict[o
     return {key: (attempted, int(reached or 0)) for key, attempted, reached in rows}
 
 
+@cache
+def _parts():
+    """Doors of divided blocks and the turf holding each (one subquery object, reused in every query)."""
+    return part_doors()
+
+
 def _grouping(group: str, source):
     if group == "office":
         return source.office_id
-    if group == "turf":
-        return Block.turf_id
+    if group == "turf":  # a door's turf is its block's, or, in a divided block, the turf that holds it
+        return func.coalesce(Block.turf_id, _parts().c.turf_id)
     return DoorCanvass.block_id if source is DoorCanvass else Door.block_id
 
 
 def _join_doors(query, group: str, door_column):
     """Summary rows per canvass carry their block; anything else finds it through the door. A turf is
-    its blocks'."""
+    its blocks' and its doors' of divided blocks."""
     if group == "office":
         return query
     if door_column is not DoorCanvass.door_id:
         query = query.join(Door, Door.id == door_column)
     if group == "turf":
         block = DoorCanvass.block_id if door_column is DoorCanvass.door_id else Door.block_id
-        query = query.join(Block, Block.id == block)
+        query = query.join(Block, Block.id == block).outerjoin(_parts(), _parts().c.door_id == door_column)
     return query
 
 
@@ -272,6 +280,11 @@ def _turf_counts(office: Office, window: Window) -> dict[int, Counts]:
     doors = {turf_id: int(count) for turf_id, count in db.session.execute(
         select(Block.turf_id, func.sum(Block.door_count))
         .where(Block.office_id == office.id, Block.turf_id.is_not(None)).group_by(Block.turf_id))}
+    parts = _parts()
+    for turf_id, count in db.session.execute(
+            select(parts.c.turf_id, func.count()).join(Door, Door.id == parts.c.door_id)
+            .where(Door.office_id == office.id).group_by(parts.c.turf_id)):
+        doors[turf_id] = doors.get(turf_id, 0) + int(count)
     return defaultdict(lambda: Counts(0, 0, 0), _counts(list(doors), doors, _contact_counts("turf", window, [office.id])))
 
 

@@ -27,7 +27,8 @@ def office_overview(office: Office) -> dict:
     """An office's territory and its turfs, each with who walks it now."""
     blocks, doors = (_count_by_office(col, [office.id]).get(office.id, 0) for col in (Block.id, Door.id))
     unassigned_blocks = db.session.scalar(
-        select(func.count(Block.id)).where(Block.office_id == office.id, Block.turf_id.is_(None)))
+        select(func.count(Block.id)).where(Block.office_id == office.id, Block.turf_id.is_(None),
+                                       ~Block.divided))
     walkers: dict[int, list[str]] = {}
     for turf_id, name in db.session.execute(
             select(Assignment.turf_id, User.name).join(User, User.id == Assignment.volunteer_id)
@@ -35,7 +36,7 @@ def office_overview(office: Office) -> dict:
             .where(Turf.office_id == office.id, Assignment.returned_at.is_(None))
             .order_by(User.name)):
         walkers.setdefault(turf_id, []).append(name)
-    turfs = [{"id": t.id, "name": t.name, "state": t.state, "doors": t.door_count,
+    turfs = [{"id": t.id, "name": t.name, "state": t.state, "doors": t.door_count, "counts": t.count_basis,
               "volunteers": walkers.get(t.id, [])}
              for t in db.session.scalars(select(Turf).where(Turf.office_id == office.id).order_by(Turf.name))]
     return {"office": office, "blocks": blocks, "doors": doors, "unassigned_blocks": unassigned_blocks,

@@ -129,9 +129,11 @@ class _Facts:
         self.doors = {row.id: row for row in run(statements.doors, {"ids": door_ids})} if door_ids else {}
         assignments = run(statements.assignments, {"volunteer": user.id}).all()
         self.assigned = {(row.turf_id, row.canvass_id) for row in assignments}
-        # Doors may also be on re-visit turfs (chosen doors) handed to this volunteer.
+        # Doors may also be on re-visit turfs (chosen doors) handed to this volunteer, or, in a block
+        # divided between turfs, on the block turf that holds them door by door.
         self.revisits: dict[int, list[int]] = {}
-        assigned_turfs = {row.turf_id for row in assignments if row.kind == "doors"}
+        divided = any(row.divided for row in self.doors.values())
+        assigned_turfs = {row.turf_id for row in assignments if row.kind == "doors" or divided}
         if door_ids and assigned_turfs:
             for door_id, turf_id in db.session.execute(
                     select(TurfDoor.door_id, TurfDoor.turf_id)
@@ -222,7 +224,8 @@ def _statements(dialect_name: str) -> SimpleNamespace:
     ids = bindparam("ids", expanding=True)
     return SimpleNamespace(
         stored=select(contact.c.id).where(contact.c.id.in_(ids)),
-        doors=select(door.c.id, door.c.office_id, door.c.lat, door.c.lon, block.c.turf_id, office.c.time_zone)
+        doors=select(door.c.id, door.c.office_id, door.c.lat, door.c.lon, block.c.turf_id, block.c.divided,
+                     office.c.time_zone)
         .join(block, block.c.id == door.c.block_id).join(office, office.c.id == door.c.office_id)
         .where(door.c.id.in_(ids)).order_by(door.c.id)
         .with_for_update(of=door),

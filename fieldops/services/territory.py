@@ -22,7 +22,7 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..importers.geo import block_for_points, bounds_frame
 from ..models import Block, Door, Office, Person, Region
-from . import audit, bulk, summaries
+from . import audit, bulk, summaries, turf_doors
 from .inputs import required_text
 
 MAX_NAME = 120  # the name columns' length
@@ -295,3 +295,4 @@ def refresh_door_counts(office: Office) -> None:
                        execution_options={"synchronize_session": False})
     db.session.execute(update(Block).where(Block.id == per_block.c.block_id).values(door_count=per_block.c.doors),
                        execution_options={"synchronize_session": False})
+    turf_doors.refresh_counts(office)  # the turfs' counts follow: doors now, where housing units stood in

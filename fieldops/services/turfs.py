@@ -19,7 +19,12 @@ import shapely
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..domain.adjacency import block_graph
+from ..domain.addresses import normalise_street
+from ..domain.buildings import building_key, unit_order
+from ..domain.door_groups import DoorInput
+from ..domain.projection import equal_area_crs
 from ..domain.turf_cut import cut_turfs
+from ..domain.turf_plan import PIECE_SHARE, plan_report, plan_turfs
 from ..domain.turf_quality import cut_report
 from ..domain.turf_states import Action, Holding, Offer, TransitionError, TurfState, check, check_transition, offer
 from ..errors import Conflict, InvalidInput, NotFound
@@ -27,6 +32,7 @@ from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
 from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfDoor, TurfEvent, User
 from . import audit
+from . import turf_doors as turf_doors_service
 
 MAX_NAME = 120
 
@@ -42,10 +48,13 @@ def _log(turf: Turf, user_id: int | None, action: str, detail: str, **states) ->
 
 
 def _refresh(turf: Turf) -> None:
-    """Recompute the turf's cached door count and outline from its blocks."""
-    rows = db.session.execute(select(Block.geometry, Block.door_count).where(Block.turf_id == turf.id)).all()
-    turf.door_count = int(sum(r.door_count for r in rows))
-    turf.outline = shapely.union_all([r.geometry for r in rows]) if rows else None
+    """Recompute the turf's cached door count and outline: its blocks, and the cells of its doors in divided blocks."""
+    parts = turf_doors_service.part_outline(turf)
+    geometries = list(db.session.scalars(select(Block.geometry).where(Block.turf_id == turf.id)))
+    if parts is not None:
+        geometries.append(parts)
+    turf.door_count, turf.count_basis = turf_doors_service.door_total(turf)
+    turf.outline = shapely.union_all(geometries) if geometries else None
 
 
 def _check_name(name: str) -> str:
@@ -116,6 +125,10 @@ def _free_blocks(office: Office, block_ids: list[int]) -> None:
         Block.id.in_(block_ids), (Block.office_id != office.id) | Block.turf_id.is_not(None)))
     if taken:
         raise Conflict(f"{taken} of those blocks already belong to a turf or another office")
+    divided = turf_doors_service.unheld_divided(block_ids)
+    if divided:
+        raise Conflict(f"{divided} of those blocks are divided between turfs door by door, so they cannot be "
+                       "taken whole; edit the turfs that hold their doors instead")
 
 
 def build_turf(office: Office, block_ids: list[int], name: str, user_id: int | None) -> Turf:
@@ -155,10 +168,8 @@ def build_door_turf(office: Office, door_ids: list[int], name: str, user_id: int
 
 
 def turf_doors(turf: Turf):
-    """A query for the turf's doors: its blocks' doors, or a re-visit turf's chosen doors."""
-    if turf.kind == "doors":
-        return select(Door).join(TurfDoor, TurfDoor.door_id == Door.id).where(TurfDoor.turf_id == turf.id)
-    return select(Door).join(Block, Block.id == Door.block_id).where(Block.turf_id == turf.id)
+    """A query for the turf's doors: its blocks' and its doors of divided blocks, or a re-visit turf's chosen doors."""
+    return turf_doors_service.held_doors(turf)
 
 
 def turf_by_id(turf_id: int) -> Turf:
@@ -188,15 +199,16 @@ def blocks_in_polygon(office: Office, polygon: dict) -> dict:
     shape = shapely.make_valid(shape)
     min_lon, min_lat, max_lon, max_lat = shape.bounds
     rows = db.session.execute(
-        select(Block.id, Block.centroid_lon, Block.centroid_lat, Block.door_count, Block.turf_id)
+        select(Block.id, Block.centroid_lon, Block.centroid_lat, Block.door_count, Block.turf_id, Block.divided)
         .where(Block.office_id == office.id, Block.centroid_lon.between(min_lon, max_lon),
                Block.centroid_lat.between(min_lat, max_lat)).order_by(Block.id)).all()
     inside = shapely.contains_xy(shape, [r.centroid_lon for r in rows], [r.centroid_lat for r in rows]) \
         if rows else []
     chosen = [r for r, hit in zip(rows, inside) if hit]
-    free = [r for r in chosen if r.turf_id is None]
+    free = [r for r in chosen if r.turf_id is None and not r.divided]
     return {"blocks": [r.id for r in free], "doors": int(sum(r.door_count for r in free)),
-            "taken": len(chosen) - len(free)}
+            "taken": len(chosen) - len(free),  # in a turf whole, or divided between turfs door by door
+            "divided": sum(1 for r in chosen if r.turf_id is None and r.divided)}
 
 
 def change_blocks(turf: Turf, add: list[int], remove: list[int], user_id: int | None) -> Turf:
@@ -233,12 +245,15 @@ def rename(turf: Turf, name: str, user_id: int | None) -> Turf:
 def split(turf: Turf, user_id: int | None) -> list[Turf]:
     """Cut a turf into contiguous parts of about half its doors; the first part keeps its name and history."""
     _allow(turf, Action.RESHAPE, "split")
+    if db.session.scalar(select(exists().where(TurfDoor.turf_id == turf.id))):
+        raise Conflict(f"turf {turf.name!r} holds part of a divided block; split it by cutting again: "
+                       "delete it and auto-cut its blocks and doors")
     rows = _block_rows(Block.turf_id == turf.id)
     if len(rows) < 2:
         raise Conflict(f"turf {turf.name!r} is a single block and cannot be split")
-    groups = _cut(rows, max(1, math.ceil(turf.door_count / 2)))
+    groups = _cut(rows, max(1, math.ceil(turf.door_count / 2)), turf.office_id)
     if len(groups) < 2:
-        groups = _cut(rows, max(1, math.ceil(turf.door_count / 3)))
+        groups = _cut(rows, max(1, math.ceil(turf.door_count / 3)), turf.office_id)
     if len(groups) < 2:
         raise Conflict(f"turf {turf.name!r} cannot be split into connected parts")
     office = db.session.get(Office, turf.office_id)
@@ -269,6 +284,12 @@ def merge(turf: Turf, other: Turf, user_id: int | None) -> Turf:
     blocks = db.session.scalar(select(func.count(Block.id)).where(Block.turf_id == other.id))
     db.session.execute(update(Block).where(Block.turf_id == other.id).values(turf_id=turf.id),
                        execution_options={"synchronize_session": False})
+    # Its doors of divided blocks come along, and so do their cells in the outline.
+    other_parts = turf_doors_service.part_outline(other)
+    db.session.execute(update(TurfDoor).where(TurfDoor.turf_id == other.id).values(turf_id=turf.id),
+                       execution_options={"synchronize_session": False})
+    if other_parts is not None:
+        turf.outline = other_parts if turf.outline is None else shapely.union_all([turf.outline, other_parts])
     _refresh(turf)
     _log(turf, user_id, "merge", f"took {blocks} blocks of {other.name!r}; now {turf.door_count} doors")
     _delete_row(other, user_id, reason=f"merged into {turf.name}")
@@ -283,6 +304,7 @@ def delete_turf(turf: Turf, user_id: int | None) -> None:
     else:
         db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
                            execution_options={"synchronize_session": False})
+        turf_doors_service.release_parts(turf)
     _delete_row(turf, user_id, reason="deleted")
 
 
@@ -321,13 +343,15 @@ def move_to(turf: Turf, new_state: TurfState, user_id: int | None) -> Turf:
     if new_state is TurfState.ARCHIVED and turf.kind != "doors":
         db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
                            execution_options={"synchronize_session": False})
+        turf_doors_service.release_parts(turf)
     elif turf.state == TurfState.ARCHIVED.value and turf.kind != "doors" and turf.outline is not None:
         office = db.session.get(Office, turf.office_id)
         wanted = blocks_in_polygon(office, shapely.geometry.mapping(turf.outline))
-        if wanted["taken"]:
-            raise Conflict(f"{wanted['taken']} of this turf's blocks now belong to other turfs")
+        if wanted["taken"] - wanted["divided"]:  # divided blocks give back their free doors below
+            raise Conflict(f"{wanted['taken'] - wanted['divided']} of this turf's blocks now belong to other turfs")
         db.session.execute(update(Block).where(Block.id.in_(wanted["blocks"])).values(turf_id=turf.id),
                            execution_options={"synchronize_session": False})
+        turf_doors_service.reclaim_parts(turf)
         _refresh(turf)
     _log(turf, user_id, "state", f"{turf.state} -> {new_state.value}", from_state=turf.state,
          to_state=new_state.value)
@@ -337,71 +361,175 @@ def move_to(turf: Turf, new_state: TurfState, user_id: int | None) -> Turf:
 
 def _block_rows(condition) -> list:
     return db.session.execute(
-        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.housing_units)
-        .where(condition).order_by(Block.id)).all()
+        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.housing_units,
+               Block.centroid_lon, Block.centroid_lat).where(condition).order_by(Block.id)).all()
 
 
-def _metric(rows) -> np.ndarray:
+def _metric(rows, crs=None):
+    """The blocks in metres: an equal-area projection centred on them (right for a city or a continent)."""
     series = gpd.GeoSeries([r.geometry for r in rows], crs="EPSG:4326")
-    return series.to_crs(series.estimate_utm_crs()).to_numpy()
+    if crs is None:
+        crs = equal_area_crs([r.centroid_lon for r in rows], [r.centroid_lat for r in rows])
+    return series.to_crs(crs).to_numpy(), crs
 
 
-def _doors(rows) -> list[int]:
-    """Doors per block; where the office holds no doors yet, the source's housing units stand in."""
-    doors = [r.door_count for r in rows]
-    return doors if any(doors) else [r.housing_units or 0 for r in rows]
+class EveryDoor:
+    """What each door counts towards a turf's target: today every door counts one.
+
+    The seam for a canvass's target universe: a weighting that counts only
+    targeted doors replaces this (block weights then count the targeted doors
+    of each block, and door weights are 0 or 1); the cut itself only sees
+    weights.
+    """
+
+    def block_weights(self, rows, basis: str) -> list[int]:
+        if basis == turf_doors_service.HOUSING_UNITS:
+            return [int(r.housing_units or 0) for r in rows]
+        return [int(r.door_count) for r in rows]
+
+    def door_weight(self, door) -> int:
+        return 1
 
 
-def _cut(rows, target: int) -> list[list[int]]:
-    blocks, neighbours, shared = block_graph(_metric(rows), _doors(rows))
+def _cut(rows, target: int, office_id: int) -> list[list[int]]:
+    """Whole-block groups of ``rows`` (for splitting a turf in two)."""
+    metric, _ = _metric(rows)
+    basis = turf_doors_service.count_basis(office_id)
+    blocks, neighbours, shared = block_graph(metric, EveryDoor().block_weights(rows, basis))
     return cut_turfs(blocks, neighbours, target, shared)
 
 
-def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_prefix: str | None = None,
-             progress=None) -> CutResult:
-    """Cut the office's free blocks into draft turfs of about ``target_doors`` doors, with the cut's figures.
+def _door_inputs(block_ids: list[int], crs, weights: EveryDoor, only: set[int] | None = None):
+    """Each block's doors as the cut divides them (metres), with their ids, by block id."""
+    inputs: dict[int, list[DoorInput]] = {}
+    ids: dict[int, list[int]] = {}
+    for chunk in range(0, len(block_ids), 5000):
+        rows = db.session.execute(
+            select(Door.id, Door.block_id, Door.street, Door.house_number, Door.unit, Door.lon, Door.lat)
+            .where(Door.block_id.in_(block_ids[chunk:chunk + 5000])).order_by(Door.block_id, Door.id)).all()
+        if only is not None:
+            rows = [r for r in rows if r.id in only]
+        if not rows:
+            continue
+        points = gpd.GeoSeries(gpd.points_from_xy([r.lon for r in rows], [r.lat for r in rows]),
+                               crs="EPSG:4326").to_crs(crs)
+        for r, x, y in zip(rows, points.x.to_numpy(), points.y.to_numpy()):
+            inputs.setdefault(r.block_id, []).append(DoorInput(
+                float(x), float(y), building_key(r.street, r.house_number), normalise_street(r.street),
+                unit_order(r.unit), weights.door_weight(r), f"{r.street} {r.house_number}".strip()))
+            ids.setdefault(r.block_id, []).append(r.id)
+    return inputs, ids
 
-    ``progress(step, done, total)`` is called as the turfs are saved.
+
+def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_prefix: str | None = None,
+             progress=None, weights: EveryDoor | None = None) -> CutResult:
+    """Cut the office's free blocks (and the free doors of divided blocks) into draft turfs of about
+    ``target_doors`` doors, with the cut's figures.
+
+    Blocks holding more than the target, or that a balanced cut needs, are divided into walkable groups
+    of doors (``domain.turf_plan``). ``progress(step, done, total)`` is called as the turfs are saved.
     """
     if target_doors < 1:
         raise InvalidInput("the number of doors per turf must be at least 1", field="doors")
+    weights = weights or EveryDoor()
     started = time.perf_counter()
-    rows = _block_rows((Block.office_id == office.id) & Block.turf_id.is_(None))
-    if not rows:
+    basis = turf_doors_service.count_basis(office.id)
+    rows = _block_rows((Block.office_id == office.id) & Block.turf_id.is_(None) & ~Block.divided)
+    # Doors of divided blocks that no turf holds (a part-block turf was deleted) are cut again, as what
+    # is left of their block.
+    leftovers = turf_doors_service.free_part_doors(office.id) if basis == turf_doors_service.DOORS else {}
+    left_rows = _block_rows(Block.id.in_(sorted(leftovers))) if leftovers else []
+    if not rows and not left_rows:
         return CutResult([], cut_report([], [], [], [], target_doors, 0.0))
-    metric = _metric(rows)
-    doors = _doors(rows)
-    blocks, neighbours, shared = block_graph(metric, doors)
-    groups = cut_turfs(blocks, neighbours, target_doors, shared)
+    all_rows = rows + left_rows
+    metric, crs = _metric(all_rows)
+    # Only blocks that might be divided need their doors read: those above a piece of a turf.
+    position = {r.id: p for p, r in enumerate(all_rows)}
+    block_weights = weights.block_weights(rows, basis)
+    candidates = [r.id for r, w in zip(rows, block_weights) if basis == turf_doors_service.DOORS
+                  and w > PIECE_SHARE * target_doors]
+    inputs, door_ids = _door_inputs(candidates, crs, weights)
+    if left_rows:
+        more_inputs, more_ids = _door_inputs([r.id for r in left_rows], crs, weights,
+                                             only={d for doors in leftovers.values() for d in doors})
+        inputs.update(more_inputs)
+        door_ids.update(more_ids)
+        block_weights += [sum(d.weight for d in more_inputs.get(r.id, [])) for r in left_rows]
+    plan = plan_turfs(metric, block_weights, target_doors, {position[b]: doors for b, doors in inputs.items()},
+                      must_divide={position[r.id] for r in left_rows},
+                      labels=[r.source_id for r in all_rows],
+                      unit_name="housing units" if basis == turf_doors_service.HOUSING_UNITS else "doors")
     if progress:
-        progress("save", 0, len(groups))
-    outlines = [shapely.union_all(metric[group]) for group in groups]
-    report = cut_report(groups, doors, neighbours, outlines, target_doors, time.perf_counter() - started)
+        progress("save", 0, len(plan.turfs))
+    report = plan_report(plan, target_doors, time.perf_counter() - started)
     start = db.session.scalar(select(func.count(Turf.id)).where(Turf.office_id == office.id)) or 0
     prefix = name_prefix or office.name
+    to_lonlat = gpd.GeoSeries([t.outline for t in plan.turfs], crs=crs).to_crs("EPSG:4326").to_numpy()
     # The blocks were read as free a moment ago: the turfs are made from what is in hand, in bulk,
-    # not one query per turf. The UPDATE claims only blocks that are still free, and a shortfall
+    # not one query per turf. The UPDATEs claim only blocks that are still free, and a shortfall
     # means someone else took some meanwhile.
-    turfs = [Turf(office_id=office.id, name=f"{prefix} {start + n + 1:03d}", state=TurfState.DRAFT.value,
-                  door_count=int(sum(rows[i].door_count for i in group)),
-                  outline=shapely.union_all([rows[i].geometry for i in group]))
-             for n, group in enumerate(groups)]
+    turfs = []
+    for n, (planned, outline) in enumerate(zip(plan.turfs, to_lonlat)):
+        whole = sum(all_rows[b].door_count if basis == turf_doors_service.DOORS else (all_rows[b].housing_units or 0)
+                    for b in planned.blocks)
+        parts = sum(len(doors) for doors in planned.parts.values())
+        # Whole blocks keep their exact shapes; the cells of divided blocks come from the projection.
+        shapes = [all_rows[b].geometry for b in planned.blocks]
+        if planned.parts:
+            divided_shapes = shapely.union_all([all_rows[b].geometry for b in planned.parts])
+            shapes.append(shapely.intersection(shapely.make_valid(outline), divided_shapes))
+        turfs.append(Turf(office_id=office.id, name=f"{prefix} {start + n + 1:03d}", state=TurfState.DRAFT.value,
+                          door_count=int(whole + parts), count_basis=basis, outline=shapely.union_all(shapes)))
     db.session.add_all(turfs)
     db.session.flush()
-    claims = [{"block": rows[i].id, "turf": turf.id} for turf, group in zip(turfs, groups) for i in group]
-    table = Block.__table__  # a Core executemany: the ORM's bulk path wants primary keys by name
-    claimed = db.session.connection().execute(
-        table.update().where(table.c.id == bindparam("block"), table.c.turf_id.is_(None))
-        .values(turf_id=bindparam("turf")), claims).rowcount
-    if claimed != len(claims):
-        raise Conflict("some blocks were put in turfs by someone else during the cut: cut again")
+    connection, table = db.session.connection(), Block.__table__  # Core executemany: bulk, by bound keys
+    claims = [{"block": all_rows[b].id, "turf": turf.id} for turf, planned in zip(turfs, plan.turfs)
+              for b in planned.blocks]
+    if claims:
+        claimed = connection.execute(
+            table.update().where(table.c.id == bindparam("block"), table.c.turf_id.is_(None),
+                                 table.c.divided.is_(False))
+            .values(turf_id=bindparam("turf")), claims).rowcount
+        if claimed != len(claims):
+            raise Conflict("some blocks were put in turfs by someone else during the cut: cut again")
+    newly_divided = sorted({all_rows[b].id for planned in plan.turfs for b in planned.parts} - set(leftovers))
+    if newly_divided:
+        claimed = connection.execute(
+            table.update().where(table.c.id.in_(newly_divided), table.c.turf_id.is_(None),
+                                 table.c.divided.is_(False)).values(divided=True)).rowcount
+        if claimed != len(newly_divided):
+            raise Conflict("some blocks were put in turfs by someone else during the cut: cut again")
+    part_rows = [{"turf_id": turf.id, "door_id": door_ids[all_rows[b].id][i]}
+                 for turf, planned in zip(turfs, plan.turfs) for b, doors in planned.parts.items() for i in doors]
+    if part_rows:
+        connection.execute(TurfDoor.__table__.insert(), part_rows)
     db.session.add_all(TurfEvent(turf_id=turf.id, user_id=user_id, action="create", to_state=turf.state,
-                                 detail=f"auto-cut: {len(group)} blocks, {turf.door_count} doors")
-                       for turf, group in zip(turfs, groups))
+                                 detail=f"auto-cut: {len(planned.blocks)} blocks"
+                                        + (f" and part of {len(planned.parts)}" if planned.parts else "")
+                                        + f", {turf.door_count} {report['counts']}")
+                       for turf, planned in zip(turfs, plan.turfs))
     if progress:
-        progress("save", len(groups), len(groups))
+        progress("save", len(plan.turfs), len(plan.turfs))
     report["seconds"] = round(time.perf_counter() - started, 3)
     return CutResult(turfs, report)
+
+
+def cut_summary(result: CutResult) -> str:
+    """The cut's quality in two sentences an organizer reads after cutting (the page and the CLI)."""
+    report, counts = result.report, result.report["counts"].replace("_", " ")
+    text = (f"Cut {report['doors']:,} {counts} into {report['turfs']} draft turfs of about {report['target']}: "
+            f"{report['turfs_within_20pct']} of {report['turfs']} ({report['within_20pct']:.0%}) within ±20%, "
+            f"{'all contiguous' if report['contiguous'] else 'NOT all contiguous'}.")
+    worst = report["largest_deviation_turf"]
+    if report["largest_deviation_reason"] and 0 <= worst < len(result.turfs):
+        text += (f" Largest deviation {report['largest_deviation']:.0%}: {result.turfs[worst].name} with "
+                 f"{report['largest_deviation_doors']:,} {counts}, because {report['largest_deviation_reason']}.")
+    else:
+        text += f" Largest deviation {report['largest_deviation']:.0%}."
+    if report.get("divided_blocks"):
+        text += (f" {report['divided_blocks']} blocks held more than a turf should, or could not balance whole: "
+                 f"their doors are divided, by building and street side, among {report['part_block_turfs']} turfs.")
+    return text
 
 
 def office_turfs(office_id: int, *, include_archived: bool = False) -> list[Turf]:
@@ -420,11 +548,19 @@ def turfs_geojson(office: Office) -> dict:
             select(Block.turf_id, Block.source_id).where(Block.office_id == office.id, Block.turf_id.is_not(None))
             .order_by(Block.source_id)):
         blocks[turf_id].append(source_id)
+    parts: dict[int, dict[str, int]] = {turf.id: {} for turf in turfs}
+    for turf_id, source_id, count in db.session.execute(
+            select(TurfDoor.turf_id, Block.source_id, func.count()).join(Door, Door.id == TurfDoor.door_id)
+            .join(Block, Block.id == Door.block_id).join(Turf, Turf.id == TurfDoor.turf_id)
+            .where(Turf.office_id == office.id, Turf.kind == "blocks")
+            .group_by(TurfDoor.turf_id, Block.source_id).order_by(Block.source_id)):
+        parts[turf_id][source_id] = int(count)
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": turf.id,
          "geometry": shapely.geometry.mapping(turf.outline) if turf.outline is not None else None,
          "properties": {"id": turf.id, "name": turf.name, "doors": turf.door_count, "blocks": blocks[turf.id],
-                        "state": turf.state}}
+                        "state": turf.state, "counts": turf.count_basis,
+                        "part_blocks": parts[turf.id]}}  # divided blocks: source id -> doors held
         for turf in turfs]}
 
 
@@ -439,10 +575,10 @@ def history(turf: Turf) -> list[dict]:
 
 def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
     """The office's blocks and live turfs, as the map builder takes them."""
-    blocks = [MapBlock(r.id, r.source_id, r.geometry, r.door_count, r.turf_id) for r in db.session.execute(
-        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.turf_id)
+    blocks = [MapBlock(r.id, r.source_id, r.geometry, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
+        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.turf_id, Block.divided)
         .where(Block.office_id == office.id).order_by(Block.id))]
-    turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline) for t in office_turfs(office.id)]
+    turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline, t.count_basis) for t in office_turfs(office.id)]
     return blocks, turfs
 
 

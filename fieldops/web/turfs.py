@@ -44,7 +44,7 @@ def workspace(office_id: int):
     fmap = office_map(blocks, live_turfs, vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
     return render_template("turfs/workspace.html", office=office, map=map_parts(fmap, nonce=csp_nonce()),
                            turfs=live_turfs,
-                           free_blocks=sum(1 for b in blocks if b.turf_id is None),
+                           free_blocks=sum(1 for b in blocks if b.turf_id is None and not b.divided),
                            next_name=turfs.next_turf_name(office), legend=door_legend(),
                            state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE)
 
@@ -75,10 +75,8 @@ def cut(office_id: int):
     except ValueError:
         raise InvalidInput("give the number of doors per turf as a whole number", field="doors") from None
     result = turfs.auto_cut(office, target, current_user.id)
-    report = result.report
     if result.turfs:
-        flash(f"Cut {report['doors']} doors into {report['turfs']} draft turfs: {report['within_20pct']:.0%} within "
-              f"±20% of {target} doors, all contiguous: {'yes' if report['contiguous'] else 'no'}.", "success")
+        flash(turfs.cut_summary(result), "success")
     else:
         flash("Every block already belongs to a turf: there was nothing to cut.", "info")
     return redirect(url_for("turfs.workspace", office_id=office.id))

@@ -122,13 +122,13 @@
       if (selection && selection.turfId) {
         if (props.turf_id === selection.turfId) {
           if (selection.remove.has(id)) selection.remove.delete(id); else selection.remove.add(id);
-        } else if (props.turf_id === null) {
+        } else if (props.free) {
           if (selection.add.has(id)) selection.add.delete(id); else selection.add.add(id);
         } else {
           show(`That block belongs to ${props.turf}.`);
           return;
         }
-      } else if (props.turf_id === null) {
+      } else if (props.free) {
         if (!selection) startNew([], 0);
         if (selection.add.has(id)) selection.add.delete(id); else selection.add.add(id);
         if (!selection.add.size) selection = null;

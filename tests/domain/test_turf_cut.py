@@ -15,10 +15,18 @@ def grid(columns: int, rows: int, doors: int = 10):
     return blocks, block_adjacency(np.array(cells, dtype=object), tolerance=1e-9)
 
 
-def test_grid_adjacency_is_rook_and_queen_touching():
+def test_blocks_meeting_only_at_a_corner_are_not_neighbours():
     _, neighbours = grid(3, 3)
-    assert neighbours[4] == [0, 1, 2, 3, 5, 6, 7, 8]  # the centre touches all (corners included)
-    assert neighbours[0] == [1, 3, 4]
+    assert neighbours[4] == [1, 3, 5, 7]  # the centre shares an edge with four; the corners only touch it
+    assert neighbours[0] == [1, 3]
+
+
+def test_a_rounding_gap_still_counts_as_touching_but_a_corner_across_it_does_not():
+    left = shapely.box(0, 0, 100, 100)
+    right = shapely.box(100.4, 0, 200, 100)        # 40 cm apart along a whole side
+    diagonal = shapely.box(100.4, 100.4, 200, 200)  # 40 cm from ``left``'s corner only
+    neighbours = block_adjacency(np.array([left, right, diagonal], dtype=object), tolerance=1.0)
+    assert neighbours == [[1], [0, 2], [1]]
 
 
 def test_every_block_in_exactly_one_contiguous_turf():

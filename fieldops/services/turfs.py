@@ -14,9 +14,8 @@ import time
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import shapely
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.addresses import normalise_street

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from fieldops.domain import time_zones
 from fieldops.domain.relationships import is_neglected
 from fieldops.extensions import db
 from fieldops.models import Contact, Door, FollowUp, Turf, TurfDoor
@@ -162,7 +163,8 @@ def test_notes_are_tagged_with_the_offices_issues_and_counted(client, auth, worl
     assert listening.top_issues([world.office_a.id])[world.office_a.id] == [("schools", 2), ("transport", 1)]
     promise = db.session.scalar(select(FollowUp).where(FollowUp.door_id == d[1]))
     made = db.session.scalar(select(Contact.recorded_at).where(Contact.id == promise.contact_id))
-    assert (promise.due_date - made.date()).days == 5  # the office's 5 days, not the default 2
+    made_on = time_zones.local_day(made.replace(tzinfo=made.tzinfo or timezone.utc), world.office_a.time_zone)
+    assert (promise.due_date - made_on).days == 5  # the office's 5 days (from its own day), not the default 2
     auth.login("organizer.a@test.example")
     assert "schools" in client.get(f"/offices/{world.office_a.id}/dashboard").get_data(as_text=True)
     # A new list re-tags what was already said.

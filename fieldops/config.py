@@ -70,6 +70,8 @@ def from_environment() -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute; 100 per hour"),
         # memory:// (one process) by default; redis://127.0.0.1:6379 shares the counts between workers and hosts.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Background jobs go to RQ workers (`flask worker`) through this Redis; unset, a thread of the web process runs them.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "fieldops-demo"),
     }

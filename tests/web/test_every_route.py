@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import Assignment, Contact, ContactFlag, FollowUp
+from fieldops.models import Assignment, Contact, ContactFlag, FollowUp, Job
 from tests.api.test_contact_sync import doors_of
 
 # Anyone, signed in or not.
@@ -36,6 +36,10 @@ def scoped_targets(world) -> dict[str, dict]:
     db.session.add(contact)
     db.session.flush()
     db.session.add(ContactFlag(contact_id=contact.id, office_id=world.office_a.id, flags=["far"], state="pending"))
+    # helper j (background jobs): a finished import of office Alpha
+    job = Job(key=uuid.uuid4().hex, kind="import-doors", title="Doors and people from alpha.csv", office_id=world.office_a.id,
+              created_by_id=world.users.organizer_a.id, runner="thread", state="done", params={}, progress={})
+    db.session.add(job)
     db.session.commit()
     office, region, turf = {"office_id": world.office_a.id}, {"region_id": world.north.id}, {"turf_id": world.turf_a1.id}
     return {
@@ -57,6 +61,9 @@ def scoped_targets(world) -> dict[str, dict]:
         "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,
         "turfs.delete": turf, "turfs.export": office, "turfs.merge": turf, "turfs.preview": office,
         "turfs.print_walklist": turf, "paper.entry": turf, "turfs.rename": turf, "turfs.split": turf, "turfs.workspace": office,
+        # helper j: background jobs (scoped to the job's office, which its organizer manages)
+        "jobs.office_jobs": office, "jobs.status": {"job_id": job.id}, "jobs.progress": {"job_id": job.id},
+        "jobs.job_file": {"job_id": job.id, "name": "rejects"},
     }
 
 

@@ -10,10 +10,10 @@ import time
 import click
 from flask import Flask, current_app
 
-from . import unit_of_work
+from . import job_runner, unit_of_work
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
-from .services import audit, canvassing, coverage, demo, exports, imports, mail, summaries, turfs, users
+from .services import audit, canvassing, coverage, demo, exports, imports, jobs, mail, summaries, turfs, users
 
 
 def fails_cleanly(command):
@@ -136,7 +136,7 @@ class StepBar:
                                      show_eta=False)
         self.started = False
 
-    def __call__(self, label: str) -> None:
+    def __call__(self, label: str, **_facts) -> None:
         if self.started:
             self.bar.update(1)
         self.started = True
@@ -389,10 +389,39 @@ def rebuild_summaries_command():
     click.echo("Summaries rebuilt from the contact ledger.")
 
 
+@click.command("worker")
+@click.option("--queue", "queues", multiple=True, help="A queue to take jobs from (default: the app's, 'fieldops').")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty instead of waiting for more.")
+@click.option("--name", help="The worker's name in Redis (default: host, process and queues).")
+def worker_command(queues, burst, name):
+    """Run background jobs from Redis (REDIS_URL): start as many as you like, on any host."""
+    try:
+        job_runner.work(list(queues) or None, burst=burst, name=name)
+    except FieldopsError as error:
+        raise click.ClickException(error.message) from None
+
+
+@click.command("jobs")
+@click.option("--office", "office_name", help="Only this field office's jobs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the jobs as JSON, as their pages' progress shows them.")
+@fails_cleanly
+def jobs_command(office_name, as_json):
+    """List the latest background jobs: state, progress, and the reason of those that failed."""
+    views = (jobs.office_jobs(users.office_by_name(office_name)) if office_name
+             else [jobs.follow(job) for job in jobs.all_jobs()])
+    if as_json:
+        click.echo(json.dumps([{**view.as_json(), "kind": view.job.kind, "title": view.job.title} for view in views],
+                              ensure_ascii=False))
+        return
+    for view in views:
+        where = f"{view.percent:>3}% {view.step}" if not view.finished else (view.job.error or "")
+        click.echo(f"{view.job.id:>6} {view.job.created_at:%Y-%m-%d %H:%M} {view.state:<8} {view.job.title}  {where}")
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
                     create_canvass_command, assign_turf_command, coverage_command, export_contacts_command,
                     rebuild_summaries_command, set_role_command, revoke_tokens_command, send_mail_command,
-                    mail_worker_command):
+                    mail_worker_command, worker_command, jobs_command):
         app.cli.add_command(command)

@@ -81,6 +81,7 @@ def from_environment() -> dict:
         "LOGIN_LIMIT_PER_DEVICE": os.environ.get("LOGIN_LIMIT_PER_DEVICE", "5 per minute; 20 per hour"),
         # Redis when there is one (the counts are shared by every worker and host), else memory:// (one process:
         # under gunicorn -w 4 each worker would count on its own). RATELIMIT_STORAGE_URI overrides both.
+        # Background jobs also go to RQ workers (`flask worker`) through it; unset, a thread of the web process runs them.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "RATELIMIT_STORAGE_URI": (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
                                   or "memory://"),

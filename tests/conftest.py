@@ -21,6 +21,7 @@ from fieldops.extensions import db
 from fieldops.web.security import reset_throttle
 
 from . import factories
+from .job_modes import job_mode, rq_queue  # noqa: F401  (fixtures: jobs in a thread and in RQ workers)
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models, and nothing else: every table of the data model."""
 from .canvassing import Assignment, Canvass, Contact, ContactFlag, FollowUp, HouseholdNote, NoteIssue
+from .jobs import Job, JobFile
 from .mail import MailMessage
 from .summaries import DoorCanvass, Household, Supporter, VolunteerDay
 from .territory import Block, BuildingNote, Door, Office, Person, Region
@@ -8,6 +9,6 @@ from .users import ApiToken, AuditEvent, Invite, User
 
 __all__ = [
     "ApiToken", "Assignment", "AuditEvent", "Block", "BuildingNote", "Canvass", "Contact", "ContactFlag",
-    "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "MailMessage", "NoteIssue", "Office",
-    "Person", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
+    "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "Job", "JobFile", "MailMessage",
+    "NoteIssue", "Office", "Person", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
 ]

@@ -12,7 +12,7 @@ from ..domain import access as rules
 from ..domain.roles import Role
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Door, Invite, Office, Region, Turf, TurfDoor, User
+from ..models import Assignment, Block, Canvass, Door, Invite, Job, Office, Region, Turf, TurfDoor, User
 
 
 def actor_of(user: User) -> rules.Actor:
@@ -225,3 +225,15 @@ def may_shape_region(user: User, region_id: int) -> bool:
 def may_shape_office(user: User, office: Office) -> bool:
     """Whether to offer "Rename" on the office's page."""
     return rules.can_shape_territory(actor_of(user), _place(office))
+
+
+def require_job(user: User, job_id: int) -> Job:
+    """A background job, if the user may manage its office (a job of no office: its creator and admins)."""
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"no job with id {job_id}")
+    if job.office_id is not None:
+        require_office(user, job.office_id, manage=True)
+    elif job.created_by_id != user.id and actor_of(user).role is not Role.ADMIN:
+        raise Forbidden("this job is not yours to see")
+    return job

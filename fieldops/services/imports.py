@@ -4,7 +4,8 @@ Each use case reads the file with a pure importer and writes in bulk into the
 current transaction without committing: the unit of work that runs it (the
 command, the page, the job) commits once at the end, and any error rolls
 everything back.
-``progress(label)`` is called as each step starts, for a CLI bar or a page.
+``progress(label, rows=, rejected=)`` is called as each step starts, with the rows read and
+rejected so far, for a CLI bar or a job's page.
 """
 from __future__ import annotations
 
@@ -25,14 +26,14 @@ from ..models import Office
 from . import audit, summaries, territory
 from .users import office_by_name, region_by_name
 
-Progress = Callable[[str], None]
+Progress = Callable[..., None]
 
 BLOCK_STEPS = ("read blocks", "write blocks")
 DOOR_STEPS = ("read rows", "place in blocks", "group households", "write doors", "write people")
 OSM_STEPS = ("read OpenStreetMap", "write blocks", "write doors")
 
 
-def _quiet(_label: str) -> None:
+def _quiet(_label: str, **_facts) -> None:
     pass
 
 
@@ -82,7 +83,7 @@ class _Timer:
         if self.label:
             self.summary.seconds[self.label] = round(now - self.started, 3)
         self.label, self.started = label, now
-        self.progress(label)
+        self.progress(label, rows=self.summary.rows, rejected=sum(self.summary.rejects.values()))
 
     def done(self) -> None:
         self.step("")

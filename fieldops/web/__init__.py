@@ -27,6 +27,7 @@ def register_web(app: Flask) -> None:
     from .main import bp as main_bp
     from .territory import bp as territory_bp
     from .households import bp as households_bp
+    from .jobs import bp as jobs_bp
     from .paper import bp as paper_bp
     from .relationships import bp as relationships_bp
     from .turfs import bp as turfs_bp
@@ -40,6 +41,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(field_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(households_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(relationships_bp)
     _wire_login(app)

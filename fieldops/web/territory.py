@@ -1,12 +1,9 @@
 """The organizer's import page: upload blocks, a voter file or an OpenStreetMap extract."""
 from __future__ import annotations
 
-import shutil
-import tempfile
-import uuid
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -14,8 +11,8 @@ from werkzeug.utils import secure_filename
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
-from ..errors import FieldopsError, InvalidInput
-from ..services import access, imports
+from ..errors import InvalidInput
+from ..services import access, import_jobs
 
 bp = Blueprint("territory", __name__)
 
@@ -45,33 +42,13 @@ def import_page(office_id: int):
     if request.method == "POST" and not form.validate_on_submit():
         return render_template("territory/import.html", office=office, form=form), 400
     if request.method == "POST":
-        try:
-            summary = _run_import(form, office)
-        except FieldopsError as error:
-            # Keep the form on screen so the organizer can fix the file and try again.
-            return render_template("territory/import.html", office=office, form=form,
-                                   error=error.message), error.status
-        return render_template("territory/import.html", office=office, form=form, summary=summary)
+        # The import runs as a background job; its page shows the progress, then the summary.
+        upload = form.upload.data
+        job = import_jobs.submit_import(form.kind.data, office, current_user,
+                                        secure_filename(upload.filename or "") or "upload", upload.stream,
+                                        id_field=form.id_field.data or None, doors_field=form.doors_field.data or None)
+        return redirect(url_for("jobs.status", job_id=job.id), code=303)
     return render_template("territory/import.html", office=office, form=form)
-
-
-def _run_import(form: ImportForm, office) -> imports.ImportSummary:
-    filename = secure_filename(form.upload.data.filename or "") or "upload"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / filename
-        form.upload.data.save(path)
-        if form.kind.data == "blocks":
-            return imports.import_blocks(path, office.name, id_field=form.id_field.data or None,
-                                         doors_field=form.doors_field.data or None, actor_id=current_user.id)
-        if form.kind.data == "osm":
-            return imports.import_osm(path, office.name, actor_id=current_user.id)
-        token = uuid.uuid4().hex
-        rejects = Path(folder) / "rejects.csv"
-        summary = imports.import_doors(path, office.name, rejects_path=rejects, actor_id=current_user.id)
-        if summary.rejects_file:
-            shutil.move(rejects, _rejects_dir() / f"{office.id}-{token}.csv")
-            summary.rejects_file = token
-        return summary
 
 
 @bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite
+from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite, Job
 from fieldops.services import invites
 from tests.api.test_contact_sync import doors_of
 from tests.factories import create_token
@@ -46,6 +46,10 @@ def scoped_targets(world) -> dict[str, dict]:
     db.session.add(contact)
     db.session.flush()
     db.session.add(ContactFlag(contact_id=contact.id, office_id=world.office_a.id, flags=["far"], state="pending"))
+    # helper j (background jobs): a finished import of office Alpha
+    job = Job(key=uuid.uuid4().hex, kind="import-doors", title="Doors and people from alpha.csv", office_id=world.office_a.id,
+              created_by_id=world.users.organizer_a.id, runner="thread", state="done", params={}, progress={})
+    db.session.add(job)
     db.session.commit()
     office, region, turf = {"office_id": world.office_a.id}, {"region_id": world.north.id}, {"turf_id": world.turf_a1.id}
     # Package c: a volunteer of Alpha, their token, and an invite of Alpha.
@@ -84,6 +88,9 @@ def scoped_targets(world) -> dict[str, dict]:
         # canvasses edited (a region-wide one only by who manages the region)
         "admin.new_office": region, "admin.edit_office": office, "admin.rename_region": region,
         "field.edit_canvass": {**office, "canvass_id": world.canvass_north.id},
+        # helper j: background jobs (scoped to the job's office, which its organizer manages)
+        "jobs.office_jobs": office, "jobs.status": {"job_id": job.id}, "jobs.progress": {"job_id": job.id},
+        "jobs.job_file": {"job_id": job.id, "name": "rejects"},
     }
 
 

@@ -2,18 +2,26 @@
 from __future__ import annotations
 
 import io
+import time
 
 from sqlalchemy import func, select
 
 from fieldops.extensions import db
 from fieldops.models import Block, Door
-from fieldops.services import territory
+from fieldops.services import import_jobs, territory
 from tests.importers.conftest import tiger_frame, voter_rows, write_zip
+from tests.job_modes import finished_job
+from tests.jobs.slow_kinds import SLOW_DOORS
 
 
 def upload(client, office_id, kind, name, data: bytes):
     return client.post(f"/offices/{office_id}/import", data={"kind": kind, "upload": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
+
+
+def blocks_of(office):
+    """The office's blocks as a frame in EPSG:4326, to make voters who live inside them."""
+    return territory.office_blocks_frame(office)
 
 
 def make_office():
@@ -22,7 +30,15 @@ def make_office():
     return office
 
 
-def test_organizer_imports_blocks_then_voters_and_gets_rejects(client, auth, world, tmp_path):
+def job_page(client, response):
+    """Follow the upload's redirect to its job's page, once the job has ended."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    location = response.headers["Location"]
+    finished_job(int(location.rstrip("/").rsplit("/", 1)[1]))
+    return client.get(location)
+
+
+def test_organizer_imports_blocks_then_voters_and_gets_rejects(client, auth, world, tmp_path, job_mode):
     office = make_office()
     from tests.factories import make_user
     make_user("organizer.downtown@test.example", "organizer", office=office)
@@ -30,17 +46,17 @@ def test_organizer_imports_blocks_then_voters_and_gets_rejects(client, auth, wor
     auth.login("organizer.downtown@test.example")
 
     archive = write_zip(tiger_frame(), tmp_path)
-    page = upload(client, office.id, "blocks", archive.name, archive.read_bytes())
+    page = job_page(client, upload(client, office.id, "blocks", archive.name, archive.read_bytes()))
     assert page.status_code == 200
     assert "Imported into Downtown" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)) == 6
 
     frame = voter_rows(tiger_frame().to_crs(4326))
     frame.loc[0, ["latitude", "longitude"]] = [None, None]
-    page = upload(client, office.id, "doors", "voters.csv", frame.to_csv(index=False).encode())
+    page = job_page(client, upload(client, office.id, "doors", "voters.csv", frame.to_csv(index=False).encode()))
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "no coordinates" in text
-    link = next(part.split('"')[0] for part in text.split('href="') if "/import/rejects/" in part.split('"')[0])
+    link = next(part.split('"')[0] for part in text.split('href="') if "/files/rejects" in part.split('"')[0])
     download = client.get(link)
     assert download.status_code == 200
     lines = download.get_data(as_text=True).splitlines()
@@ -48,14 +64,45 @@ def test_organizer_imports_blocks_then_voters_and_gets_rejects(client, auth, wor
     assert db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)) == 12
 
 
-def test_bad_file_shows_where_and_writes_nothing(client, auth, world):
+def test_bad_file_shows_where_and_writes_nothing(client, auth, world, job_mode):
     auth.login("organizer.a@test.example")
     before = db.session.scalar(select(func.count(Door.id)))
-    page = upload(client, world.office_a.id, "doors", "people.csv", b"name,age\nAnn,40\n")
-    assert page.status_code == 400
-    assert "people.csv" in page.get_data(as_text=True) and "lacks the column" in page.get_data(as_text=True)
-    assert 'type="file"' in page.get_data(as_text=True)  # the form stays, ready for the fixed file
+    page = job_page(client, upload(client, world.office_a.id, "doors", "people.csv", b"name,age\nAnn,40\n"))
+    text = page.get_data(as_text=True)
+    assert "Failed" in text and "Nothing was written" in text
+    assert "people.csv" in text and "lacks the column" in text
+    assert "Try again with a fixed file" in text  # back to the form, ready for the fixed file
+    db.session.commit()
     assert db.session.scalar(select(func.count(Door.id))) == before
+
+
+def test_the_upload_answers_at_once_and_the_progress_advances(client, auth, world, job_mode, monkeypatch):
+    """A slow import (the real one, paused after each step) runs on while its upload has long been answered."""
+    monkeypatch.setitem(import_jobs.KIND_OF, "doors", SLOW_DOORS)
+    auth.login("organizer.a@test.example")
+    voters = voter_rows(blocks_of(world.office_a)).to_csv(index=False).encode()
+    started = time.perf_counter()
+    response = upload(client, world.office_a.id, "doors", "voters.csv", voters)
+    answered_s = time.perf_counter() - started
+    assert response.status_code == 303 and answered_s < 1.0, f"answered in {answered_s:.2f} s"
+    status_url = response.headers["Location"]
+    page = client.get(status_url).get_data(as_text=True)
+    assert "job-status.js" in page and "data-job-progress" in page  # still running: the page follows it
+
+    seen = []
+    while True:
+        progress = client.get(status_url + "/progress").get_json()
+        if progress["finished"]:
+            break
+        if progress["state"] == "running" and (progress["step"], progress["percent"]) not in seen:
+            seen.append((progress["step"], progress["percent"]))
+        time.sleep(0.05)
+    assert progress["state"] == "done", progress
+    percents = [percent for _, percent in seen]
+    assert len(seen) >= 3 and percents == sorted(percents) and percents[-1] > percents[0], seen
+    assert any(step == "write doors" for step, _ in seen), seen
+    final = client.get(status_url).get_data(as_text=True)
+    assert "Imported into Alpha" in final and "job-status.js" not in final, final[final.find("<main"):][:3000]
 
 
 def test_only_the_office_organizer_may_import(client, auth, world):

@@ -24,7 +24,8 @@ bp = Blueprint("field", __name__)
 
 QUESTION_ROWS = 6
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
-SHELL_FILES = ("css/app.css", "js/canvass.js", "js/outbox.js", "vendor/leaflet/leaflet.js",
+SHELL_FILES = ("css/app.css", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/my-turfs.js", "js/sign-out.js",
+               "vendor/leaflet/leaflet.js",
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
 
 

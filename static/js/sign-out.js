@@ -22,7 +22,7 @@
       dialog.setAttribute("aria-labelledby", "sign-out-warning-title");
       const title = element("h2", `${waiting} contact${waiting === 1 ? " has" : "s have"} not reached the server yet`);
       title.id = "sign-out-warning-title";
-      const leave = element("button", "Sign out, keep them for me", "primary");
+      const leave = element("button", `Sign out, keep ${waiting === 1 ? "it" : "them"} for me`, "primary");
       const stay = element("button", "Stay signed in");
       leave.type = stay.type = "button";
       const buttons = element("div", null, "button-row");

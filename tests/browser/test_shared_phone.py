@@ -57,7 +57,7 @@ def test_contacts_left_at_sign_out_wait_for_their_owner_and_never_go_out_as_the_
     page.click("#sign-out-warning button:has-text('Stay signed in')")  # a change of mind keeps A signed in
     assert page.url.endswith(f"/canvass/{world.turf_a1.id}") and not page.locator("#sign-out-warning").count()
     sign_out(page)
-    page.click("#sign-out-warning button:has-text('Sign out, keep them for me')")
+    page.click("#sign-out-warning button:has-text('Sign out, keep')")
     page.wait_for_url("**/login**")
     assert outbox_owners(page) == [a, a]
 

@@ -266,9 +266,11 @@ def export_turfs_command(office_name, output):
 @click.option("--reknock-hours", default=4, show_default=True, type=int,
               help="Not home and Come back later doors return to the list after this many hours.")
 @click.option("--max-attempts", default=3, show_default=True, type=int, help="Knock a door at most this many times.")
+@click.option("--per-person", is_flag=True,
+              help="Ask the survey of each resident spoken with (default: once per household).")
 @fails_cleanly
 def create_canvass_command(name, office_name, region_name, start, end, script, questions_path, reknock_hours,
-                           max_attempts):
+                           max_attempts, per_person):
     """Create a canvass with dates, a script and survey questions."""
     if bool(office_name) == bool(region_name):
         raise click.UsageError("give exactly one of --office NAME or --region NAME")
@@ -286,7 +288,8 @@ def create_canvass_command(name, office_name, region_name, start, end, script, q
         region_id, office_id = users.region_by_name(region_name).id, None
     canvass = canvassing.build_canvass(name, region_id, office_id, start=start.date() if start else None,
                                        end=end.date() if end else None, script=script, questions=questions,
-                                       reknock_hours=reknock_hours, max_attempts=max_attempts)
+                                       reknock_hours=reknock_hours, max_attempts=max_attempts,
+                                       per_person=per_person)
     click.echo(f"Created canvass {canvass.name} (id {canvass.id}) with {len(canvass.questions)} questions.")
 
 

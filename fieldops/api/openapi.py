@@ -66,7 +66,7 @@ OPENAPI: dict = {
             "summary": "Sync a batch of contacts made on a phone; each is created, a duplicate, or rejected",
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/ContactBatch"}}}},
-            "responses": {**_json("SyncResults", "One result per contact, in order"), **_errors(400, 401, 413)}}},
+            "responses": {**_json("SyncResults", "One result per contact, in order"), **_errors(400, 401, 409, 413)}}},
     },
     "components": {
         "securitySchemes": {
@@ -96,23 +96,28 @@ OPENAPI: dict = {
                 "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", *_COUNTED],
                                                        "properties": {"id": {"type": "integer"},
                                                                       "name": {"type": "string"}, **_COUNTS}}}}},
-            "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {"contacts": {
-                "type": "array", "maxItems": 500, "items": {
-                    "type": "object", "required": ["id", "door_id", "canvass_id", "outcome", "recorded_at"],
-                    "properties": {
-                        "id": {"type": "string", "format": "uuid"},
-                        "door_id": _ID,
-                        "canvass_id": _ID,
-                        "do_not_contact": {"type": "boolean"},
-                        "person_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
-                        "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
-                        "answers": {"type": "object"},
-                        "note": {"type": "string", "maxLength": 2000},
-                        "follow_ups": {"type": "array", "items": {"type": "string", "enum": list(FOLLOW_UP_CODES)}},
-                        "recorded_at": {"type": "string", "format": "date-time"},
-                        "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
-                        "lon": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
-                        "accuracy_m": {"type": ["number", "null"], "minimum": 0}}}}}},
+            "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {
+                "owner": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+                          "description": "The id of the user who recorded the batch on the phone; a batch "
+                                         "whose owner is not the signed-in user is a 409 and nothing is stored"},
+                "contacts": {
+                    "type": "array", "maxItems": 500, "items": {
+                        "type": "object", "required": ["id", "door_id", "canvass_id", "outcome", "recorded_at"],
+                        "properties": {
+                            "id": {"type": "string", "format": "uuid"},
+                            "door_id": _ID,
+                            "canvass_id": _ID,
+                            "do_not_contact": {"type": "boolean"},
+                            "person_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
+                            "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
+                            "answers": {"type": "object"},
+                            "note": {"type": "string", "maxLength": 2000},
+                            "follow_ups": {"type": "array",
+                                           "items": {"type": "string", "enum": list(FOLLOW_UP_CODES)}},
+                            "recorded_at": {"type": "string", "format": "date-time"},
+                            "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
+                            "lon": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
+                            "accuracy_m": {"type": ["number", "null"], "minimum": 0}}}}}},
             "SyncResults": {"type": "object", "required": ["results"], "properties": {"results": {
                 "type": "array", "items": {"type": "object", "required": ["id", "status"], "properties": {
                     "id": {"type": ["string", "null"]},
@@ -125,16 +130,38 @@ OPENAPI: dict = {
                                                "id": {"type": "integer"}, "name": {"type": "string"},
                                                "canvass_id": {"type": "integer"}, "canvass": {"type": "string"},
                                                "doors": {"type": "integer"}, "attempted": {"type": "integer"},
-                                               "state": {"type": "string"}}}}}},
+                                               "state": {"type": "string"},
+                                               "progress": {"$ref": "#/components/schemas/Progress"}}}}}},
+            "Progress": {
+                "type": "object", "required": ["doors", "done", "later", "attempted"],
+                "description": "How far a walk has got in its canvass, the same on My turfs and the walk list: "
+                               "doors on the walk list, done (finished by the re-knock rule), later (back "
+                               "after the canvass's hours), attempted (knocked at least once)",
+                "properties": {name: {"type": "integer"} for name in ("doors", "done", "later", "attempted")}},
             "WalkList": {"type": "object", "required": ["turf", "doors"], "properties": {
                 "turf": {"type": "object", "required": ["id", "name"],
                          "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                "canvass": {"type": ["object", "null"], "description": "Script, questions, per_person, and "
+                            "the re-knock rule: reknock_hours, max_attempts"},
+                "outcomes": {"type": "array", "description": "The outcome table the phone applies",
+                             "items": {"type": "object", "properties": {
+                                 "code": {"type": "string"}, "label": {"type": "string"},
+                                 "retry": {"type": "boolean"}, "finishes_door": {"type": "boolean"},
+                                 "do_not_contact": {"type": "boolean"}, "opens_survey": {"type": "boolean"},
+                                 "reached": {"type": "boolean"}}}},
+                "progress": {"$ref": "#/components/schemas/Progress"},
                 "doors": {"type": "array", "items": {
                     "type": "object", "required": ["id", "address", "lat", "lon", "people", "history"],
                     "properties": {"id": {"type": "integer"}, "address": {"type": "string"},
+                                   "label": {"type": "string", "description": "The address, told apart from "
+                                             "other doors there: unit, else name, else 'door 2 of 3 at this "
+                                             "address'"},
                                    "lat": {"type": "number"}, "lon": {"type": "number"},
                                    "people": {"type": "array", "items": {"type": "object"}},
-                                   "history": {"type": "array", "items": {"type": "object"}}}}}}},
+                                   "history": {"type": "array", "items": {"type": "object"}},
+                                   "knock": {"type": ["object", "null"], "description": "The door's state in "
+                                             "the canvass: state (todo, later, done), attempts, max_attempts, "
+                                             "back_after, last_outcome, last_at"}}}}}},
         },
     },
 }

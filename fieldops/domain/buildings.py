@@ -7,7 +7,9 @@ staircase B, flat 12 (flat numbers rise with the floors). Pure functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from .addresses import normalise_compact, normalise_street, normalise_unit
 
@@ -38,9 +40,10 @@ def unit_order(unit: str | None) -> tuple:
 
 
 def group_buildings(doors: Sequence, key=lambda d: building_key(d.street, d.house_number),
-                    unit=lambda d: d.unit) -> list:
+                    unit=lambda d: d.unit, tiebreak=lambda d: 0) -> list:
     """The doors in walking order with each building's units together, where its first unit was walked,
-    and in unit order."""
+    and in unit order (then ``tiebreak``: pass the door id so doors without a unit come in the order
+    ``door_labels`` numbers them)."""
     units: dict[str, list] = {}
     for door in doors:
         units.setdefault(key(door), []).append(door)
@@ -50,5 +53,39 @@ def group_buildings(doors: Sequence, key=lambda d: building_key(d.street, d.hous
         if building in placed:
             continue
         placed.add(building)
-        ordered += sorted(units[building], key=lambda d: unit_order(unit(d)))
+        ordered += sorted(units[building], key=lambda d: (unit_order(unit(d)), tiebreak(d)))
     return ordered
+
+
+@dataclass(frozen=True)
+class DoorLabel:
+    label: str          # the line a volunteer reads: 'Keskuskatu 6 B 12', 'Keskuskatu 6 · Kahvila Sävy'
+    which: str | None   # what tells the door from the others at its address; None when it is alone there
+
+
+def door_labels(doors: Iterable) -> dict[int, DoorLabel]:
+    """A label per door (by id) that tells apart the doors sharing a street address: its unit, else its
+    name (OpenStreetMap names most shops and buildings), else 'door 2 of 3 at this address', numbered in
+    unit order, then by id. Give every door of the addresses concerned (a whole block), or the numbers
+    of the others will be wrong."""
+    buildings: dict[str, list] = {}
+    for door in doors:
+        buildings.setdefault(building_key(door.street, door.house_number), []).append(door)
+    labels: dict[int, DoorLabel] = {}
+    for group in buildings.values():
+        group.sort(key=lambda d: (unit_order(d.unit), d.id))
+        units = Counter(normalise_unit(d.unit) for d in group)
+        names = Counter((d.name or "").strip().casefold() for d in group)
+        for n, door in enumerate(group, start=1):
+            street = f"{door.street or ''} {door.house_number or ''}".strip()
+            unit, name = normalise_unit(door.unit), (door.name or "").strip()
+            if len(group) == 1:
+                labels[door.id] = DoorLabel(f"{street} {door.unit}" if unit else street, None)
+            elif unit and units[unit] == 1:
+                labels[door.id] = DoorLabel(f"{street} {door.unit.strip()}", door.unit.strip())
+            elif name and names[name.casefold()] == 1:
+                labels[door.id] = DoorLabel(f"{street} · {name}", name)
+            else:
+                which = f"door {n} of {len(group)} at this address"
+                labels[door.id] = DoorLabel(f"{street} · {which}", which)
+    return labels

@@ -1,4 +1,10 @@
-"""Door outcome codes, fixed and ordered as volunteers see them."""
+"""Door outcome codes, fixed and ordered as volunteers see them, with every fact that follows from each.
+
+This table is the one source of what an outcome means: the server applies it (re-knocks in
+``reknock.py``, bans and people gone in ``consequences.py``, the survey in ``contacts.py``) and the
+walk list sends it to the phone as data (``phone_facts``), which applies it to the knocks it makes
+offline. The JavaScript names no outcome and restates none of these facts.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,21 +16,28 @@ class Outcome:
     label: str
     short: str                   # its initials, for paper walk lists and quick keyboard entry
     reached: bool = False        # someone talked with us
-    opens_survey: bool = False
-    do_not_return: bool = False
+    opens_survey: bool = False   # the canvass's questions are asked
+    retry: bool = False          # the door comes back after the canvass's hours, up to its attempts
+    do_not_contact: bool = False  # the door leaves every later walk list, in every canvass
+    person_status: str | None = None  # what it says of the person named: gone from the walk lists
+
+    @property
+    def finishes_door(self) -> bool:
+        """No knock again in this canvass: every outcome that is not a retry."""
+        return not self.retry
 
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("talked", "Talked", "T", reached=True, opens_survey=True),
-    Outcome("not_home", "Not home", "NH"),
-    Outcome("come_back", "Come back later", "CB"),
+    Outcome("not_home", "Not home", "NH", retry=True),
+    Outcome("come_back", "Come back later", "CB", retry=True),
     Outcome("refused", "Refused", "R"),
-    Outcome("moved", "Moved", "M"),
+    Outcome("moved", "Moved", "M", person_status="moved"),
     Outcome("wrong_address", "Wrong address", "WA"),
     Outcome("inaccessible", "Inaccessible", "I"),
-    Outcome("deceased", "Deceased", "D"),
+    Outcome("deceased", "Deceased", "D", person_status="deceased"),
     Outcome("language_barrier", "Language barrier", "LB"),
-    Outcome("hostile", "Hostile (do not return)", "H", do_not_return=True),
+    Outcome("hostile", "Hostile (do not return)", "H", do_not_contact=True),
 )
 
 OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
@@ -38,3 +51,10 @@ def outcome(code: str) -> Outcome:
         return BY_CODE[code]
     except (KeyError, TypeError):
         raise ValueError(f"unknown outcome {code!r}: expected one of {', '.join(OUTCOME_CODES)}") from None
+
+
+def phone_facts() -> list[dict]:
+    """The table as the phone receives it with every walk list, in the order volunteers see it."""
+    return [{"code": o.code, "label": o.label, "short": o.short, "reached": o.reached,
+             "opens_survey": o.opens_survey, "retry": o.retry, "finishes_door": o.finishes_door,
+             "do_not_contact": o.do_not_contact, "person_status": o.person_status} for o in OUTCOMES]

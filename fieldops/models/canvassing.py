@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -29,6 +29,8 @@ class Canvass(db.Model):
     # Not home / Come back later doors return to the list after this many hours, up to this many knocks.
     reknock_hours: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     max_attempts: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # The survey is asked once per household unless the organizer wants each resident's own answers.
+    per_person: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -1,9 +1,11 @@
 """Buildings of an office: the units that share a street address, and the note every volunteer reads."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
-from ..domain.buildings import building_key, unit_order
+from ..domain.buildings import DoorLabel, building_key, door_labels, unit_order
 from ..extensions import db
 from ..models import BuildingNote, Door, User
 from ..models._base import utcnow
@@ -24,7 +26,19 @@ def units_of(door: Door) -> list[Door]:
     key = building_key(door.street, door.house_number)
     candidates = db.session.scalars(select(Door).where(Door.block_id == door.block_id))  # one address, one block
     return sorted((d for d in candidates if building_key(d.street, d.house_number) == key),
-                  key=lambda d: unit_order(d.unit))
+                  key=lambda d: (unit_order(d.unit), d.id))
+
+
+def labels_for(doors: Sequence[Door]) -> dict[int, DoorLabel]:
+    """Each door's label (``domain.buildings.door_labels``), told apart from every door at its address:
+    the others are looked up in the doors' blocks (one address, one block), walked or not."""
+    block_ids = {door.block_id for door in doors}
+    if not block_ids:
+        return {}
+    rows = db.session.execute(select(Door.id, Door.street, Door.house_number, Door.unit, Door.name)
+                              .where(Door.block_id.in_(block_ids))).all()
+    wanted = {door.id for door in doors}
+    return {door_id: label for door_id, label in door_labels(rows).items() if door_id in wanted}
 
 
 def set_note(door: Door, text: str, user: User) -> BuildingNote:

@@ -31,8 +31,9 @@ CAN_WALK = frozenset({Role.VOLUNTEER.value, Role.ORGANIZER.value})
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
                   end: date | None = None, script: str = "", questions: list | None = None,
                   created_by_id: int | None = None, reknock_hours: int = DEFAULT_REKNOCK_HOURS,
-                  max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Canvass:
-    """Add a canvass for a region (``office_id`` None) or one office (no commit)."""
+                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, per_person: bool = False) -> Canvass:
+    """Add a canvass for a region (``office_id`` None) or one office (no commit). With ``per_person``
+    the phone asks the survey of each resident spoken with, else once per household."""
     name = _checked_name(name, region_id)
     _check_plan(start, end, reknock_hours, max_attempts)
     try:
@@ -41,7 +42,7 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
         raise InvalidInput(str(error), field="questions") from None
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
                       script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
-                      reknock_hours=reknock_hours, max_attempts=max_attempts)
+                      reknock_hours=reknock_hours, max_attempts=max_attempts, per_person=bool(per_person))
     db.session.add(canvass)
     db.session.flush()
     return canvass

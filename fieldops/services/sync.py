@@ -25,7 +25,7 @@ from ..domain.roles import Role
 from ..domain.surveys import check_answers
 from ..domain.time_zones import local_day
 from ..domain.trust import metres_between
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User
 from ..models._base import utcnow
@@ -52,11 +52,26 @@ def _rejected(raw: Any, reason: str) -> dict:
     return {"id": contact_id if isinstance(contact_id, str) else None, "status": "rejected", "error": reason}
 
 
+def _check_owner(user: User, owner: Any) -> None:
+    """A phone names who recorded the batch (``owner``, a user id): on a shared phone the contacts of
+    one volunteer must never be stored as the next one's, whoever's session sends them."""
+    if owner is None:
+        return
+    if isinstance(owner, float) and owner.is_integer():  # JSON does not tell 7 from 7.0
+        owner = int(owner)
+    if isinstance(owner, bool) or not isinstance(owner, int):
+        raise InvalidInput("owner is the id of the user who recorded the contacts", field="owner")
+    if owner != user.id:
+        raise Conflict("these contacts were recorded by someone else on this phone: they are sent when that "
+                       "person signs in again")
+
+
 def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> list[dict]:
     """Store a batch of contacts from ``user``'s phone (no commit); one result per contact, in order.
     With ``all_or_nothing`` (a paper sheet typed in), one refused contact refuses the whole batch."""
     if not isinstance(body, dict) or not isinstance(body.get("contacts"), list):
         raise InvalidInput('send a JSON object {"contacts": [...]}', field="contacts")
+    _check_owner(user, body.get("owner"))
     raws = body["contacts"]
     if len(raws) > MAX_BATCH:
         raise BatchTooLarge(f"a batch holds at most {MAX_BATCH} contacts, this one has {len(raws)}: "

@@ -1,20 +1,25 @@
-"""What a volunteer walks: my turfs with progress, and a turf's doors in walking order."""
+"""What a volunteer walks: my turfs with progress, and a turf's doors in walking order.
+
+Both say how far the walk has got with the one definition of ``domain.reknock.progress``, from the
+same knock states; the walk list also carries each door's state, the canvass's re-knock rule and the
+outcome table as data, which the phone applies to the knocks it makes before the server has them.
+"""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..domain.buildings import building_key
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
-from ..domain.outcomes import BY_CODE
-from ..domain.reknock import knock_state
+from ..domain.outcomes import BY_CODE, phone_facts
+from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Person, Turf, User
-from .buildings import notes_for
+from .buildings import labels_for, notes_for
 from .canvassing import current_canvass_for
 from .portable import aware
 from .turfs import turf_doors
@@ -25,28 +30,50 @@ def _canvass_running():
     return or_(Canvass.end_date.is_(None), Canvass.end_date >= datetime.now(timezone.utc).date())
 
 
+def _walk_doors(turf: Turf):
+    """The turf's doors still to be walked: a door banned by a Hostile knock or a request never comes
+    back, whatever the canvass."""
+    return turf_doors(turf).where(Door.do_not_contact.is_(None))
+
+
+def _knocks_since(turf: Turf) -> datetime | None:
+    """A re-visit turf goes back to doors already knocked in this canvass: only its own knocks count."""
+    return aware(turf.created_at) if turf.kind == "doors" else None
+
+
+def _states(door_ids, knocks: dict[int, list[tuple[str, datetime]]], canvass: Canvass | None,
+            since: datetime | None) -> dict[int, KnockState]:
+    """Each door's knock state in the canvass, from its knocks there (outcome, aware time)."""
+    now = datetime.now(timezone.utc)
+    rule = ReknockRule(canvass.reknock_hours, canvass.max_attempts) if canvass else ReknockRule()
+    return {door_id: knock_state([k for k in knocks.get(door_id, ()) if since is None or k[1] >= since], now, rule)
+            for door_id in door_ids}
+
+
 def my_turfs(user: User) -> list[dict]:
-    """The turfs handed to this user and not returned, for canvasses still running, with doors knocked."""
+    """The turfs handed to this user and not returned, for canvasses still running, with how far each
+    walk has got (``progress``, the same figures as the turf's walk list; ``attempted`` is its doors
+    knocked at least once)."""
     rows = db.session.execute(
-        select(Turf, Assignment.canvass_id, Canvass.name)
+        select(Turf, Canvass)
         .join(Assignment, Assignment.turf_id == Turf.id)
         .join(Canvass, Canvass.id == Assignment.canvass_id)
         .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None), _canvass_running())
         .order_by(Turf.name)
     ).all()
-    if not rows:
-        return []
-    attempted = dict(db.session.execute(
-        select(Contact.turf_id, func.count(func.distinct(Contact.door_id)))
-        .where(Contact.turf_id.in_([turf.id for turf, _, _ in rows]),
-               Contact.canvass_id.in_({canvass_id for _, canvass_id, _ in rows}))
-        .group_by(Contact.turf_id)
-    ).all())
-    return [
-        {"id": turf.id, "name": turf.name, "canvass_id": canvass_id, "canvass": canvass_name,
-         "doors": turf.door_count, "attempted": attempted.get(turf.id, 0), "state": turf.state}
-        for turf, canvass_id, canvass_name in rows
-    ]
+    turfs = []
+    for turf, canvass in rows:
+        door_ids = list(db.session.scalars(_walk_doors(turf).with_only_columns(Door.id)))
+        knocks: dict[int, list] = defaultdict(list)
+        for door_id, outcome, at in db.session.execute(
+                select(Contact.door_id, Contact.outcome, Contact.recorded_at)
+                .where(Contact.door_id.in_(door_ids), Contact.canvass_id == canvass.id)):
+            knocks[door_id].append((outcome, aware(at)))
+        walked = progress(_states(door_ids, knocks, canvass, _knocks_since(turf)).values())
+        turfs.append({"id": turf.id, "name": turf.name, "canvass_id": canvass.id, "canvass": canvass.name,
+                      "doors": turf.door_count, "attempted": walked.attempted, "state": turf.state,
+                      "progress": walked.as_dict()})
+    return turfs
 
 
 def route_of(doors: list[Door]):
@@ -68,15 +95,16 @@ def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
 
 
 def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
-    """The turf's doors in walking order, less those not to be knocked, each with its household's
-    story: the people who still live there and may be asked, every earlier conversation (all
-    canvasses, newest first) and every promise, open ones first, kept ones with what was done; plus
-    the canvass's script and questions."""
-    # Doors banned by a Hostile knock or a request never come back, whatever the canvass.
-    doors = list(db.session.scalars(turf_doors(turf).where(Door.do_not_contact.is_(None)).order_by(Door.id)))
+    """The turf's doors in walking order, less those not to be knocked, each with its label (told apart
+    from the other doors at its address), its knock state in the canvass and its household's story: the
+    people who still live there and may be asked, every earlier conversation (all canvasses, newest
+    first) and every promise, open ones first, kept ones with what was done; plus the canvass's script,
+    questions and re-knock rule, the outcome table and the walk's progress."""
+    doors = list(db.session.scalars(_walk_doors(turf).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
     door_ids = [door.id for door in doors]
+    labels = labels_for(doors)
     keys = {door.id: building_key(door.street, door.house_number) for door in doors}
     units = Counter(keys.values())
     building_notes = notes_for(turf.office_id, {key for key, n in units.items() if n > 1})
@@ -87,6 +115,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
         if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
             people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
     history: dict[int, list[dict]] = defaultdict(list)
+    knocks: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     contacts = db.session.execute(
         select(Contact, User.name, Canvass.name).outerjoin(User, User.id == Contact.volunteer_id)
         .join(Canvass, Canvass.id == Contact.canvass_id)
@@ -99,6 +128,8 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "answers": contact.answers, "note": contact.note, "by": volunteer_name,
             "recorded_at": aware(contact.recorded_at).isoformat(),
         })
+        if canvass is not None and contact.canvass_id == canvass.id:
+            knocks[contact.door_id].append((contact.outcome, aware(contact.recorded_at)))
     promises: dict[int, list[dict]] = defaultdict(list)
     for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids))
                                       .order_by(FollowUp.done_at.is_not(None), FollowUp.due_date, FollowUp.id)):
@@ -107,8 +138,8 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "due_date": promise.due_date.isoformat(), "person": names.get(promise.person_id),
             "made_on": promise.created_at.date().isoformat(),
             "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})
-    # A re-visit turf goes back to doors already knocked in this canvass: only its own knocks count.
-    knocks_since = aware(turf.created_at) if turf.kind == "doors" else None
+    knocks_since = _knocks_since(turf)
+    states = _states(door_ids, knocks, canvass, knocks_since)
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
                  "knocks_since": knocks_since.isoformat() if knocks_since else None},
@@ -116,12 +147,16 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "id": canvass.id, "name": canvass.name, "script": canvass.script, "questions": canvass.questions or [],
             "start_date": canvass.start_date.isoformat() if canvass.start_date else None,
             "end_date": canvass.end_date.isoformat() if canvass.end_date else None,
-            "reknock_hours": canvass.reknock_hours, "max_attempts": canvass.max_attempts},
+            "reknock_hours": canvass.reknock_hours, "max_attempts": canvass.max_attempts,
+            "per_person": canvass.per_person},
+        "outcomes": phone_facts(),
+        "progress": progress(states.values()).as_dict(),
         "doors": [
-            {"id": door.id, "address": door.address, "street": door.street, "house_number": door.house_number,
+            {"id": door.id, "address": door.address, "label": labels[door.id].label, "which": labels[door.id].which,
+             "name": door.name, "street": door.street, "house_number": door.house_number,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
              "history": history[door.id], "promises": promises[door.id],
-             "knock": _knock(history[door.id], canvass, knocks_since),
+             "knock": None if canvass is None else _knock(states[door.id], canvass),
              "building": None if units[keys[door.id]] < 2 else {
                  "key": keys[door.id], "label": f"{door.street} {door.house_number}".strip(),
                  "units": units[keys[door.id]], "note": building_notes.get(keys[door.id])}}
@@ -130,13 +165,9 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     }
 
 
-def _knock(history: list[dict], canvass: Canvass | None, since) -> dict | None:
-    """Where the door stands in this canvass: to do, later (Not home, back after some hours) or done."""
-    if canvass is None:
-        return None
-    knocks = [(entry["outcome"], datetime.fromisoformat(entry["recorded_at"])) for entry in history
-              if entry["canvass_id"] == canvass.id]
-    state = knock_state([k for k in knocks if since is None or k[1] >= since], datetime.now(timezone.utc),
-                        canvass.reknock_hours, canvass.max_attempts)
-    return {"state": state.state, "attempts": state.attempts,
-            "back_after": state.back_after.isoformat() if state.back_after else None}
+def _knock(state: KnockState, canvass: Canvass) -> dict:
+    """Where the door stands in this canvass: to do, later (back after some hours) or done; knock N of M."""
+    return {"state": state.state, "attempts": state.attempts, "max_attempts": canvass.max_attempts,
+            "back_after": state.back_after.isoformat() if state.back_after else None,
+            "last_outcome": state.last_outcome,
+            "last_at": state.last_at.isoformat() if state.last_at else None}

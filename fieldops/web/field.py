@@ -24,7 +24,8 @@ bp = Blueprint("field", __name__)
 
 QUESTION_ROWS = 6
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
-SHELL_FILES = ("css/app.css", "js/canvass.js", "js/outbox.js", "vendor/leaflet/leaflet.js",
+SHELL_FILES = ("css/app.css", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/my-turfs.js", "js/sign-out.js",
+               "vendor/leaflet/leaflet.js",
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
 
 
@@ -69,7 +70,8 @@ def canvasses(office_id: int):
                 request.form.get("name", ""), office.region_id, None if whole_region else office.id,
                 start=parse_day(request.form.get("start"), "start"), end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
                 questions=_questions_from_form(), created_by_id=current_user.id,
-                reknock_hours=_whole_number("reknock_hours", 4), max_attempts=_whole_number("max_attempts", 3))
+                reknock_hours=_whole_number("reknock_hours", 4), max_attempts=_whole_number("max_attempts", 3),
+                per_person=request.form.get("per_person") == "yes")
         except FieldopsError as error:
             unit_of_work.undo()
             return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,

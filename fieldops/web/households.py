@@ -64,11 +64,12 @@ def _organizer_acts(door_id: int, act, done: str):
 
 def _page(door, error: str | None = None, form=None):
     story = households.timeline(door)
+    units = buildings.units_of(door)
     return render_template("households/timeline.html", story=story, door=door, channels=households.CHANNELS,
                            today=time_zones.today(datetime.now(timezone.utc), story["time_zone"]),
                            zone=story["time_zone"], contact_details=access.may_see_contact_details(current_user, door),
                            ban=consequences.ban_label(door),
-                           units=buildings.units_of(door),
+                           units=units, labels=buildings.labels_for(units),
                            building_note=buildings.notes_for(door.office_id, {building_key(door.street,
                                                                                            door.house_number)}),
                            statuses=PERSON_STATUS_LABELS,

@@ -1,15 +1,20 @@
 // The volunteer's phone page: the turf's doors in walking order, the household's story, and the contact form.
 // Works offline: the walk list comes from the network or the service worker's cache, and contacts go to the
-// outbox (outbox.js) before anything else. Text from the server is always set with textContent, never as HTML.
+// signed-in volunteer's outbox (outbox.js) before anything else. Where each door stands comes from the walk
+// list's data, applied by knocks.js to this phone's own knocks: no outcome or re-knock rule is written here.
+// Text from the server is always set with textContent (on the map too), never as HTML.
 (function () {
   const app = document.getElementById("canvass-app");
   if (!app) return;
   const outbox = window.FieldopsOutbox;
+  const knocks = window.FieldopsKnocks;
   const $ = (id) => document.getElementById(id);
   const walking = app.dataset.walking === "yes";
+  const owner = outbox.owner();
+  const turfId = app.dataset.turfId;
   let walk = null;          // the walk list from the server (or the cache)
   let current = null;       // the door open in the door view
-  const localKnocks = new Map();  // door id -> [{id, outcome, at}]: knocks made on this phone, in this canvass
+  let localKnocks = new Map();  // door id -> [{ids, outcome, at}]: knocks made on this phone, in this canvass
   let markers = new Map();
   let map = null;
 
@@ -20,50 +25,42 @@
     return node;
   }
 
-  function outcomeLabel(code) {
-    const input = document.querySelector(`input[name=outcome][value="${code}"]`);
-    return input ? input.parentElement.textContent.trim() : code.replace(/_/g, " ");
+  function outcomeFact(code) {
+    return knocks.fact(walk, code);
   }
 
-  // The door's knocks in this canvass (the server's and this phone's, once each), and where that
-  // leaves it: the rule of fieldops/domain/reknock.py. Not home and Come back later doors come back
-  // after the canvass's hours, up to its number of attempts; any other outcome finishes the door.
-  function knocksInThisCanvass(door) {
-    const canvassId = walk.canvass ? walk.canvass.id : null;
-    const since = walk.turf.knocks_since ? Date.parse(walk.turf.knocks_since) : 0;
-    const knocks = new Map();
-    door.history.filter((h) => h.canvass_id === canvassId && Date.parse(h.recorded_at) >= since)
-      .forEach((h) => knocks.set(h.id, { outcome: h.outcome, at: Date.parse(h.recorded_at) }));
-    (localKnocks.get(door.id) || []).forEach((k) => knocks.set(k.id, k));
-    return [...knocks.values()];
+  function stateOf(door) {
+    return knocks.doorState(walk, door, localKnocks.get(door.id), Date.now());
   }
 
-  function doneInThisCanvass(door) {
-    const knocks = knocksInThisCanvass(door);
-    if (!knocks.length || !walk.canvass) return null;
-    const last = knocks.reduce((a, b) => (a.at >= b.at ? a : b));
-    const label = outcomeLabel(last.outcome);
-    const retry = last.outcome === "not_home" || last.outcome === "come_back";
-    if (!retry || knocks.length >= walk.canvass.max_attempts) return label;
-    const back = last.at + walk.canvass.reknock_hours * 3600 * 1000;
-    if (Date.now() >= back) return null;  // back on the list
-    const time = new Date(back).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return `${label} · back after ${time} (knock ${knocks.length} of ${walk.canvass.max_attempts})`;
+  function statusOf(door) {
+    return knocks.statusText(walk, stateOf(door));
   }
 
   function nextDoor() {
-    return walk.doors.find((door) => !doneInThisCanvass(door)) || null;
+    return walk.doors.find((door) => stateOf(door).state === "todo") || null;
+  }
+
+  function names(door) {
+    return door.people.map((p) => (p.age ? `${p.name} (${p.age})` : p.name)).join(", ");
+  }
+
+  // The progress line, wherever the volunteer is: recounted after every save, and every minute (doors
+  // come back when their hours are up).
+  function renderProgress() {
+    if (!walk) return;
+    const counts = knocks.progress(walk, localKnocks, Date.now());
+    $("progress").textContent = `${knocks.progressText(counts)} · ${Math.round(walk.turf.route_metres)} m walk`;
+    $("door-progress").textContent = `${counts.done} of ${counts.doors} done`;
   }
 
   // ---- the list view -------------------------------------------------------------------------------
   function renderList() {
     const list = $("door-list");
     list.replaceChildren();
-    let done = 0;
     let building = null;
     walk.doors.forEach((door, index) => {
-      const status = doneInThisCanvass(door);
-      if (status) done += 1;
+      const status = statusOf(door);
       if (door.building && door.building.key !== building) {
         // A building shows once, its units under it; its note says how to get in.
         const header = element("li", null, "building-head");
@@ -75,7 +72,7 @@
       const item = element("li", null, door.building ? "unit" : null);
       const button = element("button", null, "door-button" + (status ? " done" : ""));
       button.type = "button";
-      button.append(element("span", `${index + 1}. ${door.address}`, "door-address"));
+      button.append(element("span", `${index + 1}. ${door.label}`, "door-address"));
       if (door.people.length) button.append(element("span", door.people.map((p) => p.name).join(", "), "door-people"));
       if (status) button.append(element("span", status, "door-status"));
       else if (door.history.length) button.append(element("span", `Last: ${door.history[0].outcome_label}, ${door.history[0].recorded_at.slice(0, 10)}`, "door-people"));
@@ -85,11 +82,11 @@
       item.append(button);
       list.append(item);
     });
-    $("progress").textContent = `${done} of ${walk.doors.length} doors done · ${Math.round(walk.turf.route_metres)} m walk`;
+    renderProgress();
     const next = nextDoor();
     $("next-door").hidden = !next;
     if (next) {
-      $("next-open").replaceChildren(element("span", next.address, "door-address"),
+      $("next-open").replaceChildren(element("span", next.label, "door-address"),
         element("span", next.people.map((p) => p.name).join(", ") || "No names on file", "door-people"));
       $("next-open").onclick = () => openDoor(next);
     }
@@ -129,29 +126,42 @@
     places.forEach((doors) => {
       const first = doors[0];
       const isNext = next && doors.some((door) => door.id === next.id);
-      const open = doors.filter((door) => !doneInThisCanvass(door));
+      const open = doors.filter((door) => stateOf(door).state !== "done");
       const marker = L.circleMarker([first.lat, first.lon], {
         radius: isNext ? 9 : (doors.length > 1 ? 7 : 5), weight: isNext ? 3 : 1,
         color: isNext ? "#1d4ed8" : "#14532d",
         fillColor: open.length ? (isNext ? "#60a5fa" : "#22c55e") : "#9ca3af", fillOpacity: 0.9,
       }).addTo(map);
-      if (doors.length > 1) {
-        marker.bindTooltip(`${first.building.label}: ${open.length} of ${doors.length} units to knock`);
-      }
+      // Leaflet puts a string tooltip in as HTML: street names come from imported files, so the
+      // tooltip is a node whose text is set, never markup.
+      const tip = doors.length > 1 ? `${first.building.label}: ${open.length} of ${doors.length} units to knock`
+        : first.label;
+      marker.bindTooltip(element("span", tip));
       marker.on("click", () => openDoor(isNext ? next : (open[0] || first)));
       doors.forEach((door) => markers.set(door.id, marker));
     });
   }
 
-  // ---- the door view: the household's story and the form -----------------------------------------
+  // ---- the door view: what to know before knocking, the form, then the whole story ---------------
   function openDoor(door) {
     current = door;
     $("list-view").hidden = true;
     $("door-view").hidden = false;
-    $("door-address").textContent = door.address;
+    $("door-address").textContent = door.label;
     $("door-building").hidden = !(door.building && door.building.note);
     $("door-building").textContent = door.building && door.building.note ? `Building: ${door.building.note}` : "";
+    $("door-who").textContent = door.people.length ? names(door) : "No names on file for this door.";
+    const open = door.promises.filter((p) => !p.kept_on);
+    $("door-open-promises").replaceChildren(...open.map((p) => element("li",
+      `Promised: ${p.label}${p.person ? " for " + p.person : ""}, due ${p.due_date}`)));
+    $("door-open-promises").hidden = !open.length;
     if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door);
+    // The story is folded under one line, so the outcome buttons are on the door's first screen.
+    const last = door.history[0];
+    $("door-story-summary").textContent = door.history.length
+      ? `What we heard before (${door.history.length}) · ${last.outcome_label} ${last.recorded_at.slice(0, 10)}`
+      : "What we heard before: nothing yet";
+    $("door-story").open = false;
     const people = $("door-people");
     people.replaceChildren(...(door.people.length ? door.people.map((p) => element("li", p.age ? `${p.name} (${p.age})` : p.name))
       : [element("li", "No names on file for this door.", "muted")]));
@@ -166,7 +176,10 @@
       : [element("li", "We have not knocked here before.", "muted")]));
     $("door-timeline").href = app.dataset.householdUrl.replace(/\/0$/, "/" + door.id);
     if (walking) resetForm(door);
-    window.scrollTo(0, 0);
+    renderProgress();
+    // The door's first screen starts with the door, just under the sync bar.
+    const top = $("door-view").getBoundingClientRect().top + window.scrollY - $("sync-bar").offsetHeight - 8;
+    window.scrollTo(0, Math.max(0, top));
   }
 
   function historyItem(entry) {
@@ -186,6 +199,11 @@
     return walk.canvass ? walk.canvass.questions : [];
   }
 
+  // The questions still asked: the server marks those an organizer has hidden.
+  function asked() {
+    return questions().filter((question) => !question.hidden);
+  }
+
   function questionLabel(key) {
     const question = questions().find((q) => q.key === key);
     return question ? question.label : key;
@@ -197,6 +215,12 @@
     return String(value);
   }
 
+  function perPerson() {
+    return Boolean(walk.canvass && walk.canvass.per_person);
+  }
+
+  // One survey for the household (who answered, if they said), or, when the organizer asked for
+  // per-person answers, one per resident spoken with.
   function resetForm(door) {
     const form = $("contact-form");
     form.reset();
@@ -205,25 +229,48 @@
     $("survey").hidden = true;
     const holder = $("survey-people");
     holder.replaceChildren();
-    const people = door.people.length ? door.people : [{ id: null, name: "The household" }];
-    people.forEach((person, index) => holder.append(personSurvey(person, index, door.people.length > 0)));
+    if (perPerson() && door.people.length) {
+      door.people.forEach((person, index) => holder.append(personSurvey(person, index)));
+    } else {
+      holder.append(householdSurvey(door));
+    }
   }
 
-  function personSurvey(person, index, named) {
-    const box = element("fieldset", null, "person-survey");
-    box.dataset.personId = person.id === null ? "" : String(person.id);
-    box.append(element("legend", person.name));
-    if (named) {
-      const spoke = element("label", null, "check");
-      const tick = document.createElement("input");
-      tick.type = "checkbox";
-      tick.className = "spoke-with";
-      tick.checked = index === 0;
-      spoke.append(tick, document.createTextNode(" Spoke with them"));
-      box.append(spoke);
+  function householdSurvey(door) {
+    const box = element("fieldset", null, "person-survey household-survey");
+    box.append(element("legend", "The household's answers"));
+    if (door.people.length) {
+      box.append(element("p", "Who answered?", "question-label"));
+      const row = element("div", null, "choices answered-by");
+      [...door.people, { id: "", name: "Not said" }].forEach((person) => {
+        const label = element("label", null, "pill");
+        const input = document.createElement("input");
+        input.type = "radio";
+        input.name = "answered-by";
+        input.value = String(person.id);
+        input.checked = person.id === "";
+        label.append(input, element("span", person.name));
+        row.append(label);
+      });
+      box.append(row);
     }
     // Hidden questions are no longer asked; their earlier answers still show by their labels.
-    questions().filter((question) => !question.hidden).forEach((question) => box.append(questionField(question, index)));
+    asked().forEach((question) => box.append(questionField(question, 0)));
+    return box;
+  }
+
+  function personSurvey(person, index) {
+    const box = element("fieldset", null, "person-survey");
+    box.dataset.personId = String(person.id);
+    box.append(element("legend", person.name));
+    const spoke = element("label", null, "check");
+    const tick = document.createElement("input");
+    tick.type = "checkbox";
+    tick.className = "spoke-with";
+    tick.checked = index === 0;
+    spoke.append(tick, document.createTextNode(" Spoke with them"));
+    box.append(spoke);
+    asked().forEach((question) => box.append(questionField(question, index)));
     return box;
   }
 
@@ -273,6 +320,20 @@
     return answers;
   }
 
+  // The survey's contacts: one for the household, or one per resident spoken with (each with their own
+  // answers); none when nobody was ticked.
+  function surveyed() {
+    const holder = $("survey-people");
+    const household = holder.querySelector(".household-survey");
+    if (household) {
+      const picked = household.querySelector("input[name=answered-by]:checked");
+      return [{ person_id: picked && picked.value ? Number(picked.value) : null, answers: answersOf(household) }];
+    }
+    return [...holder.querySelectorAll(".person-survey")]
+      .filter((box) => box.querySelector(".spoke-with").checked)
+      .map((box) => ({ person_id: Number(box.dataset.personId), answers: answersOf(box) }));
+  }
+
   function position() {
     if (!$("share-location").checked || !navigator.geolocation) return Promise.resolve(null);
     return new Promise((resolve) => {
@@ -282,56 +343,46 @@
     });
   }
 
+  function refuse(text) {
+    $("form-error").textContent = text;
+    $("form-error").hidden = false;
+  }
+
   async function save(event) {
     event.preventDefault();
     const form = $("contact-form");
     const outcome = form.querySelector("input[name=outcome]:checked");
-    if (!outcome) {
-      $("form-error").textContent = "Tap what happened at the door first.";
-      $("form-error").hidden = false;
-      return;
-    }
-    if (!walk.canvass) {
-      $("form-error").textContent = "This turf has no canvass yet: ask your organizer.";
-      $("form-error").hidden = false;
-      return;
-    }
+    if (!outcome) return refuse("Tap what happened at the door first.");
+    if (!walk.canvass) return refuse("This turf has no canvass yet: ask your organizer.");
     $("save-contact").disabled = true;
     localStorage.setItem("fieldops-share-location", $("share-location").checked ? "yes" : "no");
     const where = await position();
+    const door = current;
     const base = {
-      door_id: current.id, canvass_id: walk.canvass.id, outcome: outcome.value,
+      door_id: door.id, canvass_id: walk.canvass.id, outcome: outcome.value,
       recorded_at: new Date().toISOString(), note: $("contact-note").value.trim(),
       follow_ups: [...form.querySelectorAll("input[name=follow_ups]:checked")].map((i) => i.value),
       do_not_contact: $("do-not-contact").checked,
       lat: where ? where.lat : null, lon: where ? where.lon : null, accuracy_m: where ? where.accuracy_m : null,
-      address: current.address,
+      address: door.label,
     };
-    const contacts = [];
-    if (outcome.value === "talked") {
-      // One contact per person spoken with, so each person's answers stay theirs; the note and promises
-      // go with the first.
-      [...$("survey-people").querySelectorAll(".person-survey")].forEach((box) => {
-        const tick = box.querySelector(".spoke-with");
-        if (tick && !tick.checked) return;
-        contacts.push({ ...base, id: outbox.uuid(), person_id: box.dataset.personId ? Number(box.dataset.personId) : null,
-                        answers: answersOf(box) });
-      });
-    }
+    const fact = outcomeFact(outcome.value);
+    const contacts = (fact && fact.opens_survey ? surveyed() : [])
+      .map((answered) => ({ ...base, id: outbox.uuid(), ...answered }));
     if (!contacts.length) contacts.push({ ...base, id: outbox.uuid(), person_id: null, answers: {} });
+    // The note and the promises go with the first contact of the visit only.
     contacts.slice(1).forEach((c) => { c.note = ""; c.follow_ups = []; });
     try {
       await outbox.add(contacts);
     } catch (error) {
-      $("form-error").textContent = `Could not keep the contact on this phone: ${error.message}`;
-      $("form-error").hidden = false;
+      refuse(`Could not keep the contact on this phone: ${error.message}`);
       $("save-contact").disabled = false;
       return;
     }
-    localKnocks.set(current.id, [...(localKnocks.get(current.id) || []),
-                                 { id: contacts[0].id, outcome: outcome.value, at: Date.parse(base.recorded_at) }]);
-    rememberLocal();
+    localKnocks.set(door.id, [...(localKnocks.get(door.id) || []), knocks.visit(contacts)]);
+    knocks.remember(owner, turfId, localKnocks);
     $("save-contact").disabled = false;
+    $("saved-note").textContent = `Saved: ${fact ? fact.label : outcome.value} at ${door.label}.`;
     const next = nextDoor();
     if (next) openDoor(next); else showList();
   }
@@ -340,26 +391,8 @@
     $("door-view").hidden = true;
     $("list-view").hidden = false;
     renderList();
+    window.scrollTo(0, 0);
     if (map) setTimeout(() => map.invalidateSize(), 0);
-  }
-
-  // Knocks made on this phone count until the server's walk list knows them (by contact id, once).
-  function rememberLocal() {
-    localStorage.setItem(`fieldops-knocks-${app.dataset.turfId}`, JSON.stringify([...localKnocks]));
-  }
-
-  function restoreLocal(pending) {
-    try {
-      JSON.parse(localStorage.getItem(`fieldops-knocks-${app.dataset.turfId}`) || "[]")
-        .forEach(([id, knocks]) => localKnocks.set(id, knocks));
-    } catch (error) { /* a damaged note of progress only costs the marks */ }
-    pending.forEach((contact) => {
-      const knocks = localKnocks.get(contact.door_id) || [];
-      if (!knocks.some((k) => k.id === contact.id)) {
-        knocks.push({ id: contact.id, outcome: contact.outcome, at: Date.parse(contact.recorded_at) });
-      }
-      localKnocks.set(contact.door_id, knocks);
-    });
   }
 
   function showSync(state, pending, rejected) {
@@ -367,7 +400,7 @@
     const count = $("sync-count");
     const waiting = state.pending;
     let text = waiting ? `${waiting} contact${waiting === 1 ? "" : "s"} waiting to sync` : "All contacts synced";
-    if (state.status === "offline" || !navigator.onLine) text += waiting ? " · offline, will send when back online" : " · offline";
+    if (state.status === "offline" || !navigator.onLine) text += waiting ? " · offline, sent once online" : " · offline";
     else if (state.status === "retrying" && waiting) text += " · will retry shortly";
     else if (state.status === "signed-out") text += ` · ${state.message}`;
     count.textContent = text;
@@ -390,6 +423,10 @@
       return;
     }
     walk = await response.json();
+    if (walk.canvass) {
+      localKnocks = knocks.prune(walk, localKnocks);
+      knocks.remember(owner, turfId, localKnocks);
+    }
     showList();
   }
 
@@ -412,12 +449,17 @@
   if (walking) {
     $("contact-form").addEventListener("submit", save);
     $("contact-form").addEventListener("change", (event) => {
-      if (event.target.name === "outcome") $("survey").hidden = event.target.value !== "talked";
+      if (event.target.name !== "outcome") return;
+      const fact = outcomeFact(event.target.value);
+      $("survey").hidden = !(fact && fact.opens_survey);
+      $("saved-note").textContent = "";  // read: the next door has begun
     });
   }
   outbox.onChange(showSync);
-  outbox.pending().then(restoreLocal).then(load).then(() => {
-    outbox.start({ url: app.dataset.contactsUrl, csrf: app.dataset.csrf });
-    registerWorker();
-  });
+  setInterval(() => { if (walk && !$("list-view").hidden) renderList(); else renderProgress(); }, 60000);
+  outbox.pending().then((pending) => { localKnocks = knocks.merge(knocks.remembered(owner, turfId), pending); })
+    .then(load).then(() => {
+      outbox.start({ url: app.dataset.contactsUrl, csrf: app.dataset.csrf });
+      registerWorker();
+    });
 })();

@@ -2,8 +2,15 @@
 // Sync sends batches to POST /api/v1/contacts; created and duplicate answers clear a contact, rejected ones
 // move to a separate store the volunteer can show their organizer, and any failure (offline, 5xx, timeout)
 // is retried with exponential backoff. A contact is never dropped on the phone's side.
+//
+// The outbox is per person: each contact is kept with its owner, the signed-in user who recorded it (the
+// page's <body data-user-id>), and only that user's page reads, counts or sends it. On a shared phone the
+// next volunteer never sends the last one's contacts: they wait for their owner to sign in again here, and
+// every batch names its owner, so the server refuses it if the session belongs to someone else.
 (function () {
   const DB_NAME = "fieldops";
+  const DB_VERSION = 2;  // 1 kept no owner: see unowned() and claim()
+  const LOCAL_FIELDS = ["queued_at", "address", "owner"];  // kept on the phone, never sent
   const BATCH = 20;
   const MAX_DELAY_MS = 5 * 60 * 1000;
   let database = null;
@@ -14,14 +21,24 @@
   const listeners = [];
   let lastState = { pending: 0, rejected: 0, status: "idle", message: "" };
 
+  // The signed-in user of this page, or null (a page for nobody keeps and sends nothing).
+  function owner() {
+    const id = Number(document.body.dataset.userId);
+    return Number.isInteger(id) && id > 0 ? id : null;
+  }
+
   function open() {
     if (database) return Promise.resolve(database);
     return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
+      const request = indexedDB.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => {
         const db = request.result;
-        if (!db.objectStoreNames.contains("outbox")) db.createObjectStore("outbox", { keyPath: "id" });
-        if (!db.objectStoreNames.contains("rejected")) db.createObjectStore("rejected", { keyPath: "id" });
+        ["outbox", "rejected"].forEach((name) => {
+          const store = db.objectStoreNames.contains(name) ? request.transaction.objectStore(name)
+            : db.createObjectStore(name, { keyPath: "id" });
+          // Contacts kept before version 2 have no owner, so this index leaves them out of every count.
+          if (!store.indexNames.contains("owner")) store.createIndex("owner", "owner");
+        });
       };
       request.onsuccess = () => { database = request.result; resolve(database); };
       request.onerror = () => reject(request.error);
@@ -39,18 +56,41 @@
     }));
   }
 
+  // This user's contacts in a store: nobody else's.
   function all(storeName) {
+    const me = owner();
+    if (me === null) return Promise.resolve([]);
     return run([storeName], "readonly", (tx) => new Promise((resolve) => {
-      const request = tx.objectStore(storeName).getAll();
+      const request = tx.objectStore(storeName).index("owner").getAll(me);
       request.onsuccess = () => resolve(request.result);
     }));
   }
 
   function add(contacts) {
+    const me = owner();
+    if (me === null) return Promise.reject(new Error("nobody is signed in on this page"));
     return run(["outbox"], "readwrite", (tx) => {
       const store = tx.objectStore("outbox");
-      contacts.forEach((contact) => store.put({ ...contact, queued_at: Date.now() }));
+      contacts.forEach((contact) => store.put({ ...contact, owner: me, queued_at: Date.now() }));
     }).then(() => { announce(); schedule(0); });
+  }
+
+  // Contacts an earlier version kept without their owner: never sent on their own. The page shows how
+  // many wait and where; whoever recorded them may claim them (they are then theirs and are sent).
+  function unowned() {
+    return run(["outbox"], "readonly", (tx) => new Promise((resolve) => {
+      const request = tx.objectStore("outbox").getAll();
+      request.onsuccess = () => resolve(request.result.filter((c) => c.owner === undefined));
+    }));
+  }
+
+  function claim() {
+    const me = owner();
+    if (me === null) return Promise.resolve();
+    return unowned().then((contacts) => run(["outbox"], "readwrite", (tx) => {
+      const store = tx.objectStore("outbox");
+      contacts.forEach((contact) => store.put({ ...contact, owner: me }));
+    })).then(() => { announce(); schedule(0); });
   }
 
   function settle(results, sent) {
@@ -71,12 +111,13 @@
   }
 
   function payload(contact) {
-    const { queued_at, address, ...fields } = contact;
+    const fields = { ...contact };
+    LOCAL_FIELDS.forEach((name) => delete fields[name]);
     return fields;
   }
 
   async function syncNow() {
-    if (syncing || !config) return;
+    if (syncing || !config || owner() === null) return;
     syncing = true;
     clearTimeout(retryTimer);
     try {
@@ -92,13 +133,18 @@
           response = await fetch(config.url, {
             method: "POST", credentials: "same-origin", signal: controller.signal,
             headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
-            body: JSON.stringify({ contacts: batch.map(payload) }),
+            body: JSON.stringify({ owner: owner(), contacts: batch.map(payload) }),
           });
         } finally {
           clearTimeout(timeout);
         }
         if (response.status === 401 || response.status === 403) {
           setStatus("signed-out", "Sign in again to send the contacts waiting on this phone.");
+          failures += 1;
+          break;
+        }
+        if (response.status === 409) {  // the session is someone else's: these wait for their owner
+          setStatus("signed-out", "Someone else is signed in on this phone: these wait until you sign in again.");
           failures += 1;
           break;
         }
@@ -159,7 +205,11 @@
       setInterval(() => { if (lastState.pending && !syncing) syncNow(); }, 30000);
       return announce().then(syncNow);
     },
+    started: () => config !== null,
+    owner,
     add,
+    unowned,
+    claim,
     syncNow: () => { failures = 0; return syncNow(); },
     pending: () => all("outbox"),
     rejected: () => all("rejected"),

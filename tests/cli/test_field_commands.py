@@ -22,6 +22,13 @@ def test_create_canvass_for_an_office_with_questions(runner, world, tmp_path):
     assert [q["key"] for q in canvass.questions] == ["support", "issue"]
 
 
+def test_create_canvass_per_person_asks_each_resident(runner, world):
+    assert runner.invoke(args=["create-canvass", "Each voice", "--office", "Bravo", "--per-person"]).exit_code == 0
+    assert runner.invoke(args=["create-canvass", "One voice", "--office", "Bravo"]).exit_code == 0
+    per_person = dict(db.session.execute(select(Canvass.name, Canvass.per_person)).all())
+    assert per_person["Each voice"] is True and per_person["One voice"] is False
+
+
 def test_create_canvass_reasons(runner, world, tmp_path):
     result = runner.invoke(args=["create-canvass", "Both", "--office", "Bravo", "--region", "North"])
     assert result.exit_code == 2 and "exactly one of --office" in result.output

@@ -28,3 +28,24 @@ def test_walk_order_keeps_each_building_together_where_it_was_first_reached():
     ordered = group_buildings(walked)
     assert [(d.house_number, d.unit) for d in ordered] == [("3", "101"), ("3", "102"), ("3", "201"), ("1", None),
                                                            ("5", None)]
+
+
+def test_doors_at_one_address_are_told_apart_by_unit_then_name_then_number():
+    from fieldops.domain.buildings import door_labels
+
+    def door(id, number, unit=None, name=None, street="Keskuskatu"):
+        return SimpleNamespace(id=id, street=street, house_number=number, unit=unit, name=name)
+    labels = door_labels([door(1, "6"), door(2, "6", name="Kahvila Sävy"), door(3, "6"), door(4, "6", unit="B 12"),
+                          door(5, "8"), door(6, "8", unit="A 1"), door(7, "9", name="Alko"),
+                          door(8, "10", name="Kiosk"), door(9, "10", name="kiosk ")])
+    assert labels[4].label == "Keskuskatu 6 B 12" and labels[4].which == "B 12"
+    assert labels[2].label == "Keskuskatu 6 · Kahvila Sävy" and labels[2].which == "Kahvila Sävy"
+    # Without a unit or a name of their own: numbered in unit order, then by id.
+    assert labels[1].label == "Keskuskatu 6 · door 1 of 4 at this address"
+    assert labels[3].which == "door 3 of 4 at this address"
+    assert labels[5].which == "door 1 of 2 at this address" and labels[6].label == "Keskuskatu 8 A 1"
+    # Alone at its address: the address, whatever its name.
+    assert (labels[7].label, labels[7].which) == ("Keskuskatu 9", None)
+    # The same name twice tells nothing apart.
+    assert [labels[8].which, labels[9].which] == ["door 1 of 2 at this address", "door 2 of 2 at this address"]
+    assert len({label.label for label in labels.values()}) == len(labels)

@@ -14,7 +14,9 @@ def test_outcomes_in_the_order_volunteers_see_them():
                              "inaccessible", "deceased", "language_barrier", "hostile")
     assert [o.code for o in OUTCOMES if o.opens_survey] == ["talked"]
     assert REACHED_CODES == {"talked"}
-    assert outcome("hostile").do_not_return
+    assert [o.code for o in OUTCOMES if o.do_not_contact] == ["hostile"]
+    assert [o.code for o in OUTCOMES if o.retry] == ["not_home", "come_back"]
+    assert all(o.finishes_door != o.retry for o in OUTCOMES)
 
 
 def test_unknown_outcome_lists_valid_codes():

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import Canvass, Contact, Door, FollowUp, Person
-from tests.api.test_contact_sync import doors_of
+from fieldops.models import Canvass, Contact, Door, FollowUp, Person, Turf
+from fieldops.services import walklists
 from tests.factories import PASSWORD
 
 from .conftest import sign_in, wait_until
@@ -58,9 +58,15 @@ def wait_for_contacts(count: int, timeout: float = 20.0) -> list[Contact]:
         time.sleep(0.1)
 
 
+def walking_order(world) -> list[int]:
+    """Turf Alpha 1's doors in the order the phone walks them (the walk list's, not the ids')."""
+    turf = db.session.get(Turf, world.turf_a1.id)
+    return [door["id"] for door in walklists.walklist(turf, world.canvass_north)["doors"]]
+
+
 def a_household_with_a_story(world) -> Door:
     """Three people, a conversation in an earlier canvass with answers and a long note, an open promise."""
-    door = db.session.get(Door, doors_of(world.turf_a1)[0])
+    door = db.session.get(Door, walking_order(world)[0])
     people = [Person(door_id=door.id, first_name=first, last_name="Virtanen", age=age)
               for first, age in (("Sofia", 88), ("Timo", 56), ("Lauri", 81))]
     earlier = Canvass(name="Autumn listening", region_id=world.north.id, questions=SUPPORT)
@@ -110,7 +116,7 @@ def test_a_doors_first_screen_holds_the_outcome_buttons_and_nothing_looks_broken
 
 
 def test_doors_at_one_address_read_differently_and_each_save_says_saved(small_phone, live_server, world):
-    first = db.session.get(Door, doors_of(world.turf_a1)[0])
+    first = db.session.get(Door, walking_order(world)[0])
     db.session.add_all([Door(office_id=first.office_id, block_id=first.block_id, source_id=f"same-{n}",
                              street=first.street, house_number=first.house_number, name=name, lat=first.lat,
                              lon=first.lon) for n, name in enumerate([None, "Kahvila Sävy"])])
@@ -171,7 +177,7 @@ def test_my_turfs_shows_the_turfs_figures_with_the_phones_offline_knocks(small_p
 
 def test_one_survey_per_household_unless_the_canvass_asks_each_person(small_phone, live_server, world):
     world.canvass_north.questions = SUPPORT
-    door_ids = doors_of(world.turf_a1)
+    door_ids = walking_order(world)
     for door_id in door_ids[:2]:
         db.session.add_all([Person(door_id=door_id, first_name=first, last_name="Koski") for first in ("Anna", "Pekka")])
     db.session.commit()

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from . import job_runner, unit_of_work
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
-from .services import audit, canvassing, coverage, demo, exports, imports, jobs, mail, summaries, turfs, users
+from .services import audit, canvassing, committee_exports, coverage, demo, exports, imports, jobs, mail, summaries, turfs, users
 
 
 def fails_cleanly(command):
@@ -346,16 +346,32 @@ def coverage_command(office_name, region_name, canvass_name, start, end, as_json
 @click.option("--office", "office_name", help="The field office whose contacts to export.")
 @click.option("--region", "region_name", help="Every office of a region.")
 @click.option("--canvass", "canvass_name", help="Only this canvass's contacts.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The CSV to write.")
+@click.option("--format", "file_format", type=click.Choice(committee_exports.FORMATS), default="csv",
+              show_default=True, help="csv: Fieldops' own columns; van-bulk: VAN's bulk-upload file; "
+                                      "osdi: OSDI record_canvass JSON (van-bulk and osdi need --office).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The file to write.")
 @fails_cleanly
-def export_contacts_command(office_name, region_name, canvass_name, output):
-    """Write an office's or region's contacts to CSV (the export is recorded in the audit log)."""
+def export_contacts_command(office_name, region_name, canvass_name, file_format, output):
+    """Write an office's or region's contacts to a file (the export is recorded in the audit log)."""
     if bool(office_name) == bool(region_name):
         raise click.UsageError("give exactly one of --office NAME or --region NAME")
+    if file_format != "csv" and not office_name:
+        raise click.UsageError(f"--format {file_format} uses one office's result codes: give --office NAME")
     office = users.office_by_name(office_name) if office_name else None
     region = users.region_by_name(region_name) if region_name else None
     canvass = canvassing.canvass_by_name(canvass_name, office=office, region=region) if canvass_name else None
     window = coverage.Window(canvass.id if canvass else None)
+    if file_format != "csv":
+        counts = committee_exports.Counts()
+        lines = (committee_exports.van_bulk_lines if file_format == "van-bulk"
+                 else committee_exports.osdi_lines)(office, window, counts)
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(lines)
+        exports.record_export(None, "office", office.id, window, f"{output} ({file_format})")
+        click.echo(f"Wrote {counts.rows} {file_format} rows for {counts.contacts - counts.without_id} contacts "
+                   f"to {output}" + (f"; {counts.without_id} contacts left out: nobody at the door has a VAN ID"
+                                     if counts.without_id else ""))
+        return
     office_ids = [office.id] if office else [o.id for o in users.region_offices(region)]
     written = 0
 

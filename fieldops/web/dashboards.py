@@ -6,10 +6,11 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user, login_required
 
 from ..charts import bar_chart, line_chart
+from ..errors import InvalidInput
 from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import access, canvassing, coverage, exports, listening, turfs, users
+from ..services import access, canvassing, committee_exports, coverage, exports, listening, turfs, users
 
 bp = Blueprint("dashboards", __name__)
 
@@ -63,9 +64,20 @@ def _csv_download(office_ids: list[int], window, scope: str, scope_id: int, file
 @bp.get("/offices/<int:office_id>/contacts.csv")
 @login_required
 def office_contacts(office_id: int):
+    """The office's contacts in Fieldops' columns, or (``format=van-bulk|osdi``) in the committee's."""
     office = access.require_office(current_user, office_id, manage=True)
     window = coverage.parse_window(request.args, office.region_id)
-    return _csv_download([office.id], window, "office", office.id, f"contacts-office-{office.id}.csv")
+    file_format = request.args.get("format", "csv")
+    if file_format not in committee_exports.FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(committee_exports.FORMATS)}", field="format")
+    if file_format == "csv":
+        return _csv_download([office.id], window, "office", office.id, f"contacts-office-{office.id}.csv")
+    extension, mimetype, lines = (("csv", "text/csv", committee_exports.van_bulk_lines) if file_format == "van-bulk"
+                                  else ("json", "application/json", committee_exports.osdi_lines))
+    filename = f"contacts-office-{office.id}-{file_format}.{extension}"
+    exports.record_export(current_user.id, "office", office.id, window, f"download {filename}")
+    return Response(stream_with_context(lines(office, window, committee_exports.Counts())), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/regions/<int:region_id>/contacts.csv")

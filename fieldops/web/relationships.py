@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import office_settings, time_zones
+from ..domain import office_settings, result_codes, time_zones
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
 from .. import unit_of_work
-from ..services import access, followups, idle_turfs, listening, relationships, territory, trust, users
+from ..services import access, canvassing, followups, idle_turfs, listening, relationships, territory, trust, users
 
 bp = Blueprint("relationships", __name__)
 
@@ -107,3 +107,26 @@ def _settings_page(office, values, error: str | None):
     return render_template("relationships/settings.html", office=office, kinds=FOLLOW_UP_KINDS, values=values,
                            error=error, zone_names=time_zones.zone_names(),
                            located_zone=time_zones.zone_at(office.lat, office.lon))
+
+
+@bp.route("/offices/<int:office_id>/settings/results", methods=["GET", "POST"])
+@login_required
+def committee_codes(office_id: int):
+    """The committee's names for our outcomes, survey questions and responses, used by the VAN and OSDI exports."""
+    office = access.require_office(current_user, office_id, manage=True)
+    if request.method == "POST":
+        try:
+            mapping = result_codes.parse_form(request.form)
+        except ValueError as error:
+            field = str(error).split(":", 1)[0]
+            return _codes_page(office, request.form, str(error), field), 400
+        office.settings = {**(office.settings or {}), result_codes.SETTINGS_KEY: mapping}
+        flash("Result codes saved: the VAN and OSDI exports use them from now on.", "success")
+        return redirect(url_for("relationships.committee_codes", office_id=office.id))
+    return _codes_page(office, result_codes.form_values(office.settings), None, None)
+
+
+def _codes_page(office, values, error: str | None, field: str | None):
+    return render_template("relationships/committee_codes.html", office=office, values=values, error=error,
+                           error_field=field, outcomes=result_codes.OUTCOMES,
+                           canvasses=canvassing.canvasses_for_office(office))

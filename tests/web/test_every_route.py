@@ -78,7 +78,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "main.office": office, "main.region": region, "main.turf": turf,
         "relationships.neglected": office, "relationships.office_follow_ups": office,
         "relationships.reassign": {"follow_up_id": promise.id}, "relationships.revisit_turf": office,
-        "relationships.settings": office, "relationships.idle": office,
+        "relationships.settings": office, "relationships.idle": office, "relationships.committee_codes": office,
         "relationships.review": office, "relationships.decide": {"contact_id": contact.id},
         "territory.import_page": office, "territory.rejects_file": {**office, "token": "0" * 32},
         "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,

@@ -1,0 +1,159 @@
+"""How an office's results read in the committee's own systems: VAN bulk-upload rows and OSDI canvasses.
+
+Committees name their canvass result codes, survey questions and responses their own way, so each
+office keeps a mapping (``Office.settings["results_for_committee"]``) from our outcomes and answers to
+those names. Without one, our outcome labels, question labels and answers go out as they are.
+
+The mapping as stored::
+
+    {"results": {"not_home": "Not Home", ...},        # outcome code -> result code name
+     "questions": {"support": "Support 2026"},         # question key -> survey question name
+     "responses": {"support=5": "Strong Support"}}     # question key=answer -> response name
+
+Pure functions: rows and documents are built from ``ExportedContact`` records the service reads.
+Errors are ValueError naming the field or the line.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from .outcomes import BY_CODE, OUTCOMES
+
+SETTINGS_KEY = "results_for_committee"
+MAX_NAME = 100
+VAN_FIXED_COLUMNS = ("VAN ID", "Date Contacted", "Canvass Result")
+_MAPPING_LINE = re.compile(r"^\s*(?P<key>[a-z][a-z0-9_]*)\s*(?:=\s*(?P<answer>[^:]+?))?\s*:\s*(?P<name>.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class ExportedContact:
+    """One contact as the exports need it; ``van_ids`` are the people it speaks for (a household knock
+    speaks for everyone at the door with an id)."""
+    contact_id: str
+    recorded_at: datetime
+    local_date: date
+    outcome: str
+    answers: dict[str, Any]
+    van_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    results: dict[str, str]
+    questions: dict[str, str]
+    responses: dict[str, str]
+
+    def result(self, outcome: str) -> str:
+        if outcome in self.results:
+            return self.results[outcome]
+        return BY_CODE[outcome].label if outcome in BY_CODE else outcome
+
+    def question(self, question: dict[str, Any]) -> str:
+        return self.questions.get(question["key"]) or question["label"]
+
+    def response(self, question: dict[str, Any], answer: Any) -> str:
+        text = answer_text(answer)
+        return self.responses.get(f"{question['key']}={text}") or text
+
+
+def answer_text(answer: Any) -> str:
+    """An answer as the mapping and the files write it: yes/no for booleans, the value otherwise."""
+    if isinstance(answer, bool):
+        return "Yes" if answer else "No"
+    return "" if answer is None else str(answer)
+
+
+def mapping(settings: dict[str, Any] | None) -> Mapping:
+    """The office's mapping, with our names wherever it names none."""
+    own = (settings or {}).get(SETTINGS_KEY) or {}
+    return Mapping(results=dict(own.get("results", {})), questions=dict(own.get("questions", {})),
+                   responses=dict(own.get("responses", {})))
+
+
+def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
+    """The mapping as the settings form shows it: one field per outcome, the survey names as lines."""
+    own = mapping(settings)
+    values = {f"result_{o.code}": own.results.get(o.code, o.label) for o in OUTCOMES}
+    lines = [f"{key}: {name}" for key, name in sorted(own.questions.items())]
+    lines += [f"{key}: {name}" for key, name in sorted(own.responses.items())]
+    values["survey_names"] = "\n".join(lines)
+    return values
+
+
+def parse_form(fields: dict[str, str]) -> dict[str, Any]:
+    """The mapping from the form's fields, checked: what the office's settings store under SETTINGS_KEY."""
+    results = {}
+    for o in OUTCOMES:
+        field = f"result_{o.code}"
+        name = _clean_name(fields.get(field, ""), field)
+        if name and name != o.label:
+            results[o.code] = name
+    questions, responses = {}, {}
+    for number, line in enumerate((fields.get("survey_names") or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _MAPPING_LINE.match(line)
+        if not match:
+            raise ValueError(f"survey_names: line {number} ({line.strip()[:40]!r}) should read "
+                             "'question_key: Survey question name' or 'question_key=answer: Response name'")
+        name = _clean_name(match["name"], f"survey_names: line {number}")
+        if match["answer"] is None:
+            questions[match["key"]] = name
+        else:
+            responses[f"{match['key']}={match['answer'].strip()}"] = name
+    return {"results": results, "questions": questions, "responses": responses}
+
+
+def _clean_name(value: str, field: str) -> str:
+    name = " ".join(str(value).split())
+    if len(name) > MAX_NAME:
+        raise ValueError(f"{field}: at most {MAX_NAME} characters")
+    if any(ord(ch) < 32 for ch in name):
+        raise ValueError(f"{field}: no control characters")
+    return name
+
+
+def van_header(questions: list[dict[str, Any]], own: Mapping) -> list[str]:
+    """VAN's bulk-upload columns: the id, the date, the result, then one column per survey question."""
+    return [*VAN_FIXED_COLUMNS, *(own.question(q) for q in questions)]
+
+
+def van_rows(contacts: Iterable[ExportedContact], questions: list[dict[str, Any]], own: Mapping) -> Iterator[list]:
+    """One row per person a contact speaks for; the survey cells hold the response names."""
+    for contact in contacts:
+        result = own.result(contact.outcome)
+        cells = [own.response(q, contact.answers[q["key"]]) if q["key"] in contact.answers else ""
+                 for q in questions]
+        for van_id in contact.van_ids:
+            yield [van_id, contact.local_date.strftime("%m/%d/%Y"), result, *cells]
+
+
+def osdi_canvasses(contacts: Iterable[ExportedContact], questions: list[dict[str, Any]], own: Mapping,
+                   reached: frozenset[str]) -> Iterator[dict[str, Any]]:
+    """OSDI record_canvass helper bodies, one per person a contact speaks for, each with the person's
+    identifier (the body is POSTed to ``people/{identifier}/record_canvass_helper``)."""
+    by_key = {q["key"]: q for q in questions}
+    for contact in contacts:
+        success = contact.outcome in reached
+        answers = []
+        for key, answer in contact.answers.items():
+            question = by_key.get(key)
+            if question is None:
+                continue
+            entry: dict[str, Any] = {"question": own.question(question)}
+            if question["kind"] == "text":
+                entry["value"] = answer_text(answer)
+            else:
+                entry["responses"] = [own.response(question, answer)]
+            answers.append(entry)
+        for van_id in contact.van_ids:
+            yield {"person_identifiers": [f"VAN:{van_id}"],
+                   "identifiers": [f"fieldops:{contact.contact_id}"],
+                   "canvass": {"origin_system": "Fieldops", "action_date": contact.recorded_at.isoformat(),
+                               "contact_type": "in-person", "input_type": "mobile", "success": success,
+                               "status_code": "" if success else own.result(contact.outcome)},
+                   "add_answers": answers}

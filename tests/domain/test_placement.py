@@ -1,0 +1,54 @@
+"""Address-only rows are placed from the doors we hold: matched, else interpolated on the street side."""
+from __future__ import annotations
+
+import pytest
+
+from fieldops.domain import placement
+
+
+def street(*doors, city="Springfield"):
+    """A street index of ``(number, x)`` doors on Main St, odd numbers at y=0, even at y=20."""
+    index = placement.StreetIndex()
+    for number, x in doors:
+        index.add(f"d{number}", "Main St", str(number), None, city, None, float(x), 0.0 if number % 2 else 20.0)
+    return index
+
+
+def test_a_known_address_is_matched_to_its_door():
+    placed = street((5, 50), (9, 90)).place("main st", "5", None, "SPRINGFIELD", None)
+    assert (placed.how, placed.door_key, placed.x) == ("matched", "d5", 50.0)
+
+
+def test_a_number_between_two_known_ones_on_its_side_is_interpolated_in_proportion():
+    placed = street((5, 50), (11, 110), (8, 999)).place("Main St", "7", None, "Springfield", None)
+    assert placed.how == "interpolated" and placed.x == pytest.approx(50 + (110 - 50) / 3) and placed.y == 0.0
+    assert placed.neighbours == ("d5", "d11")
+
+
+def test_past_the_last_number_it_carries_on_but_not_far():
+    index = street((1, 0), (3, 20))
+    assert index.place("Main St", "5", None, "Springfield", None).x == pytest.approx(40)
+    assert index.place("Main St", "99", None, "Springfield", None) is None  # 960 m past No. 3
+
+
+def test_a_street_side_with_nothing_known_uses_the_other_side_between_its_numbers():
+    placed = street((2, 0), (10, 80)).place("Main St", "5", None, "Springfield", None)
+    assert placed.how == "interpolated" and placed.y == 20.0 and 0 < placed.x < 80
+
+
+def test_a_number_range_is_placed_at_its_middle():
+    placed = street((10, 100), (30, 300)).place("Main St", "14-20", None, "Springfield", None)
+    assert placed.x == pytest.approx(100 + (18 - 10) * 10)  # 14-20: middle 17 -> kept even: 18
+
+
+def test_another_town_or_an_unknown_street_is_not_found():
+    index = street((5, 50), (9, 90))
+    assert index.place("Main St", "7", None, "Shelbyville", None) is None
+    assert index.place("Elm St", "7", None, "Springfield", None) is None
+
+
+def test_without_a_town_only_a_street_of_one_town_is_placed():
+    index = street((5, 50), (9, 90))
+    assert index.place("Main St", "7", None, None, None).how == "interpolated"
+    index.add("other", "Main St", "5", None, "Shelbyville", None, 5000.0, 0.0)
+    assert index.place("Main St", "7", None, None, None) is None  # Main St of which town?

@@ -364,7 +364,7 @@ def export_contacts_command(office_name, region_name, canvass_name, file_format,
     if file_format != "csv":
         counts = committee_exports.Counts()
         lines = (committee_exports.van_bulk_lines if file_format == "van-bulk"
-                 else committee_exports.osdi_lines)(office, window, counts)
+                 else committee_exports.osdi_lines)(committee_exports.scope_of(office, window), counts)
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.writelines(lines)
         exports.record_export(None, "office", office.id, window, f"{output} ({file_format})")

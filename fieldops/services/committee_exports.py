@@ -27,6 +27,23 @@ FORMATS = ("csv", "van-bulk", "osdi")
 _CHUNK = 2000
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What an export needs of its office, read before the file streams (a streamed response outlives the
+    request's unit of work, so it holds no ORM objects)."""
+    office_id: int
+    office_name: str
+    time_zone: str | None
+    mapping: result_codes.Mapping
+    questions: tuple[dict, ...]
+    window: Window
+
+
+def scope_of(office: Office, window: Window) -> Scope:
+    return Scope(office.id, office.name, office.time_zone, result_codes.mapping(office.settings),
+                 tuple(questions_for(office, window)), window)
+
+
 @dataclass
 class Counts:
     contacts: int = 0
@@ -48,17 +65,17 @@ def questions_for(office: Office, window: Window) -> list[dict]:
     return questions
 
 
-def exported_contacts(office: Office, window: Window, counts: Counts) -> Iterator[result_codes.ExportedContact]:
+def exported_contacts(scope: Scope, counts: Counts) -> Iterator[result_codes.ExportedContact]:
     """The office's contacts in the window, oldest first, each with the ids of the people it speaks for."""
-    query = (select(Contact).where(Contact.office_id == office.id, *window.conditions())
+    query = (select(Contact).where(Contact.office_id == scope.office_id, *scope.window.conditions())
              .order_by(Contact.recorded_at, Contact.id).execution_options(yield_per=_CHUNK))
     chunk: list[Contact] = []
     for contact in db.session.scalars(query):
         chunk.append(contact)
         if len(chunk) == _CHUNK:
-            yield from _with_ids(chunk, office.time_zone, counts)
+            yield from _with_ids(chunk, scope.time_zone, counts)
             chunk = []
-    yield from _with_ids(chunk, office.time_zone, counts)
+    yield from _with_ids(chunk, scope.time_zone, counts)
 
 
 def _with_ids(chunk: list[Contact], zone: str | None, counts: Counts) -> Iterator[result_codes.ExportedContact]:
@@ -86,28 +103,25 @@ def _with_ids(chunk: list[Contact], zone: str | None, counts: Counts) -> Iterato
                                            contact.outcome, contact.answers or {}, ids)
 
 
-def van_bulk_lines(office: Office, window: Window, counts: Counts) -> Iterator[str]:
+def van_bulk_lines(scope: Scope, counts: Counts) -> Iterator[str]:
     """The VAN bulk-upload file as CSV text, streamed."""
-    own = result_codes.mapping(office.settings)
-    questions = questions_for(office, window)
+    questions = list(scope.questions)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(result_codes.van_header(questions, own))
-    for row in result_codes.van_rows(exported_contacts(office, window, counts), questions, own):
+    writer.writerow(result_codes.van_header(questions, scope.mapping))
+    for row in result_codes.van_rows(exported_contacts(scope, counts), questions, scope.mapping):
         writer.writerow(_safe_cells(row))
         if buffer.tell() > 64_000:
             yield _drain(buffer)
     yield _drain(buffer)
 
 
-def osdi_lines(office: Office, window: Window, counts: Counts) -> Iterator[str]:
+def osdi_lines(scope: Scope, counts: Counts) -> Iterator[str]:
     """OSDI record_canvass helper bodies as one JSON document, streamed: {"origin_system", "canvasses": [...]}."""
-    own = result_codes.mapping(office.settings)
-    questions = questions_for(office, window)
-    yield '{"origin_system": "Fieldops", "office": ' + json.dumps(office.name) + ', "canvasses": ['
+    yield '{"origin_system": "Fieldops", "office": ' + json.dumps(scope.office_name) + ', "canvasses": ['
     first = True
-    for document in result_codes.osdi_canvasses(exported_contacts(office, window, counts), questions, own,
-                                                REACHED_CODES):
+    for document in result_codes.osdi_canvasses(exported_contacts(scope, counts), list(scope.questions),
+                                                scope.mapping, REACHED_CODES):
         yield ("\n" if first else ",\n") + json.dumps(document, ensure_ascii=False)
         first = False
     yield "\n]}\n"

@@ -76,7 +76,8 @@ def office_contacts(office_id: int):
                                   else ("json", "application/json", committee_exports.osdi_lines))
     filename = f"contacts-office-{office.id}-{file_format}.{extension}"
     exports.record_export(current_user.id, "office", office.id, window, f"download {filename}")
-    return Response(stream_with_context(lines(office, window, committee_exports.Counts())), mimetype=mimetype,
+    scope = committee_exports.scope_of(office, window)
+    return Response(stream_with_context(lines(scope, committee_exports.Counts())), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -1,0 +1,133 @@
+"""Lists as campaigns have them: a table file read whatever its encoding, separator or wrapping.
+
+Voter-file exports rarely are what their extension says. VAN's reports download as ``.xls`` files
+that are UTF-16 tab-separated text, often inside a ZIP; spreadsheets save CSV as UTF-8 with a BOM,
+or as Latin-1 (Windows-1252) on older machines; European exports separate with semicolons. So the
+encoding and the separator are sniffed from the bytes, never trusted from the name:
+
+- a byte-order mark says UTF-8 or UTF-16; UTF-16 without one shows as a NUL in every other byte;
+- else the file is UTF-8 if it decodes as UTF-8, else it is read as Windows-1252 (a superset of
+  Latin-1) with a warning, since accents may be wrong;
+- the separator is the one of ``,`` ``;`` tab ``|`` that splits the first lines into the same number
+  of columns (``csv.Sniffer``), else a comma.
+
+A ZIP holding one table is read through; holding several, it is refused with their names unless
+``member`` names one. A real Excel workbook (binary) is refused with the advice to save it as CSV.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InvalidInput
+
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".tab", ".xls")
+SEPARATORS = ",;\t|"
+SNIFF_BYTES = 64 * 1024
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@dataclass
+class TableFormat:
+    encoding: str             # a Python codec name
+    separator: str
+    warnings: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{self.encoding} text, {SEPARATOR_NAMES[self.separator]}-separated"
+
+
+def open_table(path: str | Path, member: str | None = None) -> tuple[bytes, str]:
+    """The table's bytes and its display name: the file itself, or the one table in a ZIP."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK"):
+        return _from_zip(path, member)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidInput("is an Excel workbook, not text: open it and save it as CSV UTF-8", file=path.name)
+    return path.read_bytes(), path.name
+
+
+def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InvalidInput("looks like a ZIP but can't be opened", file=path.name) from None
+    with archive:
+        tables = [info for info in archive.infolist()
+                  if not info.is_dir() and Path(info.filename).suffix.lower() in TABLE_SUFFIXES
+                  and not Path(info.filename).name.startswith(".")]
+        if member is not None:
+            tables = [info for info in tables if Path(info.filename).name == member or info.filename == member]
+            if not tables:
+                raise InvalidInput(f"holds no table named {member!r}", file=path.name, field="member")
+        if not tables and any(info.filename.startswith("xl/") for info in archive.infolist()):
+            raise InvalidInput("is an Excel workbook (.xlsx), not text: open it and save it as CSV UTF-8",
+                               file=path.name)
+        if not tables:
+            raise InvalidInput("holds no table (.csv, .txt, .tsv or .xls)", file=path.name)
+        if len(tables) > 1:
+            names = ", ".join(Path(info.filename).name for info in tables)
+            raise InvalidInput(f"holds several tables ({names}): say which to import", file=path.name,
+                               field="member")
+        return archive.read(tables[0]), f"{path.name}/{Path(tables[0].filename).name}"
+
+
+def sniff(data: bytes, name: str) -> TableFormat:
+    """The encoding and separator of a table's bytes."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InvalidInput("is an Excel workbook, not text: open it and save it as CSV UTF-8", file=name)
+    warnings: list[str] = []
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1:40:2].count(0) > 10:
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0:40:2].count(0) > 10:
+        encoding = "utf-16-be"
+    else:
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            encoding = "cp1252"
+            warnings.append(f"{name} is not UTF-8 (byte 0x{data[error.start]:02x} on line {line}): read as "
+                            "Windows-1252 (Latin-1); check that names with accents came out right")
+    head = data[:SNIFF_BYTES].decode(encoding, errors="replace")
+    return TableFormat(encoding, _separator(head), warnings)
+
+
+def _separator(head: str) -> str:
+    lines = head.splitlines()[:50]
+    if len(lines) > 1 and not head.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line may be cut in the middle
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        counts = {sep: lines[0].count(sep) for sep in SEPARATORS} if lines else {}
+        best = max(counts, key=counts.get) if counts else ","
+        return best if counts.get(best) else ","
+
+
+def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFrame, TableFormat, str]:
+    """Every cell as text (blank cells NaN), the format it was read in, and the table's display name."""
+    data, name = open_table(path, member)
+    table_format = sniff(data, name)
+    text = data.decode(table_format.encoding, errors="replace")
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=table_format.separator, dtype=str, keep_default_na=False,
+                            na_values=[""], engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame, table_format, name

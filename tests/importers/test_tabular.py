@@ -1,0 +1,80 @@
+"""Table files are read by what their bytes are, not by their names: VAN's UTF-16 '.xls', BOMs, Latin-1,
+semicolons, ZIPs. The shapes follow what the field's tools export: VAN "Export" reports (tab-separated
+UTF-16 text named .xls, often zipped), Excel's "CSV UTF-8" (a BOM), older Excel's Windows-1252 CSV, and
+European spreadsheets' semicolon CSV."""
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from fieldops.errors import InvalidInput
+from fieldops.importers.tabular import read_table
+
+VAN_ROWS = ("Voter File VANID\tLastName\tFirstName\tvAddress\tZip5\n"
+            "100234\tNiemi\tÄnne\t123 Main St Apt 4\t02139\n"
+            "100235\tO'Brien\tSeán\t125 Main St\t02139\n")
+
+
+def test_a_van_xls_that_is_utf16_tab_text_is_read(tmp_path):
+    path = tmp_path / "Export 2026-11-30.xls"
+    path.write_bytes(VAN_ROWS.encode("utf-16"))  # with its BOM, as VAN writes it
+    frame, table_format, name = read_table(path)
+    assert table_format.encoding == "utf-16" and table_format.separator == "\t"
+    assert list(frame.columns) == ["Voter File VANID", "LastName", "FirstName", "vAddress", "Zip5"]
+    assert frame.loc[0, "FirstName"] == "Änne" and frame.loc[1, "Zip5"] == "02139"  # leading zero kept
+
+
+def test_utf16_without_a_bom_is_recognised(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_bytes(VAN_ROWS.encode("utf-16-le"))
+    frame, table_format, _ = read_table(path)
+    assert table_format.encoding == "utf-16-le" and frame.loc[1, "FirstName"] == "Seán"
+
+
+def test_a_zip_of_one_report_is_read_through(tmp_path):
+    path = tmp_path / "van.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Export.xls", VAN_ROWS.encode("utf-16"))
+    frame, _, name = read_table(path)
+    assert name == "van.zip/Export.xls" and len(frame) == 2
+
+
+def test_a_zip_of_several_tables_names_them(tmp_path):
+    path = tmp_path / "two.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("north.csv", "id,street\n1,a\n")
+        archive.writestr("south.csv", "id,street\n2,b\n")
+    with pytest.raises(InvalidInput, match="north.csv, south.csv"):
+        read_table(path)
+    frame, _, name = read_table(path, member="south.csv")
+    assert frame.loc[0, "id"] == "2" and name == "two.zip/south.csv"
+
+
+def test_excel_csv_utf8_with_a_bom_and_semicolons(tmp_path):
+    path = tmp_path / "lista.csv"
+    path.write_bytes("\ufeffid;katu;numero;lat;lon\n1;Mannerheimintie;14;60,1699;24,9384\n".encode("utf-8"))
+    frame, table_format, _ = read_table(path)
+    assert (table_format.encoding, table_format.separator) == ("utf-8-sig", ";")
+    assert list(frame.columns) == ["id", "katu", "numero", "lat", "lon"] and frame.loc[0, "lat"] == "60,1699"
+
+
+def test_latin1_is_read_with_a_warning_that_names_the_line(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_bytes("id,first_name\n1,Anne\n2,Jos\xe9\n".encode("cp1252"))
+    frame, table_format, _ = read_table(path)
+    assert frame.loc[1, "first_name"] == "José" and table_format.encoding == "cp1252"
+    assert "line 3" in table_format.warnings[0] and "Windows-1252" in table_format.warnings[0]
+
+
+def test_a_real_workbook_is_refused_with_advice(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InvalidInput, match="save it as CSV"):
+        read_table(path)
+    legacy = tmp_path / "legacy.xls"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(InvalidInput, match="Excel workbook"):
+        read_table(legacy)

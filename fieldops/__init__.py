@@ -40,6 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from . import i18n
+    i18n.init_app(app)  # the interface's language: the person's, the browser's, the office's, English
     _enable_sqlite_pragmas(app)
 
     from . import models  # noqa: F401  (registers the tables with the metadata)

@@ -35,9 +35,19 @@ def issues(settings: dict[str, Any] | None) -> dict[str, tuple[str, ...]]:
     return {name: tuple(words) for name, words in own.items()} if own is not None else dict(DEFAULT_ISSUES)
 
 
+LANGUAGE_CODES = ("en", "es", "fi", "sv")  # the interface's languages (fieldops/i18n.py names them)
+
+
+def language(settings: dict[str, Any] | None) -> str | None:
+    """The language the office's pages speak to people whose browser asks for none of ours."""
+    own = (settings or {}).get("language")
+    return own if own in LANGUAGE_CODES else None
+
+
 def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
     """The settings as the form shows them."""
     values = {f"due_{code}": str(days) for code, days in follow_up_days(settings).items()}
+    values["language"] = language(settings) or ""
     values["neglect_days"] = str(neglect_days(settings))
     values["idle_days"] = str(idle_days(settings))
     values["issues"] = issue_list_text(issues(settings))
@@ -54,7 +64,10 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
         issue_list = parse_issue_list(fields.get("issues", ""))
     except ValueError as error:
         raise ValueError(f"issues: {error}") from None
-    return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle,
+    chosen = fields.get("language") or None
+    if chosen is not None and chosen not in LANGUAGE_CODES:
+        raise ValueError(f"language: must be one of {', '.join(LANGUAGE_CODES)}")
+    return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle, "language": chosen,
             "issues": {name: list(words) for name, words in issue_list.items()}}
 
 

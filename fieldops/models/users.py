@@ -29,6 +29,7 @@ class User(UserMixin, db.Model):
     # Raised at sign-out, deactivation and password change: every session and remember-me cookie
     # carries the version it was issued under, and one from an older version no longer signs anyone in.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    locale: Mapped[str | None] = mapped_column(String(8))  # the interface's language (i18n.LANGUAGES); None: the browser's
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     office: Mapped[Office | None] = relationship()

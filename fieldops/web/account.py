@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import unit_of_work
+from .. import i18n, unit_of_work
 from ..errors import FieldopsError
 from ..services import users
 from . import sessions
@@ -39,6 +40,20 @@ def change_password():
     sessions.restart(me)
     flash("Your password is changed. You stay signed in here; everywhere else you were signed out, "
           "and your API tokens were revoked.", "success")
+    return redirect(url_for("account.account"))
+
+
+@bp.post("/account/language")
+@login_required
+def set_language():
+    """The language Fieldops speaks to me; blank: my browser's."""
+    me = current_user._get_current_object()
+    try:
+        me.locale = i18n.check_language(request.form.get("locale"))
+    except ValueError as error:
+        return _page(error=str(error)), 400
+    with force_locale(me.locale or i18n.select_locale()):
+        flash(_("Language saved."), "success")
     return redirect(url_for("account.account"))
 
 

@@ -29,7 +29,7 @@ ADMIN_FORMS = {"admin.create_region"}  # package d (issue 15)
 # Package c (accounts, sign-in and mail): resetting a password and finishing a join are for people not
 # signed in (each checks its own signed link); My account is about oneself.
 PUBLIC |= {"auth.forgot_password", "auth.reset_password", "field.finish_join"}
-OWN |= {"account.account", "account.change_password"}
+OWN |= {"account.account", "account.change_password", "account.set_language"}
 
 
 def scoped_targets(world) -> dict[str, dict]:

@@ -6,7 +6,7 @@ pure functions of :mod:`fieldops.domain.access`.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 
 from ..domain import access as rules
 from ..domain import time_zones

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..extensions import login_manager
 from ..services import access, coverage, sync, walklists
+from ..web.security import request_json
 from .openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -38,7 +39,7 @@ def turf_walklist(turf_id: int):
 
 @bp.post("/contacts")
 def contacts():
-    return jsonify(results=sync.sync_contacts(current_user, request.get_json(silent=True)))
+    return jsonify(results=sync.sync_contacts(current_user, request_json("contacts")))
 
 
 @bp.get("/offices/<int:office_id>/coverage")

@@ -7,6 +7,7 @@ database, and every page and API route asks the same questions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from .roles import Role
 
@@ -59,6 +60,14 @@ def can_shape_territory(actor: Actor, place: Place) -> bool:
 def can_shape_regions(actor: Actor) -> bool:
     """May the actor create and rename regions? Admins only: a region is whom a lead answers for."""
     return actor.role is Role.ADMIN
+
+
+def assignment_in_force(canvass_end: date | None, office_today: date) -> bool:
+    """Is a turf handed out for a canvass still in the volunteer's hands? Until an organizer takes it back
+    or the canvass ends: through its last day on the office's clock (``office_today`` is today there), then
+    no more. Its walk list, households and printed list close with it; contacts recorded before the end
+    still sync (``services/sync.py`` counts a contact by the day it was recorded, not the day it arrives)."""
+    return canvass_end is None or office_today <= canvass_end
 
 
 def can_view_turf(actor: Actor, place: Place, assigned_to_actor: bool) -> bool:

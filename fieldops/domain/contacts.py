@@ -7,12 +7,12 @@ database (the door, the canvass, the volunteer's turfs) live in
 """
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
+from . import payloads
 from .followups import BY_CODE as FOLLOW_UP_CODES
 from .outcomes import BY_CODE as OUTCOME_CODES
 
@@ -39,38 +39,15 @@ class ContactIn:
 
 
 MAX_ID = 2**31 - 1  # the largest id either database's integer column holds
+MAX_UUID_TEXT = 45  # a UUID is 36 characters, 38 with braces, 45 as a urn
 
 
 def _int(raw: dict, name: str, *, required: bool = True) -> int | None:
-    value = raw.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        raise ValueError(f"{name} must be a whole number from 1 to {MAX_ID}")
-    return value
-
-
-def _number(raw: dict, name: str, low: float, high: float) -> float | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not low <= value <= high:
-        raise ValueError(f"{name} must be a number from {low:g} to {high:g}")
-    return float(value)
+    return payloads.whole(raw, name, 1, MAX_ID, required=required)
 
 
 def _time(raw: dict, now: datetime) -> datetime:
-    text = raw.get("recorded_at")
-    if not isinstance(text, str):
-        raise ValueError("recorded_at must be an ISO-8601 time, like 2026-05-02T14:03:00Z")
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"recorded_at {text!r} is not an ISO-8601 time") from None
-    if moment.tzinfo is None:
-        raise ValueError("recorded_at needs a time zone (end it with Z for UTC)")
-    moment = moment.astimezone(timezone.utc)
+    moment = payloads.moment(raw, "recorded_at")
     if moment > now + CLOCK_SLACK:
         raise ValueError("recorded_at is in the future: check the phone's clock")
     if moment < now - OLDEST:
@@ -78,36 +55,39 @@ def _time(raw: dict, now: datetime) -> datetime:
     return moment
 
 
+def _uuid(raw: dict) -> str | None:
+    """The contact's UUID, written the one way the database keeps it, if the phone sent one."""
+    value = raw.get("id")
+    if not isinstance(value, str) or len(value) > MAX_UUID_TEXT:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
 def parse_contact(raw: Any, now: datetime) -> ContactIn:
-    """Check one contact from a phone; ``now`` is the server's time (UTC)."""
+    """Check one contact from a phone; ``now`` is the server's time (UTC). Every field goes through
+    ``domain.payloads``, so a value of the wrong JSON type or size is this contact's ValueError."""
     if not isinstance(raw, dict):
         raise ValueError("each contact must be a JSON object")
-    try:
-        contact_id = str(uuid.UUID(str(raw.get("id"))))
-    except ValueError:
-        raise ValueError("id must be a UUID made on the phone") from None
-    outcome = raw.get("outcome")
-    if outcome not in OUTCOME_CODES:
-        raise ValueError(f"unknown outcome {outcome!r}: expected one of {', '.join(OUTCOME_CODES)}")
+    checked_id = _uuid(raw)
+    if checked_id is None:
+        raise ValueError("id must be a UUID made on the phone")
+    outcome = payloads.code(raw, "outcome", OUTCOME_CODES)
     answers = raw.get("answers") or {}
     if not isinstance(answers, dict):
         raise ValueError("answers must be an object of question key -> answer")
     if answers and not OUTCOME_CODES[outcome].opens_survey:
         raise ValueError(f"answers come only with a conversation (outcome talked), not {outcome}")
-    note = raw.get("note") or ""
-    if not isinstance(note, str) or len(note) > MAX_NOTE:
-        raise ValueError(f"note must be text of at most {MAX_NOTE} characters")
-    follow_ups = raw.get("follow_ups") or []
-    if not isinstance(follow_ups, list) or any(kind not in FOLLOW_UP_CODES for kind in follow_ups):
-        raise ValueError(f"follow_ups must be a list of: {', '.join(FOLLOW_UP_CODES)}")
-    do_not_contact = raw.get("do_not_contact", False)
-    if not isinstance(do_not_contact, bool):
-        raise ValueError("do_not_contact must be true or false")
-    lat, lon = _number(raw, "lat", -90, 90), _number(raw, "lon", -180, 180)
+    note = payloads.text(raw, "note", MAX_NOTE)
+    follow_ups = payloads.code_list(raw, "follow_ups", FOLLOW_UP_CODES)
+    do_not_contact = payloads.flag(raw, "do_not_contact")
+    lat, lon = payloads.number(raw, "lat", -90, 90), payloads.number(raw, "lon", -180, 180)
     if (lat is None) != (lon is None):
         raise ValueError("lat and lon come together or not at all")
     return ContactIn(
-        id=contact_id, door_id=_int(raw, "door_id"), canvass_id=_int(raw, "canvass_id"), outcome=outcome,
+        id=checked_id, door_id=_int(raw, "door_id"), canvass_id=_int(raw, "canvass_id"), outcome=outcome,
         recorded_at=_time(raw, now), person_id=_int(raw, "person_id", required=False), answers=answers,
-        note=note.strip(), lat=lat, lon=lon, accuracy_m=_number(raw, "accuracy_m", 0, 100_000),
-        follow_ups=tuple(dict.fromkeys(follow_ups)), do_not_contact=do_not_contact)
+        note=note, lat=lat, lon=lon, accuracy_m=payloads.number(raw, "accuracy_m", 0, 100_000),
+        follow_ups=follow_ups, do_not_contact=do_not_contact)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .payloads import shown
+
 KINDS = ("scale", "yes_no", "choice", "text")
 KIND_LABELS = {"scale": "Scale (1 to 5)", "yes_no": "Yes or no", "choice": "One choice of several",
                "text": "Free text"}
@@ -115,7 +117,7 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
     by_key = {q["key"]: q for q in questions}
     unknown = sorted(set(answers) - set(by_key))
     if unknown:
-        raise ValueError(f"no question {unknown[0]!r} in this canvass")
+        raise ValueError(f"no question {shown(unknown[0])} in this canvass")
     cleaned = {}
     for key, value in answers.items():
         if value is None or value == "":

@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from .assets import local_leaflet, local_marker_cluster
 from .office_map import MapTurf, display_geometry
 from .packing import pack_geometry, pack_points
+from .text_details import TextPopup, TextTooltip
 
 # Coverage -> colour, light to dark blue (ColorBrewer Blues, colour-blind safe); no doors: grey.
 COVERAGE_CLASSES = ((0.0, "#eff3ff"), (0.25, "#bdd7e7"), (0.5, "#6baed6"), (0.75, "#3182bd"), (1.0, "#08519c"))
@@ -94,7 +95,7 @@ def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, ve
     if outlines:
         folium.GeoJson({"type": "FeatureCollection", "features": outlines}, name="Turfs",
                        style_function=lambda f: {"fill": False, "color": "#111827", "weight": 2},
-                       tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(fmap)
+                       tooltip=TextTooltip(fields=["name"], labels=False)).add_to(fmap)
     if bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
@@ -128,8 +129,8 @@ def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
             {"type": "FeatureCollection", "features": features}, name="Offices",
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75,
                                       "color": "#111827", "weight": 2},
-            tooltip=folium.GeoJsonTooltip(fields=["office", "coverage"], aliases=["Office", "Coverage"]),
-            popup=folium.GeoJsonPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate"],
+            tooltip=TextTooltip(fields=["office", "coverage"], aliases=["Office", "Coverage"]),
+            popup=TextPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate"],
                                       aliases=["Office", "Doors", "Attempted", "Reached", "Coverage", "Contact rate"]),
         ).add_to(fmap)
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])

@@ -17,6 +17,7 @@ from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from .assets import local_leaflet
+from .text_details import TextTooltip
 
 # Doors per block -> fill colour, light to dark green (ColorBrewer Greens, colour-blind safe).
 DOOR_CLASSES = ((0, "#f7fcf5"), (10, "#c7e9c0"), (25, "#74c476"), (50, "#31a354"), (10**9, "#006d2c"))
@@ -106,7 +107,7 @@ def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: s
             "color": UNASSIGNED_EDGE if feature["properties"]["free"] else "#4b5563",
             "weight": 2 if feature["properties"]["free"] else 0.5,
             "dashArray": "4 3" if feature["properties"]["free"] else None},
-        tooltip=folium.GeoJsonTooltip(fields=["source_id", "doors", "turf"], aliases=["Block", "Doors", "Turf"])
+        tooltip=TextTooltip(fields=["source_id", "doors", "turf"], aliases=["Block", "Doors", "Turf"])
         if blocks else None,
     )
     turf_layer = folium.GeoJson(
@@ -118,7 +119,7 @@ def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: s
         name="Turfs",
         style_function=lambda feature: {"fill": False, "weight": 3,
                                         "color": STATE_COLOURS.get(feature["properties"]["state"], "#111827")},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False) if any(t.outline for t in turfs) else None,
+        tooltip=TextTooltip(fields=["label"], labels=False) if any(t.outline for t in turfs) else None,
     )
     block_layer.add_to(fmap)
     turf_layer.add_to(fmap)

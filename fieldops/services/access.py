@@ -6,13 +6,15 @@ pure functions of :mod:`fieldops.domain.access`.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 
 from ..domain import access as rules
+from ..domain import time_zones
 from ..domain.roles import Role
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Door, Invite, Job, Office, Region, Turf, TurfDoor, User
+from ..models._base import utcnow
 
 
 def actor_of(user: User) -> rules.Actor:
@@ -28,13 +30,18 @@ def _place(office: Office) -> rules.Place:
 
 
 def has_open_assignment(user: User, turf_id: int) -> bool:
-    """Is this turf handed to this user right now?"""
-    stmt = select(exists().where(
-        Assignment.turf_id == turf_id,
-        Assignment.volunteer_id == user.id,
-        Assignment.returned_at.is_(None),
-    ))
-    return bool(db.session.scalar(stmt))
+    """Is this turf handed to this user right now: not taken back, and its canvass not over on the office's
+    clock (``rules.assignment_in_force``)?"""
+    rows = db.session.execute(
+        select(Canvass.end_date, Office.time_zone)
+        .select_from(Assignment)
+        .join(Canvass, Canvass.id == Assignment.canvass_id)
+        .join(Turf, Turf.id == Assignment.turf_id)
+        .join(Office, Office.id == Turf.office_id)
+        .where(Assignment.turf_id == turf_id, Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None))
+    ).all()
+    now = utcnow()
+    return any(rules.assignment_in_force(end, time_zones.today(now, zone)) for end, zone in rows)
 
 
 def require_region(user: User, region_id: int, *, manage: bool = False) -> Region:

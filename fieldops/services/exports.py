@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from ..domain.spreadsheets import safe_row
 from ..extensions import db
 from ..models import Canvass, Contact, Door, Office, Person, User
 from . import audit
@@ -36,12 +37,13 @@ def _answers(answers: dict) -> str:
 
 
 def csv_lines(rows: Iterator[list]) -> Iterator[str]:
-    """CSV text, a header then one line per row, as a stream."""
+    """CSV text, a header then one line per row, as a stream; text a spreadsheet would run as a formula
+    is written as text (``domain.spreadsheets``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
+from ..domain.spreadsheets import safe_cell
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.blocks import read_blocks
@@ -166,9 +167,10 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
 
 
 def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
-    """The rejected rows, with their CSV line number and the reason, for the organizer to fix."""
+    """The rejected rows, with their CSV line number and the reason, for the organizer to fix; text a
+    spreadsheet would run as a formula is written as text (``domain.spreadsheets``)."""
     columns = ["row", "reason", *[c for c in rejects.columns if c not in ("row", "reason")]]
-    rejects[columns].to_csv(path, index=False)
+    rejects[columns].map(safe_cell).to_csv(path, index=False)
 
 
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..domain.contacts import ContactIn, parse_contact
+from ..domain.contacts import MAX_UUID_TEXT, ContactIn, parse_contact
 from ..domain.followups import due_date
 from ..domain.roles import Role
 from ..domain.surveys import check_answers
@@ -48,8 +48,10 @@ class BatchRefused(InvalidInput):
 
 
 def _rejected(raw: Any, reason: str) -> dict:
-    contact_id = raw.get("id") if isinstance(raw, dict) else None
-    return {"id": contact_id if isinstance(contact_id, str) else None, "status": "rejected", "error": reason}
+    """The result of a refused contact: its id as sent, when that is short text the phone can match."""
+    sent = raw.get("id") if isinstance(raw, dict) else None
+    return {"id": sent if isinstance(sent, str) and len(sent) <= MAX_UUID_TEXT else None, "status": "rejected",
+            "error": reason}
 
 
 def _check_owner(user: User, owner: Any) -> None:

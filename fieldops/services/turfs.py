@@ -57,6 +57,8 @@ def _refresh(turf: Turf) -> None:
 
 
 def _check_name(name: str) -> str:
+    if name is not None and not isinstance(name, str):  # JSON from the map's editor: a list or object
+        raise InvalidInput(f"a turf name is text of at most {MAX_NAME} characters", field="name")
     name = (name or "").strip()
     if not name:
         raise InvalidInput("a turf needs a name", field="name")

@@ -9,25 +9,24 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from ..domain.access import assignment_in_force
 from ..domain.buildings import building_key
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
 from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
+from ..domain.time_zones import today
 from ..domain.walk_order import DoorPoint, local_metres, walk_order
 from ..extensions import db
-from ..models import Assignment, Canvass, Contact, Door, FollowUp, Person, Turf, User
+from ..models import Assignment, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
 from .buildings import labels_for, notes_for
 from .canvassing import current_canvass_for
 from .portable import aware
 from .turfs import turf_doors
 
 
-def _canvass_running():
-    """An assignment lasts until its canvass ends (or an organizer takes it back): never on a timer."""
-    return or_(Canvass.end_date.is_(None), Canvass.end_date >= datetime.now(timezone.utc).date())
 
 
 def _walk_doors(turf: Turf):
@@ -54,15 +53,21 @@ def my_turfs(user: User) -> list[dict]:
     """The turfs handed to this user and not returned, for canvasses still running, with how far each
     walk has got (``progress``, the same figures as the turf's walk list; ``attempted`` is its doors
     knocked at least once)."""
+    now = datetime.now(timezone.utc)
     rows = db.session.execute(
-        select(Turf, Canvass)
+        select(Turf, Canvass, Office.time_zone)
         .join(Assignment, Assignment.turf_id == Turf.id)
         .join(Canvass, Canvass.id == Assignment.canvass_id)
-        .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None), _canvass_running())
+        .join(Office, Office.id == Turf.office_id)
+        .where(Assignment.volunteer_id == user.id, Assignment.returned_at.is_(None))
         .order_by(Turf.name)
     ).all()
     turfs = []
-    for turf, canvass in rows:
+    for turf, canvass, zone in rows:
+        # An assignment lasts until its canvass ends on the office's clock (or an organizer takes it
+        # back), never on a timer: the same rule as the access check.
+        if not assignment_in_force(canvass.end_date, today(now, zone)):
+            continue
         door_ids = list(db.session.scalars(_walk_doors(turf).with_only_columns(Door.id)))
         knocks: dict[int, list] = defaultdict(list)
         for door_id, outcome, at in db.session.execute(

@@ -21,7 +21,19 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..errors import InvalidInput
+
 TILES = "https://tile.openstreetmap.org"  # map tiles: the one thing pages load from elsewhere
+
+
+def request_json(field: str = "body"):
+    """The request's JSON body, or None when it is not JSON. A body nested deeper than the parser goes
+    (``[[[[...]]]]`` 5,000 levels down) is a 400 that says so, never a 500: Python's parser raises
+    RecursionError there, which Flask's ``silent`` does not catch."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise InvalidInput("the JSON is nested too deeply to read: send flat objects", field=field) from None
 
 
 def csp_nonce() -> str:

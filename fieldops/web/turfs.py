@@ -17,13 +17,13 @@ from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turfs, walklists
 from .paper import sheet_helpers
-from .security import csp_nonce
+from .security import csp_nonce, request_json
 
 bp = Blueprint("turfs", __name__)
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
+    body = request_json()
     if not isinstance(body, dict):
         raise InvalidInput("send a JSON object", field="body")
     return body

@@ -177,13 +177,20 @@
     }
   });
 
-  // Labels on turfs once zoomed in far enough to read them.
+  // Labels on turfs once zoomed in far enough to read them. Leaflet puts a string in as HTML, and a turf's
+  // name is whatever an organizer typed: the label is a node whose text is set, never markup.
+  function textNode(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function labelTurfs() {
     const readable = map.getZoom() >= 15;
     turfs.eachLayer((layer) => {
       if (readable && !layer.fieldopsLabel) {
         layer.fieldopsLabel = L.tooltip({ permanent: true, direction: "center", className: "turf-label" })
-          .setContent(layer.feature.properties.label).setLatLng(layer.getBounds().getCenter());
+          .setContent(textNode(layer.feature.properties.label)).setLatLng(layer.getBounds().getCenter());
         map.addLayer(layer.fieldopsLabel);
       } else if (!readable && layer.fieldopsLabel) {
         map.removeLayer(layer.fieldopsLabel);

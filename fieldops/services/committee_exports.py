@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..domain import result_codes, time_zones
+from ..domain.spreadsheets import safe_cell
 from ..domain.outcomes import REACHED_CODES
 from ..extensions import db
 from ..models import Canvass, Contact, Office, Person
@@ -110,7 +111,7 @@ def van_bulk_lines(scope: Scope, counts: Counts) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(result_codes.van_header(questions, scope.mapping))
     for row in result_codes.van_rows(exported_contacts(scope, counts), questions, scope.mapping):
-        writer.writerow(_safe_cells(row))
+        writer.writerow([safe_cell(cell) for cell in row])
         if buffer.tell() > 64_000:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -132,9 +133,3 @@ def _drain(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
-
-
-def _safe_cells(row: list) -> list:
-    """Cells a spreadsheet would run as a formula are written as text (a leading apostrophe)."""
-    return [f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-            for cell in row]

@@ -101,7 +101,7 @@ class SvgMap:
     blocks: list[str]        # one path per block
     parts: list[str]         # the hull of the turf's door groups in divided blocks
     route: str               # polyline points, in walking order
-    marks: list[tuple[float, float, str]]           # x, y, text
+    marks: list[tuple[float, float, str, float, float]]  # dot x, y, text, and where the text goes (x, y)
     streets: list[tuple[float, float, float, str]]  # x, y, rotation (SVG: clockwise), name
     metres_per_unit: float   # for a scale bar
 
@@ -141,11 +141,50 @@ def svg_map(blocks: Sequence[BaseGeometry], parts: BaseGeometry | None, doors: S
 
     hull = [] if parts is None or parts.is_empty else [path(parts)]
     route = " ".join("{},{}".format(*xy(lon, lat)) for lon, lat in points)
-    drawn_marks = [(*xy(m.lon, m.lat), m.text) for m in marks(doors)]
+    spots = [(*xy(m.lon, m.lat), m.text) for m in marks(doors)]
+    drawn_marks = [(x, y, text, lx, ly) for (x, y, text), (lx, ly) in zip(spots, place_numbers(spots))]
     streets = [(*xy(s.lon, s.lat), -s.angle, s.name) for s in street_labels(doors)]
     metres_per_unit = math.radians(1) * EARTH_RADIUS_M / scale
     return SvgMap(width, height, [p for p in (path(g) for g in blocks if g is not None) if p], hull, route,
                   drawn_marks, streets, metres_per_unit)
+
+
+NUMBER_SIZE = 22  # the packet map's door numbers: font size in SVG units (static/css/print.css)
+
+
+def place_numbers(spots: Sequence[tuple[float, float, str]], size: float = NUMBER_SIZE) -> list[tuple[float, float]]:
+    """Where each mark's number goes (its text's middle baseline), beside its dot and clear of the numbers
+    and dots already placed where it can be: above, below, right, left, then further out; the first
+    free place wins, else the least crowded one. Greedy, in walking order."""
+    char_w, dot = 0.62 * size, 6.0
+    placed: list[tuple[float, float, float, float]] = []   # boxes (x0, y0, x1, y1)
+    dots = [(x - dot, y - dot, x + dot, y + dot) for x, y, _ in spots]
+    out = []
+
+    def overlap(a, b) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        return w * h if w > 0 and h > 0 else 0.0
+
+    for x, y, text in spots:
+        half = len(text) * char_w / 2
+        options = []
+        for reach in (1.0, 1.8):
+            gap = dot + 3 + (reach - 1) * size
+            options += [(x, y - gap), (x, y + gap + size * 0.75),                 # above, below
+                        (x + gap + half, y + size * 0.35), (x - gap - half, y + size * 0.35)]  # right, left
+        best, best_cost = options[0], math.inf
+        for lx, ly in options:
+            box = (lx - half, ly - size * 0.78, lx + half, ly + size * 0.1)
+            cost = sum(overlap(box, other) for other in placed) + sum(overlap(box, d) for d in dots)
+            if cost < best_cost:
+                best, best_cost = (lx, ly), cost
+                if cost == 0:
+                    break
+        lx, ly = best
+        placed.append((lx - half, ly - size * 0.78, lx + half, ly + size * 0.1))
+        out.append((round(lx, 1), round(ly, 1)))
+    return out
 
 
 def scale_bar(metres_per_unit: float, longest: float = 400) -> tuple[float, int]:

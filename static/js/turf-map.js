@@ -15,7 +15,7 @@
     return node;
   }
 
-  const map = L.map(holder, { scrollWheelZoom: false });
+  const map = L.map(holder, { scrollWheelZoom: false, zoomSnap: 0.25 });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
   const everything = L.featureGroup().addTo(map);

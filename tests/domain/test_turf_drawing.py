@@ -6,7 +6,7 @@ import re
 
 import shapely
 
-from fieldops.domain.turf_drawing import MapDoor, marks, scale_bar, street_labels, svg_map
+from fieldops.domain.turf_drawing import MapDoor, marks, place_numbers, scale_bar, street_labels, svg_map
 
 
 def door(lat, lon, street="Kuja", label="x"):
@@ -37,8 +37,8 @@ def test_the_map_fits_its_frame_north_up_at_one_scale():
     drawn = svg_map(blocks, None, doors, width=1900, height=1500, margin=60)
     numbers = [float(n) for path in drawn.blocks for n in re.findall(r"-?\d+(?:\.\d+)?", path)]
     assert len(drawn.blocks) == 2 and min(numbers) >= 59.9 and max(numbers) <= 1900 - 59.9
-    xs = [x for x, _, _ in drawn.marks]
-    assert xs == sorted(xs) and [t for _, _, t in drawn.marks] == ["1", "2", "3"]
+    xs = [m[0] for m in drawn.marks]
+    assert xs == sorted(xs) and [m[2] for m in drawn.marks] == ["1", "2", "3"]
     assert len(drawn.route.split()) == 3
     # 0.004° of longitude at 60° N is about 222 m: the drawing's scale says so.
     width_units = 1900 - 2 * 60
@@ -50,3 +50,15 @@ def test_the_map_fits_its_frame_north_up_at_one_scale():
 def test_a_turf_with_nothing_to_draw_draws_nothing():
     drawn = svg_map([], None, [])
     assert drawn.blocks == [] and drawn.marks == [] and drawn.route == ""
+
+
+def test_door_numbers_are_placed_clear_of_each_other_where_there_is_room():
+    # Ten doors 20 units apart in a row: numbers of 2 characters are wider than that, so they take
+    # turns above and below, and none overlaps another.
+    spots = [(100 + 20 * i, 500, str(10 + i)) for i in range(10)]
+    places = place_numbers(spots, size=22)
+    boxes = [(lx - 2 * 0.62 * 11, ly - 22 * 0.78, lx + 2 * 0.62 * 11, ly + 2.2) for lx, ly in places]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (a, b)
+    assert all(abs(lx - x) < 80 and abs(ly - y) < 80 for (x, y, _), (lx, ly) in zip(spots, places))

@@ -95,16 +95,33 @@
     return Math.sqrt(dx * dx + dy * dy) * 111195;
   }
 
+  // Crossing a busy street costs what the walk order charges for it (the walk list says how much, and
+  // which stretch of such a street and which side each door is on): the volunteer stands on the side of
+  // the door nearest to them, whatever its state.
+  function crossing(standing, door) {
+    const cost = walk.walking ? walk.walking.busy_crossing_m : 0;
+    if (!cost || !standing || !standing.crossing || !door.crossing) return 0;
+    return standing.crossing[0] === door.crossing[0] && standing.crossing[1] !== door.crossing[1] ? cost : 0;
+  }
+
   // The nearest door still to knock now (the same "to do" as the planned next door: the server's facts,
-  // applied by knocks.js); the walking order breaks a tie, so a building's units come in order.
+  // applied by knocks.js), by straight-line metres plus any busy street to cross; the walking order
+  // breaks a tie, so a building's units come in order.
   function nearestDoor(from) {
-    let best = null, bestMetres = Infinity;
-    walk.doors.forEach((door) => {
-      if (door.lat == null || door.lon == null || stateOf(door).state !== "todo") return;
+    const placed = walk.doors.filter((door) => door.lat != null && door.lon != null);
+    let standing = null, standingMetres = Infinity;
+    placed.forEach((door) => {
       const metres = metresBetween(from, door);
-      if (metres < bestMetres - 0.5) { best = door; bestMetres = metres; }
+      if (metres < standingMetres) { standing = door; standingMetres = metres; }
     });
-    return best ? { door: best, metres: bestMetres } : null;
+    let best = null, bestCost = Infinity, bestMetres = 0;
+    placed.forEach((door) => {
+      if (stateOf(door).state !== "todo") return;
+      const metres = metresBetween(from, door);
+      const cost = metres + crossing(standing, door);
+      if (cost < bestCost - 0.5) { best = door; bestCost = cost; bestMetres = metres; }
+    });
+    return best ? { door: best, metres: bestMetres, crosses: crossing(standing, best) > 0 } : null;
   }
 
   async function openNearest() {
@@ -112,7 +129,8 @@
     if (!from) return;
     const nearest = nearestDoor(from);
     if (!nearest) { whereNote("No door is left to knock now."); return; }
-    openDoor(nearest.door, `The nearest door to you still to knock: about ${Math.round(nearest.metres)} m in a straight line.`);
+    openDoor(nearest.door, `The nearest door to you still to knock: about ${Math.round(nearest.metres)} m away` +
+      (nearest.crosses ? ", across the street." : "."));
   }
 
   function names(door) {

@@ -7,12 +7,16 @@ import math
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+import shapely
+from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import Contact, Door, Turf
-from fieldops.services import walklists
-from tests.factories import PASSWORD
+from fieldops.models import Block, Contact, Door, Turf
+from fieldops.services import canvassing, territory, turfs, walklists
+from tests.factories import PASSWORD, make_user
 
 from .conftest import PHONE, sign_in, wait_until
 from .test_phone_screens import open_turf
@@ -59,7 +63,8 @@ def test_the_turf_page_maps_its_blocks_its_doors_in_walking_order_and_the_route(
 
 def know_door_done(world, door_id: int) -> None:
     """A refusal at the door in this canvass, on the server: the walk list then says the door is done."""
-    db.session.add(Contact(id=str(uuid.uuid4()), office_id=world.office_a.id, door_id=door_id,
+    office_id = db.session.get(Door, door_id).office_id
+    db.session.add(Contact(id=str(uuid.uuid4()), office_id=office_id, door_id=door_id,
                            canvass_id=world.canvass_north.id, volunteer_id=world.users.volunteer_a2.id,
                            outcome="refused", answers={}, note="",
                            recorded_at=datetime.now(timezone.utc) - timedelta(hours=1)))
@@ -109,13 +114,51 @@ def test_next_nearest_door_opens_the_closest_door_still_to_knock_even_offline(lo
     page.wait_for_selector("#door-view:not([hidden])")
     assert page.inner_text("#door-address") == expected["label"]
     away = round(metres((lat, lon), (expected["lat"], expected["lon"])))
-    assert page.inner_text("#door-nearby") == \
-        f"The nearest door to you still to knock: about {away} m in a straight line."
+    assert page.inner_text("#door-nearby") == f"The nearest door to you still to knock: about {away} m away."
     page.screenshot(path=f"{SHOTS}/k-next-nearest-door.png")
     # Back in the list, the planned next door is still the walk's first.
     page.tap("#back-to-list")
     assert page.inner_text("#next-open .door-address") == walk[0]["label"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def busy_street_turf(world):
+    """One street whose two sides are 35 m apart (so the walk takes one side, then the other): odd
+    numbers on the north side, even on the south, houses 44 m apart along it."""
+    office = territory.get_or_create_office("Foxtrot", world.north, lat=60.5, lon=24.5)
+    x0, y0 = 24.5, 60.5
+    territory.save_blocks(office, gpd.GeoDataFrame({"source_id": ["wide"]}, geometry=[
+        shapely.box(x0, y0, x0 + 0.005, y0 + 0.001)], crs="EPSG:4326"))
+    rows = [{"source_id": f"wide-{side}-{i}", "street": "Leveäkatu", "house_number": str(2 * i + 1 + side),
+             "unit": None, "city": "F", "postcode": "00100", "lat": y0 + (0.0003 if side else 0.000615),
+             "lon": x0 + 0.0004 + i * 0.0008} for side in (0, 1) for i in range(5)]
+    territory.save_doors(office, pd.DataFrame(rows))
+    block = db.session.scalar(select(Block.id).where(Block.office_id == office.id))
+    turf = turfs.build_turf(office, [block], "Foxtrot 1", None)
+    volunteer = make_user("volunteer.f@test.example", "volunteer", office=office)
+    organizer = make_user("organizer.f@test.example", "organizer", office=office)
+    canvassing.assign(turf.id, volunteer, world.canvass_north, organizer.id)
+    db.session.commit()
+    return turf
+
+
+def test_the_next_nearest_door_counts_crossing_a_busy_street_as_the_walk_order_does(located_phone, live_server, world):
+    turf = busy_street_turf(world)
+    walk = walklists.walklist(db.session.get(Turf, turf.id), world.canvass_north)
+    by_number = {d["house_number"]: d for d in walk["doors"]}
+    assert {d["crossing"][1] for d in walk["doors"] if d["crossing"]} == {0, 1}, "a street walked side by side"
+    assert walk["walking"]["busy_crossing_m"] > 0
+    five, six, seven = by_number["5"], by_number["6"], by_number["7"]
+    know_door_done(world, five["id"])
+    # Standing at number 5, a little towards 7: number 6, across the street, is nearer in a straight line,
+    # but 7 is nearer on foot once crossing the busy street is counted.
+    lat, lon = five["lat"], five["lon"] + 0.00005
+    assert metres((lat, lon), (six["lat"], six["lon"])) < metres((lat, lon), (seven["lat"], seven["lon"]))
+    page = located_phone(lat, lon)
+    open_turf(page, live_server, email="volunteer.f@test.example", turf="Foxtrot 1")
+    page.tap("#next-nearest")
+    page.wait_for_selector("#door-view:not([hidden])")
+    assert page.inner_text("#door-address") == seven["label"]
 
 
 def test_a_refused_location_says_so_and_the_planned_order_stays(browser, live_server, world):

@@ -141,23 +141,36 @@ def svg_map(blocks: Sequence[BaseGeometry], parts: BaseGeometry | None, doors: S
 
     hull = [] if parts is None or parts.is_empty else [path(parts)]
     route = " ".join("{},{}".format(*xy(lon, lat)) for lon, lat in points)
-    spots = [(*xy(m.lon, m.lat), m.text) for m in marks(doors)]
-    drawn_marks = [(x, y, text, lx, ly) for (x, y, text), (lx, ly) in zip(spots, place_numbers(spots))]
     streets = [(*xy(s.lon, s.lat), -s.angle, s.name) for s in street_labels(doors)]
+    spots = [(*xy(m.lon, m.lat), m.text) for m in marks(doors)]
+    covered = [box for x, y, rotation, name in streets for box in _label_boxes(x, y, rotation, name)]
+    drawn_marks = [(x, y, text, lx, ly) for (x, y, text), (lx, ly) in zip(spots, place_numbers(spots, obstacles=covered))]
     metres_per_unit = math.radians(1) * EARTH_RADIUS_M / scale
     return SvgMap(width, height, [p for p in (path(g) for g in blocks if g is not None) if p], hull, route,
                   drawn_marks, streets, metres_per_unit)
 
 
 NUMBER_SIZE = 22  # the packet map's door numbers: font size in SVG units (static/css/print.css)
+STREET_SIZE = 32  # ... and its street names
 
 
-def place_numbers(spots: Sequence[tuple[float, float, str]], size: float = NUMBER_SIZE) -> list[tuple[float, float]]:
-    """Where each mark's number goes (its text's middle baseline), beside its dot and clear of the numbers
-    and dots already placed where it can be: above, below, right, left, then further out; the first
-    free place wins, else the least crowded one. Greedy, in walking order."""
+def _label_boxes(x: float, y: float, rotation: float, name: str, size: float = STREET_SIZE):
+    """A street name written along ``rotation`` (degrees, clockwise) at (x, y), as squares along its line."""
+    length = len(name) * 0.55 * size
+    steps = max(1, math.ceil(length / size))
+    dx, dy = math.cos(math.radians(rotation)), math.sin(math.radians(rotation))
+    half = size / 2
+    return [(x + t * dx - half, y + t * dy - half, x + t * dx + half, y + t * dy + half)
+            for t in (-length / 2 + (i + 0.5) * length / steps for i in range(steps))]
+
+
+def place_numbers(spots: Sequence[tuple[float, float, str]], size: float = NUMBER_SIZE,
+                  obstacles: Sequence[tuple[float, float, float, float]] = ()) -> list[tuple[float, float]]:
+    """Where each mark's number goes (its text's middle baseline), beside its dot and clear of the numbers,
+    dots and ``obstacles`` (boxes x0, y0, x1, y1: the street names) where it can be: above, below, right,
+    left, then further out; the first free place wins, else the least crowded one. Greedy, in walking order."""
     char_w, dot = 0.62 * size, 6.0
-    placed: list[tuple[float, float, float, float]] = []   # boxes (x0, y0, x1, y1)
+    placed: list[tuple[float, float, float, float]] = list(obstacles)   # boxes (x0, y0, x1, y1)
     dots = [(x - dot, y - dot, x + dot, y + dot) for x, y, _ in spots]
     out = []
 

@@ -168,17 +168,39 @@ def place_numbers(spots: Sequence[tuple[float, float, str]], size: float = NUMBE
                   obstacles: Sequence[tuple[float, float, float, float]] = ()) -> list[tuple[float, float]]:
     """Where each mark's number goes (its text's middle baseline), beside its dot and clear of the numbers,
     dots and ``obstacles`` (boxes x0, y0, x1, y1: the street names) where it can be: above, below, right,
-    left, then further out; the first free place wins, else the least crowded one. Greedy, in walking order."""
+    left, then further out; the first free place wins, else the least crowded one. Greedy, in walking
+    order; boxes are looked up in a grid, so a thousand doors take a fraction of a second."""
     char_w, dot = 0.62 * size, 6.0
-    placed: list[tuple[float, float, float, float]] = list(obstacles)   # boxes (x0, y0, x1, y1)
-    dots = [(x - dot, y - dot, x + dot, y + dot) for x, y, _ in spots]
+    cell = 4 * size
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = defaultdict(list)
+
+    def cells(box):
+        for i in range(int(box[0] // cell), int(box[2] // cell) + 1):
+            for j in range(int(box[1] // cell), int(box[3] // cell) + 1):
+                yield i, j
+
+    def add(box) -> None:
+        for key in cells(box):
+            grid[key].append(box)
+
+    def crowding(box) -> float:
+        seen, total = set(), 0.0
+        for key in cells(box):
+            for other in grid.get(key, ()):
+                if id(other) in seen:
+                    continue
+                seen.add(id(other))
+                w = min(box[2], other[2]) - max(box[0], other[0])
+                h = min(box[3], other[3]) - max(box[1], other[1])
+                if w > 0 and h > 0:
+                    total += w * h
+        return total
+
+    for box in obstacles:
+        add(tuple(box))
+    for x, y, _ in spots:
+        add((x - dot, y - dot, x + dot, y + dot))
     out = []
-
-    def overlap(a, b) -> float:
-        w = min(a[2], b[2]) - max(a[0], b[0])
-        h = min(a[3], b[3]) - max(a[1], b[1])
-        return w * h if w > 0 and h > 0 else 0.0
-
     for x, y, text in spots:
         half = len(text) * char_w / 2
         options = []
@@ -188,14 +210,13 @@ def place_numbers(spots: Sequence[tuple[float, float, str]], size: float = NUMBE
                         (x + gap + half, y + size * 0.35), (x - gap - half, y + size * 0.35)]  # right, left
         best, best_cost = options[0], math.inf
         for lx, ly in options:
-            box = (lx - half, ly - size * 0.78, lx + half, ly + size * 0.1)
-            cost = sum(overlap(box, other) for other in placed) + sum(overlap(box, d) for d in dots)
+            cost = crowding((lx - half, ly - size * 0.78, lx + half, ly + size * 0.1))
             if cost < best_cost:
                 best, best_cost = (lx, ly), cost
                 if cost == 0:
                     break
         lx, ly = best
-        placed.append((lx - half, ly - size * 0.78, lx + half, ly + size * 0.1))
+        add((lx - half, ly - size * 0.78, lx + half, ly + size * 0.1))
         out.append((round(lx, 1), round(ly, 1)))
     return out
 

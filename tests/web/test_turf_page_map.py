@@ -63,3 +63,32 @@ def test_the_map_is_shown_only_to_who_may_see_the_turf(client, auth, world):
     auth.login("volunteer.a1@test.example")
     _, data = page_map(client, world.turf_a1.id)
     assert len(data["marks"]) == 40
+
+
+def test_a_revisit_turf_maps_the_hull_of_its_doors_and_its_packet_prints(client, auth, world):
+    doors = list(db.session.scalars(select(Door.id).join(Block).where(Block.turf_id == world.turf_a1.id)
+                                    .order_by(Door.id).limit(6)))
+    revisit = turfs.build_door_turf(world.office_a, doors, "Call-backs", None)
+    db.session.commit()
+    auth.login("organizer.a@test.example")
+    _, data = page_map(client, revisit.id)
+    assert data["blocks"] == [] and data["parts"] and len(data["marks"]) == 6
+    packet = client.get(f"/turfs/{revisit.id}/print").get_data(as_text=True)
+    assert packet.count('<path class="part"') == 1 and packet.count("<circle") == 6
+
+
+def test_a_turf_of_housing_units_only_maps_its_blocks_and_prints_without_doors(client, auth, world):
+    from fieldops.services import territory
+    from tests.factories import grid_blocks
+    office = territory.get_or_create_office("Census only", world.north, lat=60.6, lon=24.6)
+    territory.save_blocks(office, grid_blocks(24.6, 60.6, 2, 1, prefix="census"))
+    block_ids = list(db.session.scalars(select(Block.id).where(Block.office_id == office.id)))
+    turf = turfs.build_turf(office, block_ids, "Census 1", None)
+    make_user("organizer.census@test.example", "organizer", office=office)
+    db.session.commit()
+    auth.login("organizer.census@test.example")
+    _, data = page_map(client, turf.id)
+    assert len(data["blocks"]) == 2 and data["marks"] == [] and data["route"] == []
+    packet = client.get(f"/turfs/{turf.id}/print")
+    blocks = re.search(r'<g class="blocks">(.*?)</g>', packet.get_data(as_text=True)).group(1)
+    assert packet.status_code == 200 and blocks.count("<path d=") == 2

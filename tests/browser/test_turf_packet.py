@@ -19,7 +19,7 @@ from fieldops.domain.paper import door_code, promise_legend
 from fieldops.extensions import db
 from fieldops.services import canvassing, territory, turfs, walklists
 from fieldops.services.demo import QUESTIONS
-from fieldops.models import Person
+from fieldops.models import Block, Person
 from tests.factories import CELL, PASSWORD, make_user
 
 from .conftest import sign_in
@@ -68,7 +68,6 @@ def big_turf(world, doors: int = 166):
 
 
 def territory_blocks(office):
-    from fieldops.models import Block
     return db.session.scalars(db.select(Block).where(Block.office_id == office.id).order_by(Block.id)).all()
 
 
@@ -76,7 +75,7 @@ def territory_blocks(office):
 def packet(desktop, live_server, world):
     turf = big_turf(world)
     sign_in(desktop, live_server, "organizer.e@test.example", PASSWORD)
-    desktop.wait_for_url(f"**/offices/*")
+    desktop.wait_for_url("**/offices/*")
     desktop.goto(f"{live_server}/turfs/{turf.id}/print")
     return desktop, turf
 

@@ -136,6 +136,33 @@ def buildings(doors: Sequence[DoorPoint]) -> list[int]:
     return building
 
 
+def busy_sides(doors: Sequence[DoorPoint], busy_streets: frozenset[str] = frozenset()) -> list[tuple[int, int] | None]:
+    """For each door on a street the walk takes one side at a time (a busy street, as ``walk_order``
+    decides it), (the stretch of street, the side: 1 odd, 0 even); None elsewhere. Going from one side
+    of such a stretch to the other is what the walk charges ``BUSY_CROSSING_M`` for."""
+    points = [(d.x, d.y) for d in doors]
+    stops = _stops(doors, points)
+    _, wide = _runs(stops, {normalise_street(name) for name in busy_streets})
+    xy = np.array([(s.x, s.y) for s in stops], dtype=float).reshape(-1, 2)
+    stretch: dict[int, int] = {}
+    by_street: dict[str, list[int]] = defaultdict(list)
+    for k, stop in enumerate(stops):
+        if wide[k] and stop.street and stop.side >= 0:
+            by_street[stop.street].append(k)
+    count = 0
+    for street in sorted(by_street):
+        for part in _clusters(xy, by_street[street], RUN_BREAK_M):
+            for k in part:
+                stretch[k] = count
+            count += 1
+    sides: list[tuple[int, int] | None] = [None] * len(doors)
+    for k, stop in enumerate(stops):
+        if k in stretch:
+            for door in stop.doors:
+                sides[door] = (stretch[k], stop.side)
+    return sides
+
+
 # --- 1. stops: a building's doors together ---------------------------------------------------------------
 
 @dataclass

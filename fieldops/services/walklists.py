@@ -18,7 +18,7 @@ from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
 from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
 from ..domain.time_zones import today
-from ..domain.walk_order import DoorPoint, local_metres, walk_order
+from ..domain.walk_order import BUSY_CROSSING_M, DoorPoint, busy_sides, local_metres, walk_order
 from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
 from .buildings import labels_for, notes_for
@@ -81,10 +81,14 @@ def my_turfs(user: User) -> list[dict]:
     return turfs
 
 
+def _points(doors: list[Door]) -> list[DoorPoint]:
+    xy = local_metres([d.lon for d in doors], [d.lat for d in doors])
+    return [DoorPoint(d.street, d.house_number, d.unit, x, y) for d, (x, y) in zip(doors, xy)]
+
+
 def route_of(doors: list[Door]):
     """The doors' walking order (positions into ``doors``) and the route's length in metres."""
-    xy = local_metres([d.lon for d in doors], [d.lat for d in doors])
-    return walk_order([DoorPoint(d.street, d.house_number, d.unit, x, y) for d, (x, y) in zip(doors, xy)])
+    return walk_order(_points(doors))
 
 
 def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
@@ -108,6 +112,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     doors = list(db.session.scalars(_walk_doors(turf).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
+    sides = busy_sides(_points(doors))  # busy streets' sides: the phone's next nearest door prices crossing them
     door_ids = [door.id for door in doors]
     labels = labels_for(doors)
     keys = {door.id: building_key(door.street, door.house_number) for door in doors}
@@ -155,17 +160,21 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "reknock_hours": canvass.reknock_hours, "max_attempts": canvass.max_attempts,
             "per_person": canvass.per_person},
         "outcomes": phone_facts(),
+        # What the walk order charges for crossing a busy street (a door's "crossing" names its stretch
+        # of such a street and its side): the phone's "next nearest door" adds it, as the order does.
+        "walking": {"busy_crossing_m": BUSY_CROSSING_M},
         "progress": progress(states.values()).as_dict(),
         "doors": [
             {"id": door.id, "address": door.address, "label": labels[door.id].label, "which": labels[door.id].which,
              "name": door.name, "street": door.street, "house_number": door.house_number,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
+             "crossing": None if sides[n] is None else list(sides[n]),
              "history": history[door.id], "promises": promises[door.id],
              "knock": None if canvass is None else _knock(states[door.id], canvass),
              "building": None if units[keys[door.id]] < 2 else {
                  "key": keys[door.id], "label": f"{door.street} {door.house_number}".strip(),
                  "units": units[keys[door.id]], "note": building_notes.get(keys[door.id])}}
-            for door in doors
+            for n, door in enumerate(doors)
         ],
     }
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..domain.roles import Role
 from ..extensions import db
-from ..services import access, canvassing, idle_turfs, overview, turfs, users, walklists
+from ..services import access, canvassing, idle_turfs, overview, turf_map, turfs, users, walklists
 
 bp = Blueprint("main", __name__)
 
@@ -56,8 +56,9 @@ def turf(turf_id: int):
     manage = access.may_manage(current_user, turf.office_id)
     office = access.require_office(current_user, turf.office_id) if manage else None
     offer = turfs.offered(turf) if manage else None  # the actions that will succeed, and only those
+    walk = walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user))
     return render_template(
-        "turf.html", walk=walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user)), turf=turf,
+        "turf.html", walk=walk, turf=turf, turf_map=turf_map.page_map(turf, walk),
         manage=manage, offer=offer,
         others=turfs.merge_candidates(turf) if offer and offer.reshape else [],
         history=turfs.history(turf) if manage else [],

@@ -1,4 +1,4 @@
-"""The organizer's turf workspace: the office map, drawing and auto-cutting turfs, editing, printing, export.
+"""The organizer's turf workspace: the office map, drawing and auto-cutting turfs, editing, the printed packet, export.
 
 Views only translate HTTP to ``services.turfs`` calls; the map editor script
 (static/js/turf-editor.js) talks to the JSON routes here.
@@ -13,9 +13,10 @@ from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import asked_questions
+from ..domain.turf_drawing import scale_bar
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
-from ..services import access, audit, turfs, walklists
+from ..services import access, audit, turf_map, turfs, walklists
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
 
@@ -164,7 +165,9 @@ def delete(turf_id: int):
 def print_walklist(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
     canvass = walklists.canvass_for_viewer(turf, current_user)
-    return render_template("turfs/print.html", turf=turf, walk=walklists.walklist(turf, canvass), canvass=canvass,
+    walk = walklists.walklist(turf, canvass)
+    return render_template("turfs/print.html", turf=turf, walk=walk, canvass=canvass,
+                           drawing=turf_map.packet_map(turf, walk), scale_bar=scale_bar,
                            zone=turfs.office_of(turf).time_zone, printed_at=datetime.now(timezone.utc),
                            questions=asked_questions(canvass.questions) if canvass else [], outcomes=OUTCOMES,
                            **sheet_helpers())

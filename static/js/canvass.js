@@ -17,6 +17,8 @@
   let localKnocks = new Map();  // door id -> [{ids, outcome, at}]: knocks made on this phone, in this canvass
   let markers = new Map();
   let map = null;
+  let here = null;          // where the volunteer stood when they last tapped for it: {lat, lon, accuracy}
+  let hereMarker = null;
 
   function element(tag, text, className) {
     const node = document.createElement(tag);
@@ -39,6 +41,96 @@
 
   function nextDoor() {
     return walk.doors.find((door) => stateOf(door).state === "todo") || null;
+  }
+
+  // ---- where I am, and the nearest door to it ---------------------------------------------------------
+  // The position is asked for only when the volunteer taps "Show where I am" or "Next nearest door", and
+  // stays on this page (it is not sent anywhere). It needs no network: the walk list is already here.
+  const WHERE_REFUSED = "Location is not allowed for this page, so the phone cannot show where you are. " +
+    "Allow location for this site in the browser's settings, or keep to the planned order.";
+  const WHERE_UNAVAILABLE = "This phone cannot tell where it is just now (no GPS fix). " +
+    "Try again outside, or keep to the planned order.";
+
+  function whereNote(text) {
+    $("where-note").textContent = text || "";
+    $("where-note").hidden = !text;
+  }
+
+  function locate() {
+    if (!navigator.geolocation) {
+      whereNote("This browser cannot tell where you are: keep to the planned order.");
+      return Promise.resolve(null);
+    }
+    whereNote("Finding where you are…");
+    return new Promise((resolve) => {
+      navigator.geolocation.getCurrentPosition((p) => {
+        here = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy };
+        whereNote("");
+        drawHere();
+        resolve(here);
+      }, (error) => {
+        whereNote(error && error.code === 1 ? WHERE_REFUSED : WHERE_UNAVAILABLE);
+        resolve(null);
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 15000 });
+    });
+  }
+
+  function drawHere() {
+    if (!map || !here) return;
+    if (hereMarker) hereMarker.remove();
+    hereMarker = L.layerGroup([
+      L.circle([here.lat, here.lon], { radius: Math.min(here.accuracy || 0, 200), weight: 0, fillColor: "#2563eb", fillOpacity: 0.15 }),
+      L.circleMarker([here.lat, here.lon], { radius: 7, weight: 3, color: "#fff", fillColor: "#2563eb", fillOpacity: 1 })
+        .bindTooltip(element("span", "You are here")),
+    ]).addTo(map);
+    if (!map.getBounds().contains([here.lat, here.lon])) {
+      map.fitBounds(L.latLngBounds(walk.doors.map((d) => [d.lat, d.lon])).extend([here.lat, here.lon]), { padding: [12, 12] });
+    }
+  }
+
+  // Metres in a straight line (the turf is a few streets: a flat projection is exact enough).
+  function metresBetween(a, b) {
+    const k = Math.cos(((a.lat + b.lat) / 2) * Math.PI / 180);
+    const dx = (a.lon - b.lon) * k, dy = a.lat - b.lat;
+    return Math.sqrt(dx * dx + dy * dy) * 111195;
+  }
+
+  // Crossing a busy street costs what the walk order charges for it (the walk list says how much, and
+  // which stretch of such a street and which side each door is on): the volunteer stands on the side of
+  // the door nearest to them, whatever its state.
+  function crossing(standing, door) {
+    const cost = walk.walking ? walk.walking.busy_crossing_m : 0;
+    if (!cost || !standing || !standing.crossing || !door.crossing) return 0;
+    return standing.crossing[0] === door.crossing[0] && standing.crossing[1] !== door.crossing[1] ? cost : 0;
+  }
+
+  // The nearest door still to knock now (the same "to do" as the planned next door: the server's facts,
+  // applied by knocks.js), by straight-line metres plus any busy street to cross; the walking order
+  // breaks a tie, so a building's units come in order.
+  function nearestDoor(from) {
+    const placed = walk.doors.filter((door) => door.lat != null && door.lon != null);
+    let standing = null, standingMetres = Infinity;
+    placed.forEach((door) => {
+      const metres = metresBetween(from, door);
+      if (metres < standingMetres) { standing = door; standingMetres = metres; }
+    });
+    let best = null, bestCost = Infinity, bestMetres = 0;
+    placed.forEach((door) => {
+      if (stateOf(door).state !== "todo") return;
+      const metres = metresBetween(from, door);
+      const cost = metres + crossing(standing, door);
+      if (cost < bestCost - 0.5) { best = door; bestCost = cost; bestMetres = metres; }
+    });
+    return best ? { door: best, metres: bestMetres, crosses: crossing(standing, best) > 0 } : null;
+  }
+
+  async function openNearest() {
+    const from = await locate();
+    if (!from) return;
+    const nearest = nearestDoor(from);
+    if (!nearest) { whereNote("No door is left to knock now."); return; }
+    openDoor(nearest.door, `The nearest door to you still to knock: about ${Math.round(nearest.metres)} m away` +
+      (nearest.crosses ? ", across the street." : "."));
   }
 
   function names(door) {
@@ -91,6 +183,7 @@
       $("next-open").onclick = () => openDoor(next);
     }
     renderMap(next);
+    drawHere();
     renderScript(next);
   }
 
@@ -143,8 +236,10 @@
   }
 
   // ---- the door view: what to know before knocking, the form, then the whole story ---------------
-  function openDoor(door) {
+  function openDoor(door, nearby) {
     current = door;
+    $("door-nearby").textContent = nearby || "";
+    $("door-nearby").hidden = !nearby;
     $("list-view").hidden = true;
     $("door-view").hidden = false;
     $("door-address").textContent = door.label;
@@ -445,6 +540,8 @@
   }
 
   $("back-to-list").addEventListener("click", showList);
+  $("show-me").addEventListener("click", () => { locate(); });
+  $("next-nearest").addEventListener("click", openNearest);
   $("sync-now").addEventListener("click", () => outbox.syncNow());
   if (walking) {
     $("contact-form").addEventListener("submit", save);

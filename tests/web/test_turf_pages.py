@@ -146,7 +146,7 @@ def test_printed_walk_list_has_names_questions_and_outcome_boxes(client, auth, w
     assert "North spring" in page and "Support (1-5)" in page and "Yard sign?" in page
     assert page.count('<tr>') == 41  # the header and one row per door
     assert 'title="Hostile (do not return)"' in page and "NH = Not home" in page
-    rows = re.findall(r'<td class="address">([^<]+)</td>', page)
+    rows = re.findall(r'<td class="address">([^<]+)', page)
     walk = client.get(f"/api/v1/turfs/{world.turf_a1.id}/walklist").get_json()
     assert rows == [door["address"] for door in walk["doors"]]  # the same order as the phones
     assert client.get(f"/turfs/{world.turf_a2.id}/print").status_code == 403

@@ -1,7 +1,11 @@
-"""Address helpers: natural ordering of house numbers and units."""
+"""Address helpers: natural ordering of house numbers and units, and when two households are one door."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 _LEADING_NUMBER = re.compile(r"\s*(\d+)\s*(.*)")
 
@@ -52,3 +56,126 @@ def address_key(street: str | None, house_number: str | None, unit: str | None, 
     """A spelling-proof key for one household address."""
     return "|".join((normalise_street(street), normalise_compact(house_number), normalise_unit(unit),
                      normalise_compact(postcode)))
+
+
+# --- When two households are one door --------------------------------------------------------------------------
+#
+# The one rule, for voter files (``importers/doors.py``), for a household meeting a door already known from
+# OpenStreetMap (``same_address``) and for OpenStreetMap's own duplicates (``importers/osm.py``):
+#
+# 1. the same normalised street, house number and unit (``place_key``);
+# 2. the same town: the same postcode when both have one, else the same city when both have one; a blank
+#    postcode never matches another blank one (it says nothing), and when neither postcodes nor cities can be
+#    compared, only the distance decides;
+# 3. within ``DOOR_JOIN_DISTANCE_M`` of the door (the first household that made it).
+#
+# A household at the street address of a door that fails 2 or 3 is a door of its own: a *near miss*, reported.
+
+DOOR_JOIN_DISTANCE_M = 150.0
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def place_key(street: str | None, house_number: str | None, unit: str | None) -> str:
+    """Street, house number and unit, one spelling each: the text part of "the same address"."""
+    return "|".join((normalise_street(street), normalise_compact(house_number), normalise_unit(unit)))
+
+
+def normalise_city(text: str | None) -> str:
+    return normalise_street(text)
+
+
+def same_town(city_a: str, postcode_a: str, city_b: str, postcode_b: str) -> bool:
+    """Normalised city and postcode of two households: may they be one door? (rule 2 above)."""
+    if postcode_a and postcode_b:
+        return postcode_a == postcode_b
+    if city_a and city_b:
+        return city_a == city_b
+    return True
+
+
+def distance_m(lat_a, lon_a, lat_b, lon_b):
+    """Great-circle distance in metres between WGS84 points (degrees; scalars or numpy arrays)."""
+    lat_a, lon_a, lat_b, lon_b = (np.radians(np.asarray(v, dtype=float)) for v in (lat_a, lon_a, lat_b, lon_b))
+    h = (np.sin((lat_b - lat_a) / 2) ** 2
+         + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+@dataclass
+class DoorJoin:
+    """Which door each household row joins: ``door[i]`` is the position of the row that made row i's door
+    (``door[i] == i`` for a door's first row); ``near_miss[i]`` is true when row i shares its street address
+    with another door but is another town or farther than the bound, so it became a door of its own."""
+    door: np.ndarray
+    near_miss: np.ndarray
+
+
+def join_households(place: Sequence[str], city: Sequence[str], postcode: Sequence[str],
+                    lat: Sequence[float], lon: Sequence[float],
+                    bound_m: float = DOOR_JOIN_DISTANCE_M) -> DoorJoin:
+    """Group household rows into doors by the rule above, in row order (normalised texts, WGS84 degrees).
+
+    A row joins the nearest door of its street address that is in its town and within ``bound_m``;
+    otherwise it makes a door of its own.
+    """
+    place = np.asarray(place, dtype=object)
+    n = len(place)
+    door = np.arange(n)
+    near_miss = np.zeros(n, dtype=bool)
+    if n == 0:
+        return DoorJoin(door, near_miss)
+    city, postcode = np.asarray(city, dtype=object), np.asarray(postcode, dtype=object)
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    codes = np.unique(place, return_inverse=True)[1]
+    counts = np.bincount(codes)
+    for group in np.flatnonzero(counts > 1):
+        rows = np.flatnonzero(codes == group)
+        leaders: list[int] = []
+        for row in rows:
+            best, best_distance = -1, np.inf
+            for leader in leaders:
+                if not same_town(city[row], postcode[row], city[leader], postcode[leader]):
+                    continue
+                distance = float(distance_m(lat[row], lon[row], lat[leader], lon[leader]))
+                if distance <= bound_m and distance < best_distance:
+                    best, best_distance = leader, distance
+            if best >= 0:
+                door[row] = best
+            else:
+                near_miss[row] = bool(leaders)
+                leaders.append(int(row))
+    return DoorJoin(door, near_miss)
+
+
+def match_known(new_place, new_city, new_postcode, new_lat, new_lon,
+                known_place, known_city, known_postcode, known_lat, known_lon,
+                bound_m: float = DOOR_JOIN_DISTANCE_M) -> tuple[dict[int, int], np.ndarray]:
+    """New doors that are a door already known (from another source), by the rule above, one to one, nearest
+    first: ({new position: known position}, near-miss flag per new door)."""
+    new_place = np.asarray(new_place, dtype=object)
+    known_place = np.asarray(known_place, dtype=object)
+    by_place: dict[str, list[int]] = {}
+    for position, key in enumerate(known_place):
+        by_place.setdefault(key, []).append(position)
+    candidates = []
+    near_miss = np.zeros(len(new_place), dtype=bool)
+    for position, key in enumerate(new_place):
+        known = by_place.get(key)
+        if not known:
+            continue
+        fits = False
+        for other in known:
+            if not same_town(new_city[position], new_postcode[position], known_city[other], known_postcode[other]):
+                continue
+            distance = float(distance_m(new_lat[position], new_lon[position], known_lat[other], known_lon[other]))
+            if distance <= bound_m:
+                candidates.append((distance, position, other))
+                fits = True
+        near_miss[position] = not fits
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+    for _distance, position, other in sorted(candidates):
+        if position not in pairs and other not in taken:
+            pairs[position] = other
+            taken.add(other)
+    return pairs, near_miss

@@ -248,9 +248,9 @@ def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
 def doors_from_other_sources(office: Office) -> pd.DataFrame:
     """The office's doors that no voter file made (OpenStreetMap, say), with their addresses."""
     rows = db.session.execute(
-        select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.postcode)
-        .where(Door.office_id == office.id, Door.source_id.not_like("addr-%"))).all()
-    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "postcode"])
+        select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.city, Door.postcode, Door.lat,
+               Door.lon).where(Door.office_id == office.id, Door.source_id.not_like("addr-%"))).all()
+    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "city", "postcode", "lat", "lon"])
 
 
 def door_ids_by_source(office: Office) -> dict[str, int]:

@@ -12,7 +12,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from ..errors import InvalidInput
-from ..services import access, import_jobs
+from ..services import access, import_jobs, imports
 
 bp = Blueprint("territory", __name__)
 
@@ -26,6 +26,8 @@ class ImportForm(FlaskForm):
     upload = FileField("File", validators=[FileRequired("Choose a file to import.")])
     id_field = StringField("Block id field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
     doors_field = StringField("Housing units field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
+    layer = StringField("Layer (blocks only: for a GeoPackage or zip holding several, the one to read)",
+                        validators=[Optional()])
 
 
 def _rejects_dir() -> Path:
@@ -40,15 +42,16 @@ def import_page(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     form = ImportForm()
     if request.method == "POST" and not form.validate_on_submit():
-        return render_template("territory/import.html", office=office, form=form), 400
+        return render_template("territory/import.html", office=office, form=form, join_distance_m=imports.join_distance_m()), 400
     if request.method == "POST":
         # The import runs as a background job; its page shows the progress, then the summary.
         upload = form.upload.data
         job = import_jobs.submit_import(form.kind.data, office, current_user,
                                         secure_filename(upload.filename or "") or "upload", upload.stream,
-                                        id_field=form.id_field.data or None, doors_field=form.doors_field.data or None)
+                                        id_field=form.id_field.data or None, doors_field=form.doors_field.data or None,
+                                        layer=form.layer.data or None)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
-    return render_template("territory/import.html", office=office, form=form)
+    return render_template("territory/import.html", office=office, form=form, join_distance_m=imports.join_distance_m())
 
 
 @bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")

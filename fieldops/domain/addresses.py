@@ -81,7 +81,13 @@ def place_key(street: str | None, house_number: str | None, unit: str | None) ->
 
 
 def normalise_city(text: str | None) -> str:
-    return normalise_street(text)
+    """Cities compare like streets; a missing one (None, or NaN from a frame) is ''."""
+    return normalise_street(text if isinstance(text, str) else None)
+
+
+def normalise_postcode(text: str | None) -> str:
+    """Postcodes compare without case or spaces; a missing one (None, or NaN from a frame) is ''."""
+    return normalise_compact(text if isinstance(text, str) else None)
 
 
 def same_town(city_a: str, postcode_a: str, city_b: str, postcode_b: str) -> bool:
@@ -179,3 +185,20 @@ def match_known(new_place, new_city, new_postcode, new_lat, new_lon,
             pairs[position] = other
             taken.add(other)
     return pairs, near_miss
+
+
+def has_twin(place, city, postcode, lat, lon, other_place, other_city, other_postcode, other_lat, other_lon,
+             bound_m: float = DOOR_JOIN_DISTANCE_M) -> np.ndarray:
+    """For each household, whether one of the others is the same door by the rule above (normalised texts,
+    WGS84 degrees): an addressed building whose address an entrance node already carries, say."""
+    by_place: dict[str, list[int]] = {}
+    for position, key in enumerate(other_place):
+        by_place.setdefault(key, []).append(position)
+    found = np.zeros(len(place), dtype=bool)
+    for position, key in enumerate(place):
+        for other in by_place.get(key, ()):
+            if (same_town(city[position], postcode[position], other_city[other], other_postcode[other])
+                    and distance_m(lat[position], lon[position], other_lat[other], other_lon[other]) <= bound_m):
+                found[position] = True
+                break
+    return found

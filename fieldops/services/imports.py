@@ -50,6 +50,7 @@ class ImportSummary:
     doors_created: int = 0
     doors_updated: int = 0
     doors_matched: int = 0  # households that joined a door already there from another source
+    doors_unaddressed: int = 0  # OpenStreetMap homes without an address, named by their nearest street
     people_created: int = 0
     people_updated: int = 0
     rows: int = 0
@@ -80,6 +81,9 @@ class ImportSummary:
             out.append(f"  doors: {self.doors_created} new, {self.doors_updated} updated"
                        + (f", {self.doors_matched} already there from another source" if self.doors_matched else "")
                        + (f" from {self.rows} rows" if self.rows else ""))
+        if self.doors_unaddressed:
+            out.append(f"  of them {self.doors_unaddressed} homes without an address, named by the nearest street "
+                       "(\"near ...\")")
         if self.people_created or self.people_updated:
             out.append(f"  people: {self.people_created} new, {self.people_updated} updated")
         if self.near_misses:
@@ -244,6 +248,7 @@ def import_osm(path: str | Path, office_name: str, *, region_name: str | None = 
     timer.step("write doors")
     door_counts = territory.save_doors(office, osm.doors)
     summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
+    summary.doors_unaddressed = door_counts.get("unaddressed", 0)
     summary.rejects = {"outside_blocks": osm.addresses_outside + door_counts["outside"]}
     audit.record(actor_id, "import.osm", "office", office.id, file=Path(path).name,
                  blocks=block_counts, doors=door_counts)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
 
-from ..domain.buildings import building_key
+from ..domain.buildings import own_building_key
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
@@ -105,7 +105,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
     door_ids = [door.id for door in doors]
     labels = labels_for(doors)
-    keys = {door.id: building_key(door.street, door.house_number) for door in doors}
+    keys = {door.id: own_building_key(door.street, door.house_number, door.id) for door in doors}
     units = Counter(keys.values())
     building_notes = notes_for(turf.office_id, {key for key, n in units.items() if n > 1})
     people: dict[int, list[dict]] = defaultdict(list)
@@ -154,6 +154,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
         "doors": [
             {"id": door.id, "address": door.address, "label": labels[door.id].label, "which": labels[door.id].which,
              "name": door.name, "street": door.street, "house_number": door.house_number,
+             "unaddressed": door.unaddressed,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
              "history": history[door.id], "promises": promises[door.id],
              "knock": None if canvass is None else _knock(states[door.id], canvass),

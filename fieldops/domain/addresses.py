@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 _LEADING_NUMBER = re.compile(r"\s*(\d+)\s*(.*)")
 
@@ -67,7 +68,8 @@ def address_key(street: str | None, house_number: str | None, unit: str | None, 
 # 2. the same town: the same postcode when both have one, else the same city when both have one; a blank
 #    postcode never matches another blank one (it says nothing), and when neither postcodes nor cities can be
 #    compared, only the distance decides;
-# 3. within ``DOOR_JOIN_DISTANCE_M`` of the door (the first household that made it).
+# 3. within ``DOOR_JOIN_DISTANCE_M`` of the door (the first household that made it); of several doors that
+#    fit, the earliest.
 #
 # A household at the street address of a door that fails 2 or 3 is a door of its own: a *near miss*, reported.
 
@@ -92,11 +94,15 @@ def normalise_postcode(text: str | None) -> str:
 
 def same_town(city_a: str, postcode_a: str, city_b: str, postcode_b: str) -> bool:
     """Normalised city and postcode of two households: may they be one door? (rule 2 above)."""
-    if postcode_a and postcode_b:
-        return postcode_a == postcode_b
-    if city_a and city_b:
-        return city_a == city_b
-    return True
+    return bool(same_towns(np.array([city_a], dtype=object), np.array([postcode_a], dtype=object),
+                           np.array([city_b], dtype=object), np.array([postcode_b], dtype=object))[0])
+
+
+def same_towns(city_a: np.ndarray, postcode_a: np.ndarray, city_b: np.ndarray, postcode_b: np.ndarray) -> np.ndarray:
+    """``same_town`` pair by pair over arrays of normalised texts ('' where missing)."""
+    both_postcodes = (postcode_a != "") & (postcode_b != "")
+    both_cities = (city_a != "") & (city_b != "")
+    return np.where(both_postcodes, postcode_a == postcode_b, np.where(both_cities, city_a == city_b, True))
 
 
 def distance_m(lat_a, lon_a, lat_b, lon_b):
@@ -121,8 +127,9 @@ def join_households(place: Sequence[str], city: Sequence[str], postcode: Sequenc
                     bound_m: float = DOOR_JOIN_DISTANCE_M) -> DoorJoin:
     """Group household rows into doors by the rule above, in row order (normalised texts, WGS84 degrees).
 
-    A row joins the nearest door of its street address that is in its town and within ``bound_m``;
-    otherwise it makes a door of its own.
+    A row joins the earliest door of its street address that is in its town and within ``bound_m`` of it;
+    otherwise it makes a door of its own. Vectorised for the usual case (every row of an address fits its
+    first row's door); only the rows that do not are compared one by one.
     """
     place = np.asarray(place, dtype=object)
     n = len(place)
@@ -132,24 +139,30 @@ def join_households(place: Sequence[str], city: Sequence[str], postcode: Sequenc
         return DoorJoin(door, near_miss)
     city, postcode = np.asarray(city, dtype=object), np.asarray(postcode, dtype=object)
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-    codes = np.unique(place, return_inverse=True)[1]
-    counts = np.bincount(codes)
-    for group in np.flatnonzero(counts > 1):
-        rows = np.flatnonzero(codes == group)
-        leaders: list[int] = []
-        for row in rows:
-            best, best_distance = -1, np.inf
-            for leader in leaders:
-                if not same_town(city[row], postcode[row], city[leader], postcode[leader]):
-                    continue
-                distance = float(distance_m(lat[row], lon[row], lat[leader], lon[leader]))
-                if distance <= bound_m and distance < best_distance:
-                    best, best_distance = leader, distance
-            if best >= 0:
-                door[row] = best
-            else:
-                near_miss[row] = bool(leaders)
-                leaders.append(int(row))
+    codes, _ = pd.factorize(place)
+    first = np.full(codes.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n))
+    leader = first[codes]
+    fits = same_towns(city, postcode, city[leader], postcode[leader]) & (
+        distance_m(lat, lon, lat[leader], lon[leader]) <= bound_m)
+    door[fits] = leader[fits]
+    # The rest, in rounds: each round, the first row of an address still without a door makes one (a near
+    # miss: its address had a door already), and the later rows of that address that fit it join it. That is
+    # the row-by-row rule exactly: every door a row could join was made by an earlier row, in an earlier round.
+    remaining = np.flatnonzero(~fits)
+    leader_of = np.full(codes.max() + 1, -1, dtype=np.int64)
+    while remaining.size:
+        remaining_codes = codes[remaining]
+        _, first_positions = np.unique(remaining_codes, return_index=True)
+        made = remaining[first_positions]
+        near_miss[made] = True
+        leader_of[codes[made]] = made
+        candidate = leader_of[remaining_codes]
+        joins = (candidate != remaining) & same_towns(city[remaining], postcode[remaining], city[candidate],
+                                                      postcode[candidate]) & (
+            distance_m(lat[remaining], lon[remaining], lat[candidate], lon[candidate]) <= bound_m)
+        door[remaining[joins]] = candidate[joins]
+        remaining = remaining[~joins & (candidate != remaining)]
     return DoorJoin(door, near_miss)
 
 
@@ -157,34 +170,29 @@ def match_known(new_place, new_city, new_postcode, new_lat, new_lon,
                 known_place, known_city, known_postcode, known_lat, known_lon,
                 bound_m: float = DOOR_JOIN_DISTANCE_M) -> tuple[dict[int, int], np.ndarray]:
     """New doors that are a door already known (from another source), by the rule above, one to one, nearest
-    first: ({new position: known position}, near-miss flag per new door)."""
-    new_place = np.asarray(new_place, dtype=object)
-    known_place = np.asarray(known_place, dtype=object)
-    by_place: dict[str, list[int]] = {}
-    for position, key in enumerate(known_place):
-        by_place.setdefault(key, []).append(position)
-    candidates = []
-    near_miss = np.zeros(len(new_place), dtype=bool)
-    for position, key in enumerate(new_place):
-        known = by_place.get(key)
-        if not known:
-            continue
-        fits = False
-        for other in known:
-            if not same_town(new_city[position], new_postcode[position], known_city[other], known_postcode[other]):
-                continue
-            distance = float(distance_m(new_lat[position], new_lon[position], known_lat[other], known_lon[other]))
-            if distance <= bound_m:
-                candidates.append((distance, position, other))
-                fits = True
-        near_miss[position] = not fits
-    pairs: dict[int, int] = {}
+    first: ({new position: known position}, near-miss flag per new door: a known door has its street address
+    but none is in its town and near)."""
+    new = pd.DataFrame({"place": np.asarray(new_place, dtype=object), "new": np.arange(len(new_place))})
+    known = pd.DataFrame({"place": np.asarray(known_place, dtype=object), "known": np.arange(len(known_place))})
+    pairs = new.merge(known, on="place")
+    near_miss = np.zeros(len(new), dtype=bool)
+    if pairs.empty:
+        return {}, near_miss
+    a, b = pairs["new"].to_numpy(), pairs["known"].to_numpy()
+    distance = distance_m(np.asarray(new_lat, dtype=float)[a], np.asarray(new_lon, dtype=float)[a],
+                          np.asarray(known_lat, dtype=float)[b], np.asarray(known_lon, dtype=float)[b])
+    ok = same_towns(np.asarray(new_city, dtype=object)[a], np.asarray(new_postcode, dtype=object)[a],
+                    np.asarray(known_city, dtype=object)[b], np.asarray(known_postcode, dtype=object)[b]) & (
+        distance <= bound_m)
+    near_miss[a] = True
+    near_miss[a[ok]] = False
+    result: dict[int, int] = {}
     taken: set[int] = set()
-    for _distance, position, other in sorted(candidates):
-        if position not in pairs and other not in taken:
-            pairs[position] = other
-            taken.add(other)
-    return pairs, near_miss
+    for index in np.flatnonzero(ok)[np.argsort(distance[ok], kind="stable")]:
+        if a[index] not in result and b[index] not in taken:
+            result[int(a[index])] = int(b[index])
+            taken.add(int(b[index]))
+    return result, near_miss
 
 
 def has_twin(place, city, postcode, lat, lon, other_place, other_city, other_postcode, other_lat, other_lon,

@@ -123,10 +123,14 @@ def read_door_rows(path: str | Path) -> DoorRows:
         reject((ages.isna() & frame["age"].notna()) | (ages < 0) | (ages > 130), "bad_age")
         frame["age"] = ages.round().astype("Int64")
     for axis in ("lat", "lon"):
-        text = frame[axis].fillna("").str.strip()
-        reject(text.str.casefold().isin(MISSING_MARKS), "missing_coordinates")
-        number = pd.to_numeric(text.str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True), errors="coerce")
-        reject(number.isna() & (text != ""), "bad_coordinates")
+        number = pd.to_numeric(frame[axis], errors="coerce")
+        odd = number.isna() & frame[axis].notna()  # only these need a second look (a file has few, if any)
+        if odd.any():
+            text = frame.loc[odd, axis].str.strip()
+            marked = text.str.casefold().isin(MISSING_MARKS)
+            reject(odd & marked.reindex(frame.index, fill_value=False), "missing_coordinates")
+            number[odd] = pd.to_numeric(text.str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True), errors="coerce")
+            reject(number.isna() & odd, "bad_coordinates")
         frame[axis] = number
     bad = (reason != "").to_numpy()
     rejects = frame[bad].assign(reason=reason[bad].to_numpy())

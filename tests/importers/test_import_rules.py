@@ -106,3 +106,31 @@ def test_a_county_without_geometry_is_a_reject_and_the_others_are_read():
     assert result.blocks["source_id"].tolist() == ["27001", "27005"]
     assert result.rejects[["row", "id", "reason"]].values.tolist() == [[2, "27003", "no_geometry"]]
     assert np.isin(["NAME"], result.rejects.columns).all()
+
+
+def sequential_join(place, city, postcode, lat, lon, bound_m):
+    """The rule row by row, as a person would apply it: the reference for the vectorised one."""
+    door, near, made = list(range(len(place))), [False] * len(place), {}
+    for row in range(len(place)):
+        for other in made.get(place[row], []):
+            if same_town(city[row], postcode[row], city[other], postcode[other]) and (
+                    distance_m(lat[row], lon[row], lat[other], lon[other]) <= bound_m):
+                door[row] = other
+                break
+        else:
+            near[row] = bool(made.get(place[row]))
+            made.setdefault(place[row], []).append(row)
+    return door, near
+
+
+def test_the_vectorised_rule_is_the_row_by_row_rule():
+    rng = np.random.default_rng(16)
+    n = 3000
+    place = rng.choice([f"main st|{k}|" for k in range(40)], n)
+    city = rng.choice(["", "a", "b", "c"], n, p=[0.2, 0.3, 0.3, 0.2])
+    postcode = rng.choice(["", "1", "2"], n, p=[0.5, 0.3, 0.2])
+    lat = 44 + rng.choice([0.0, 0.001, 0.002, 0.05], n) + rng.normal(0, 0.0003, n)
+    lon = -93 + rng.normal(0, 0.0003, n)
+    join = join_households(place, city, postcode, lat, lon, 150)
+    door, near = sequential_join(place, city, postcode, lat, lon, 150)
+    assert join.door.tolist() == door and join.near_miss.tolist() == near

@@ -55,8 +55,8 @@ def test_no_household_joins_a_door_of_another_town_or_farther_than_the_bound(run
             assert distance_m(lat, lon, float(row["Latitude"]), float(row["Longitude"])) <= 150
 
 
-def test_the_distance_bound_is_a_setting(runner, app):
-    app.config["DOOR_JOIN_DISTANCE_M"] = 1000
+def test_the_distance_bound_is_a_setting(runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DOOR_JOIN_DISTANCE_M", 1000)
     blocks_of_five_towns(runner)
     result = run(runner, "import-doors", str(DATA / "five_towns.csv"), "--office", "Rice County")
     assert result.exit_code == 0, result.output

@@ -117,9 +117,12 @@ def distance_m(lat_a, lon_a, lat_b, lon_b):
 class DoorJoin:
     """Which door each household row joins: ``door[i]`` is the position of the row that made row i's door
     (``door[i] == i`` for a door's first row); ``near_miss[i]`` is true when row i shares its street address
-    with another door but is another town or farther than the bound, so it became a door of its own."""
+    with another door but is another town or farther than the bound, so it became a door of its own;
+    ``too_far[i]`` when one of those doors was in its town (a suspicious near miss: a geocoding slip, or
+    two streets of one name in one town)."""
     door: np.ndarray
     near_miss: np.ndarray
+    too_far: np.ndarray | None = None
 
 
 def join_households(place: Sequence[str], city: Sequence[str], postcode: Sequence[str],
@@ -128,23 +131,25 @@ def join_households(place: Sequence[str], city: Sequence[str], postcode: Sequenc
     """Group household rows into doors by the rule above, in row order (normalised texts, WGS84 degrees).
 
     A row joins the earliest door of its street address that is in its town and within ``bound_m`` of it;
-    otherwise it makes a door of its own. Vectorised for the usual case (every row of an address fits its
-    first row's door); only the rows that do not are compared one by one.
+    otherwise it makes a door of its own. Vectorised: every row is compared with its address's first
+    row at once, and the rows that do not fit it in rounds (one new door per address and round).
     """
     place = np.asarray(place, dtype=object)
     n = len(place)
     door = np.arange(n)
     near_miss = np.zeros(n, dtype=bool)
+    too_far = np.zeros(n, dtype=bool)
     if n == 0:
-        return DoorJoin(door, near_miss)
+        return DoorJoin(door, near_miss, too_far)
     city, postcode = np.asarray(city, dtype=object), np.asarray(postcode, dtype=object)
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     codes, _ = pd.factorize(place)
     first = np.full(codes.max() + 1, n, dtype=np.int64)
     np.minimum.at(first, codes, np.arange(n))
     leader = first[codes]
-    fits = same_towns(city, postcode, city[leader], postcode[leader]) & (
-        distance_m(lat, lon, lat[leader], lon[leader]) <= bound_m)
+    town = same_towns(city, postcode, city[leader], postcode[leader])
+    fits = town & (distance_m(lat, lon, lat[leader], lon[leader]) <= bound_m)
+    too_far |= town & ~fits
     door[fits] = leader[fits]
     # The rest, in rounds: each round, the first row of an address still without a door makes one (a near
     # miss: its address had a door already), and the later rows of that address that fit it join it. That is
@@ -158,12 +163,13 @@ def join_households(place: Sequence[str], city: Sequence[str], postcode: Sequenc
         near_miss[made] = True
         leader_of[codes[made]] = made
         candidate = leader_of[remaining_codes]
-        joins = (candidate != remaining) & same_towns(city[remaining], postcode[remaining], city[candidate],
-                                                      postcode[candidate]) & (
-            distance_m(lat[remaining], lon[remaining], lat[candidate], lon[candidate]) <= bound_m)
+        town = (candidate != remaining) & same_towns(city[remaining], postcode[remaining], city[candidate],
+                                                     postcode[candidate])
+        joins = town & (distance_m(lat[remaining], lon[remaining], lat[candidate], lon[candidate]) <= bound_m)
+        too_far[remaining[town & ~joins]] = True
         door[remaining[joins]] = candidate[joins]
         remaining = remaining[~joins & (candidate != remaining)]
-    return DoorJoin(door, near_miss)
+    return DoorJoin(door, near_miss, too_far & near_miss)
 
 
 def match_known(new_place, new_city, new_postcode, new_lat, new_lon,

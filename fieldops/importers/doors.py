@@ -236,8 +236,9 @@ def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M
     A door's source id is a digest of its normalised address, so re-importing the same file, or another file
     spelling the unit differently, finds the same door. The first door of an address and postcode keeps the
     digest of those alone (the ids of earlier imports); another town's door or a far one at the same address
-    adds its city and its rank. Doors carry ``near_miss`` (made so, not merged: the summary reports them) and
-    ``row`` (the line of their first household).
+    adds its city and its rank. Doors carry ``near_miss`` (made so, not merged: the summary reports them),
+    ``too_far`` (of those, the ones whose address had a door in their own town, too far away) and ``row``
+    (the line of their first household).
     """
     frame = placed.reset_index(drop=True)
     place = _place_key(frame)
@@ -263,6 +264,7 @@ def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M
         "lat": first["lat"].to_numpy(), "lon": first["lon"].to_numpy(), "block": first["block"].to_numpy(),
         "row": first["row"].to_numpy() if "row" in first else leaders + 2,
         "near_miss": join.near_miss[leaders],
+        "too_far": join.too_far[leaders],
     })
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})

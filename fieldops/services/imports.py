@@ -65,6 +65,7 @@ class ImportSummary:
     # Households at the street address of another door that were kept apart (another town, or farther than
     # join_distance_m): a door of their own each. Examples name the row and the address.
     near_misses: int = 0
+    near_misses_too_far: int = 0  # of them, in the same town as the door but farther than the bound
     near_miss_examples: list[str] = field(default_factory=list)
     join_distance_m: float | None = None
     layer: str | None = None  # the layer read from a file of several
@@ -89,6 +90,8 @@ class ImportSummary:
         if self.near_misses:
             out.append(f"  kept apart: {self.near_misses} households at the street address of another door but in "
                        f"another town or over {self.join_distance_m:.0f} m from it, each a door of its own"
+                       + (f"; {self.near_misses_too_far} of them in the door's own town"
+                          if self.near_misses_too_far else "")
                        + (f" (e.g. {'; '.join(self.near_miss_examples[:3])})" if self.near_miss_examples else ""))
         if self.unused_columns:
             out.append(f"  columns not used: {', '.join(self.unused_columns)}")
@@ -170,9 +173,13 @@ def join_distance_m() -> float:
 
 
 def _example(door) -> str:
-    town = door.get("city") or door.get("postcode")
-    where = f"{door['street']} {door['house_number']}" + (f" {door['unit']}" if door.get("unit") else "")
-    return f"row {door['row']}: {where}" + (f" ({town})" if isinstance(town, str) and town else "")
+    """'row 8: Main St 6 (Northfield)': where a person finds a household kept apart."""
+    def text(name: str) -> str:
+        value = door.get(name)
+        return value.strip() if isinstance(value, str) else ""
+    where = " ".join(part for part in (text("street"), text("house_number"), text("unit")) if part)
+    town = text("city") or text("postcode")
+    return f"row {door['row']}: {where}" + (f" ({town})" if town else "")
 
 
 def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path | None = None,
@@ -204,8 +211,12 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     already_there = same_address(doors, territory.doors_from_other_sources(office), bound_m, near_misses=missed)
     near = doors[doors["near_miss"].to_numpy() | doors["source_id"].isin(missed).to_numpy()]
     summary.near_misses = len(near)
+    summary.near_misses_too_far = int(near["too_far"].sum())
+    # The examples a person should look at first: same town, too far (a slip of the geocoder, or two
+    # streets of one name), then another town's.
+    near = near.sort_values("too_far", ascending=False, kind="stable")
     summary.near_miss_examples = [_example(door) for door in near.head(5).to_dict("records")]
-    doors = doors[~doors["source_id"].isin(already_there.keys())].drop(columns=["near_miss", "row"])
+    doors = doors[~doors["source_id"].isin(already_there.keys())].drop(columns=["near_miss", "too_far", "row"])
     people["door_source_id"] = people["door_source_id"].replace(already_there)
     timer.step("write doors")
     door_counts = territory.write_doors(office, doors.drop(columns="block"))

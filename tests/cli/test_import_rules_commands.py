@@ -43,7 +43,8 @@ def test_no_household_joins_a_door_of_another_town_or_farther_than_the_bound(run
     assert result.exit_code == 0, result.output
     assert "doors: 6 new" in result.output
     assert "kept apart: 5 households at the street address of another door" in result.output
-    assert "over 150 m" in result.output
+    assert "over 150 m" in result.output and "1 of them in the door's own town" in result.output
+    assert "(e.g. row 8: Main St 6 (Northfield)" in result.output  # the suspicious one first
     source = {row["Voter ID"]: row for row in csv.DictReader((DATA / "five_towns.csv").open())}
     by_door: dict[int, list] = {}
     for door_id, _city, lat, lon, person in doors_with_people():

@@ -29,6 +29,7 @@ def test_the_rule_same_address_same_town_and_near():
                            [44.0, 44.0, 44.0003, 44.01], [-93.0] * 4, bound_m=150)
     assert join.door.tolist() == [0, 1, 0, 3]                          # b: another town; row 3: 1.1 km away
     assert join.near_miss.tolist() == [False, True, False, True]
+    assert join.too_far.tolist() == [False, False, False, True]        # row 3 is in the door's town
     assert distance_m(60.0, 25.0, 60.0, 25.0) == 0 and 110_000 < distance_m(44, -93, 45, -93) < 112_000
 
 
@@ -46,6 +47,7 @@ def test_five_main_st_6_of_five_towns_are_five_doors_and_a_far_twin_a_sixth():
     assert ["MN0000", "MN0100"] in together  # same town (no ZIP on one: the city agrees), 33 m apart
     assert ["MN0101"] in together            # Northfield's Main St 6 again, 900 m away: another place
     assert int(doors["near_miss"].sum()) == 5  # four other towns and the far twin, each kept apart, reported
+    assert doors.loc[doors["too_far"], "row"].tolist() == [8]  # the far twin: in Northfield, but 900 m away
     assert doors["source_id"].is_unique
 
 
@@ -134,3 +136,4 @@ def test_the_vectorised_rule_is_the_row_by_row_rule():
     join = join_households(place, city, postcode, lat, lon, 150)
     door, near = sequential_join(place, city, postcode, lat, lon, 150)
     assert join.door.tolist() == door and join.near_miss.tolist() == near
+    assert (join.too_far <= join.near_miss).all() and join.too_far.any()

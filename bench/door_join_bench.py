@@ -127,7 +127,7 @@ def run(database_url: str, n_rows: int, n_towns: int, folder: Path) -> dict:
         summary = unit_of_work.run(imports.import_doors, csv_path, "County")
         seconds = time.perf_counter() - start
         result = check(csv_path, "County", summary.join_distance_m)
-    return {**result, "seconds": round(seconds, 2), "rows": summary.rows, "near_misses": summary.near_misses,
+    return {**result, "seconds": round(seconds, 2), "rows": summary.rows, "near_misses": summary.near_misses, "too_far": summary.near_misses_too_far,
             "rejected": sum(summary.rejects.values()), "bound_m": summary.join_distance_m}
 
 
@@ -149,10 +149,11 @@ def main() -> None:
     print(f"\n### Door join on {args.database} ({time.strftime('%Y-%m-%d')}, {result['rows']:,} rows, {args.towns} towns "
           f"sharing street names, 10% blank postcodes, 3% blank cities, bound {result['bound_m']:.0f} m)\n")
     print("| import-doors s | doors | people | cross-town merges (target 0) | doors with a household beyond the bound "
-          "| farthest household from its door | kept apart (near misses) |")
-    print("|---|---|---|---|---|---|---|")
+          "| farthest household from its door | kept apart (near misses) | of them: same town (or none known), too far |")
+    print("|---|---|---|---|---|---|---|---|")
     print(f"| {result['seconds']} | {result['doors']:,} | {result['people']:,} | {result['cross_town_doors']} | "
-          f"{result['doors_beyond_bound']} | {result['max_distance_m']} m | {result['near_misses']:,} |")
+          f"{result['doors_beyond_bound']} | {result['max_distance_m']} m | {result['near_misses']:,} | "
+          f"{result['too_far']:,} |")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ class ImportSummary:
         if self.near_misses:
             out.append(f"  kept apart: {self.near_misses} households at the street address of another door but in "
                        f"another town or over {self.join_distance_m:.0f} m from it, each a door of its own"
-                       + (f"; {self.near_misses_too_far} of them in the door's own town"
+                       + (f"; {self.near_misses_too_far} of them in the door's own town (or with no town to compare)"
                           if self.near_misses_too_far else "")
                        + (f" (e.g. {'; '.join(self.near_miss_examples[:3])})" if self.near_miss_examples else ""))
         if self.unused_columns:

@@ -149,9 +149,19 @@ def _choose(layers: list[str], chosen: str | None, name: str) -> str | None:
             raise InvalidInput(f"has no layer {chosen!r} (layers: {', '.join(layers)})", file=name, field="layer")
         return found
     if len(layers) > 1:
-        raise InvalidInput(f"holds {len(layers)} layers ({', '.join(layers)}): choose one with --layer NAME "
-                           "(on the import page: Layer)", file=name, field="layer")
+        raise InvalidInput(f"holds {len(layers)} layers ({LAYER_SEPARATOR.join(layers)}): choose one with "
+                           "--layer NAME (on the import page: Layer)", file=name, field="layer")
     return layers[0] if layers else None
+
+
+LAYER_SEPARATOR = ", "
+_LAYERS_MESSAGE = re.compile(r"holds \d+ layers \((.*)\): choose one with --layer NAME")
+
+
+def layers_named_in(message: str | None) -> list[str]:
+    """The layers a refusal of a file of several lists (for the page to offer them as choices), or []."""
+    found = _LAYERS_MESSAGE.search(message or "")
+    return found.group(1).split(LAYER_SEPARATOR) if found else []
 
 
 def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None, bool]:

@@ -36,13 +36,18 @@ def _rejects_dir() -> Path:
     return folder
 
 
+def _page(office, form):
+    return render_template("territory/import.html", office=office, form=form,
+                           join_distance_m=imports.join_distance_m())
+
+
 @bp.route("/offices/<int:office_id>/import", methods=["GET", "POST"])
 @login_required
 def import_page(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     form = ImportForm()
     if request.method == "POST" and not form.validate_on_submit():
-        return render_template("territory/import.html", office=office, form=form, join_distance_m=imports.join_distance_m()), 400
+        return _page(office, form), 400
     if request.method == "POST":
         # The import runs as a background job; its page shows the progress, then the summary.
         upload = form.upload.data
@@ -51,7 +56,10 @@ def import_page(office_id: int):
                                         id_field=form.id_field.data or None, doors_field=form.doors_field.data or None,
                                         layer=form.layer.data or None)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
-    return render_template("territory/import.html", office=office, form=form, join_distance_m=imports.join_distance_m())
+    if request.args.get("kind") in KINDS:  # back from a failed import, with the choice it asked for
+        form.kind.data = request.args["kind"]
+        form.layer.data = request.args.get("layer", "")[:200]
+    return _page(office, form)
 
 
 @bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")

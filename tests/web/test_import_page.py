@@ -140,7 +140,10 @@ def test_the_page_shows_layers_rejects_unused_columns_and_kept_apart_households(
 
     text = job_page(client, upload_file(client, office.id, "blocks", "two_layers.gpkg")).get_data(as_text=True)
     assert "Nothing was written" in text and "holds 2 layers" in text
-    assert "tabblock20" in text and "bg20" in text
+    assert "Import the layer tabblock20" in text and "Import the layer bg20" in text  # the choice, offered
+    choice = next(part.split('"')[0] for part in text.split('href="') if "layer=bg20" in part.split('"')[0])
+    form = client.get(choice.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'name="layer" type="text" value="bg20"' in form and '<option selected value="blocks">' in form
     text = job_page(client, upload_file(client, office.id, "blocks", "two_layers.gpkg",
                                         layer="bg20")).get_data(as_text=True)
     assert "Imported into Downtown" in text and "Read the layer <strong>bg20</strong>" in text

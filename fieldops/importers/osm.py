@@ -73,7 +73,7 @@ def read_osm(path: str | Path, min_block_area_m2: float = MIN_BLOCK_AREA_M2) -> 
         raise InvalidInput("its streets enclose no block larger than "
                            f"{min_block_area_m2:.0f} m²", file=name)
     doors = doors_from_addresses(addressed) if addressed is not None else _empty_doors()
-    unaddressed = unaddressed_doors(buildings, landuse, roads)
+    unaddressed = unaddressed_doors(buildings, landuse, roads, addressed_points=doors[["lon", "lat"]])
     if len(unaddressed):
         doors = pd.concat([doors.assign(unaddressed=False), unaddressed], ignore_index=True)
     inside = block_for_points(doors["lon"].to_numpy(float), doors["lat"].to_numpy(float), blocks) >= 0
@@ -93,13 +93,14 @@ def _read_layers(osm):
 
 
 def unaddressed_doors(buildings: gpd.GeoDataFrame | None, landuse: gpd.GeoDataFrame | None,
-                      roads: gpd.GeoDataFrame) -> pd.DataFrame:
+                      roads: gpd.GeoDataFrame, addressed_points: pd.DataFrame | None = None) -> pd.DataFrame:
     """Residential buildings OpenStreetMap gives no house number, as doors named by their nearest street.
 
     A house, residential, detached, apartments or terrace building is a home wherever it stands; a plain
     ``building=yes`` only inside residential landuse (elsewhere it is as likely a barn or a shed). Each door
     has the nearest named street (``addr:street`` when the building has one), no house number, and
     ``unaddressed`` set: the walk list says "near Kauppalankatu". Source id: the building's (``way/123``).
+    A building holding an addressed door (an entrance node with the address) is not one again.
     """
     if buildings is None or buildings.empty:
         return _empty_doors().assign(unaddressed=pd.Series(dtype=bool))
@@ -117,6 +118,10 @@ def unaddressed_doors(buildings: gpd.GeoDataFrame | None, landuse: gpd.GeoDataFr
         else:
             in_residential = np.zeros(len(homes), dtype=bool)
         homes = homes[~plain.to_numpy() | in_residential]
+    if addressed_points is not None and len(addressed_points) and len(homes):
+        entrances = shapely.points(addressed_points["lon"].to_numpy(float), addressed_points["lat"].to_numpy(float))
+        holding = homes.sindex.query(entrances, predicate="within")[1]
+        homes = homes[~np.isin(np.arange(len(homes)), holding)]
     named = roads[roads["name"].notna()] if "name" in roads else roads.iloc[0:0]
     if homes.empty or named.empty:
         return _empty_doors().assign(unaddressed=pd.Series(dtype=bool))

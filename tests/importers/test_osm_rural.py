@@ -27,6 +27,7 @@ def test_an_extract_of_paths_and_service_roads_is_refused_in_one_line():
 def test_homes_without_an_address_are_doors_named_by_the_nearest_street():
     doors = read_osm(DATA / "rural.osm.pbf").doors
     assert doors[["source_id", "street", "house_number", "unaddressed"]].values.tolist() == [
+        ["node/39", "Koulukatu", "8", False],     # an addressed entrance: its building is not a door again
         ["way/7", "Kauppalankatu", "3", False],   # addressed: as before
         ["way/8", "Kauppalankatu", "", True],     # a house: near Kauppalankatu
         ["way/9", "Koulukatu", "", True],         # building=yes in residential landuse: near Koulukatu
@@ -62,4 +63,4 @@ def test_unaddressed_homes_are_walked_and_labelled_near_their_street(runner):
     near = [door for door in walk if door["unaddressed"]]
     assert sorted(door["label"] for door in near) == ["near Itäkatu", "near Kauppalankatu", "near Koulukatu"]
     assert all(door["building"] is None for door in near)  # each a house of its own, not one "building"
-    assert sorted(door["address"] for door in walk if not door["unaddressed"]) == ["Kauppalankatu 3"]
+    assert sorted(door["address"] for door in walk if not door["unaddressed"]) == ["Kauppalankatu 3", "Koulukatu 8"]

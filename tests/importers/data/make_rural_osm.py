@@ -6,7 +6,8 @@ extract of a park or a forest holds only footpaths and service roads.
 - ``rural.osm.pbf``: two street blocks (streets Kauppalankatu and Koulukatu east-west, three cross streets),
   a residential landuse over the western block, and buildings: an addressed house (Kauppalankatu 3), a house
   and a ``building=yes`` without addresses in the residential west, a ``building=yes`` (a barn, say) and a
-  ``building=detached`` without addresses in the east with no landuse, and a garage.
+  ``building=detached`` without addresses in the east with no landuse, a garage, and an apartment
+  building without an address whose entrance node carries one (Koulukatu 8).
 - ``paths_only.osm.pbf``: a footway, a path and two service roads, and one address point.
 
 Made up for the tests (no real place); regenerate with pyosmium, which the app itself does not need:
@@ -72,6 +73,10 @@ def rural() -> None:
     osm.box(WEST + DX * 0.2, SOUTH + DY * 0.5, **house, tags={"building": "garage"})       # no door
     osm.box(WEST + DX * 1.5, SOUTH + DY * 0.5, **house, tags={"building": "yes"})          # east, no landuse
     osm.box(WEST + DX * 1.95, SOUTH + DY * 0.4, **house, tags={"building": "detached"})    # near Itäkatu
+    # Apartments without an address of their own, but an addressed entrance inside: one door, the entrance's.
+    osm.box(WEST + DX * 1.2, SOUTH + DY * 0.15, width=0.0004, height=0.0002, tags={"building": "apartments"})
+    osm.node(WEST + DX * 1.2 + 0.0002, SOUTH + DY * 0.15 + 0.0001,
+             {"entrance": "main", "addr:street": "Koulukatu", "addr:housenumber": "8"})
     osm.close()
 
 

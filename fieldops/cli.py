@@ -163,12 +163,16 @@ def _print_summary(summary: imports.ImportSummary) -> None:
 @click.option("--region", "region_name", help="Region of the office; needed when the office is new.")
 @click.option("--id-field", help="The block id field (guessed for TIGER/Line: GEOID20).")
 @click.option("--doors-field", help="The housing-units field (guessed for TIGER/Line: HOUSING20).")
+@click.option("--layer", help="The layer to read from a file of several (a GeoPackage, a zip of shapefiles).")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write rejected features here, with the reason per feature.")
 @fails_cleanly
-def import_blocks_command(path, office_name, region_name, id_field, doors_field):
-    """Import blocks from a TIGER/Line zip, shapefile, GeoJSON or GeoPackage."""
+def import_blocks_command(path, office_name, region_name, id_field, doors_field, layer, rejects_path):
+    """Import blocks from a TIGER/Line zip, shapefile, GeoJSON, TopoJSON or GeoPackage."""
     with StepBar(imports.BLOCK_STEPS) as bar:
         summary = imports.import_blocks(path, office_name, region_name=region_name, id_field=id_field,
-                                        doors_field=doors_field, progress=bar)
+                                        doors_field=doors_field, layer=layer, rejects_path=rejects_path,
+                                        progress=bar)
     _print_summary(summary)
 
 

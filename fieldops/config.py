@@ -95,4 +95,7 @@ def from_environment() -> dict:
         "BASE_URL": (os.environ.get("BASE_URL") or "").rstrip("/") or None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "fieldops-demo"),
+        # How far (metres) a household may be from a door at its street address and in its town and still be
+        # one door with it; farther, it is a door of its own (domain/addresses.py has the rule).
+        "DOOR_JOIN_DISTANCE_M": _whole_number("DOOR_JOIN_DISTANCE_M", 150),
     }

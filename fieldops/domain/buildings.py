@@ -21,6 +21,14 @@ def building_key(street: str | None, house_number: str | None) -> str:
     return f"{normalise_street(street)}|{normalise_compact(house_number)}"
 
 
+def own_building_key(street: str | None, house_number: str | None, door_id) -> str:
+    """``building_key``, except that a door without a house number (an unaddressed house from
+    OpenStreetMap, named by its street) is a building of its own, never one with its street's others."""
+    if not (house_number or "").strip():
+        return f"#{door_id}"
+    return building_key(street, house_number)
+
+
 def unit_order(unit: str | None) -> tuple:
     """Sort key for units of one building: staircase, then floor, then flat; odd spellings last."""
     text = normalise_unit(unit)
@@ -70,7 +78,7 @@ def door_labels(doors: Iterable) -> dict[int, DoorLabel]:
     of the others will be wrong."""
     buildings: dict[str, list] = {}
     for door in doors:
-        buildings.setdefault(building_key(door.street, door.house_number), []).append(door)
+        buildings.setdefault(own_building_key(door.street, door.house_number, door.id), []).append(door)
     labels: dict[int, DoorLabel] = {}
     for group in buildings.values():
         group.sort(key=lambda d: (unit_order(d.unit), d.id))
@@ -79,7 +87,9 @@ def door_labels(doors: Iterable) -> dict[int, DoorLabel]:
         for n, door in enumerate(group, start=1):
             street = f"{door.street or ''} {door.house_number or ''}".strip()
             unit, name = normalise_unit(door.unit), (door.name or "").strip()
-            if len(group) == 1:
+            if getattr(door, "unaddressed", False):  # a house without an address: say so, and where
+                labels[door.id] = DoorLabel(f"near {street}" + (f" · {name}" if name else ""), None)
+            elif len(group) == 1:
                 labels[door.id] = DoorLabel(f"{street} {door.unit}" if unit else street, None)
             elif unit and units[unit] == 1:
                 labels[door.id] = DoorLabel(f"{street} {door.unit.strip()}", door.unit.strip())

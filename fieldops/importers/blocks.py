@@ -1,19 +1,23 @@
 """Block files: TIGER/Line zips, shapefiles, GeoJSON and GeoPackage, in any CRS.
 
 Returns blocks in EPSG:4326 with a source id and the housing units the source
-counts. Invalid polygons are repaired (and counted); anything that is not a
-polygon, lacks an id, repeats an id or has no CRS is an error naming the
-file, the feature and the field.
+counts. Invalid polygons are repaired (and counted); a feature that is not a
+polygon, has no geometry, lacks an id or repeats one is a reject with its
+reason; a file with no CRS, no id field, several layers and none chosen, or
+no usable feature is an error naming the file (and the feature and field).
+TopoJSON is read by GDAL's own driver, in longitude and latitude.
 """
 from __future__ import annotations
 
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from ..errors import InvalidInput
@@ -22,7 +26,14 @@ from .geo import WGS84
 # Census TIGER/Line block fields, newest first.
 ID_FIELD_GUESSES = ("GEOID20", "GEOID10", "GEOID", "BLOCKID20", "BLOCKID10", "source_id", "id")
 DOORS_FIELD_GUESSES = ("HOUSING20", "HOUSING10", "HOUSING", "housing_units", "doors")
-SUPPORTED_SUFFIXES = (".zip", ".shp", ".geojson", ".json", ".gpkg")
+SUPPORTED_SUFFIXES = (".zip", ".shp", ".geojson", ".json", ".topojson", ".gpkg")
+
+
+REJECT_LABELS = {
+    "no_geometry": "no geometry", "not_a_polygon": "not a polygon", "no_area": "a polygon with no area even after repair",
+    "no_block_id": "no block id", "repeated_id": "block id repeated from an earlier feature",
+    "housing_not_a_number": "housing units not a number",
+}
 
 
 @dataclass
@@ -32,47 +43,68 @@ class BlockFile:
     id_field: str
     doors_field: str | None
     source_crs: str
+    # Features set aside, one row each: "row" (the feature's number, from 1), "id", "reason", then its fields.
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unused_columns: list[str] = field(default_factory=list)
+    layer: str | None = None  # the layer read, when the file has several
 
 
-def read_blocks(path: str | Path, id_field: str | None = None, doors_field: str | None = None) -> BlockFile:
-    """Read and check a block file; raise InvalidInput on the first problem."""
+def read_blocks(path: str | Path, id_field: str | None = None, doors_field: str | None = None,
+                layer: str | None = None) -> BlockFile:
+    """Read and check a block file. Features with a problem of their own (no geometry, not a polygon, no or a
+    repeated id, housing units that are no number) are rejects with the reason; the file is refused
+    (InvalidInput) only when it cannot be used: no CRS, no id field, several layers and none chosen, or no
+    valid feature."""
     path = Path(path)
     name = path.name
-    raw = _read_any(path)
+    raw, layer, topojson = _read_any(path, layer)
+    if raw.crs is None and topojson:
+        raw = _topojson_crs(raw, name)
     if raw.crs is None:
         raise InvalidInput("has no coordinate reference system (a shapefile needs its .prj)", file=name)
     if raw.empty:
         raise InvalidInput("holds no features", file=name)
     id_field = _pick_field(raw, id_field, ID_FIELD_GUESSES, name, "--id-field", required=True)
     doors_field = _pick_field(raw, doors_field, DOORS_FIELD_GUESSES, name, "--doors-field", required=False)
+    columns = [c for c in raw.columns if c != raw.geometry.name]
+    unused = [c for c in columns if c not in (id_field, doors_field)]
+
+    reason = np.full(len(raw), "", dtype=object)
+
+    def reject(mask, why: str) -> None:
+        reason[np.asarray(mask, dtype=bool) & (reason == "")] = why
 
     ids = raw[id_field]
-    missing = ids.isna() | (ids.astype(str).str.strip() == "")
-    if missing.any():
-        raise InvalidInput("has no block id", file=name, row=_feature(missing.to_numpy().argmax()), field=id_field)
-    source_ids = ids.astype(str).str.strip()
-    repeated = source_ids.duplicated(keep=False)
-    if repeated.any():
-        first_dup = source_ids[repeated].iloc[0]
-        rows = [_feature(i) for i in np.flatnonzero((source_ids == first_dup).to_numpy())[:3]]
-        raise InvalidInput(f"block id {first_dup!r} appears more than once (features {', '.join(map(str, rows))})",
-                           file=name, row=rows[1], field=id_field)
-
+    source_ids = ids.astype(str).str.strip().where(ids.notna(), "")
+    geometries, repaired, problems = _polygons(raw.geometry.to_numpy())
+    for why in ("no_geometry", "not_a_polygon", "no_area"):
+        reject(problems == why, why)
+    reject((source_ids == "").to_numpy(), "no_block_id")
+    reject(((source_ids != "") & source_ids.duplicated(keep="first")).to_numpy(), "repeated_id")
     housing = None
     if doors_field:
         housing = pd.to_numeric(raw[doors_field], errors="coerce")
-        bad = housing.isna() & raw[doors_field].notna()
-        if bad.any():
-            at = bad.to_numpy().argmax()
-            raise InvalidInput(f"{raw[doors_field].iloc[at]!r} is not a number", file=name, row=_feature(at),
-                               field=doors_field)
+        reject((housing.isna() & raw[doors_field].notna()).to_numpy(), "housing_not_a_number")
 
-    geometries, repaired = _polygons(raw.geometry.to_numpy(), name)
-    blocks = gpd.GeoDataFrame({"source_id": source_ids.to_numpy()}, geometry=geometries, crs=raw.crs)
-    blocks["housing_units"] = pd.array(housing.round(), dtype="Int64") if housing is not None else pd.NA
+    bad = reason != ""
+    if bad.all():
+        first = int(np.flatnonzero(bad)[0])
+        raise InvalidInput(f"has no usable feature (each has a problem; the first: {REJECT_LABELS[reason[first]]})",
+                           file=name, row=_feature(first))
+    rejects = pd.DataFrame({"row": np.flatnonzero(bad) + 1, "id": source_ids.to_numpy()[bad],
+                            "reason": reason[bad]})
+    if bad.any():
+        attributes = pd.DataFrame(raw.drop(columns=raw.geometry.name)).iloc[np.flatnonzero(bad)].reset_index(drop=True)
+        rejects = pd.concat([rejects, attributes.drop(columns=[c for c in ("row", "id", "reason") if c in attributes])],
+                            axis=1)
+    good = ~bad
+    repaired = int(repaired[good].sum())
+    blocks = gpd.GeoDataFrame({"source_id": source_ids.to_numpy()[good]}, geometry=geometries[good], crs=raw.crs)
+    blocks["housing_units"] = (pd.array(housing.to_numpy()[good].round(), dtype="Int64") if housing is not None
+                               else pd.NA)
     blocks = blocks.to_crs(WGS84)
     return BlockFile(blocks=blocks, repaired=repaired, id_field=id_field, doors_field=doors_field,
-                     source_crs=raw.crs.to_string())
+                     source_crs=raw.crs.to_string(), rejects=rejects, unused_columns=unused, layer=layer)
 
 
 def _feature(position: int) -> int:
@@ -80,11 +112,66 @@ def _feature(position: int) -> int:
     return int(position) + 1
 
 
-def _read_any(path: Path) -> gpd.GeoDataFrame:
+def _is_topojson(path: Path) -> bool:
+    if path.suffix.lower() not in (".json", ".topojson"):
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="ignore")
+    return re.search(r'"type"\s*:\s*"Topology"', head) is not None
+
+
+def _topojson_crs(raw: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """TopoJSON has no CRS member: its coordinates are longitude and latitude by convention, which we take
+    when they look like it; projected ones (a US Albers map, say) cannot be guessed."""
+    minx, miny, maxx, maxy = raw.total_bounds
+    if -180.0 <= minx <= maxx <= 180.0 and -90.0 <= miny <= maxy <= 90.0:
+        return raw.set_crs(WGS84)
+    raise InvalidInput("is TopoJSON whose coordinates are projected and do not say in which CRS: convert it to "
+                       "a GeoPackage that says so, e.g. `ogr2ogr -a_srs EPSG:5070 blocks.gpkg FILE.topojson` "
+                       "(with the EPSG code of its projection), and import that", file=name)
+
+
+def _layers(target: str) -> list[str]:
+    """The spatial layers of a file (a GeoPackage, a TopoJSON with several objects)."""
+    try:
+        listed = pyogrio.list_layers(target)
+    except Exception:  # unreadable: the read below says so
+        return []
+    spatial = [str(layer) for layer, geometry in listed if geometry]
+    return spatial or [str(layer) for layer, _geometry in listed]
+
+
+def _choose(layers: list[str], chosen: str | None, name: str) -> str | None:
+    """The layer to read: the only one, or the one chosen; several and none chosen is a refusal naming them."""
+    if chosen:
+        found = next((layer for layer in layers if layer.casefold() == chosen.strip().casefold()), None)
+        if found is None:
+            raise InvalidInput(f"has no layer {chosen!r} (layers: {', '.join(layers)})", file=name, field="layer")
+        return found
+    if len(layers) > 1:
+        raise InvalidInput(f"holds {len(layers)} layers ({LAYER_SEPARATOR.join(layers)}): choose one with "
+                           "--layer NAME (on the import page: Layer)", file=name, field="layer")
+    return layers[0] if layers else None
+
+
+LAYER_SEPARATOR = ", "
+_LAYERS_MESSAGE = re.compile(r"holds \d+ layers \((.*)\): choose one with --layer NAME")
+
+
+def layers_named_in(message: str | None) -> list[str]:
+    """The layers a refusal of a file of several lists (for the page to offer them as choices), or []."""
+    found = _LAYERS_MESSAGE.search(message or "")
+    return found.group(1).split(LAYER_SEPARATOR) if found else []
+
+
+def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None, bool]:
+    """The chosen layer of the file, its name when the file has several, and whether it is TopoJSON."""
     name = path.name
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InvalidInput(f"is not a block file we read ({', '.join(SUPPORTED_SUFFIXES)})", file=name)
     target = str(path)
+    layer_name = None
+    read_layer = None
     if path.suffix.lower() == ".zip":
         if not zipfile.is_zipfile(path):
             raise InvalidInput("is not a zip archive", file=name)
@@ -93,20 +180,29 @@ def _read_any(path: Path) -> gpd.GeoDataFrame:
         shapefiles = [m for m in members if m.lower().endswith(".shp")]
         if not shapefiles:
             raise InvalidInput("holds no .shp shapefile", file=name)
-        stem = shapefiles[0][:-4]
+        stems = {Path(m).stem: m for m in shapefiles}
+        chosen = _choose(list(stems), layer, name)
+        shapefile = stems[chosen]
+        layer_name = chosen if len(stems) > 1 else None
+        stem = shapefile[:-4]
         for part in (".dbf", ".shx"):
             if not any(m.lower() == (stem + part).lower() for m in members):
-                raise InvalidInput(f"the shapefile {shapefiles[0]} has no {part} beside it", file=name)
-        target = f"/vsizip/{path}/{shapefiles[0]}"
+                raise InvalidInput(f"the shapefile {shapefile} has no {part} beside it", file=name)
+        target = f"/vsizip/{path}/{shapefile}"
     elif path.suffix.lower() == ".shp":
         for part in (".dbf", ".shx"):
             if not path.with_suffix(part).exists() and not path.with_suffix(part.upper()).exists():
                 raise InvalidInput(f"has no {part} file beside it", file=name)
+    else:
+        layers = _layers(target)
+        read_layer = _choose(layers, layer, name)
+        layer_name = read_layer if len(layers) > 1 else None
     try:
-        return gpd.read_file(target)
+        frame = gpd.read_file(target, layer=read_layer) if read_layer else gpd.read_file(target)
     except Exception as error:  # pyogrio raises several types; all mean "unreadable"
         raise InvalidInput(f"cannot be read as a spatial file ({str(error).splitlines()[0][:200]})",
                            file=name) from None
+    return frame, layer_name, _is_topojson(path)
 
 
 def _pick_field(frame: gpd.GeoDataFrame, chosen: str | None, guesses: tuple[str, ...], name: str, option: str,
@@ -125,29 +221,30 @@ def _pick_field(frame: gpd.GeoDataFrame, chosen: str | None, guesses: tuple[str,
     return None
 
 
-def _polygons(geometries: np.ndarray, name: str) -> tuple[np.ndarray, int]:
-    """Check every feature is a polygon; repair invalid ones with make_valid."""
+def _polygons(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Polygons, with invalid ones repaired by make_valid: (geometries, repaired flag per feature, problem per
+    feature: "" or no_geometry, not_a_polygon, no_area)."""
+    problem = np.full(len(geometries), "", dtype=object)
     empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
-    if empty.any():
-        raise InvalidInput("has no geometry", file=name, row=_feature(empty.argmax()), field="geometry")
+    problem[empty] = "no_geometry"
     types = shapely.get_type_id(geometries)
     polygonal = np.isin(types, (3, 6))  # Polygon, MultiPolygon
-    if not polygonal.all():
-        at = (~polygonal).argmax()
-        raise InvalidInput(f"is a {geometries[at].geom_type}, not a polygon",
-                           file=name, row=_feature(at), field="geometry")
-    invalid = ~shapely.is_valid(geometries)
+    problem[~empty & ~polygonal] = "not_a_polygon"
+    repaired = np.zeros(len(geometries), dtype=bool)
+    candidates = (problem == "")
+    invalid = np.zeros(len(geometries), dtype=bool)
+    invalid[candidates] = ~shapely.is_valid(geometries[candidates])
     if invalid.any():
         fixed = shapely.make_valid(geometries[invalid])
         # make_valid may return a collection with stray lines; keep the polygonal part.
         fixed = np.array([_polygonal_part(g) for g in fixed], dtype=object)
-        if (shapely.is_empty(fixed)).any():
-            at = np.flatnonzero(invalid)[shapely.is_empty(fixed).argmax()]
-            raise InvalidInput("is a polygon with no area even after repair", file=name, row=_feature(at),
-                               field="geometry")
         geometries = geometries.copy()
         geometries[invalid] = fixed
-    return geometries, int(invalid.sum())
+        at = np.flatnonzero(invalid)
+        no_area = shapely.is_empty(fixed)
+        problem[at[no_area]] = "no_area"
+        repaired[at[~no_area]] = True
+    return geometries, repaired, problem
 
 
 def _polygonal_part(geometry):

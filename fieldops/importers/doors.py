@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..domain.addresses import normalise_compact, normalise_street, normalise_unit
+from ..domain.addresses import (DOOR_JOIN_DISTANCE_M, join_households, match_known, normalise_city,
+                                normalise_compact, normalise_street, normalise_unit)
 from ..errors import InvalidInput
 from .geo import block_for_points
 
@@ -39,12 +41,31 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
 PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
+# Rows set aside while reading, before any placing: each is a problem of that row alone.
+READ_REJECT_REASONS = ("no_id", "repeated_id", "no_street", "no_house_number", "bad_age", "missing_coordinates",
+                       "bad_coordinates")
+REJECT_LABELS = {
+    "no_coordinates": "no coordinates", "swapped_lat_lon": "swapped lat lon",
+    "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
+    "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
+    "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
+}
+# Coordinates written as "not there" by spreadsheets and exports (compared case-insensitively).
+MISSING_MARKS = ("n/a", "na", "-", "--", "null", "none", "nan", "?", "#n/a")
+_DECIMAL_COMMA = r"^([+-]?\d+),(\d+)$"  # 60,1699: a decimal comma, as Finnish or German spreadsheets write
+# Words that make an unused column look like part of an address (a warning: it was perhaps meant for one of ours).
+ADDRESS_PART_WORDS = ("zip", "postal", "postcode", "plz", "city", "town", "municip", "unit", "apt", "apart",
+                      "suite", "flat")
 
 
 @dataclass
 class DoorRows:
     rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1)
     has_people: bool
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows set aside while reading, with "reason"
+    unused_columns: list[str] = field(default_factory=list)        # the file's columns we read nothing from
+    address_like_columns: list[str] = field(default_factory=list)  # of those, the ones that look like an address part
+    separator: str = ","
 
 
 @dataclass
@@ -68,43 +89,80 @@ class Placement:
 
 
 def read_door_rows(path: str | Path) -> DoorRows:
-    """Parse a CSV, map its columns to ours, and check the required ones and the ids."""
+    """Parse a CSV, map its columns to ours, and check the required ones; rows with a problem of their own
+    (no id, a repeated id, no street or house number, a bad age, coordinates marked missing or unreadable)
+    are set aside in ``rejects`` with the reason. The file is refused only when no row is usable."""
     path = Path(path)
     name = path.name
     _check_encoding(path)
+    separator = sniff_separator(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+                            sep=separator)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise InvalidInput(f"is not a readable CSV ({str(error).strip()[:200]})", file=name) from None
-    rename = _column_mapping(list(frame.columns), name)
+    columns = [str(c) for c in frame.columns]
+    rename = _column_mapping(columns, name, separator)
+    unused = [c for c in columns if c not in rename]
     frame = frame.rename(columns=rename)[list(rename.values())]
     frame.insert(0, "row", np.arange(2, len(frame) + 2))  # line 1 is the header
     if frame.empty:
         raise InvalidInput("has a header but no rows", file=name)
 
-    missing_id = frame["id"].isna()
-    if missing_id.any():
-        raise InvalidInput("has no id", file=name, row=int(frame.loc[missing_id, "row"].iloc[0]), field="id")
-    repeated = frame["id"].duplicated(keep=False)
-    if repeated.any():
-        first = frame.loc[repeated, "id"].iloc[0]
-        lines = frame.loc[frame["id"] == first, "row"].tolist()[:3]
-        raise InvalidInput(f"id {first!r} appears on rows {', '.join(map(str, lines))}", file=name,
-                           row=lines[1], field="id")
-    for field in ("street", "house_number"):
-        blank = frame[field].isna()
-        if blank.any():
-            raise InvalidInput("is empty", file=name, row=int(frame.loc[blank, "row"].iloc[0]), field=field)
+    reason = pd.Series("", index=frame.index, dtype=object)
+
+    def reject(mask, why: str) -> None:
+        reason[mask.to_numpy() & (reason == "").to_numpy()] = why
+
+    reject(frame["id"].isna(), "no_id")
+    reject(frame["id"].notna() & frame["id"].duplicated(keep="first"), "repeated_id")
+    reject(frame["street"].isna(), "no_street")
+    reject(frame["house_number"].isna(), "no_house_number")
     if "age" in frame:
         ages = pd.to_numeric(frame["age"], errors="coerce")
-        bad = (ages.isna() & frame["age"].notna()) | (ages < 0) | (ages > 130)
-        if bad.any():
-            at = frame.loc[bad].iloc[0]
-            raise InvalidInput(f"{at['age']!r} is not an age", file=name, row=int(at["row"]), field="age")
-        frame["age"] = ages.astype("Int64")
-    frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
-    frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
-    return DoorRows(rows=frame, has_people=any(c in frame for c in PERSON_COLUMNS))
+        reject((ages.isna() & frame["age"].notna()) | (ages < 0) | (ages > 130), "bad_age")
+        frame["age"] = ages.round().astype("Int64")
+    for axis in ("lat", "lon"):
+        number = pd.to_numeric(frame[axis], errors="coerce")
+        odd = number.isna() & frame[axis].notna()  # only these need a second look (a file has few, if any)
+        if odd.any():
+            text = frame.loc[odd, axis].str.strip()
+            marked = text.str.casefold().isin(MISSING_MARKS)
+            reject(odd & marked.reindex(frame.index, fill_value=False), "missing_coordinates")
+            number[odd] = pd.to_numeric(text.str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True), errors="coerce")
+            reject(number.isna() & odd, "bad_coordinates")
+        frame[axis] = number
+    bad = (reason != "").to_numpy()
+    rejects = frame[bad].assign(reason=reason[bad].to_numpy())
+    rows = frame[~bad].reset_index(drop=True)
+    if rows.empty:
+        first = rejects.iloc[0]
+        raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[first['reason']]})",
+                           file=name, row=int(first["row"]))
+    return DoorRows(rows=rows, has_people=any(c in frame for c in PERSON_COLUMNS), rejects=rejects,
+                    unused_columns=unused, address_like_columns=[c for c in unused if looks_like_address_part(c)],
+                    separator=separator)
+
+
+def sniff_separator(path: Path, sample_bytes: int = 64 * 1024) -> str:
+    """The field separator of a CSV (comma, semicolon, tab or bar), from its first kilobytes."""
+    with path.open("rb") as handle:
+        sample = handle.read(sample_bytes).decode("utf-8-sig", errors="ignore")
+    if not sample.strip():
+        return ","
+    sample = sample[:sample.rfind("\n")] if "\n" in sample[:-1] else sample  # whole lines only
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def looks_like_address_part(column: str) -> bool:
+    """A column name that reads as a postcode, city or unit ('ZIP5', 'Post Code', 'Town name', 'Apt no')."""
+    words = re.findall(r"[a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", column).lower())
+    joined = "".join(words)
+    return any(word.startswith(ADDRESS_PART_WORDS) for word in words) or any(
+        part in joined for part in ("postcode", "postalcode", "zipcode"))
 
 
 def _check_encoding(path: Path) -> None:
@@ -118,8 +176,15 @@ def _check_encoding(path: Path) -> None:
                                    "'CSV UTF-8' and import again", file=path.name, row=line_number) from None
 
 
-def _column_mapping(columns: list[str], name: str) -> dict[str, str]:
-    lookup = {c.strip().lower(): c for c in columns}
+def _header_key(column: str) -> str:
+    """'ZIP Code', 'zip-code' and 'Zip_Code' are one spelling."""
+    return re.sub(r"[\s\-.]+", "_", column.strip().lower())
+
+
+def _column_mapping(columns: list[str], name: str, separator: str = ",") -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for column in columns:
+        lookup.setdefault(_header_key(column), column)
     mapping = {}
     for canonical, aliases in COLUMN_ALIASES.items():
         found = next((lookup[a] for a in aliases if a in lookup), None)
@@ -127,7 +192,10 @@ def _column_mapping(columns: list[str], name: str) -> dict[str, str]:
             mapping[found] = canonical
     missing = [field for field in REQUIRED if field not in mapping.values()]
     if missing:
-        raise InvalidInput(f"lacks the column {missing[0]!r} (columns: {', '.join(columns)})", file=name,
+        hint = ""
+        if len(columns) == 1 and any(mark in columns[0] for mark in ";\t|,"):
+            hint = "; its header reads as one column: is the separator something else than " + repr(separator) + "?"
+        raise InvalidInput(f"lacks the column {missing[0]!r} (columns: {', '.join(columns)}){hint}", file=name,
                            field=missing[0])
     return mapping
 
@@ -160,24 +228,43 @@ def _normalised(column: pd.Series, normalise) -> pd.Series:
     return values.map(mapping)
 
 
-def group_households(placed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Doors (one per distinct address) and people (one per row), linked by ``door_source_id``.
+def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Doors and people (one per row), linked by ``door_source_id``, by the one rule of
+    ``domain/addresses.py``: rows join a door when they have its street address, its town (postcode, else
+    city) and lie within ``bound_m`` metres of it; otherwise they make a door of their own.
 
-    A door's source id is a digest of its normalised address, so re-importing
-    the same file, or another file spelling the unit differently, finds the
-    same door.
+    A door's source id is a digest of its normalised address, so re-importing the same file, or another file
+    spelling the unit differently, finds the same door. The first door of an address and postcode keeps the
+    digest of those alone (the ids of earlier imports); another town's door or a far one at the same address
+    adds its city and its rank. Doors carry ``near_miss`` (made so, not merged: the summary reports them),
+    ``too_far`` (of those, the ones whose address had a door in their own town, too far away) and ``row``
+    (the line of their first household).
     """
-    key = _place_key(placed) + "|" + _postcode(placed)
-    digests = {k: "addr-" + hashlib.sha1(k.encode()).hexdigest()[:20] for k in key.unique()}
-    frame = placed.assign(door_source_id=key.map(digests))
-    first = frame.groupby("door_source_id", sort=False).first()
+    frame = placed.reset_index(drop=True)
+    place = _place_key(frame)
+    postcode = _postcode(frame)
+    city = _city(frame)
+    join = join_households(place.to_numpy(), city.to_numpy(), postcode.to_numpy(),
+                           frame["lat"].to_numpy(float), frame["lon"].to_numpy(float), bound_m)
+    leaders = np.flatnonzero(join.door == np.arange(len(frame)))
+    base = (place + "|" + postcode).to_numpy()[leaders]
+    rank = pd.Series(base).groupby(base).cumcount().to_numpy()
+    keys = [b if r == 0 else f"{b}|{c}|{r}" for b, c, r in zip(base, city.to_numpy()[leaders], rank)]
+    leader_ids = np.array(["addr-" + hashlib.sha1(k.encode()).hexdigest()[:20] for k in keys], dtype=object)
+    id_of = np.empty(len(frame), dtype=object)
+    id_of[leaders] = leader_ids
+    frame = frame.assign(door_source_id=id_of[join.door])
+    first = frame.iloc[leaders]
     doors = pd.DataFrame({
-        "source_id": first.index.to_numpy(),
+        "source_id": leader_ids,
         "street": first["street"].to_numpy(), "house_number": first["house_number"].to_numpy(),
         "unit": first["unit"].to_numpy() if "unit" in first else None,
         "city": first["city"].to_numpy() if "city" in first else None,
         "postcode": first["postcode"].to_numpy() if "postcode" in first else None,
         "lat": first["lat"].to_numpy(), "lon": first["lon"].to_numpy(), "block": first["block"].to_numpy(),
+        "row": first["row"].to_numpy() if "row" in first else leaders + 2,
+        "near_miss": join.near_miss[leaders],
+        "too_far": join.too_far[leaders],
     })
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})
@@ -195,21 +282,36 @@ def _postcode(frame: pd.DataFrame) -> pd.Series:
     return _normalised(frame.get("postcode", pd.Series(index=frame.index, dtype=str)), normalise_compact)
 
 
-def same_address(new_doors: pd.DataFrame, known_doors: pd.DataFrame) -> dict[str, str]:
-    """New doors (from ``group_households``) at the address of a door already known (from another
-    source, such as OpenStreetMap), however either spells it: {new source id: known source id}.
+def _city(frame: pd.DataFrame) -> pd.Series:
+    return _normalised(frame.get("city", pd.Series(index=frame.index, dtype=str)), normalise_city)
 
-    Street, house number and unit must agree; postcodes too when both have one. Pairs go one to one:
-    two households that differ only by a postcode the known door lacks do not both join it.
+
+def _coordinates(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if "lat" not in frame or "lon" not in frame:  # no place known: the distance cannot hold them apart
+        return np.zeros(len(frame)), np.zeros(len(frame))
+    return frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+
+
+def same_address(new_doors: pd.DataFrame, known_doors: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M,
+                 near_misses: list | None = None) -> dict[str, str]:
+    """New doors (from ``group_households``) that are a door already known (from another source, such as
+    OpenStreetMap), however either spells it: {new source id: known source id}.
+
+    The rule of ``domain/addresses.py``: street, house number and unit agree, the town agrees (postcode when
+    both have one, else city) and the known door is within ``bound_m`` metres. Pairs go one to one, nearest
+    first. New doors at a known street address that fail the town or the distance are appended to
+    ``near_misses`` (their source ids) when a list is given.
     """
     if new_doors.empty or known_doors.empty:
         return {}
-    new = pd.DataFrame({"new": new_doors["source_id"].to_numpy(), "place": _place_key(new_doors).to_numpy(),
-                        "new_postcode": _postcode(new_doors).to_numpy()})
-    known = pd.DataFrame({"known": known_doors["source_id"].to_numpy(), "place": _place_key(known_doors).to_numpy(),
-                          "known_postcode": _postcode(known_doors).to_numpy()})
-    pairs = new.merge(known, on="place")
-    agree = (pairs["new_postcode"] == "") | (pairs["known_postcode"] == "") | (
-        pairs["new_postcode"] == pairs["known_postcode"])
-    pairs = pairs[agree].drop_duplicates("new").drop_duplicates("known")
-    return dict(zip(pairs["new"], pairs["known"]))
+    new_lat, new_lon = _coordinates(new_doors)
+    known_lat, known_lon = _coordinates(known_doors)
+    pairs, missed = match_known(
+        _place_key(new_doors).to_numpy(), _city(new_doors).to_numpy(), _postcode(new_doors).to_numpy(),
+        new_lat, new_lon,
+        _place_key(known_doors).to_numpy(), _city(known_doors).to_numpy(), _postcode(known_doors).to_numpy(),
+        known_lat, known_lon, bound_m)
+    new_ids, known_ids = new_doors["source_id"].to_numpy(), known_doors["source_id"].to_numpy()
+    if near_misses is not None:
+        near_misses.extend(new_ids[missed].tolist())
+    return {new_ids[a]: known_ids[b] for a, b in sorted(pairs.items())}

@@ -7,11 +7,15 @@ box, and drop slivers (traffic islands, road junctions). Doors are address
 points and addressed buildings (their centroid), one per distinct address and
 flat: ``addr:flats`` ('1-64', 'A1-A12', '1;2;5') becomes one door per flat,
 and a building that only has a ``building:flats`` count gets flats 1 to N
-(``domain/units.py``).
+(``domain/units.py``). Residential buildings with no address become doors
+too, named by their nearest street and marked ``unaddressed`` (rural houses
+seldom carry one). An extract of paths and service roads alone is refused
+with that reason.
 """
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +24,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..domain.addresses import has_twin, join_households, normalise_city, normalise_postcode, place_key
 from ..domain.units import expand_flats, numbered_flats
 from ..errors import InvalidInput
-from .geo import WGS84, areas_m2, block_for_points
+from .geo import WGS84, areas_m2, block_for_points, metric_crs
 
 # Streets that bound blocks. Service roads, footways and paths run inside blocks.
 BLOCK_BOUNDING_HIGHWAYS = frozenset({
@@ -30,6 +35,9 @@ BLOCK_BOUNDING_HIGHWAYS = frozenset({
     "living_street", "pedestrian", "motorway_link", "trunk_link", "primary_link",
     "secondary_link", "tertiary_link", "road",
 })
+# Buildings that are homes: without an address they still become doors (named by their nearest street);
+# "yes" only inside residential landuse (``unaddressed_doors``).
+RESIDENTIAL_BUILDINGS = frozenset({"house", "residential", "detached", "apartments", "terrace", "yes"})
 MIN_BLOCK_AREA_M2 = 800.0
 MAX_UNIT = 32  # characters, as the door table keeps a unit
 
@@ -48,24 +56,87 @@ def read_osm(path: str | Path, min_block_area_m2: float = MIN_BLOCK_AREA_M2) -> 
 
     name = Path(path).name
     try:
-        osm = pyrosm.OSM(str(path))
-        roads = osm.get_network(network_type="all")
-        addressed = osm.get_data_by_custom_criteria(
-            custom_filter={"addr:housenumber": True}, filter_type="keep",
-            keep_nodes=True, keep_ways=True, keep_relations=False)
+        with warnings.catch_warnings():  # pyrosm warns of every kind it finds none of: not news to anyone
+            warnings.simplefilter("ignore", UserWarning)
+            roads, addressed, buildings, landuse = _read_layers(pyrosm.OSM(str(path)))
     except Exception as error:  # pyrosm raises its own types for broken files; all mean "unreadable"
         reason = str(error).split("; ")[-1][:200]
         raise InvalidInput(f"is not a readable OpenStreetMap PBF ({reason})", file=name) from None
     if roads is None or roads.empty:
         raise InvalidInput("holds no streets, so no blocks can be made", file=name)
+    if not roads["highway"].isin(BLOCK_BOUNDING_HIGHWAYS).any():
+        kinds = ", ".join(sorted(set(roads["highway"].dropna().astype(str)))[:6])
+        raise InvalidInput(f"holds only paths and service roads ({kinds}), no streets that bound blocks: "
+                           "use an extract that takes in the streets around them", file=name)
     blocks, slivers = blocks_from_streets(roads, min_block_area_m2)
     if blocks.empty:
         raise InvalidInput("its streets enclose no block larger than "
                            f"{min_block_area_m2:.0f} m²", file=name)
     doors = doors_from_addresses(addressed) if addressed is not None else _empty_doors()
-    inside = block_for_points(doors["lon"].to_numpy(), doors["lat"].to_numpy(), blocks) >= 0
+    unaddressed = unaddressed_doors(buildings, landuse, roads, addressed_points=doors[["lon", "lat"]])
+    if len(unaddressed):
+        doors = pd.concat([doors.assign(unaddressed=False), unaddressed], ignore_index=True)
+    inside = block_for_points(doors["lon"].to_numpy(float), doors["lat"].to_numpy(float), blocks) >= 0
     return OsmTerritory(blocks=blocks, doors=doors[inside].reset_index(drop=True),
                         slivers_dropped=slivers, addresses_outside=int((~inside).sum()))
+
+
+def _read_layers(osm):
+    """Streets, addressed elements, residential buildings and residential landuse (each None when absent)."""
+    roads = osm.get_network(network_type="all")
+    addressed = osm.get_data_by_custom_criteria(
+        custom_filter={"addr:housenumber": True}, filter_type="keep",
+        keep_nodes=True, keep_ways=True, keep_relations=False)
+    buildings = osm.get_buildings(custom_filter={"building": list(RESIDENTIAL_BUILDINGS)})
+    landuse = osm.get_landuse(custom_filter={"landuse": ["residential"]})
+    return roads, addressed, buildings, landuse
+
+
+def unaddressed_doors(buildings: gpd.GeoDataFrame | None, landuse: gpd.GeoDataFrame | None,
+                      roads: gpd.GeoDataFrame, addressed_points: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Residential buildings OpenStreetMap gives no house number, as doors named by their nearest street.
+
+    A house, residential, detached, apartments or terrace building is a home wherever it stands; a plain
+    ``building=yes`` only inside residential landuse (elsewhere it is as likely a barn or a shed). Each door
+    has the nearest named street (``addr:street`` when the building has one), no house number, and
+    ``unaddressed`` set: the walk list says "near Kauppalankatu". Source id: the building's (``way/123``).
+    A building holding an addressed door (an entrance node with the address) is not one again.
+    """
+    if buildings is None or buildings.empty:
+        return _empty_doors().assign(unaddressed=pd.Series(dtype=bool))
+    numbered = buildings["addr:housenumber"].notna() if "addr:housenumber" in buildings else False
+    homes = buildings[~numbered & buildings.geometry.notna()]
+    kind = homes["building"].astype(str)
+    plain = kind == "yes"
+    if plain.any():
+        if landuse is not None and not landuse.empty:
+            areas = landuse.geometry[landuse.geometry.geom_type.isin(("Polygon", "MultiPolygon"))]
+            points = homes.geometry.representative_point()
+            hits = areas.sindex.query(points.to_numpy(), predicate="intersects")[0] if len(areas) else []
+            in_residential = np.zeros(len(homes), dtype=bool)
+            in_residential[np.unique(hits).astype(int)] = True
+        else:
+            in_residential = np.zeros(len(homes), dtype=bool)
+        homes = homes[~plain.to_numpy() | in_residential]
+    if addressed_points is not None and len(addressed_points) and len(homes):
+        entrances = shapely.points(addressed_points["lon"].to_numpy(float), addressed_points["lat"].to_numpy(float))
+        holding = homes.sindex.query(entrances, predicate="within")[1]
+        homes = homes[~np.isin(np.arange(len(homes)), holding)]
+    named = roads[roads["name"].notna()] if "name" in roads else roads.iloc[0:0]
+    if homes.empty or named.empty:
+        return _empty_doors().assign(unaddressed=pd.Series(dtype=bool))
+    metric = metric_crs(named)
+    points = homes.geometry.representative_point()
+    streets = named.to_crs(metric)
+    nearest = shapely.STRtree(streets.geometry.to_numpy()).nearest(points.to_crs(metric).to_numpy())
+    street = named["name"].to_numpy()[nearest]
+    if "addr:street" in homes:
+        street = np.where(homes["addr:street"].notna(), homes["addr:street"].astype(object), street)
+    return pd.DataFrame({
+        "source_id": homes["osm_type"].astype(str).to_numpy() + "/" + homes["id"].astype(str).to_numpy(),
+        "name": None, "street": street, "house_number": "", "unit": None, "city": None, "postcode": None,
+        "lat": points.y.to_numpy(), "lon": points.x.to_numpy(), "unaddressed": True,
+    })
 
 
 def blocks_from_streets(roads: gpd.GeoDataFrame,
@@ -131,14 +202,27 @@ def doors_from_addresses(addressed: gpd.GeoDataFrame) -> pd.DataFrame:
         "lat": points.y.to_numpy(), "lon": points.x.to_numpy(),
         "is_node": (addressed["osm_type"] == "node").to_numpy(),
     })
-    frame = frame[frame["street"].notna() & (frame["house_number"] != "")]
-    address = frame["street"].str.casefold() + "|" + frame["house_number"].str.casefold()
-    node_addresses = set(address[frame["is_node"]])
-    frame = frame[frame["is_node"] | ~address.isin(node_addresses)]
+    frame = frame[frame["street"].notna() & (frame["house_number"] != "")].reset_index(drop=True)
+    # A building is left out when an entrance node carries its address: the same door by the one rule
+    # (domain/addresses.py: same street and number, same town, within the distance bound).
+    place = [place_key(street, number, None) for street, number in zip(frame["street"], frame["house_number"])]
+    city = frame["city"].map(normalise_city).to_numpy()
+    postcode = frame["postcode"].map(normalise_postcode).to_numpy()
+    lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    nodes = frame["is_node"].to_numpy()
+    place = np.array(place, dtype=object)
+    covered = has_twin(place, city, postcode, lat, lon, place[nodes], city[nodes], postcode[nodes], lat[nodes],
+                       lon[nodes])
+    frame = frame[nodes | ~covered]
     frame = _one_row_per_unit(frame)
-    exact = frame[["street", "house_number", "unit", "name"]].fillna("").apply(
-        lambda column: column.str.casefold())
-    frame = frame[~exact.duplicated().to_numpy()]
+    # The same address, unit and name twice (a node drawn twice) is one door, but only in one town and nearby.
+    key = [place_key(street, number, unit) + "|" + (name.casefold() if isinstance(name, str) else "")
+           for street, number, unit, name
+           in zip(frame["street"], frame["house_number"], frame["unit"], frame["name"])]
+    join = join_households(key, frame["city"].map(normalise_city).to_numpy(),
+                           frame["postcode"].map(normalise_postcode).to_numpy(), frame["lat"].to_numpy(float),
+                           frame["lon"].to_numpy(float))
+    frame = frame[join.door == np.arange(len(frame))]
     return (frame.sort_values(["element", "position"]).drop(columns=["is_node", "element", "position"])
             .reset_index(drop=True))
 

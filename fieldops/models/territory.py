@@ -85,12 +85,17 @@ class Door(db.Model):
     # Off every walk list: "hostile" (outcome) or "request" (the household asked); None: knock as usual.
     do_not_contact: Mapped[str | None] = mapped_column(String(16))
     do_not_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A residential building with no address in OpenStreetMap: its street is the nearest one, no house number.
+    unaddressed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     people: Mapped[list[Person]] = relationship(back_populates="door", order_by="Person.id")
 
     @property
     def address(self) -> str:
-        """One line a canvasser reads: 'Mannerheimintie 5 B 12'."""
+        """One line a canvasser reads: 'Mannerheimintie 5 B 12', or 'near Kauppalankatu' for a building
+        without an address."""
+        if self.unaddressed:
+            return f"near {self.street}" + (f" ({self.name})" if self.name else "")
         text = f"{self.street} {self.house_number}".strip()
         return f"{text} {self.unit}" if self.unit else text
 

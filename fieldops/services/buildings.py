@@ -35,7 +35,7 @@ def labels_for(doors: Sequence[Door]) -> dict[int, DoorLabel]:
     block_ids = {door.block_id for door in doors}
     if not block_ids:
         return {}
-    rows = db.session.execute(select(Door.id, Door.street, Door.house_number, Door.unit, Door.name)
+    rows = db.session.execute(select(Door.id, Door.street, Door.house_number, Door.unit, Door.name, Door.unaddressed)
                               .where(Door.block_id.in_(block_ids))).all()
     wanted = {door.id for door in doors}
     return {door_id: label for door_id, label in door_labels(rows).items() if door_id in wanted}

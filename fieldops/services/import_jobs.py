@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -23,9 +24,9 @@ WHAT = {"blocks": "Blocks", "doors": "Doors and people", "osm": "OpenStreetMap t
 
 
 def submit_import(what: str, office: Office, user: User, filename: str, stream: IO[bytes], *,
-                  id_field: str | None = None, doors_field: str | None = None) -> Job:
+                  id_field: str | None = None, doors_field: str | None = None, layer: str | None = None) -> Job:
     """Queue the import of an uploaded file (``what``: blocks, doors or osm) into the office."""
-    params = {"id_field": id_field, "doors_field": doors_field} if what == "blocks" else {}
+    params = {"id_field": id_field, "doors_field": doors_field, "layer": layer} if what == "blocks" else {}
     return jobs.submit(KIND_OF[what], title=f"{WHAT[what]} from {filename}", office=office, user=user,
                        params=params, upload=(filename, stream))
 
@@ -39,11 +40,31 @@ def _office(job: Job) -> Office:
 
 def import_blocks_job(job: Job, progress) -> dict[str, Any]:
     office = _office(job)
-    with jobs.file_on_disk(job, jobs.UPLOAD) as path:
+    with _rejects_file(job, office) as rejects, jobs.file_on_disk(job, jobs.UPLOAD) as path:
         summary = imports.import_blocks(path, office.name, id_field=job.params.get("id_field") or None,
                                         doors_field=job.params.get("doors_field") or None,
+                                        layer=job.params.get("layer") or None, rejects_path=rejects,
                                         actor_id=job.created_by_id, progress=progress)
+        _keep_rejects(job, office, summary, rejects)
     return asdict(summary)
+
+
+@contextmanager
+def _rejects_file(job: Job, office: Office):
+    """A path for the import to write its rejected rows to, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="fieldops-rejects-"))
+    try:
+        yield folder / "rejects.csv"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _keep_rejects(job: Job, office: Office, summary: imports.ImportSummary, rejects: Path) -> None:
+    """The rejected rows go with the job, for the page to offer them."""
+    if summary.rejects_file:
+        with open(rejects, "rb") as handle:
+            jobs.save_file(job, REJECTS, f"rejects-{office.name}.csv", handle)
+        summary.rejects_file = REJECTS
 
 
 def import_doors_job(job: Job, progress) -> dict[str, Any]:

@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from flask import current_app
 from sqlalchemy import select
 
 from ..domain.spreadsheets import safe_cell
 from ..errors import InvalidInput
 from ..extensions import db
+from ..importers.blocks import REJECT_LABELS as BLOCK_REJECT_LABELS
 from ..importers.blocks import read_blocks
-from ..importers.doors import group_households, place_rows, read_door_rows, same_address
+from ..domain.addresses import DOOR_JOIN_DISTANCE_M
+from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, group_households, place_rows, read_door_rows,
+                               same_address)
 from ..importers.osm import read_osm
 from ..models import Office
 from . import audit, summaries, territory
@@ -47,16 +51,31 @@ class ImportSummary:
     doors_created: int = 0
     doors_updated: int = 0
     doors_matched: int = 0  # households that joined a door already there from another source
+    doors_unaddressed: int = 0  # OpenStreetMap homes without an address, named by their nearest street
     people_created: int = 0
     people_updated: int = 0
     rows: int = 0
     rejects: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     rejects_file: str | None = None
+    reject_labels: dict[str, str] = field(default_factory=dict)  # each reject reason as a person reads it
+    # The file's columns (fields) that nothing was read from; those that look like part of an address (a
+    # postcode, city or unit the file spells in a way we do not know) are also a warning of their own.
+    unused_columns: list[str] = field(default_factory=list)
+    address_like_columns: list[str] = field(default_factory=list)
+    # Households at the street address of another door that were kept apart (another town, or farther than
+    # join_distance_m): a door of their own each. Examples name the row and the address.
+    near_misses: int = 0
+    near_misses_too_far: int = 0  # of them, in the same town as the door but farther than the bound
+    near_miss_examples: list[str] = field(default_factory=list)
+    join_distance_m: float | None = None
+    layer: str | None = None  # the layer read from a file of several
 
     def lines(self) -> list[str]:
         """The summary as a person reads it."""
         out = [f"Office {self.office}:"]
+        if self.layer:
+            out.append(f"  layer: {self.layer}")
         if self.blocks_created or self.blocks_updated:
             out.append(f"  blocks: {self.blocks_created} new, {self.blocks_updated} updated"
                        + (f", {self.repaired_geometries} invalid geometries repaired" if self.repaired_geometries else ""))
@@ -64,11 +83,26 @@ class ImportSummary:
             out.append(f"  doors: {self.doors_created} new, {self.doors_updated} updated"
                        + (f", {self.doors_matched} already there from another source" if self.doors_matched else "")
                        + (f" from {self.rows} rows" if self.rows else ""))
+        if self.doors_unaddressed:
+            out.append(f"  of them {self.doors_unaddressed} homes without an address, named by the nearest street "
+                       "(\"near ...\")")
         if self.people_created or self.people_updated:
             out.append(f"  people: {self.people_created} new, {self.people_updated} updated")
+        if self.near_misses:
+            out.append(f"  kept apart: {self.near_misses} households at the street address of another door but in "
+                       f"another town or over {self.join_distance_m:.0f} m from it, each a door of its own"
+                       + (f"; {self.near_misses_too_far} of them in the door's own town (or with no town to compare)"
+                          if self.near_misses_too_far else "")
+                       + (f" (e.g. {'; '.join(self.near_miss_examples[:3])})" if self.near_miss_examples else ""))
+        if self.unused_columns:
+            out.append(f"  columns not used: {', '.join(self.unused_columns)}")
+        for column in self.address_like_columns:
+            out.append(f"  warning: column {column!r} looks like part of an address but matched none of ours "
+                       "(postcode, city, unit): rename it and import again if it is one")
         rejected = sum(self.rejects.values())
         if rejected:
-            reasons = ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in self.rejects.items() if count)
+            reasons = ", ".join(f"{count} {self.reject_labels.get(reason, reason.replace('_', ' '))}"
+                                for reason, count in self.rejects.items() if count)
             out.append(f"  rejected rows: {rejected} ({reasons})"
                        + (f", written to {self.rejects_file}" if self.rejects_file else ""))
         return out
@@ -104,14 +138,23 @@ def resolve_office(office_name: str, region_name: str | None) -> Office:
 
 
 def import_blocks(path: str | Path, office_name: str, *, region_name: str | None = None,
-                  id_field: str | None = None, doors_field: str | None = None, actor_id: int | None = None,
+                  id_field: str | None = None, doors_field: str | None = None, layer: str | None = None,
+                  rejects_path: str | Path | None = None, actor_id: int | None = None,
                   progress: Progress = _quiet) -> ImportSummary:
-    """Read a block file and write its blocks into the office, all or nothing."""
+    """Read a block file (its ``layer`` when it has several) and write its blocks into the office, all or
+    nothing; features with a problem of their own are counted and written to ``rejects_path``."""
     office = resolve_office(office_name, region_name)
-    summary = ImportSummary(office=office.name)
+    summary = ImportSummary(office=office.name, reject_labels=dict(BLOCK_REJECT_LABELS))
     timer = _Timer(summary, progress)
     timer.step("read blocks")
-    block_file = read_blocks(path, id_field=id_field, doors_field=doors_field)
+    block_file = read_blocks(path, id_field=id_field, doors_field=doors_field, layer=layer)
+    summary.layer = block_file.layer
+    summary.unused_columns = block_file.unused_columns
+    counted = block_file.rejects["reason"].value_counts().to_dict() if len(block_file.rejects) else {}
+    summary.rejects = {reason: int(counted.get(reason, 0)) for reason in BLOCK_REJECT_LABELS}
+    if rejects_path and len(block_file.rejects):
+        block_file.rejects.to_csv(rejects_path, index=False)
+        summary.rejects_file = str(rejects_path)
     timer.step("write blocks")
     counts = territory.save_blocks(office, block_file.blocks)
     territory.refresh_door_counts(office)
@@ -123,28 +166,58 @@ def import_blocks(path: str | Path, office_name: str, *, region_name: str | None
     return summary
 
 
+def join_distance_m() -> float:
+    """How far (metres) a household may be from a door at its address and still join it: the app's
+    ``DOOR_JOIN_DISTANCE_M``, else the rule's default."""
+    value = current_app.config.get("DOOR_JOIN_DISTANCE_M") if current_app else None
+    return float(value) if value not in (None, "") else DOOR_JOIN_DISTANCE_M
+
+
+def _example(door) -> str:
+    """'row 8: Main St 6 (Northfield)': where a person finds a household kept apart."""
+    def text(name: str) -> str:
+        value = door.get(name)
+        return value.strip() if isinstance(value, str) else ""
+    where = " ".join(part for part in (text("street"), text("house_number"), text("unit")) if part)
+    town = text("city") or text("postcode")
+    return f"row {door['row']}: {where}" + (f" ({town})" if town else "")
+
+
 def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path | None = None,
                  actor_id: int | None = None, progress: Progress = _quiet) -> ImportSummary:
     """Read a voter or customer CSV into doors and people of the office, all or nothing."""
     office = office_by_name(office_name)
-    summary = ImportSummary(office=office.name)
+    bound_m = join_distance_m()
+    summary = ImportSummary(office=office.name, join_distance_m=bound_m, reject_labels=dict(REJECT_LABELS))
     timer = _Timer(summary, progress)
     timer.step("read rows")
     door_rows = read_door_rows(path)
-    summary.rows = len(door_rows.rows)
+    summary.rows = len(door_rows.rows) + len(door_rows.rejects)
+    summary.unused_columns = door_rows.unused_columns
+    summary.address_like_columns = door_rows.address_like_columns
     blocks = territory.office_blocks_frame(office)
     if blocks.empty:
         raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
     timer.step("place in blocks")
     placement = place_rows(door_rows.rows, blocks)
-    summary.rejects = placement.reject_counts()
+    read_counts = door_rows.rejects["reason"].value_counts().to_dict() if len(door_rows.rejects) else {}
+    summary.rejects = {**{reason: int(read_counts.get(reason, 0)) for reason in READ_REJECT_REASONS},
+                       **placement.reject_counts()}
     timer.step("group households")
-    doors, people = group_households(placement.placed(door_rows.rows))
+    doors, people = group_households(placement.placed(door_rows.rows), bound_m)
     doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
-    # A household at the address of a door from OpenStreetMap (or another file) joins that door; the
-    # door keeps its place and name.
-    already_there = same_address(doors, territory.doors_from_other_sources(office))
-    doors = doors[~doors["source_id"].isin(already_there.keys())]
+    # A household at the address of a door from OpenStreetMap (or another file) joins that door when it is
+    # the same place by the one rule (domain/addresses.py); the door keeps its place and name.
+    missed: list[str] = []
+    already_there = same_address(doors, territory.doors_from_other_sources(office), bound_m, near_misses=missed)
+    near = doors[doors["near_miss"].to_numpy() | doors["source_id"].isin(missed).to_numpy()]
+    summary.near_misses = len(near)
+    summary.near_misses_too_far = int(near["too_far"].sum())
+    # The examples a person should look at first: same town, too far (a slip of the geocoder, or two
+    # streets of one name), then another town's.
+    near = near.sort_values("too_far", ascending=False, kind="stable")
+    summary.near_miss_examples = [_example(door) for door in near.head(5).to_dict("records")]
+    doors = doors[~doors["source_id"].isin(already_there.keys())].drop(columns=["near_miss", "too_far", "row"])
     people["door_source_id"] = people["door_source_id"].replace(already_there)
     timer.step("write doors")
     door_counts = territory.write_doors(office, doors.drop(columns="block"))
@@ -158,7 +231,8 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
         person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
         summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
     if rejects_path and sum(summary.rejects.values()):
-        write_rejects(placement.rejects(door_rows.rows), rejects_path)
+        rejected = pd.concat([door_rows.rejects, placement.rejects(door_rows.rows)], ignore_index=True)
+        write_rejects(rejected.sort_values("row"), rejects_path)
         summary.rejects_file = str(rejects_path)
     audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
                  doors=door_counts, rejects=summary.rejects)
@@ -187,6 +261,7 @@ def import_osm(path: str | Path, office_name: str, *, region_name: str | None = 
     timer.step("write doors")
     door_counts = territory.save_doors(office, osm.doors)
     summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
+    summary.doors_unaddressed = door_counts.get("unaddressed", 0)
     summary.rejects = {"outside_blocks": osm.addresses_outside + door_counts["outside"]}
     audit.record(actor_id, "import.osm", "office", office.id, file=Path(path).name,
                  blocks=block_counts, doors=door_counts)

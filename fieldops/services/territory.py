@@ -240,6 +240,9 @@ def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
     frame["block_id"] = frame["block_id"].astype(int)
     frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
     columns = ["office_id", "block_id", "source_id", "lat", "lon", *DOOR_FIELDS]
+    if "unaddressed" in frame:  # OpenStreetMap's buildings without an address
+        frame["unaddressed"] = frame["unaddressed"].fillna(False).astype(bool)
+        columns.append("unaddressed")
     created, updated = _upsert(Door, select(Door.source_id, Door.id).where(Door.office_id == office.id),
                                frame, columns)
     return {"created": created, "updated": updated}
@@ -248,9 +251,9 @@ def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
 def doors_from_other_sources(office: Office) -> pd.DataFrame:
     """The office's doors that no voter file made (OpenStreetMap, say), with their addresses."""
     rows = db.session.execute(
-        select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.postcode)
-        .where(Door.office_id == office.id, Door.source_id.not_like("addr-%"))).all()
-    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "postcode"])
+        select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.city, Door.postcode, Door.lat,
+               Door.lon).where(Door.office_id == office.id, Door.source_id.not_like("addr-%"))).all()
+    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "city", "postcode", "lat", "lon"])
 
 
 def door_ids_by_source(office: Office) -> dict[str, int]:
@@ -279,7 +282,8 @@ def save_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
     placed = doors[inside].assign(block_id=blocks["id"].to_numpy()[position[inside]])
     counts = write_doors(office, placed)
     refresh_door_counts(office)
-    return {**counts, "outside": int((~inside).sum())}
+    unaddressed = int(placed["unaddressed"].fillna(False).astype(bool).sum()) if "unaddressed" in placed else 0
+    return {**counts, "outside": int((~inside).sum()), "unaddressed": unaddressed}
 
 
 def refresh_door_counts(office: Office) -> None:

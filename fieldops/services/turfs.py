@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.addresses import normalise_street
-from ..domain.buildings import building_key, unit_order
+from ..domain.buildings import own_building_key, unit_order
 from ..domain.door_groups import DoorInput
 from ..domain.projection import equal_area_crs
 from ..domain.turf_cut import cut_turfs
@@ -416,7 +416,7 @@ def _door_inputs(block_ids: list[int], crs, weights: EveryDoor, only: set[int] |
                                crs="EPSG:4326").to_crs(crs)
         for r, x, y in zip(rows, points.x.to_numpy(), points.y.to_numpy()):
             inputs.setdefault(r.block_id, []).append(DoorInput(
-                float(x), float(y), building_key(r.street, r.house_number), normalise_street(r.street),
+                float(x), float(y), own_building_key(r.street, r.house_number, r.id), normalise_street(r.street),
                 unit_order(r.unit), weights.door_weight(r), f"{r.street} {r.house_number}".strip()))
             ids.setdefault(r.block_id, []).append(r.id)
     return inputs, ids

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from ..domain.access import assignment_in_force
-from ..domain.buildings import building_key
+from ..domain.buildings import own_building_key
 from ..domain.consequences import ACTIVE
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
@@ -115,7 +115,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     sides = busy_sides(_points(doors))  # busy streets' sides: the phone's next nearest door prices crossing them
     door_ids = [door.id for door in doors]
     labels = labels_for(doors)
-    keys = {door.id: building_key(door.street, door.house_number) for door in doors}
+    keys = {door.id: own_building_key(door.street, door.house_number, door.id) for door in doors}
     units = Counter(keys.values())
     building_notes = notes_for(turf.office_id, {key for key, n in units.items() if n > 1})
     people: dict[int, list[dict]] = defaultdict(list)
@@ -167,6 +167,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
         "doors": [
             {"id": door.id, "address": door.address, "label": labels[door.id].label, "which": labels[door.id].which,
              "name": door.name, "street": door.street, "house_number": door.house_number,
+             "unaddressed": door.unaddressed,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
              "crossing": None if sides[n] is None else list(sides[n]),
              "history": history[door.id], "promises": promises[door.id],

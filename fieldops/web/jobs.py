@@ -7,6 +7,7 @@ import io
 from flask import Blueprint, abort, jsonify, render_template, send_file
 from flask_login import current_user, login_required
 
+from ..importers.blocks import layers_named_in
 from ..services import access, jobs
 
 bp = Blueprint("jobs", __name__)
@@ -30,8 +31,10 @@ def status(job_id: int):
     view = jobs.follow(access.require_job(current_user, job_id))
     office = access.require_office(current_user, view.job.office_id) if view.job.office_id else None
     has_rejects = view.state == "done" and jobs.file_name(view.job, "rejects") is not None
+    # A block file of several layers failed naming them: the page offers each as a choice for the next try.
+    layer_choices = layers_named_in(view.job.error) if view.job.kind == "import-blocks" else []
     return render_template("jobs/status.html", view=view, job=view.job, office=office, has_rejects=has_rejects,
-                           labels=STATE_LABELS)
+                           labels=STATE_LABELS, layer_choices=layer_choices)
 
 
 @bp.get("/jobs/<int:job_id>/progress")

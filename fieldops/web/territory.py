@@ -12,7 +12,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from ..errors import InvalidInput
-from ..services import access, import_jobs
+from ..services import access, import_jobs, imports
 
 bp = Blueprint("territory", __name__)
 
@@ -26,6 +26,8 @@ class ImportForm(FlaskForm):
     upload = FileField("File", validators=[FileRequired("Choose a file to import.")])
     id_field = StringField("Block id field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
     doors_field = StringField("Housing units field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
+    layer = StringField("Layer (blocks only: for a GeoPackage or zip holding several, the one to read)",
+                        validators=[Optional()])
 
 
 def _rejects_dir() -> Path:
@@ -34,21 +36,30 @@ def _rejects_dir() -> Path:
     return folder
 
 
+def _page(office, form):
+    return render_template("territory/import.html", office=office, form=form,
+                           join_distance_m=imports.join_distance_m())
+
+
 @bp.route("/offices/<int:office_id>/import", methods=["GET", "POST"])
 @login_required
 def import_page(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     form = ImportForm()
     if request.method == "POST" and not form.validate_on_submit():
-        return render_template("territory/import.html", office=office, form=form), 400
+        return _page(office, form), 400
     if request.method == "POST":
         # The import runs as a background job; its page shows the progress, then the summary.
         upload = form.upload.data
         job = import_jobs.submit_import(form.kind.data, office, current_user,
                                         secure_filename(upload.filename or "") or "upload", upload.stream,
-                                        id_field=form.id_field.data or None, doors_field=form.doors_field.data or None)
+                                        id_field=form.id_field.data or None, doors_field=form.doors_field.data or None,
+                                        layer=form.layer.data or None)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
-    return render_template("territory/import.html", office=office, form=form)
+    if request.args.get("kind") in KINDS:  # back from a failed import, with the choice it asked for
+        form.kind.data = request.args["kind"]
+        form.layer.data = request.args.get("layer", "")[:200]
+    return _page(office, form)
 
 
 @bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")

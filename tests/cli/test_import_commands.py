@@ -84,7 +84,7 @@ def test_rejects_are_counted_and_written(runner, tiger_zip, tmp_path):
 
 @pytest.mark.parametrize("mutate, message", [
     (lambda f: f.drop(columns=["street"]), "lacks the column 'street'"),
-    (lambda f: f.assign(voter_id="same"), "appears on rows 2, 3"),
+    (lambda f: f.assign(house_number=None), "has no usable row"),  # one bad row is a reject; all bad, a refusal
 ])
 def test_bad_voter_file_changes_nothing(runner, tiger_zip, tmp_path, mutate, message):
     import_blocks(runner, tiger_zip)
@@ -98,11 +98,9 @@ def test_bad_voter_file_changes_nothing(runner, tiger_zip, tmp_path, mutate, mes
 
 
 def test_bad_block_file_changes_nothing_not_even_the_new_office(runner, tmp_path):
-    frame = tiger_frame()
-    frame.loc[3, "GEOID20"] = frame.loc[0, "GEOID20"]
-    archive = write_zip(frame, tmp_path)
+    archive = write_zip(tiger_frame(), tmp_path, drop=(".prj",))  # unusable: no CRS (a repeated id is a reject)
     result = import_blocks(runner, archive)
-    assert result.exit_code != 0 and "appears more than once" in result.output
+    assert result.exit_code != 0 and "no coordinate reference system" in result.output
     assert counts() == (0, 0, 0, 0)
 
 

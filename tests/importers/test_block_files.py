@@ -54,31 +54,49 @@ def expect_error(path, match: str, **kwargs):
     return caught.value
 
 
-def test_points_are_not_blocks(tmp_path):
+def rejects_of(result) -> dict[int, str]:
+    return dict(zip(result.rejects["row"], result.rejects["reason"]))
+
+
+def test_a_point_among_blocks_is_a_reject_not_a_refusal(tmp_path):
     frame = tiger_frame().to_crs(4326)
     frame.loc[2, "geometry"] = shapely.Point(-93.27, 44.98)
     path = tmp_path / "mixed.geojson"
     frame.to_file(path, driver="GeoJSON")
-    error = expect_error(path, "Point, not a polygon")
-    assert error.row == 3 and error.field == "geometry"
+    result = read_blocks(path)
+    assert rejects_of(result) == {3: "not_a_polygon"} and len(result.blocks) == 5
+    assert result.rejects["id"].tolist() == [frame.loc[2, "GEOID20"]]
 
 
-def test_missing_id(tmp_path):
+def test_a_missing_or_repeated_id_is_a_reject(tmp_path):
     frame = tiger_frame().to_crs(4326)
     frame.loc[4, "GEOID20"] = None
-    path = tmp_path / "noid.geojson"
-    frame.to_file(path, driver="GeoJSON")
-    error = expect_error(path, "has no block id")
-    assert error.row == 5 and error.field == "GEOID20"
-
-
-def test_duplicate_id(tmp_path):
-    frame = tiger_frame().to_crs(4326)
     frame.loc[3, "GEOID20"] = frame.loc[1, "GEOID20"]
-    path = tmp_path / "dup.geojson"
+    path = tmp_path / "ids.geojson"
     frame.to_file(path, driver="GeoJSON")
-    error = expect_error(path, "appears more than once")
-    assert "features 2, 4" in error.message
+    result = read_blocks(path)
+    assert rejects_of(result) == {4: "repeated_id", 5: "no_block_id"}
+    assert len(result.blocks) == 4 and result.blocks["source_id"].is_unique
+
+
+def test_non_numeric_housing_is_a_reject(tmp_path):
+    frame = tiger_frame().to_crs(4326)
+    frame["HOUSING20"] = frame["HOUSING20"].astype(str)
+    frame.loc[1, "HOUSING20"] = "many"
+    path = tmp_path / "housing.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    result = read_blocks(path)
+    assert rejects_of(result) == {2: "housing_not_a_number"}
+    assert result.rejects["HOUSING20"].tolist() == ["many"]  # the row as it was, to fix
+
+
+def test_a_file_with_no_valid_feature_is_refused(tmp_path):
+    frame = tiger_frame().to_crs(4326)
+    frame["GEOID20"] = None
+    path = tmp_path / "noids.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    error = expect_error(path, "has no usable feature .*no block id")
+    assert error.row == 1
 
 
 def test_missing_crs(tmp_path):
@@ -103,16 +121,6 @@ def test_unknown_id_field_lists_the_fields(tmp_path):
     frame.to_file(path, driver="GeoJSON")
     expect_error(path, "pass --id-field .*code")
     expect_error(path, "has no field 'nope'", id_field="nope")
-
-
-def test_non_numeric_housing(tmp_path):
-    frame = tiger_frame().to_crs(4326)
-    frame["HOUSING20"] = frame["HOUSING20"].astype(str)
-    frame.loc[1, "HOUSING20"] = "many"
-    path = tmp_path / "housing.geojson"
-    frame.to_file(path, driver="GeoJSON")
-    error = expect_error(path, "'many' is not a number")
-    assert error.row == 2
 
 
 def test_unsupported_file_type(tmp_path):

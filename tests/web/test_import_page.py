@@ -118,3 +118,54 @@ def test_only_the_office_organizer_may_import(client, auth, world):
 def test_rejects_of_another_office_are_not_served(client, auth, world):
     auth.login("organizer.b@test.example")
     assert client.get(f"/offices/{world.office_a.id}/import/rejects/abc123.csv").status_code == 403
+
+
+DATA = __import__("pathlib").Path(__file__).resolve().parent.parent / "importers" / "data"
+
+
+def upload_file(client, office_id, kind, name, **fields):
+    data = {"kind": kind, "upload": (io.BytesIO((DATA / name).read_bytes()), name), **fields}
+    return client.post(f"/offices/{office_id}/import", data=data, content_type="multipart/form-data")
+
+
+def test_the_page_shows_layers_rejects_unused_columns_and_kept_apart_households(client, auth, world, job_mode):
+    """Issue 16: a file of several layers is refused naming them and read once one is chosen; a feature
+    without geometry is a reject to download; unused and address-like columns and near misses are shown."""
+    office = make_office()
+    from tests.factories import make_user
+    make_user("organizer.downtown@test.example", "organizer", office=office)
+    db.session.commit()
+    auth.login("organizer.downtown@test.example")
+    assert 'name="layer"' in client.get(f"/offices/{office.id}/import").get_data(as_text=True)
+
+    text = job_page(client, upload_file(client, office.id, "blocks", "two_layers.gpkg")).get_data(as_text=True)
+    assert "Nothing was written" in text and "holds 2 layers" in text
+    assert "Import the layer tabblock20" in text and "Import the layer bg20" in text  # the choice, offered
+    choice = next(part.split('"')[0] for part in text.split('href="') if "layer=bg20" in part.split('"')[0])
+    form = client.get(choice.replace("&amp;", "&")).get_data(as_text=True)
+    assert 'name="layer" type="text" value="bg20"' in form and '<option selected value="blocks">' in form
+    text = job_page(client, upload_file(client, office.id, "blocks", "two_layers.gpkg",
+                                        layer="bg20")).get_data(as_text=True)
+    assert "Imported into Downtown" in text and "Read the layer <strong>bg20</strong>" in text
+
+    text = job_page(client, upload_file(client, office.id, "blocks", "five_towns_blocks.geojson")).get_data(
+        as_text=True)
+    assert "Columns not used: <code>NAME</code>" in text
+
+    page = job_page(client, upload_file(client, office.id, "blocks", "counties_one_null.geojson",
+                                        id_field="GEOID", doors_field="HOUSING"))
+    text = page.get_data(as_text=True)
+    assert "no geometry" in text and "rows rejected" in text
+    link = next(part.split('"')[0] for part in text.split('href="') if "/files/rejects" in part.split('"')[0])
+    lines = client.get(link).get_data(as_text=True).splitlines()
+    assert lines[0].startswith("row,id,reason") and lines[1].startswith("2,27003,no_geometry")
+
+    text = job_page(client, upload_file(client, office.id, "doors", "postal_zone.csv")).get_data(as_text=True)
+    assert "The column <strong>Postal Zone</strong> looks like part of an address" in text
+    assert "The column <strong>Apt No</strong> looks like part of an address" in text
+    assert "<code>Precinct</code>" in text
+
+    text = job_page(client, upload_file(client, office.id, "doors", "five_towns.csv")).get_data(as_text=True)
+    assert "5 households share the street address of another door" in text and "150 m" in text
+    assert db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id,
+                                                               Door.street.ilike("main st"))) == 6

@@ -1,7 +1,7 @@
 """interface language: each person may choose the language Fieldops speaks to them (else their browser's)
 
-Revision ID: 0016_interface_language
-Revises: 0011_per_person_answers
+Revision ID: 0013_interface_language
+Revises: 0012_import_rules
 Create Date: 2026-12-03 07:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_interface_language'
-down_revision = '0011_per_person_answers'
+revision = '0013_interface_language'
+down_revision = '0012_import_rules'
 branch_labels = None
 depends_on = None
 

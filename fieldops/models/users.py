@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.roles import Role
@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     # Raised at sign-out, deactivation and password change: every session and remember-me cookie
     # carries the version it was issued under, and one from an older version no longer signs anyone in.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The languages this person can canvass in, ISO 639 codes (domain.languages), in their order.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     office: Mapped[Office | None] = relationship()

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 
 from ..domain.buildings import building_key
 from ..domain.consequences import ACTIVE
+from ..domain.languages import NAMES as LANGUAGE_NAMES
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
 from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
@@ -21,6 +22,7 @@ from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Person, Turf, User
 from .buildings import labels_for, notes_for
 from .canvassing import current_canvass_for
+from .people import door_languages
 from .portable import aware
 from .turfs import turf_doors
 
@@ -94,12 +96,14 @@ def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
     return current_canvass_for(turf)
 
 
-def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
+def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = None) -> dict:
     """The turf's doors in walking order, less those not to be knocked, each with its label (told apart
     from the other doors at its address), its knock state in the canvass and its household's story: the
     people who still live there and may be asked, every earlier conversation (all canvasses, newest
     first) and every promise, open ones first, kept ones with what was done; plus the canvass's script,
-    questions and re-knock rule, the outcome table and the walk's progress."""
+    questions and re-knock rule, the outcome table and the walk's progress. Each door names its
+    languages; people added at a door are on it (``added``) from the sync that brought them, for every
+    phone of the turf; ``viewer``'s languages come along, for the phone to pick the script's language."""
     doors = list(db.session.scalars(_walk_doors(turf).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
@@ -113,7 +117,9 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
         names[person.id] = person.full_name
         if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
-            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
+            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age,
+                                           "first_name": person.first_name, "last_name": person.last_name,
+                                           "language": person.language, "added": person.added_id is not None})
     history: dict[int, list[dict]] = defaultdict(list)
     knocks: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     contacts = db.session.execute(
@@ -140,6 +146,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})
     knocks_since = _knocks_since(turf)
     states = _states(door_ids, knocks, canvass, knocks_since)
+    spoken = door_languages(door_ids)
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
                  "knocks_since": knocks_since.isoformat() if knocks_since else None},
@@ -148,14 +155,17 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "start_date": canvass.start_date.isoformat() if canvass.start_date else None,
             "end_date": canvass.end_date.isoformat() if canvass.end_date else None,
             "reknock_hours": canvass.reknock_hours, "max_attempts": canvass.max_attempts,
-            "per_person": canvass.per_person},
+            "per_person": canvass.per_person, "survey_optional": canvass.survey_optional,
+            "translations": canvass.translations or {}},
+        "volunteer_languages": list(viewer.languages or []) if viewer is not None else [],
+        "language_names": dict(LANGUAGE_NAMES),
         "outcomes": phone_facts(),
         "progress": progress(states.values()).as_dict(),
         "doors": [
             {"id": door.id, "address": door.address, "label": labels[door.id].label, "which": labels[door.id].which,
              "name": door.name, "street": door.street, "house_number": door.house_number,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
-             "history": history[door.id], "promises": promises[door.id],
+             "history": history[door.id], "promises": promises[door.id], "languages": spoken.get(door.id, []),
              "knock": None if canvass is None else _knock(states[door.id], canvass),
              "building": None if units[keys[door.id]] < 2 else {
                  "key": keys[door.id], "label": f"{door.street} {door.house_number}".strip(),

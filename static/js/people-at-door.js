@@ -162,10 +162,16 @@
     return [label, select];
   }
 
+  // The panel sits inside the contact form: Enter in one of its fields must not save the visit.
+  function keepEnter(form) {
+    form.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  }
+
   function addForm(box) {
     if ($("person-form")) return;
     const form = element("div", null, "person-form card");
     form.id = "person-form";
+    keepEnter(form);
     form.append(...input(TEXT.firstName, "text", "first_name", { maxLength: 80, autocomplete: "off" }),
       ...input(TEXT.lastName, "text", "last_name", { maxLength: 80, autocomplete: "off" }),
       ...input(TEXT.phone, "tel", "phone", { maxLength: 40 }),
@@ -200,6 +206,7 @@
   function correctForm(item, person) {
     if (item.querySelector(".person-form")) return;
     const form = element("div", null, "person-form card");
+    keepEnter(form);
     const [firstLabel, first] = input(TEXT.firstName, "text", `first_name-${person.id}`, { maxLength: 80, value: person.first_name || "" });
     const [lastLabel, last] = input(TEXT.lastName, "text", `last_name-${person.id}`, { maxLength: 80, value: person.last_name || "" });
     const row = element("div", null, "button-row");
@@ -308,6 +315,7 @@
   }
 
   function switcher(list, code, choose) {
+    walk = list;
     const node = $("survey-language");
     if (!node) return;
     const offered = available(list);

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..domain.addresses import normalise_compact, normalise_street, normalise_unit
+from ..domain.languages import parse_language
 from ..errors import InvalidInput
 from .geo import block_for_points
 
@@ -35,9 +36,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "age": ("age",),
     "phone": ("phone", "phone_number", "telephone", "mobile"),
     "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
+    "language": ("language", "preferred_language", "lang", "language_code"),
 }
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
-PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
+PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email", "language")
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 
 
@@ -102,6 +104,15 @@ def read_door_rows(path: str | Path) -> DoorRows:
             at = frame.loc[bad].iloc[0]
             raise InvalidInput(f"{at['age']!r} is not an age", file=name, row=int(at["row"]), field="age")
         frame["age"] = ages.astype("Int64")
+    if "language" in frame:  # an ISO 639 code ("fi") or a known name ("Finnish"): domain.languages
+        codes = []
+        for row, value in zip(frame["row"], frame["language"]):
+            try:
+                codes.append(parse_language(value if isinstance(value, str) else None))
+            except ValueError:
+                raise InvalidInput(f"{value!r} is not a language code like fi, sv or es", file=name, row=int(row),
+                                   field="language") from None
+        frame["language"] = codes
     frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
     frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
     return DoorRows(rows=frame, has_people=any(c in frame for c in PERSON_COLUMNS))

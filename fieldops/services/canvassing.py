@@ -33,7 +33,7 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
                   end: date | None = None, script: str = "", questions: list | None = None,
                   created_by_id: int | None = None, reknock_hours: int = DEFAULT_REKNOCK_HOURS,
                   max_attempts: int = DEFAULT_MAX_ATTEMPTS, per_person: bool = False,
-                  survey_optional: bool = True, translations: dict | str | None = None) -> Canvass:
+                  survey_optional: bool | None = True, translations: dict | str | None = None) -> Canvass:
     """Add a canvass for a region (``office_id`` None) or one office (no commit). With ``per_person``
     the phone asks the survey of each resident spoken with, else once per household; without
     ``survey_optional`` a conversation answers every question shown. ``translations``: the script and
@@ -48,7 +48,7 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
                       script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
                       reknock_hours=reknock_hours, max_attempts=max_attempts, per_person=bool(per_person),
-                      survey_optional=bool(survey_optional), translations=translations)
+                      survey_optional=survey_optional is not False, translations=translations)
     db.session.add(canvass)
     db.session.flush()
     return canvass

@@ -275,3 +275,23 @@ def languages_waiting(office_id: int) -> dict[str, int]:
     waiting = {code: len(doors_needing(office_id, code)) for code in sorted(codes)}
     return {code: n for code, n in waiting.items() if n}
 
+
+
+EXPORT_COLUMNS = ["at", "door_id", "address", "person_id", "person", "change", "by", "phone", "email", "language",
+                  "birth_year", "consent_phone_at", "consent_email_at"]
+
+
+def export_rows(office_id: int, may_see_details: bool, actor_id: int) -> list[list]:
+    """The review list as CSV rows (header first), written to the audit log (no commit): phone numbers and
+    e-mails leave the system only for those who may see them, and always traceably."""
+    rows = [EXPORT_COLUMNS]
+    for row in review(office_id, may_see_details):
+        person = row["person"]
+        details = [person.phone, person.email] if may_see_details else ["", ""]
+        rows.append([aware(row["change"].at).isoformat(), row["door"].id, row["door"].address, person.id,
+                     person.full_name, row["text"], row["by"] or "", *details, person.language or "",
+                     person.birth_year or "",
+                     aware(person.consent_phone_at).isoformat() if person.consent_phone_at else "",
+                     aware(person.consent_email_at).isoformat() if person.consent_email_at else ""])
+    audit.record(actor_id, "export.people", "office", office_id, rows=len(rows) - 1, contact_details=may_see_details)
+    return rows

@@ -41,6 +41,13 @@ def _whole_number(field: str, default: int) -> int:
     return int(text)
 
 
+def _survey_optional() -> bool | None:
+    """The form's "survey is optional" box, when the form has it (its hidden marker): else None, unchanged."""
+    if not request.form.get("survey_optional_shown"):
+        return None
+    return request.form.get("survey_optional") == "yes"
+
+
 def _questions_from_form(rows: int = QUESTION_ROWS) -> list[dict]:
     """The question rows of the canvass form; rows without a label, or ticked to be removed, are left out.
     On the edit form each existing question carries its key, and may be hidden from new contacts."""
@@ -77,8 +84,7 @@ def canvasses(office_id: int):
                 questions=_questions_from_form(), created_by_id=current_user.id,
                 reknock_hours=_whole_number("reknock_hours", 4), max_attempts=_whole_number("max_attempts", 3),
                 per_person=request.form.get("per_person") == "yes",
-                survey_optional=request.form.get("survey_optional") == "yes",
-                translations=request.form.get("translations", ""))
+                survey_optional=_survey_optional(), translations=request.form.get("translations"))
         except FieldopsError as error:
             unit_of_work.undo()
             return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,
@@ -105,8 +111,7 @@ def edit_canvass(office_id: int, canvass_id: int):
                 end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
                 questions=_questions_from_form(rows), reknock_hours=_whole_number("reknock_hours", 4),
                 max_attempts=_whole_number("max_attempts", 3), actor_id=current_user.id,
-                survey_optional=request.form.get("survey_optional") == "yes",
-                translations=request.form.get("translations", ""))
+                survey_optional=_survey_optional(), translations=request.form.get("translations"))
         except FieldopsError as error:
             unit_of_work.undo()
             return _edit_page(office, canvass, error.message, request.form), error.status

@@ -2,9 +2,11 @@
 an imported one), re-visit turfs for doors that need a speaker of a language, and volunteers' languages."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timezone
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
@@ -30,6 +32,17 @@ def _review_page(office, error: str | None = None):
 def review(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     return _review_page(office)
+
+
+@bp.get("/offices/<int:office_id>/people.csv")
+@login_required
+def export(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(people.export_rows(
+        office.id, access.may_see_contact_details_of_office(current_user, office.id), current_user.id))
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="people-office-{office.id}.csv"'})
 
 
 @bp.post("/people/<int:person_id>/merge")

@@ -156,3 +156,15 @@ def test_volunteers_never_see_phone_or_email_on_the_timeline(client, auth, world
     auth.logout()
     auth.login("organizer.a@test.example")
     assert "+358 40 123 4567" in client.get(f"/doors/{door}").get_data(as_text=True)
+
+
+def test_the_export_of_new_people_carries_their_details_and_is_audited(client, auth, world):
+    token = create_token("volunteer.a1@test.example")
+    sync(client, token, knock(doors_of(world.turf_a1)[0], world.canvass_north.id, people_added=[resident()]))
+    auth.login("organizer.a@test.example")
+    response = client.get(f"/offices/{world.office_a.id}/people.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("at,door_id,address") and "+358 40 123 4567" in text and "maria@example.org" in text
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.people")).one()
+    assert event.actor_id == world.users.organizer_a.id and event.details["rows"] == 1

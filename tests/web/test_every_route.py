@@ -97,7 +97,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "jobs.office_jobs": office, "jobs.status": {"job_id": job.id}, "jobs.progress": {"job_id": job.id},
         "jobs.job_file": {"job_id": job.id, "name": "rejects"},
         # helper p (issue 19): people at the door, languages (an office's organizers; a person of Alpha's door)
-        "people.review": office, "people.language_turf": office, "people.volunteer_languages": volunteer,
+        "people.review": office, "people.export": office, "people.language_turf": office, "people.volunteer_languages": volunteer,
         "people.merge": {"person_id": person.id},
     }
 

@@ -119,3 +119,22 @@ def test_a_survey_in_the_households_language_that_branches(phone, live_server, w
     db.session.expire_all()
     contact = db.session.scalars(select(Contact)).one()
     assert contact.answers == {"support": 4, "worry": "Roads"}  # by key, the canvass's own choice
+
+
+def test_a_language_barrier_at_a_door_with_no_language_asks_which(phone, live_server, world):
+    page = phone
+    open_turf(page, live_server)
+    page.click("#next-open")
+    assert page.locator("#barrier-language").is_hidden()
+    page.click("label.outcome:has(input[value=language_barrier])")
+    assert page.locator("#barrier-language").is_visible()
+    page.select_option("#barrier-language-select", "so")
+    page.click("label.outcome:has(input[value=not_home])")  # another outcome does not ask, and forgets it
+    assert page.locator("#barrier-language").is_hidden()
+    page.click("label.outcome:has(input[value=language_barrier])")
+    page.select_option("#barrier-language-select", "so")
+    page.click("#save-contact")
+    wait_for_sync_text(page, "All contacts synced")
+    db.session.expire_all()
+    contact = db.session.scalars(select(Contact)).one()
+    assert (contact.outcome, contact.language) == ("language_barrier", "so")

@@ -77,6 +77,8 @@
       button.type = "button";
       button.append(element("span", `${index + 1}. ${door.label}`, "door-address"));
       if (door.people.length) button.append(element("span", door.people.map((p) => p.name).join(", "), "door-people"));
+      const spoken = atDoor.languageLine(walk, door);  // "Speaks Spanish" (people-at-door.js)
+      if (spoken) button.append(element("span", spoken, "door-languages"));
       if (status) button.append(element("span", status, "door-status"));
       else if (door.history.length) button.append(element("span", `Last: ${door.history[0].outcome_label}, ${door.history[0].recorded_at.slice(0, 10)}`, "door-people"));
       const open = door.promises.filter((p) => !p.kept_on).length;
@@ -155,6 +157,7 @@
     $("door-building").hidden = !(door.building && door.building.note);
     $("door-building").textContent = door.building && door.building.note ? `Building: ${door.building.note}` : "";
     $("door-who").textContent = door.people.length ? names(door) : "No names on file for this door.";
+    if (atDoor.languageLine(walk, door)) $("door-who").textContent += ` · ${atDoor.languageLine(walk, door)}`;
     const open = door.promises.filter((p) => !p.kept_on);
     $("door-open-promises").replaceChildren(...open.map((p) => element("li",
       `Promised: ${p.label}${p.person ? " for " + p.person : ""}, due ${p.due_date}`)));

@@ -36,6 +36,7 @@
     whichLanguage: "Which language do they speak?",
     showIn: (name) => `Shown in ${name}`,
     switchTo: (name) => `Switch to ${name}`,
+    speaks: (names) => `Speaks ${names}`,
   };
   const $ = (id) => document.getElementById(id);
   let staged = { added: [], changed: new Map() };  // for the door open now
@@ -327,8 +328,16 @@
     node.onclick = () => choose(next);
   }
 
+  // The door's languages, for its line on the list and its first screen; null when none is known.
+  function languageLine(list, current) {
+    const codes = current.languages || [];
+    if (!codes.length) return null;
+    const names = (list.language_names) || {};
+    return TEXT.speaks(codes.map((code) => names[code] || code).join(", "));
+  }
+
   window.FieldopsPeople = {
-    TEXT, overlay, open, collect, saved, barrierLanguage, barrierChoice,
+    TEXT, overlay, languageLine, open, collect, saved, barrierLanguage, barrierChoice,
     languages: { available, pick, label, choiceLabels, script, switcher },
   };
 })();

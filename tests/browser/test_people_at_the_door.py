@@ -70,6 +70,7 @@ def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser,
     page.wait_for_selector("#door-list .door-button")
     first_line = page.locator("#door-list .door-button").first.inner_text()
     assert "John Virtanen" in first_line and "Ana Ruiz" in first_line and "Jon " not in first_line
+    assert "Speaks Spanish" in first_line  # the language Ana gave
     db.session.expire_all()
     assert db.session.scalars(select(Person).where(Person.first_name == "Ana")).first() is None
 

@@ -17,6 +17,8 @@ from .languages import parse_language
 MAX_PEOPLE = 20
 MAX_NAME = 80
 STATUSES = {"active": "Lives here", "moved": "Not living here", "deceased": "Deceased"}  # what a phone may set
+# What the phone sends for its buttons, as data with the walk list (the JavaScript names no status).
+PHONE_STATUSES = {"lives_here": "active", "not_living_here": "moved"}
 KINDS = {"added": "Resident added", "corrected": "Name corrected", "status": "Marked", "merged": "Merged"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from ..domain.buildings import building_key
 from ..domain.consequences import ACTIVE
 from ..domain.languages import NAMES as LANGUAGE_NAMES
+from ..domain.people import PHONE_STATUSES
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
 from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
@@ -159,6 +160,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
             "translations": canvass.translations or {}},
         "volunteer_languages": list(viewer.languages or []) if viewer is not None else [],
         "language_names": dict(LANGUAGE_NAMES),
+        "person_statuses": dict(PHONE_STATUSES),
         "outcomes": phone_facts(),
         "progress": progress(states.values()).as_dict(),
         "doors": [

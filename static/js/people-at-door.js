@@ -55,6 +55,11 @@
     return [first, last].filter(Boolean).join(" ") || "Resident";
   }
 
+  // The statuses the buttons send, from the walk list (fieldops/domain/people.py PHONE_STATUSES).
+  function status(list, name) {
+    return ((list || walk || {}).person_statuses || {})[name];
+  }
+
   function languageName(code) {
     return (walk && walk.language_names && walk.language_names[code]) || code;
   }
@@ -63,7 +68,7 @@
   function applyChange(target, change) {
     const person = target.people.find((p) => p.id === change.person_id);
     if (!person) return;
-    if (change.status && change.status !== "active") {
+    if (change.status && change.status !== status(walk, "lives_here")) {
       target.people = target.people.filter((p) => p !== person);
       return;
     }
@@ -82,6 +87,7 @@
   }
 
   function overlay(list, pending) {
+    walk = list;
     const byId = new Map(list.doors.map((d) => [d.id, d]));
     pending.forEach((contact) => {
       const target = byId.get(contact.door_id);
@@ -112,12 +118,12 @@
       const shown = change && (change.first_name !== undefined || change.last_name !== undefined)
         ? fullName(change.first_name ?? person.first_name, change.last_name ?? person.last_name) : person.name;
       item.append(element("span", shown + (person.language ? ` · ${languageName(person.language)}` : "") +
-        (person.pending ? ` (${TEXT.pending})` : ""), change && change.status === "moved" ? "struck" : null));
+        (person.pending ? ` (${TEXT.pending})` : ""), change && change.status === status(walk, "not_living_here") ? "struck" : null));
       if (typeof person.id === "number") {
         const row = element("span", null, "person-actions");
         row.append(button(TEXT.correct, () => correctForm(item, person), "link correct-name"));
-        if (change && change.status === "moved") row.append(button(TEXT.undo, () => { unstage(person.id, "status"); }, "link"));
-        else row.append(button(TEXT.gone, () => stage(person.id, { status: "moved" }), "link not-living-here"));
+        if (change && change.status === status(walk, "not_living_here")) row.append(button(TEXT.undo, () => { unstage(person.id, "status"); }, "link"));
+        else row.append(button(TEXT.gone, () => stage(person.id, { status: status(walk, "not_living_here") }), "link not-living-here"));
         item.append(row);
       }
       list.append(item);
@@ -245,7 +251,7 @@
       ...[...staged.changed.values()].map((change) => {
         const person = door.people.find((p) => p.id === change.person_id);
         const name = person ? person.name : String(change.person_id);
-        if (change.status === "moved") return TEXT.goneLine(name);
+        if (change.status === status(walk, "not_living_here")) return TEXT.goneLine(name);
         return TEXT.correctedLine(name, fullName(change.first_name ?? person.first_name, change.last_name ?? person.last_name));
       }),
     ];

@@ -30,7 +30,8 @@ def stored_contacts(page, count: int, timeout_ms: int = 20000) -> list[Contact]:
 def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser, live_server, world):
     first_door = walking_order(world)[0]
     jon = Person(door_id=first_door, first_name="Jon", last_name="Virtanen", source_id="voter-1")
-    db.session.add(jon)
+    liisa = Person(door_id=first_door, first_name="Liisa", last_name="Korhonen", source_id="voter-2")
+    db.session.add_all([jon, liisa])
     canvassing.assign(world.turf_a1.id, world.users.volunteer_a2, world.canvass_north, world.users.organizer_a.id)
     db.session.commit()
     page = phone
@@ -38,13 +39,15 @@ def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser,
     page.context.set_offline(True)
     page.click("#next-open")
     page.wait_for_selector("#door-view:not([hidden])")
-    assert page.inner_text("#door-who") == "Jon Virtanen"
+    assert page.inner_text("#door-who") == "Jon Virtanen, Liisa Korhonen"
     page.click("label.outcome:has(input[value=talked])")
     page.click("#door-people-box summary")
     # Correct the misspelt name.
     page.click("#door-people-edit .correct-name")
     page.fill(f"#person-first_name-{jon.id}", "John")
     page.click("#door-people-edit .keep-correction")
+    # Liisa moved out.
+    page.locator("#door-people-edit .person-line", has_text="Liisa").locator(".not-living-here").click()
     # Add the person who opened the door.
     page.click("#door-people-edit .add-resident")
     page.fill("#person-first_name", "Ana")
@@ -57,6 +60,7 @@ def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser,
     page.click("#door-people-edit .save-resident")
     staged = page.inner_text("#door-people-staged")
     assert "New resident: Ana Ruiz" in staged and "Name: Jon Virtanen → John Virtanen" in staged
+    assert "Liisa Korhonen: not living here" in staged
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.fill("#contact-note", "Ana moved in last month")
     page.click("#save-contact")
@@ -70,6 +74,7 @@ def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser,
     page.wait_for_selector("#door-list .door-button")
     first_line = page.locator("#door-list .door-button").first.inner_text()
     assert "John Virtanen" in first_line and "Ana Ruiz" in first_line and "Jon " not in first_line
+    assert "Liisa" not in first_line
     assert "Speaks Spanish" in first_line  # the language Ana gave
     db.session.expire_all()
     assert db.session.scalars(select(Person).where(Person.first_name == "Ana")).first() is None
@@ -82,7 +87,8 @@ def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser,
                                                                        world.users.volunteer_a1.id)
     assert ana.consent_phone_at is not None
     assert db.session.get(Person, jon.id).first_name == "John"
-    assert sorted(c.kind for c in db.session.scalars(select(PersonChange))) == ["added", "corrected"]
+    assert db.session.get(Person, liisa.id).status == "moved"
+    assert sorted(c.kind for c in db.session.scalars(select(PersonChange))) == ["added", "corrected", "status"]
     assert len(db.session.scalars(select(Contact)).all()) == 1
 
     # Another volunteer's phone on the same turf lists them at its next sync.
@@ -91,7 +97,7 @@ def test_people_added_and_corrected_offline_reach_a_second_phone(phone, browser,
         second = context.new_page()
         open_turf(second, live_server, email="volunteer.a2@test.example")
         line = second.locator("#door-list .door-button").first.inner_text()
-        assert "John Virtanen" in line and "Ana Ruiz" in line
+        assert "John Virtanen" in line and "Ana Ruiz" in line and "Liisa" not in line
     finally:
         context.close()
 

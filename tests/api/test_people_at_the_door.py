@@ -91,7 +91,7 @@ def test_a_name_corrected_and_a_person_gone_keep_the_original_in_the_history(cli
     auth.login("organizer.a@test.example")
     page = client.get(f"/doors/{door}").get_data(as_text=True)
     assert "Name corrected: Jon → John" in page and "Liisa Virtanen: Not living here" in page
-    assert "Volunteer A1" in page or world.users.volunteer_a1.name in page
+    assert "Volunteer A1" in page  # who changed it
     review = client.get(f"/offices/{world.office_a.id}/people").get_data(as_text=True)
     assert "Name corrected: Jon → John" in review
 

@@ -74,3 +74,24 @@ def test_a_survey_that_is_not_optional_is_answered_in_a_conversation(client, wor
     db.session.expire_all()
     assert db.session.get(Contact, results[2]["id"]).answers == {"support": 2}  # the hidden answer is dropped
     assert db.session.get(Contact, results[5]["id"]).outcome == "left_literature"
+
+
+def test_the_edit_form_turns_the_optional_survey_off_and_keeps_the_translations(client, auth, world):
+    auth.login("organizer.a@test.example")
+    assert new_canvass(client, world, survey_optional="yes").status_code == 302
+    canvass = db.session.scalar(select(Canvass).where(Canvass.name == "Spring in two languages"))
+    page = client.get(f"/offices/{world.office_a.id}/canvasses/{canvass.id}/edit").get_data(as_text=True)
+    assert 'name="survey_optional" value="yes" checked' in page
+    data = {"name": canvass.name, "start": "", "end": "", "script": canvass.script, "reknock_hours": "4",
+            "max_attempts": "3", "rows": "2", "survey_optional_shown": "1",
+            "translations": json.dumps(canvass.translations)}
+    for n, question in enumerate(canvass.questions):
+        data.update({f"q{n}_key": question["key"], f"q{n}_label": question["label"], f"q{n}_kind": question["kind"],
+                     f"q{n}_choices": ", ".join(question.get("choices", []))})
+    data["q1_show_if"] = "how_likely_are_you_to_support_us >= 4"
+    response = client.post(f"/offices/{world.office_a.id}/canvasses/{canvass.id}/edit", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    canvass = db.session.get(Canvass, canvass.id)
+    assert canvass.survey_optional is False and canvass.questions[1]["show_if"]["value"] == 4
+    assert canvass.translations["fi"]["script"] == "Hei, olen {name}"

@@ -109,7 +109,11 @@ OPENAPI: dict = {
                             "door_id": _ID,
                             "canvass_id": _ID,
                             "do_not_contact": {"type": "boolean"},
-                            "person_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
+                            "person_id": {"oneOf": [
+                                {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
+                                {"type": "string", "format": "uuid",
+                                 "description": "A person added at this door (people_added of this contact or "
+                                                "of another, in this batch or before), by the phone's UUID"}]},
                             "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
                             "answers": {"type": "object"},
                             "note": {"type": "string", "maxLength": 2000},

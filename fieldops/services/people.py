@@ -45,9 +45,19 @@ def people_at(person_ids: Iterable[int]) -> dict[int, int]:
     return dict(db.session.execute(select(Person.id, Person.door_id).where(Person.id.in_(ids))).all())
 
 
-def record(contacts: list[tuple[ContactIn, int]], user_id: int) -> dict[str, dict]:
-    """Write the people added and changed with newly created contacts (``(contact, office id)``; no commit).
-    Returns, per contact id, its ``people_added`` and ``people_changed`` results."""
+def added_at(ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Person UUIDs already stored -> (person id, door id)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {added: (person_id, door_id) for added, person_id, door_id in db.session.execute(
+        select(Person.added_id, Person.id, Person.door_id).where(Person.added_id.in_(ids)))}
+
+
+def record(contacts: list[tuple[ContactIn, int]], user_id: int) -> tuple[dict[str, dict], dict[str, int]]:
+    """Write the people added and changed with the contacts about to be stored (``(contact, office id)``;
+    no commit). Returns, per contact id, its ``people_added`` and ``people_changed`` results, and each
+    added person's UUID -> their id (for contacts whose ``person_ref`` names one)."""
     results: dict[str, dict] = {}
     wanted = [p.id for contact, _ in contacts for p in contact.people_added]
     known = stored_added_ids(wanted)
@@ -91,7 +101,7 @@ def record(contacts: list[tuple[ContactIn, int]], user_id: int) -> dict[str, dic
                                         after=after, at=contact.recorded_at, received_at=received))
             changed.append({"person_id": person.id, "status": "changed"})
         results[contact.id] = {"people_added": added, "people_changed": changed}
-    return results
+    return results, known
 
 
 def describe(change: PersonChange, name: str) -> str:

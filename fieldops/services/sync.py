@@ -11,7 +11,7 @@ create it: the database's primary key decides.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -101,6 +101,21 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
                if result and result["status"] == "rejected"]
     if all_or_nothing and refused:
         raise BatchRefused(refused)
+    # People added and corrected at the door go in first, with the contacts about to be stored (a
+    # repeated contact is a duplicate and carries nobody): a contact may name a person just added.
+    people_results, added_ids = people.record([(contact, row["office_id"]) for _, contact, row in rows
+                                               if contact.people_added or contact.people_changed], user.id)
+    refs = {contact.person_ref for _, contact, _ in rows if contact.person_ref and contact.person_ref not in added_ids}
+    added_ids.update({ref: person_id for ref, (person_id, _) in people.added_at(refs).items()})
+    named = []
+    for index, contact, row in rows:
+        if contact.person_ref and contact.person_ref not in added_ids:  # the contact adding them was refused
+            results[index] = _rejected({"id": contact.id}, f"person {contact.person_ref} was not added: the "
+                                                           "contact that added them was refused")
+            continue
+        named.append((index, replace(contact, person_id=added_ids[contact.person_ref]) if contact.person_ref
+                      else contact, row))
+    rows = named
     created = _insert(rows, user.id, now)
     stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
                "recorded_at": contact.recorded_at, "outcome": contact.outcome, "day": facts.days[contact.id]}
@@ -109,11 +124,6 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
                             supporters=any(summaries.SUPPORT_KEY in row["answers"]
                                            for _, contact, row in rows if contact.id in created))
     summaries.count_knocks(stored)
-    # People added and corrected at the door go in with their contact, before its consequences (a
-    # person named Moved is marked after a correction of their name, say).
-    people_results = people.record([(contact, row["office_id"]) for _, contact, row in rows
-                                    if contact.id in created and (contact.people_added or contact.people_changed)],
-                                   user.id)
     consequences.apply(contact for _, contact, _ in rows if contact.id in created)
     trust.flag_new(user.id, [(contact, row) for _, contact, row in rows if contact.id in created])
     noted: dict[int, list[dict]] = {}
@@ -172,6 +182,11 @@ class _Facts:
         person_ids = {c.person_id for c in contacts if c.person_id}
         person_ids |= {change.person_id for c in contacts for change in c.people_changed}
         self.people = people.people_at(person_ids)
+        # People added at a door whom a contact names: stored already, or added by a contact of this batch
+        # (in any order: a phone's outbox does not keep a visit's contacts in order).
+        self.added = {added.id: c.door_id for c in contacts for added in c.people_added}
+        self.added.update({ref: door for ref, (_, door) in
+                           people.added_at({c.person_ref for c in contacts if c.person_ref}).items()})
         # Due days and owners only matter when a promise was made.
         office_ids = {door.office_id for door in self.doors.values()} if any(c.follow_ups for c in contacts) else set()
         self.office_days, self.owner = {}, {}
@@ -206,6 +221,8 @@ class _Facts:
                     None)
         if contact.person_id and self.people.get(contact.person_id) != contact.door_id:
             return f"person {contact.person_id} does not live at door {contact.door_id}", None
+        if contact.person_ref and self.added.get(contact.person_ref) != contact.door_id:
+            return f"person {contact.person_ref} was not added at door {contact.door_id}", None
         for number, change in enumerate(contact.people_changed, start=1):
             if self.people.get(change.person_id) != contact.door_id:
                 return f"people_changed {number}: person {change.person_id} does not live at door {contact.door_id}", None
@@ -242,6 +259,7 @@ def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> 
         fields.pop("do_not_contact")  # carried out on the door or person, not stored on the knock
         fields.pop("people_added")    # written as people and their history (services.people)
         fields.pop("people_changed")
+        fields.pop("person_ref")      # resolved into person_id
         fields.update(row, volunteer_id=volunteer_id, received_at=now)
         values.append(fields)
     # One statement, built once: the rows go as parameters, not as a new VALUES list each time.

@@ -185,7 +185,7 @@
     $("door-timeline").href = app.dataset.householdUrl.replace(/\/0$/, "/" + door.id);
     if (walking) {
       resetForm(door);
-      atDoor.open(walk, door);
+      atDoor.open(walk, door, () => renderSurvey(door));
     }
     renderProgress();
     // The door's first screen starts with the door, just under the sync bar.
@@ -238,15 +238,7 @@
     $("share-location").checked = localStorage.getItem("fieldops-share-location") === "yes";
     $("form-error").hidden = true;
     $("survey").hidden = true;
-    const holder = $("survey-people");
-    holder.replaceChildren();
-    const known = door.people.filter((person) => typeof person.id === "number");  // not those still syncing
-    if (perPerson() && known.length) {
-      known.forEach((person, index) => holder.append(personSurvey(person, index)));
-    } else {
-      holder.append(householdSurvey({ ...door, people: known }));
-    }
-    holder.querySelectorAll(".person-survey").forEach(applyBranching);
+    renderSurvey(door);
     atDoor.barrierLanguage(null);
     atDoor.languages.switcher(walk, surveyLanguage, (language) => {
       surveyLanguage = language;
@@ -257,6 +249,20 @@
       if (outcome) outcome.checked = true;
       $("survey").hidden = shown;
     });
+  }
+
+  // The survey's boxes, for the door's residents and those just added at it (people-at-door.js; named by
+  // the UUID the phone made until the server has them): rebuilt when someone is added.
+  function renderSurvey(door) {
+    const holder = $("survey-people");
+    holder.replaceChildren();
+    const residents = [...door.people, ...atDoor.staged()];
+    if (perPerson() && residents.length) {
+      residents.forEach((person, index) => holder.append(personSurvey(person, index)));
+    } else {
+      holder.append(householdSurvey({ ...door, people: residents }));
+    }
+    holder.querySelectorAll(".person-survey").forEach(applyBranching);
   }
 
   // Branching (the questions' "show_if" data): a question shows only while the earlier answers match; one
@@ -384,11 +390,16 @@
     const household = holder.querySelector(".household-survey");
     if (household) {
       const picked = household.querySelector("input[name=answered-by]:checked");
-      return [{ person_id: picked && picked.value ? Number(picked.value) : null, answers: answersOf(household) }];
+      return [{ person_id: picked && picked.value ? personRef(picked.value) : null, answers: answersOf(household) }];
     }
     return [...holder.querySelectorAll(".person-survey")]
       .filter((box) => box.querySelector(".spoke-with").checked)
-      .map((box) => ({ person_id: Number(box.dataset.personId), answers: answersOf(box) }));
+      .map((box) => ({ person_id: personRef(box.dataset.personId), answers: answersOf(box) }));
+  }
+
+  // A resident's id as the server takes it: a number, or the UUID of someone added at the door.
+  function personRef(value) {
+    return /^\d+$/.test(value) ? Number(value) : value;
   }
 
   function position() {

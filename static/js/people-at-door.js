@@ -259,6 +259,11 @@
     box.replaceChildren(element("strong", TEXT.staged), ...lines.map((line) => element("div", line)));
   }
 
+  // The residents added at this door now, for the survey's "who answered" (named by their UUID).
+  function stagedPeople() {
+    return staged.added.map((added) => ({ id: added.id, name: fullName(added.first_name, added.last_name) }));
+  }
+
   // What the visit's first contact carries; the walk list shown here takes the changes at once.
   function collect() {
     return { people_added: staged.added.slice(), people_changed: [...staged.changed.values()] };
@@ -343,7 +348,7 @@
   }
 
   window.FieldopsPeople = {
-    TEXT, overlay, languageLine, open, collect, saved, barrierLanguage, barrierChoice,
+    TEXT, overlay, languageLine, staged: stagedPeople, open, collect, saved, barrierLanguage, barrierChoice,
     languages: { available, pick, label, choiceLabels, script, switcher },
   };
 })();

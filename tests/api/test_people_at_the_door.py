@@ -168,3 +168,29 @@ def test_the_export_of_new_people_carries_their_details_and_is_audited(client, a
     assert text.startswith("at,door_id,address") and "+358 40 123 4567" in text and "maria@example.org" in text
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.people")).one()
     assert event.actor_id == world.users.organizer_a.id and event.details["rows"] == 1
+
+
+def test_a_contact_names_a_person_added_at_the_door_by_their_uuid(client, world):
+    world.canvass_north.questions = [{"key": "support", "label": "Support", "kind": "scale", "min": 1, "max": 5}]
+    world.canvass_north.per_person = True
+    db.session.commit()
+    token = create_token("volunteer.a1@test.example")
+    doors = doors_of(world.turf_a1)
+    north = world.canvass_north.id
+    ana, bea = resident(first_name="Ana"), resident(first_name="Bea")
+    # One visit, two contacts: the one naming Ana comes first (an outbox keeps no order within a visit).
+    answers = knock(doors[0], north, outcome="talked", person_id=ana["id"], answers={"support": 5})
+    adding = knock(doors[0], north, outcome="talked", people_added=[ana], answers={})
+    elsewhere = knock(doors[1], north, outcome="talked", person_id=ana["id"])
+    orphan = knock(doors[2], north, outcome="talked", person_id=bea["id"])
+    refused = knock(doors[2], north, outcome="talked", people_added=[bea], answers={"support": 9})
+    results = sync(client, token, answers, adding, elsewhere, orphan, refused)
+    assert [r["status"] for r in results] == ["created", "created", "rejected", "rejected", "rejected"]
+    assert f"person {ana['id']} was not added at door {doors[1]}" in results[2]["error"]
+    assert "the contact that added them was refused" in results[3]["error"]
+    db.session.expire_all()
+    person_id = results[1]["people_added"][0]["person_id"]
+    assert db.session.get(Contact, answers["id"]).person_id == person_id
+    # Later, another visit names her by the same UUID: she is stored by then.
+    later = sync(client, token, knock(doors[0], north, outcome="talked", person_id=ana["id"], answers={"support": 4}))
+    assert later[0]["status"] == "created" and db.session.get(Contact, later[0]["id"]).person_id == person_id

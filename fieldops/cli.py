@@ -272,9 +272,13 @@ def export_turfs_command(office_name, output):
 @click.option("--max-attempts", default=3, show_default=True, type=int, help="Knock a door at most this many times.")
 @click.option("--per-person", is_flag=True,
               help="Ask the survey of each resident spoken with (default: once per household).")
+@click.option("--translations", "translations_path", type=click.Path(exists=True, dir_okay=False),
+              help='A JSON file: {"fi": {"script": ..., "questions": {KEY: {"label": ..., "choices": [...]}}}}.')
+@click.option("--survey-required", is_flag=True,
+              help="A conversation answers every question shown (default: the survey is optional for Talked).")
 @fails_cleanly
 def create_canvass_command(name, office_name, region_name, start, end, script, questions_path, reknock_hours,
-                           max_attempts, per_person):
+                           max_attempts, per_person, translations_path, survey_required):
     """Create a canvass with dates, a script and survey questions."""
     if bool(office_name) == bool(region_name):
         raise click.UsageError("give exactly one of --office NAME or --region NAME")
@@ -285,6 +289,13 @@ def create_canvass_command(name, office_name, region_name, start, end, script, q
                 questions = json.load(handle)
         except (ValueError, UnicodeDecodeError) as error:
             raise click.ClickException(f"{questions_path} is not JSON: {error}") from None
+    translations = None
+    if translations_path:
+        try:
+            with open(translations_path, encoding="utf-8") as handle:
+                translations = json.load(handle)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"{translations_path} is not JSON: {error}") from None
     if office_name:
         office = users.office_by_name(office_name)
         region_id, office_id = office.region_id, office.id
@@ -293,7 +304,8 @@ def create_canvass_command(name, office_name, region_name, start, end, script, q
     canvass = canvassing.build_canvass(name, region_id, office_id, start=start.date() if start else None,
                                        end=end.date() if end else None, script=script, questions=questions,
                                        reknock_hours=reknock_hours, max_attempts=max_attempts,
-                                       per_person=per_person)
+                                       per_person=per_person, translations=translations,
+                                       survey_optional=not survey_required)
     click.echo(f"Created canvass {canvass.name} (id {canvass.id}) with {len(canvass.questions)} questions.")
 
 

@@ -34,7 +34,7 @@ def me_turfs():
 @bp.get("/turfs/<int:turf_id>/walklist")
 def turf_walklist(turf_id: int):
     turf = access.require_turf(current_user, turf_id)
-    return jsonify(walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user)))
+    return jsonify(walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user), viewer=current_user))
 
 
 @bp.post("/contacts")

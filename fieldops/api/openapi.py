@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..domain.contacts import MAX_ID
 from ..domain.followups import BY_CODE as FOLLOW_UP_BY_CODE
 from ..domain.outcomes import OUTCOME_CODES
+from ..domain.people import MAX_PEOPLE, STATUSES as PERSON_STATUSES
 
 FOLLOW_UP_CODES = tuple(FOLLOW_UP_BY_CODE)
 
@@ -108,7 +109,11 @@ OPENAPI: dict = {
                             "door_id": _ID,
                             "canvass_id": _ID,
                             "do_not_contact": {"type": "boolean"},
-                            "person_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
+                            "person_id": {"oneOf": [
+                                {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID},
+                                {"type": "string", "format": "uuid",
+                                 "description": "A person added at this door (people_added of this contact or "
+                                                "of another, in this batch or before), by the phone's UUID"}]},
                             "outcome": {"type": "string", "enum": list(OUTCOME_CODES)},
                             "answers": {"type": "object"},
                             "note": {"type": "string", "maxLength": 2000},
@@ -117,12 +122,45 @@ OPENAPI: dict = {
                             "recorded_at": {"type": "string", "format": "date-time"},
                             "lat": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
                             "lon": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
-                            "accuracy_m": {"type": ["number", "null"], "minimum": 0}}}}}},
+                            "accuracy_m": {"type": ["number", "null"], "minimum": 0},
+                            "language": {"type": ["string", "null"], "pattern": "^[a-z]{2,3}$",
+                                         "description": "The household's language, with an outcome whose "
+                                                        "asks_language is true (Language barrier)"},
+                            "people_added": {"type": "array", "maxItems": MAX_PEOPLE,
+                                             "description": "Residents met at the door, each added once "
+                                                            "whatever the repeats (its UUID)",
+                                             "items": {"$ref": "#/components/schemas/PersonAdded"}},
+                            "people_changed": {"type": "array", "maxItems": MAX_PEOPLE,
+                                               "description": "Names corrected, people no longer living here",
+                                               "items": {"$ref": "#/components/schemas/PersonChanged"}}}}}}},
+            "PersonAdded": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string", "format": "uuid", "description": "Made on the phone"},
+                "first_name": {"type": ["string", "null"], "maxLength": 80},
+                "last_name": {"type": ["string", "null"], "maxLength": 80},
+                "phone": {"type": ["string", "null"], "maxLength": 40},
+                "email": {"type": ["string", "null"], "maxLength": 254},
+                "birth_year": {"type": ["integer", "null"], "minimum": 1900},
+                "language": {"type": ["string", "null"], "description": "An ISO 639 code: fi, sv, es"},
+                "consent_phone": {"type": "boolean", "description": "Agreed at the door (recorded_at is the time)"},
+                "consent_email": {"type": "boolean"}}},
+            "PersonChanged": {"type": "object", "required": ["person_id"], "additionalProperties": False,
+                              "properties": {
+                                  "person_id": _ID,
+                                  "first_name": {"type": ["string", "null"], "maxLength": 80},
+                                  "last_name": {"type": ["string", "null"], "maxLength": 80},
+                                  "status": {"type": "string", "enum": list(PERSON_STATUSES),
+                                             "description": "moved: not living here"}}},
             "SyncResults": {"type": "object", "required": ["results"], "properties": {"results": {
                 "type": "array", "items": {"type": "object", "required": ["id", "status"], "properties": {
                     "id": {"type": ["string", "null"]},
                     "status": {"type": "string", "enum": ["created", "duplicate", "rejected"]},
-                    "error": {"type": "string"}}}}}},
+                    "error": {"type": "string"},
+                    "people_added": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "string"}, "status": {"type": "string", "enum": ["created", "duplicate"]},
+                        "person_id": {"type": "integer"}}}},
+                    "people_changed": {"type": "array", "items": {"type": "object", "properties": {
+                        "person_id": {"type": "integer"},
+                        "status": {"type": "string", "enum": ["changed", "unchanged"]}}}}}}}}},
             "MyTurfs": {"type": "object", "required": ["turfs"], "properties": {"turfs": {
                 "type": "array", "items": {"type": "object",
                                            "required": ["id", "name", "canvass_id", "doors", "attempted", "state"],
@@ -141,14 +179,19 @@ OPENAPI: dict = {
             "WalkList": {"type": "object", "required": ["turf", "doors"], "properties": {
                 "turf": {"type": "object", "required": ["id", "name"],
                          "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
-                "canvass": {"type": ["object", "null"], "description": "Script, questions, per_person, and "
-                            "the re-knock rule: reknock_hours, max_attempts"},
+                "canvass": {"type": ["object", "null"], "description": "Script, questions (each may carry "
+                            "show_if: {key, op, value}, shown only if an earlier answer matches), per_person, "
+                            "survey_optional, translations ({code: {script, questions: {key: {label, choices}}}}), "
+                            "and the re-knock rule: reknock_hours, max_attempts"},
+                "volunteer_languages": {"type": "array", "items": {"type": "string"},
+                                        "description": "The signed-in volunteer's languages, in their order"},
+                "language_names": {"type": "object", "additionalProperties": {"type": "string"}},
                 "outcomes": {"type": "array", "description": "The outcome table the phone applies",
                              "items": {"type": "object", "properties": {
                                  "code": {"type": "string"}, "label": {"type": "string"},
                                  "retry": {"type": "boolean"}, "finishes_door": {"type": "boolean"},
                                  "do_not_contact": {"type": "boolean"}, "opens_survey": {"type": "boolean"},
-                                 "reached": {"type": "boolean"}}}},
+                                 "reached": {"type": "boolean"}, "asks_language": {"type": "boolean"}}}},
                 "progress": {"$ref": "#/components/schemas/Progress"},
                 "doors": {"type": "array", "items": {
                     "type": "object", "required": ["id", "address", "lat", "lon", "people", "history"],
@@ -157,7 +200,10 @@ OPENAPI: dict = {
                                              "other doors there: unit, else name, else 'door 2 of 3 at this "
                                              "address'"},
                                    "lat": {"type": "number"}, "lon": {"type": "number"},
-                                   "people": {"type": "array", "items": {"type": "object"}},
+                                   "people": {"type": "array", "items": {"type": "object"}, "description":
+                                              "Who lives there: id, name, first_name, last_name, age, language, "
+                                              "added (at a door); never phone or e-mail"},
+                                   "languages": {"type": "array", "items": {"type": "string"}},
                                    "history": {"type": "array", "items": {"type": "object"}},
                                    "knock": {"type": ["object", "null"], "description": "The door's state in "
                                              "the canvass: state (todo, later, done), attempts, max_attempts, "

@@ -16,6 +16,7 @@ ACTIVE = "active"
 GONE_STATUSES = ("moved", "deceased", "do_not_contact")  # people walk lists leave out
 DOOR_BANS = {"hostile": "Hostile at the door", "request": "Asked not to be contacted"}
 PERSON_STATUS_LABELS = {"active": "Lives here", "moved": "Moved away", "deceased": "Deceased",
+                        "merged": "Merged into another resident (added at the door)",
                         "do_not_contact": "Asked not to be contacted"}
 
 

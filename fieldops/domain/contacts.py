@@ -14,7 +14,9 @@ from typing import Any
 
 from . import payloads
 from .followups import BY_CODE as FOLLOW_UP_CODES
+from .languages import parse_language
 from .outcomes import BY_CODE as OUTCOME_CODES
+from .people import PersonAdded, PersonChanged, parse_people
 
 MAX_NOTE = 2000
 CLOCK_SLACK = timedelta(minutes=10)   # phones' clocks run a little fast
@@ -36,6 +38,12 @@ class ContactIn:
     accuracy_m: float | None = None
     follow_ups: tuple[str, ...] = ()
     do_not_contact: bool = False  # the person (or, if nobody was named, the household) asked us not to come back
+    language: str | None = None  # the household's language, said at a Language barrier (asks_language)
+    people_added: tuple[PersonAdded, ...] = ()     # residents met at the door (domain.people)
+    people_changed: tuple[PersonChanged, ...] = ()  # names corrected, people no longer living here
+    # A person added at the door spoke: ``person_id`` was the UUID of a person of ``people_added`` (this
+    # contact's or an earlier one's at the same door); the server puts their id in person_id.
+    person_ref: str | None = None
 
 
 MAX_ID = 2**31 - 1  # the largest id either database's integer column holds
@@ -86,8 +94,20 @@ def parse_contact(raw: Any, now: datetime) -> ContactIn:
     lat, lon = payloads.number(raw, "lat", -90, 90), payloads.number(raw, "lon", -180, 180)
     if (lat is None) != (lon is None):
         raise ValueError("lat and lon come together or not at all")
+    language = parse_language(raw.get("language"))
+    if language and not OUTCOME_CODES[outcome].asks_language:
+        raise ValueError(f"language comes only with an outcome that asks for it, not {outcome}")
+    people_added, people_changed = parse_people(raw, now.year, MAX_ID)
+    person_ref = None
+    if isinstance(raw.get("person_id"), str):  # a person added at the door, by the UUID the phone made
+        try:
+            person_ref = str(uuid.UUID(raw["person_id"]))
+        except ValueError:
+            raise ValueError("person_id must be a whole number, or the UUID of a person added at the door") from None
+        raw = {**raw, "person_id": None}
     return ContactIn(
         id=checked_id, door_id=_int(raw, "door_id"), canvass_id=_int(raw, "canvass_id"), outcome=outcome,
         recorded_at=_time(raw, now), person_id=_int(raw, "person_id", required=False), answers=answers,
         note=note, lat=lat, lon=lon, accuracy_m=payloads.number(raw, "accuracy_m", 0, 100_000),
-        follow_ups=follow_ups, do_not_contact=do_not_contact)
+        follow_ups=follow_ups, do_not_contact=do_not_contact, language=language,
+        people_added=people_added, people_changed=people_changed, person_ref=person_ref)

@@ -20,6 +20,7 @@ class Outcome:
     retry: bool = False          # the door comes back after the canvass's hours, up to its attempts
     do_not_contact: bool = False  # the door leaves every later walk list, in every canvass
     person_status: str | None = None  # what it says of the person named: gone from the walk lists
+    asks_language: bool = False  # the phone asks which language the household speaks, when none is on file
 
     @property
     def finishes_door(self) -> bool:
@@ -36,8 +37,10 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("wrong_address", "Wrong address", "WA"),
     Outcome("inaccessible", "Inaccessible", "I"),
     Outcome("deceased", "Deceased", "D", person_status="deceased"),
-    Outcome("language_barrier", "Language barrier", "LB"),
+    Outcome("language_barrier", "Language barrier", "LB", asks_language=True),
     Outcome("hostile", "Hostile (do not return)", "H", do_not_contact=True),
+    # Nobody answered and material was left at the door: the door is done for this canvass.
+    Outcome("left_literature", "Left literature", "LL"),
 )
 
 OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
@@ -57,4 +60,5 @@ def phone_facts() -> list[dict]:
     """The table as the phone receives it with every walk list, in the order volunteers see it."""
     return [{"code": o.code, "label": o.label, "short": o.short, "reached": o.reached,
              "opens_survey": o.opens_survey, "retry": o.retry, "finishes_door": o.finishes_door,
-             "do_not_contact": o.do_not_contact, "person_status": o.person_status} for o in OUTCOMES]
+             "do_not_contact": o.do_not_contact, "person_status": o.person_status,
+             "asks_language": o.asks_language} for o in OUTCOMES]

@@ -9,6 +9,12 @@ when new contacts no longer ask it (answers to it stay valid). Kinds:
 - ``choice``: one of ``choices``;
 - ``text``: free text, at most 1,000 characters.
 
+A question may carry ``show_if``, a condition on an earlier answer (``domain.conditions``: "only if
+support >= 3"): the phone shows it only then, and the server drops an answer to a question its
+conditions did not show (a phone offline since an edit is not refused for it). A canvass may have the
+script and each label and choice in other languages (``check_translations``); answers are stored by the
+question's key and the English choice, whatever language the phone showed.
+
 Pure functions; errors are ValueError with a message that names the question.
 """
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .conditions import check_condition, matches, parse_condition
+from .languages import FALLBACK, parse_language
 from .payloads import shown
 
 KINDS = ("scale", "yes_no", "choice", "text")
@@ -65,8 +73,81 @@ def check_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             item["choices"] = choices
         if question.get("hidden"):
             item["hidden"] = True
+        show_if = question.get("show_if")
+        if isinstance(show_if, str):
+            show_if = parse_condition(show_if, cleaned) if show_if.strip() else None
+        if show_if:
+            item["show_if"] = check_condition(show_if, cleaned, f"question {number} ({label!r})")
         cleaned.append(item)
     return cleaned
+
+
+def check_translations(questions: list[dict[str, Any]], translations: Any) -> dict[str, Any]:
+    """The script and questions in other languages, cleaned: ``{"fi": {"script": "...", "questions":
+    {key: {"label": "...", "choices": [...]}}}}``. A translated choice list has one entry per choice, in
+    the same order (the answer stored is the English choice). Missing parts fall back to English."""
+    if translations in (None, "", {}):
+        return {}
+    if not isinstance(translations, dict):
+        raise ValueError('translations are an object: {"fi": {"script": "...", "questions": {...}}}')
+    by_key = {q["key"]: q for q in questions}
+    cleaned: dict[str, Any] = {}
+    for raw_code, part in translations.items():
+        code = parse_language(raw_code, "translations")
+        if code is None or code == FALLBACK:
+            raise ValueError(f"translations: {raw_code!r} is not another language (English is the questions themselves)")
+        if not isinstance(part, dict) or set(part) - {"script", "questions"}:
+            raise ValueError(f"translations {code}: give \"script\" and/or \"questions\"")
+        item: dict[str, Any] = {}
+        if part.get("script"):
+            if not isinstance(part["script"], str):
+                raise ValueError(f"translations {code}: the script is text")
+            item["script"] = part["script"].strip()
+        texts = part.get("questions") or {}
+        if not isinstance(texts, dict):
+            raise ValueError(f"translations {code}: questions are an object of question key -> label and choices")
+        item["questions"] = {}
+        for key, text in texts.items():
+            question = by_key.get(key)
+            if question is None:
+                raise ValueError(f"translations {code}: no question {key!r} in this canvass")
+            if isinstance(text, str):
+                text = {"label": text}
+            if not isinstance(text, dict) or set(text) - {"label", "choices"}:
+                raise ValueError(f"translations {code}, {key!r}: give \"label\" and/or \"choices\"")
+            entry: dict[str, Any] = {}
+            if text.get("label"):
+                entry["label"] = str(text["label"]).strip()
+            if text.get("choices") is not None:
+                choices = [str(c).strip() for c in text["choices"]] if isinstance(text["choices"], list) else None
+                if question["kind"] != "choice" or choices is None or len(choices) != len(question["choices"]) \
+                        or not all(choices):
+                    raise ValueError(f"translations {code}, {key!r}: translate each of its "
+                                     f"{len(question.get('choices', []))} choices, in order")
+                entry["choices"] = choices
+            item["questions"][key] = entry
+        cleaned[code] = item
+    return cleaned
+
+
+def shown_keys(questions: list[dict[str, Any]], answers: dict[str, Any]) -> set[str]:
+    """The questions a phone shows, given these answers: each question's condition on earlier answers,
+    in order (a question not shown counts as unanswered for the questions after it)."""
+    shown, given = set(), {}
+    for question in questions:
+        if matches(question.get("show_if"), given):
+            shown.add(question["key"])
+            if question["key"] in answers:
+                given[question["key"]] = answers[question["key"]]
+    return shown
+
+
+def unanswered(questions: list[dict[str, Any]], answers: dict[str, Any]) -> list[str]:
+    """The asked (not hidden) questions these answers leave unanswered among those shown: what a canvass
+    whose survey is not optional refuses in a conversation. Free text is never required."""
+    shown = shown_keys(questions, answers)
+    return [q["key"] for q in asked_questions(questions)
+            if q["key"] in shown and q["kind"] != "text" and answers.get(q["key"]) in (None, "")]
 
 
 def asked_questions(questions: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -136,4 +217,7 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
         elif not isinstance(value, str) or len(value) > MAX_TEXT:
             raise ValueError(f"answer to {key!r} must be text of at most {MAX_TEXT} characters")
         cleaned[key] = value.strip() if isinstance(value, str) else value
-    return cleaned
+    # A question its conditions did not show has no answer: the phone never sends one, and one sent
+    # anyway (a phone offline since the condition changed) is dropped, never stored.
+    shown = shown_keys(questions, cleaned)
+    return {key: value for key, value in cleaned.items() if key in shown}

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..domain.addresses import (DOOR_JOIN_DISTANCE_M, join_households, match_known, normalise_city,
                                 normalise_compact, normalise_street, normalise_unit)
+from ..domain.languages import parse_language
 from ..errors import InvalidInput
 from .geo import block_for_points
 
@@ -37,17 +38,19 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "age": ("age",),
     "phone": ("phone", "phone_number", "telephone", "mobile"),
     "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
+    "language": ("language", "preferred_language", "lang", "language_code"),
 }
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
-PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
+PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email", "language")
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 # Rows set aside while reading, before any placing: each is a problem of that row alone.
-READ_REJECT_REASONS = ("no_id", "repeated_id", "no_street", "no_house_number", "bad_age", "missing_coordinates",
-                       "bad_coordinates")
+READ_REJECT_REASONS = ("no_id", "repeated_id", "no_street", "no_house_number", "bad_age", "bad_language",
+                       "missing_coordinates", "bad_coordinates")
 REJECT_LABELS = {
     "no_coordinates": "no coordinates", "swapped_lat_lon": "swapped lat lon",
     "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
     "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
+    "bad_language": "language not a code like fi, sv or es",
     "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
 }
 # Coordinates written as "not there" by spreadsheets and exports (compared case-insensitively).
@@ -122,6 +125,10 @@ def read_door_rows(path: str | Path) -> DoorRows:
         ages = pd.to_numeric(frame["age"], errors="coerce")
         reject((ages.isna() & frame["age"].notna()) | (ages < 0) | (ages > 130), "bad_age")
         frame["age"] = ages.round().astype("Int64")
+    if "language" in frame:  # an ISO 639 code ("fi") or a known name ("Finnish"): domain.languages
+        codes = [_language_or_none(value) for value in frame["language"]]
+        reject(pd.Series([code is _BAD for code in codes], index=frame.index), "bad_language")
+        frame["language"] = [None if code is _BAD else code for code in codes]
     for axis in ("lat", "lon"):
         number = pd.to_numeric(frame[axis], errors="coerce")
         odd = number.isna() & frame[axis].notna()  # only these need a second look (a file has few, if any)
@@ -142,6 +149,16 @@ def read_door_rows(path: str | Path) -> DoorRows:
     return DoorRows(rows=rows, has_people=any(c in frame for c in PERSON_COLUMNS), rejects=rejects,
                     unused_columns=unused, address_like_columns=[c for c in unused if looks_like_address_part(c)],
                     separator=separator)
+
+
+_BAD = object()  # a language cell that names no language
+
+
+def _language_or_none(value) -> object:
+    try:
+        return parse_language(value if isinstance(value, str) else None)
+    except ValueError:
+        return _BAD
 
 
 def sniff_separator(path: Path, sample_bytes: int = 64 * 1024) -> str:

@@ -3,12 +3,12 @@ from .canvassing import Assignment, Canvass, Contact, ContactFlag, FollowUp, Hou
 from .jobs import Job, JobFile
 from .mail import MailMessage
 from .summaries import DoorCanvass, Household, Supporter, VolunteerDay
-from .territory import Block, BuildingNote, Door, Office, Person, Region
+from .territory import Block, BuildingNote, Door, Office, Person, PersonChange, Region
 from .turfs import Turf, TurfDoor, TurfEvent
 from .users import ApiToken, AuditEvent, Invite, User
 
 __all__ = [
     "ApiToken", "Assignment", "AuditEvent", "Block", "BuildingNote", "Canvass", "Contact", "ContactFlag",
     "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "Job", "JobFile", "MailMessage",
-    "NoteIssue", "Office", "Person", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
+    "NoteIssue", "Office", "Person", "PersonChange", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -31,6 +31,11 @@ class Canvass(db.Model):
     max_attempts: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     # The survey is asked once per household unless the organizer wants each resident's own answers.
     per_person: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Talked may be recorded without answers (the default); off, a conversation answers every question shown.
+    survey_optional: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # The script and questions in other languages: {"fi": {"script": "...", "questions": {key: {"label": "...",
+    # "choices": [...]}}}} (domain.surveys.check_translations); English, the columns above, is the fallback.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -70,6 +75,8 @@ class Contact(db.Model):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
+    # The household's language, when a Language barrier knock says which (domain.outcomes asks_language).
+    language: Mapped[str | None] = mapped_column(String(8))
     distance_m: Mapped[float | None] = mapped_column(Float)  # from the door, when the phone shared its place
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # the phone's clock
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # the server's

@@ -101,7 +101,9 @@ class Door(db.Model):
 
 
 class Person(db.Model):
-    """Someone who lives at a door (a voter-file or customer-list row)."""
+    """Someone who lives at a door (a voter-file or customer-list row, or added at the door)."""
+    __table_args__ = (UniqueConstraint("added_id", name="uq_person_added_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     door_id: Mapped[int] = mapped_column(ForeignKey("door.id"), index=True)
     source_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -113,12 +115,46 @@ class Person(db.Model):
     # "active", or gone from walk lists: "moved", "deceased", "do_not_contact" (domain.consequences)
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Preferred language, an ISO 639 code ("fi", "sv", "es"; domain.languages), from the import or the door.
+    language: Mapped[str | None] = mapped_column(String(8))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    # When they agreed, at the door, to be contacted by phone / e-mail (None: no consent recorded).
+    consent_phone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_email_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A person added at the door: the UUID the phone made (a repeated sync never adds them twice),
+    # who added them and with which contact. None for imported people.
+    added_id: Mapped[str | None] = mapped_column(String(36))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    added_contact_id: Mapped[str | None] = mapped_column(String(36))
+    # Merged by an organizer into an imported person (status "merged"): that person now stands for them.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 
     door: Mapped[Door] = relationship(back_populates="people")
 
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part) or "Resident"
+
+
+class PersonChange(db.Model):
+    """A person added, corrected, marked gone or merged: append-only, like the contact ledger.
+
+    ``before`` and ``after`` hold the fields that changed (all of them for an addition), so the person's
+    original details always stay readable here, whatever the Person row says now.
+    """
+    __table_args__ = (Index("ix_person_change_office_time", "office_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # added, corrected, status, merged (domain.people.KINDS)
+    contact_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the knock it came with, if any
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # on the phone's clock, or the server's
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class BuildingNote(db.Model):

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.roles import Role
@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     # carries the version it was issued under, and one from an older version no longer signs anyone in.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     locale: Mapped[str | None] = mapped_column(String(8))  # the interface's language (i18n.LANGUAGES); None: the browser's
+    # The languages this person can canvass in, ISO 639 codes (domain.languages), in their order.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     office: Mapped[Office | None] = relationship()

@@ -9,13 +9,14 @@ when the last assignment is taken back.
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlalchemy import Text, cast, func, select
 
 from ..domain.roles import Role
 from ..domain.reknock import DEFAULT_MAX_ATTEMPTS, DEFAULT_REKNOCK_HOURS
-from ..domain.surveys import check_question_edit, check_questions
+from ..domain.surveys import check_question_edit, check_questions, check_translations
 from ..domain.turf_states import TransitionError, state_after_take_back, states_on_hand_out
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
@@ -31,21 +32,41 @@ CAN_WALK = frozenset({Role.VOLUNTEER.value, Role.ORGANIZER.value})
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
                   end: date | None = None, script: str = "", questions: list | None = None,
                   created_by_id: int | None = None, reknock_hours: int = DEFAULT_REKNOCK_HOURS,
-                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, per_person: bool = False) -> Canvass:
+                  max_attempts: int = DEFAULT_MAX_ATTEMPTS, per_person: bool = False,
+                  survey_optional: bool | None = True, translations: dict | str | None = None) -> Canvass:
     """Add a canvass for a region (``office_id`` None) or one office (no commit). With ``per_person``
-    the phone asks the survey of each resident spoken with, else once per household."""
+    the phone asks the survey of each resident spoken with, else once per household; without
+    ``survey_optional`` a conversation answers every question shown. ``translations``: the script and
+    questions in other languages (``domain.surveys.check_translations``; JSON text from a form)."""
     name = _checked_name(name, region_id)
     _check_plan(start, end, reknock_hours, max_attempts)
     try:
         questions = check_questions(questions or [])
     except ValueError as error:
         raise InvalidInput(str(error), field="questions") from None
+    translations = _checked_translations(questions, translations)
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
                       script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
-                      reknock_hours=reknock_hours, max_attempts=max_attempts, per_person=bool(per_person))
+                      reknock_hours=reknock_hours, max_attempts=max_attempts, per_person=bool(per_person),
+                      survey_optional=survey_optional is not False, translations=translations)
     db.session.add(canvass)
     db.session.flush()
     return canvass
+
+
+def _checked_translations(questions: list, translations) -> dict:
+    """Translations from a form (JSON text) or a file (an object), checked against the questions."""
+    if isinstance(translations, str):
+        if not translations.strip():
+            return {}
+        try:
+            translations = json.loads(translations)
+        except ValueError as error:
+            raise InvalidInput(f"translations are not JSON: {error}", field="translations") from None
+    try:
+        return check_translations(questions, translations)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="translations") from None
 
 
 def _checked_name(name: str, region_id: int, canvass_id: int | None = None) -> str:
@@ -84,7 +105,8 @@ def answer_counts(canvass: Canvass) -> dict[str, int]:
 
 
 def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date | None, script: str,
-                   questions: list, reknock_hours: int, max_attempts: int, actor_id: int | None) -> Canvass:
+                   questions: list, reknock_hours: int, max_attempts: int, actor_id: int | None,
+                   survey_optional: bool | None = None, translations: dict | str | None = None) -> Canvass:
     """Change a canvass's plan while it runs (no commit), keeping every answer already given valid
     (``domain.surveys.check_question_edit``).
 
@@ -115,6 +137,14 @@ def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date
         if old != new}
     if (script or "").strip() != canvass.script:
         changes["script"] = "changed"
+    if translations is not None:
+        translations = _checked_translations(edited, translations)
+        if translations != (canvass.translations or {}):
+            changes["translations"] = sorted(translations)
+        canvass.translations = translations
+    if survey_optional is not None and bool(survey_optional) != canvass.survey_optional:
+        changes["survey_optional"] = {"was": canvass.survey_optional, "now": bool(survey_optional)}
+        canvass.survey_optional = bool(survey_optional)
     if edited != before:
         changes["questions"] = {"was": [q["key"] for q in before], "now": [q["key"] for q in edited],
                                 "hidden": [q["key"] for q in edited if q.get("hidden")]}

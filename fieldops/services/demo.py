@@ -250,7 +250,7 @@ def _add_history(office: Office, canvass: Canvass, volunteers: list[User], now: 
         day = first_day + timedelta(days=rng.randint(0, span - 2 * (knocks - 1)))
         for knock in range(knocks):
             outcome = "not_home" if knock < knocks - 1 else rng.choices(
-                OUTCOME_CODES, weights=[40, 30, 8, 8, 3, 2, 2, 1, 3, 1])[0]
+                OUTCOME_CODES, weights=[40, 30, 8, 8, 3, 2, 2, 1, 3, 1, 0])[0]  # no Left literature: the history as before
             at = datetime.combine(day + timedelta(days=knock * 2), time(10 + rng.randint(0, 8), rng.randint(0, 59)),
                                   tzinfo=timezone.utc)
             answers = {}

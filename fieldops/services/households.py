@@ -18,7 +18,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Canvass, Contact, ContactFlag, Door, FollowUp, HouseholdNote, Office, Person, User
 from ..models._base import utcnow
-from . import listening, summaries
+from . import listening, people as people_changes, summaries
 from .inputs import required_text
 from .portable import aware
 
@@ -55,6 +55,7 @@ def timeline(door: Door) -> dict:
                         "outcome": CHANNELS.get(note.channel, note.channel), "reached": True,
                         "person": names.get(note.person_id), "answers": {}, "answer_rows": [], "note": note.note,
                         "review": None})
+    entries += people_changes.timeline_entries(door)  # residents added, corrected, gone: who changed what
     entries.sort(key=lambda e: e["at"], reverse=True)
     promises = []
     owner, maker = aliased(User), aliased(User)

@@ -11,7 +11,7 @@ create it: the database's primary key decides.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -22,14 +22,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..domain.contacts import MAX_UUID_TEXT, ContactIn, parse_contact
 from ..domain.followups import due_date
 from ..domain.roles import Role
-from ..domain.surveys import check_answers
+from ..domain.outcomes import BY_CODE as OUTCOMES
+from ..domain.surveys import check_answers, unanswered
 from ..domain.time_zones import local_day
 from ..domain.trust import metres_between
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User
+from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Turf, TurfDoor, User
 from ..models._base import utcnow
-from . import consequences, listening, summaries, trust
+from . import consequences, listening, people, summaries, trust
 from .prepared import per_database, run
 
 MAX_BATCH = 500
@@ -102,6 +103,21 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
                if result and result["status"] == "rejected"]
     if all_or_nothing and refused:
         raise BatchRefused(refused)
+    # People added and corrected at the door go in first, with the contacts about to be stored (a
+    # repeated contact is a duplicate and carries nobody): a contact may name a person just added.
+    people_results, added_ids = people.record([(contact, row["office_id"]) for _, contact, row in rows
+                                               if contact.people_added or contact.people_changed], user.id)
+    refs = {contact.person_ref for _, contact, _ in rows if contact.person_ref and contact.person_ref not in added_ids}
+    added_ids.update({ref: person_id for ref, (person_id, _) in people.added_at(refs).items()})
+    named = []
+    for index, contact, row in rows:
+        if contact.person_ref and contact.person_ref not in added_ids:  # the contact adding them was refused
+            results[index] = _rejected({"id": contact.id}, f"person {contact.person_ref} was not added: the "
+                                                           "contact that added them was refused")
+            continue
+        named.append((index, replace(contact, person_id=added_ids[contact.person_ref]) if contact.person_ref
+                      else contact, row))
+    rows = named
     created = _insert(rows, user.id, now)
     stored = [{"office_id": row["office_id"], "canvass_id": contact.canvass_id, "volunteer_id": user.id,
                "recorded_at": contact.recorded_at, "outcome": contact.outcome, "day": facts.days[contact.id]}
@@ -122,7 +138,7 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
     follow_ups = []
     for index, contact, row in rows:
         if contact.id in created:
-            results[index] = {"id": contact.id, "status": "created"}
+            results[index] = {"id": contact.id, "status": "created", **people_results.get(contact.id, {})}
             follow_ups += facts.follow_ups(contact, row)
         else:  # another phone or retry stored the same UUID a moment ago
             results[index] = {"id": contact.id, "status": "duplicate"}
@@ -163,10 +179,16 @@ class _Facts:
         if others:
             canvasses.update({row.canvass_id: row for row in run(statements.canvasses, {"ids": sorted(others)})})
         self.questions = {canvass_id: row.questions for canvass_id, row in canvasses.items()}
+        self.survey_optional = {canvass_id: row.survey_optional for canvass_id, row in canvasses.items()}
         self.ends = {canvass_id: row.end_date for canvass_id, row in canvasses.items()}
         person_ids = {c.person_id for c in contacts if c.person_id}
-        self.people = dict(db.session.execute(
-            select(Person.id, Person.door_id).where(Person.id.in_(person_ids))).all()) if person_ids else {}
+        person_ids |= {change.person_id for c in contacts for change in c.people_changed}
+        self.people = people.people_at(person_ids)
+        # People added at a door whom a contact names: stored already, or added by a contact of this batch
+        # (in any order: a phone's outbox does not keep a visit's contacts in order).
+        self.added = {added.id: c.door_id for c in contacts for added in c.people_added}
+        self.added.update({ref: door for ref, (_, door) in
+                           people.added_at({c.person_ref for c in contacts if c.person_ref}).items()})
         # Due days and owners only matter when a promise was made.
         office_ids = {door.office_id for door in self.doors.values()} if any(c.follow_ups for c in contacts) else set()
         self.office_days, self.owner = {}, {}
@@ -201,10 +223,21 @@ class _Facts:
                     None)
         if contact.person_id and self.people.get(contact.person_id) != contact.door_id:
             return f"person {contact.person_id} does not live at door {contact.door_id}", None
+        if contact.person_ref and self.added.get(contact.person_ref) != contact.door_id:
+            return f"person {contact.person_ref} was not added at door {contact.door_id}", None
+        for number, change in enumerate(contact.people_changed, start=1):
+            if self.people.get(change.person_id) != contact.door_id:
+                return f"people_changed {number}: person {change.person_id} does not live at door {contact.door_id}", None
+        questions = self.questions[contact.canvass_id] or []
         try:
-            answers = check_answers(self.questions[contact.canvass_id] or [], contact.answers)
+            answers = check_answers(questions, contact.answers)
         except ValueError as error:
             return str(error), None
+        if OUTCOMES[contact.outcome].opens_survey and not self.survey_optional[contact.canvass_id]:
+            missing = unanswered(questions, answers)
+            if missing:
+                return (f"this canvass's survey is not optional: answer {missing[0]!r} "
+                        f"({len(missing)} question{'s' if len(missing) > 1 else ''} unanswered)"), None
         distance = (None if contact.lat is None else
                     round(metres_between(contact.lat, contact.lon, door.lat, door.lon), 1))
         return None, {"office_id": door.office_id, "turf_id": turf_id, "answers": answers, "distance_m": distance}
@@ -226,6 +259,9 @@ def _insert(rows: list[tuple[int, ContactIn, dict]], volunteer_id: int, now) -> 
         fields = asdict(contact)
         fields.pop("follow_ups")
         fields.pop("do_not_contact")  # carried out on the door or person, not stored on the knock
+        fields.pop("people_added")    # written as people and their history (services.people)
+        fields.pop("people_changed")
+        fields.pop("person_ref")      # resolved into person_id
         fields.update(row, volunteer_id=volunteer_id, received_at=now)
         values.append(fields)
     # One statement, built once: the rows go as parameters, not as a new VALUES list each time.
@@ -247,10 +283,11 @@ def _statements(dialect_name: str) -> SimpleNamespace:
         .where(door.c.id.in_(ids)).order_by(door.c.id)
         .with_for_update(of=door),
         assignments=select(assignment.c.turf_id, assignment.c.canvass_id, turf.c.kind, canvass.c.questions,
-                           canvass.c.end_date)
+                           canvass.c.end_date, canvass.c.survey_optional)
         .join(turf, turf.c.id == assignment.c.turf_id).join(canvass, canvass.c.id == assignment.c.canvass_id)
         .where(assignment.c.volunteer_id == bindparam("volunteer"), assignment.c.returned_at.is_(None)),
-        canvasses=select(canvass.c.id.label("canvass_id"), canvass.c.questions, canvass.c.end_date)
+        canvasses=select(canvass.c.id.label("canvass_id"), canvass.c.questions, canvass.c.end_date,
+                         canvass.c.survey_optional)
         .where(canvass.c.id.in_(ids)),
         insert=dialect.insert(contact).on_conflict_do_nothing(index_elements=["id"]).returning(contact.c.id),
     )

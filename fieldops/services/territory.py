@@ -171,7 +171,7 @@ def zones_in_use() -> list[str]:
 
 
 DOOR_FIELDS = ("name", "street", "house_number", "unit", "city", "postcode")
-PERSON_FIELDS = ("first_name", "last_name", "age", "phone", "email")
+PERSON_FIELDS = ("first_name", "last_name", "age", "phone", "email", "language")
 
 
 def _columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from ..domain.access import assignment_in_force
 from ..domain.buildings import own_building_key
 from ..domain.consequences import ACTIVE
+from ..domain.languages import NAMES as LANGUAGE_NAMES
+from ..domain.people import PHONE_STATUSES
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
 from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
@@ -23,6 +25,7 @@ from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
 from .buildings import labels_for, notes_for
 from .canvassing import current_canvass_for
+from .people import door_languages
 from .portable import aware
 from .turfs import turf_doors
 
@@ -103,12 +106,14 @@ def canvass_for_viewer(turf: Turf, user: User | None) -> Canvass | None:
     return current_canvass_for(turf)
 
 
-def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
+def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = None) -> dict:
     """The turf's doors in walking order, less those not to be knocked, each with its label (told apart
     from the other doors at its address), its knock state in the canvass and its household's story: the
     people who still live there and may be asked, every earlier conversation (all canvasses, newest
     first) and every promise, open ones first, kept ones with what was done; plus the canvass's script,
-    questions and re-knock rule, the outcome table and the walk's progress."""
+    questions and re-knock rule, the outcome table and the walk's progress. Each door names its
+    languages; people added at a door are on it (``added``) from the sync that brought them, for every
+    phone of the turf; ``viewer``'s languages come along, for the phone to pick the script's language."""
     doors = list(db.session.scalars(_walk_doors(turf).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
@@ -123,7 +128,9 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
         names[person.id] = person.full_name
         if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
-            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
+            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age,
+                                           "first_name": person.first_name, "last_name": person.last_name,
+                                           "language": person.language, "added": person.added_id is not None})
     history: dict[int, list[dict]] = defaultdict(list)
     knocks: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     contacts = db.session.execute(
@@ -150,6 +157,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})
     knocks_since = _knocks_since(turf)
     states = _states(door_ids, knocks, canvass, knocks_since)
+    spoken = door_languages(door_ids)
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
                  "knocks_since": knocks_since.isoformat() if knocks_since else None},
@@ -158,7 +166,11 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
             "start_date": canvass.start_date.isoformat() if canvass.start_date else None,
             "end_date": canvass.end_date.isoformat() if canvass.end_date else None,
             "reknock_hours": canvass.reknock_hours, "max_attempts": canvass.max_attempts,
-            "per_person": canvass.per_person},
+            "per_person": canvass.per_person, "survey_optional": canvass.survey_optional,
+            "translations": canvass.translations or {}},
+        "volunteer_languages": list(viewer.languages or []) if viewer is not None else [],
+        "language_names": dict(LANGUAGE_NAMES),
+        "person_statuses": dict(PHONE_STATUSES),
         "outcomes": phone_facts(),
         # What the walk order charges for crossing a busy street (a door's "crossing" names its stretch
         # of such a street and its side): the phone's "next nearest door" adds it, as the order does.
@@ -170,7 +182,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
              "unaddressed": door.unaddressed,
              "unit": door.unit, "lat": door.lat, "lon": door.lon, "people": people[door.id],
              "crossing": None if sides[n] is None else list(sides[n]),
-             "history": history[door.id], "promises": promises[door.id],
+             "history": history[door.id], "promises": promises[door.id], "languages": spoken.get(door.id, []),
              "knock": None if canvass is None else _knock(states[door.id], canvass),
              "building": None if units[keys[door.id]] < 2 else {
                  "key": keys[door.id], "label": f"{door.street} {door.house_number}".strip(),

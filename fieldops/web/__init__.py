@@ -29,6 +29,7 @@ def register_web(app: Flask) -> None:
     from .households import bp as households_bp
     from .jobs import bp as jobs_bp
     from .paper import bp as paper_bp
+    from .people import bp as people_bp
     from .relationships import bp as relationships_bp
     from .turfs import bp as turfs_bp
 
@@ -39,6 +40,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(territory_bp)
     app.register_blueprint(turfs_bp)
     app.register_blueprint(field_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(households_bp)
     app.register_blueprint(jobs_bp)

@@ -4,6 +4,7 @@ service worker and manifest)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from flask import (Blueprint, Response, current_app, flash, redirect, render_tem
                    url_for)
 from flask_login import current_user, login_required
 
+from ..domain.conditions import describe as describe_condition
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import KIND_LABELS, MAX_QUESTIONS
@@ -24,7 +26,8 @@ bp = Blueprint("field", __name__)
 
 QUESTION_ROWS = 6
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
-SHELL_FILES = ("css/app.css", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/my-turfs.js", "js/sign-out.js",
+SHELL_FILES = ("css/app.css", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/conditions.js",
+               "js/people-at-door.js", "js/my-turfs.js", "js/sign-out.js",
                "vendor/leaflet/leaflet.js",
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
 
@@ -36,6 +39,13 @@ def _whole_number(field: str, default: int) -> int:
     if not text.isdigit():
         raise InvalidInput("a whole number", field=field)
     return int(text)
+
+
+def _survey_optional() -> bool | None:
+    """The form's "survey is optional" box, when the form has it (its hidden marker): else None, unchanged."""
+    if not request.form.get("survey_optional_shown"):
+        return None
+    return request.form.get("survey_optional") == "yes"
 
 
 def _questions_from_form(rows: int = QUESTION_ROWS) -> list[dict]:
@@ -53,6 +63,8 @@ def _questions_from_form(rows: int = QUESTION_ROWS) -> list[dict]:
             question["choices"] = [c.strip() for c in request.form.get(f"q{n}_choices", "").split(",")]
         if request.form.get(f"q{n}_hidden"):
             question["hidden"] = True
+        if request.form.get(f"q{n}_show_if", "").strip():
+            question["show_if"] = request.form[f"q{n}_show_if"]  # "q1 >= 3": parsed by domain.surveys
         questions.append(question)
     return questions
 
@@ -71,7 +83,8 @@ def canvasses(office_id: int):
                 start=parse_day(request.form.get("start"), "start"), end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
                 questions=_questions_from_form(), created_by_id=current_user.id,
                 reknock_hours=_whole_number("reknock_hours", 4), max_attempts=_whole_number("max_attempts", 3),
-                per_person=request.form.get("per_person") == "yes")
+                per_person=request.form.get("per_person") == "yes",
+                survey_optional=_survey_optional(), translations=request.form.get("translations"))
         except FieldopsError as error:
             unit_of_work.undo()
             return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,
@@ -97,7 +110,8 @@ def edit_canvass(office_id: int, canvass_id: int):
                 canvass, name=request.form.get("name", ""), start=parse_day(request.form.get("start"), "start"),
                 end=parse_day(request.form.get("end"), "end"), script=request.form.get("script", ""),
                 questions=_questions_from_form(rows), reknock_hours=_whole_number("reknock_hours", 4),
-                max_attempts=_whole_number("max_attempts", 3), actor_id=current_user.id)
+                max_attempts=_whole_number("max_attempts", 3), actor_id=current_user.id,
+                survey_optional=_survey_optional(), translations=request.form.get("translations"))
         except FieldopsError as error:
             unit_of_work.undo()
             return _edit_page(office, canvass, error.message, request.form), error.status
@@ -112,11 +126,14 @@ def _edit_page(office, canvass, error: str | None, form):
     if form is None:  # the canvass as it is
         form = {"name": canvass.name, "start": canvass.start_date or "", "end": canvass.end_date or "",
                 "script": canvass.script, "reknock_hours": canvass.reknock_hours,
-                "max_attempts": canvass.max_attempts}
+                "max_attempts": canvass.max_attempts, "survey_optional": "yes" if canvass.survey_optional else "",
+                "translations": json.dumps(canvass.translations, ensure_ascii=False, indent=1)
+                if canvass.translations else ""}
         for n, question in enumerate(questions):
             form.update({f"q{n}_key": question["key"], f"q{n}_label": question["label"], f"q{n}_kind": question["kind"],
                          f"q{n}_choices": ", ".join(question.get("choices", [])),
-                         f"q{n}_hidden": "1" if question.get("hidden") else ""})
+                         f"q{n}_hidden": "1" if question.get("hidden") else "",
+                         f"q{n}_show_if": describe_condition(question.get("show_if"))})
     return render_template("field/canvass_edit.html", office=office, canvass=canvass, questions=questions,
                            answers=counts, kinds=KIND_LABELS, rows=len(questions) + NEW_QUESTION_ROWS, form=form,
                            error=error)

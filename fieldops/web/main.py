@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..domain.roles import Role
 from ..extensions import db
-from ..services import access, canvassing, idle_turfs, overview, turf_map, turfs, users, walklists
+from ..services import access, canvassing, idle_turfs, overview, people, turf_map, turfs, users, walklists
 
 bp = Blueprint("main", __name__)
 
@@ -57,14 +57,17 @@ def turf(turf_id: int):
     office = access.require_office(current_user, turf.office_id) if manage else None
     offer = turfs.offered(turf) if manage else None  # the actions that will succeed, and only those
     walk = walklists.walklist(turf, walklists.canvass_for_viewer(turf, current_user))
+    walkers = users.office_volunteers(office) if manage else []
+    spoken = people.language_counts(door["id"] for door in walk["doors"])
     return render_template(
-        "turf.html", walk=walk, turf=turf, turf_map=turf_map.page_map(turf, walk),
+        "turf.html", walk=walk, turf=turf, turf_map=turf_map.page_map(turf, walk), spoken=spoken,
+        suggested=people.suggest(walkers, spoken),
         manage=manage, offer=offer,
         others=turfs.merge_candidates(turf) if offer and offer.reshape else [],
         history=turfs.history(turf) if manage else [],
         holders=canvassing.open_assignments(turf.id),
         canvasses=canvassing.canvasses_for_office(office) if manage else [],
-        walkers=users.office_volunteers(office) if manage else [],
+        walkers=walkers,
         mine=access.has_open_assignment(current_user, turf.id), zone=turfs.office_of(turf).time_zone)
 
 

@@ -8,6 +8,8 @@
   if (!app) return;
   const outbox = window.FieldopsOutbox;
   const knocks = window.FieldopsKnocks;
+  const atDoor = window.FieldopsPeople;         // people at the door, and the script's languages
+  const conditions = window.FieldopsConditions;  // branching: which questions are shown
   const $ = (id) => document.getElementById(id);
   const walking = app.dataset.walking === "yes";
   const owner = outbox.owner();
@@ -19,6 +21,7 @@
   let map = null;
   let here = null;          // where the volunteer stood when they last tapped for it: {lat, lon, accuracy}
   let hereMarker = null;
+  let surveyLanguage = "en";  // the language the open door's script and questions are shown in
 
   function element(tag, text, className) {
     const node = document.createElement(tag);
@@ -166,6 +169,8 @@
       button.type = "button";
       button.append(element("span", `${index + 1}. ${door.label}`, "door-address"));
       if (door.people.length) button.append(element("span", door.people.map((p) => p.name).join(", "), "door-people"));
+      const spoken = atDoor.languageLine(walk, door);  // "Speaks Spanish" (people-at-door.js)
+      if (spoken) button.append(element("span", spoken, "door-languages"));
       if (status) button.append(element("span", status, "door-status"));
       else if (door.history.length) button.append(element("span", `Last: ${door.history[0].outcome_label}, ${door.history[0].recorded_at.slice(0, 10)}`, "door-people"));
       const open = door.promises.filter((p) => !p.kept_on).length;
@@ -188,10 +193,11 @@
   }
 
   // The script with the volunteer's name and the street of the next door filled in.
-  function scriptFor(door) {
+  function scriptFor(door, language) {
     const script = $("script-text");
     if (!script) return "";
-    return script.dataset.script.replace(/\{name\}/g, app.dataset.volunteer)
+    const text = (walk && language && atDoor.languages.script(walk, language)) || script.dataset.script;
+    return text.replace(/\{name\}/g, app.dataset.volunteer)
       .replace(/\{street\}/g, door && door.street ? door.street : "your street");
   }
 
@@ -246,11 +252,13 @@
     $("door-building").hidden = !(door.building && door.building.note);
     $("door-building").textContent = door.building && door.building.note ? `Building: ${door.building.note}` : "";
     $("door-who").textContent = door.people.length ? names(door) : "No names on file for this door.";
+    if (atDoor.languageLine(walk, door)) $("door-who").textContent += ` · ${atDoor.languageLine(walk, door)}`;
     const open = door.promises.filter((p) => !p.kept_on);
     $("door-open-promises").replaceChildren(...open.map((p) => element("li",
       `Promised: ${p.label}${p.person ? " for " + p.person : ""}, due ${p.due_date}`)));
     $("door-open-promises").hidden = !open.length;
-    if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door);
+    surveyLanguage = atDoor.languages.pick(walk, door);
+    if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door, surveyLanguage);
     // The story is folded under one line, so the outcome buttons are on the door's first screen.
     const last = door.history[0];
     $("door-story-summary").textContent = door.history.length
@@ -270,7 +278,10 @@
     history.replaceChildren(...(door.history.length ? door.history.map(historyItem)
       : [element("li", "We have not knocked here before.", "muted")]));
     $("door-timeline").href = app.dataset.householdUrl.replace(/\/0$/, "/" + door.id);
-    if (walking) resetForm(door);
+    if (walking) {
+      resetForm(door);
+      atDoor.open(walk, door, () => renderSurvey(door));
+    }
     renderProgress();
     // The door's first screen starts with the door, just under the sync bar.
     const top = $("door-view").getBoundingClientRect().top + window.scrollY - $("sync-bar").offsetHeight - 8;
@@ -322,13 +333,49 @@
     $("share-location").checked = localStorage.getItem("fieldops-share-location") === "yes";
     $("form-error").hidden = true;
     $("survey").hidden = true;
+    renderSurvey(door);
+    atDoor.barrierLanguage(null);
+    atDoor.languages.switcher(walk, surveyLanguage, (language) => {
+      surveyLanguage = language;
+      if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door, language);
+      const shown = $("survey").hidden;
+      const outcome = $("contact-form").querySelector("input[name=outcome]:checked");
+      resetForm(door);
+      if (outcome) outcome.checked = true;
+      $("survey").hidden = shown;
+    });
+  }
+
+  // The survey's boxes, for the door's residents and those just added at it (people-at-door.js; named by
+  // the UUID the phone made until the server has them): rebuilt when someone is added.
+  function renderSurvey(door) {
     const holder = $("survey-people");
     holder.replaceChildren();
-    if (perPerson() && door.people.length) {
-      door.people.forEach((person, index) => holder.append(personSurvey(person, index)));
+    const residents = [...door.people, ...atDoor.staged()];
+    if (perPerson() && residents.length) {
+      residents.forEach((person, index) => holder.append(personSurvey(person, index)));
     } else {
-      holder.append(householdSurvey(door));
+      holder.append(householdSurvey({ ...door, people: residents }));
     }
+    holder.querySelectorAll(".person-survey").forEach(applyBranching);
+  }
+
+  // Branching (the questions' "show_if" data): a question shows only while the earlier answers match; one
+  // hidden again loses its answer, as the server would drop it.
+  function applyBranching(box) {
+    const given = {};
+    asked().forEach((question) => {
+      const wrap = box.querySelector(`.question[data-key="${question.key}"]`);
+      if (!wrap) return;
+      const show = conditions.matches(question.show_if, given);
+      wrap.hidden = !show;
+      if (!show) {
+        wrap.querySelectorAll("input[type=radio]").forEach((input) => { input.checked = false; });
+        wrap.querySelectorAll("input[type=text]").forEach((input) => { input.value = ""; });
+      } else {
+        Object.assign(given, answerOf(wrap));
+      }
+    });
   }
 
   function householdSurvey(door) {
@@ -374,19 +421,22 @@
     const wrap = element("div", null, "question");
     wrap.dataset.key = question.key;
     wrap.dataset.kind = question.kind;
-    wrap.append(element("p", question.label, "question-label"));
+    const label = atDoor.languages.label(walk, surveyLanguage, question);
+    wrap.append(element("p", label, "question-label"));
+    // A choice shows in the door's language; its value, what is stored, stays the canvass's own choice.
+    const shownChoices = question.kind === "choice" ? atDoor.languages.choiceLabels(walk, surveyLanguage, question) : null;
     const choices = question.kind === "scale" ? Array.from({ length: question.max - question.min + 1 }, (_, i) => String(question.min + i))
       : question.kind === "yes_no" ? ["Yes", "No"] : question.kind === "choice" ? question.choices : null;
     if (choices) {
       const row = element("div", null, question.kind === "choice" ? "choices" : "scale");
-      choices.forEach((choice) => {
-        const label = element("label", null, "pill");
+      choices.forEach((choice, i) => {
+        const pill = element("label", null, "pill");
         const input = document.createElement("input");
         input.type = "radio";
         input.name = name;
         input.value = choice;
-        label.append(input, element("span", choice));
-        row.append(label);
+        pill.append(input, element("span", shownChoices ? shownChoices[i] : choice));
+        row.append(pill);
       });
       wrap.append(row);
     } else {
@@ -394,25 +444,38 @@
       input.type = "text";
       input.name = name;
       input.maxLength = 1000;
-      input.setAttribute("aria-label", question.label);
+      input.setAttribute("aria-label", label);
       wrap.append(input);
     }
     return wrap;
   }
 
+  function answerOf(wrap) {
+    const answers = {};
+    const key = wrap.dataset.key;
+    const kind = wrap.dataset.kind;
+    const picked = wrap.querySelector("input[type=radio]:checked");
+    const text = wrap.querySelector("input[type=text]");
+    if (kind === "scale" && picked) answers[key] = Number(picked.value);
+    else if (kind === "yes_no" && picked) answers[key] = picked.value === "Yes";
+    else if (kind === "choice" && picked) answers[key] = picked.value;
+    else if (kind === "text" && text && text.value.trim()) answers[key] = text.value.trim();
+    return answers;
+  }
+
   function answersOf(box) {
     const answers = {};
     box.querySelectorAll(".question").forEach((wrap) => {
-      const key = wrap.dataset.key;
-      const kind = wrap.dataset.kind;
-      const picked = wrap.querySelector("input[type=radio]:checked");
-      const text = wrap.querySelector("input[type=text]");
-      if (kind === "scale" && picked) answers[key] = Number(picked.value);
-      else if (kind === "yes_no" && picked) answers[key] = picked.value === "Yes";
-      else if (kind === "choice" && picked) answers[key] = picked.value;
-      else if (kind === "text" && text && text.value.trim()) answers[key] = text.value.trim();
+      if (!wrap.hidden) Object.assign(answers, answerOf(wrap));  // a question not shown has no answer
     });
     return answers;
+  }
+
+  // A canvass whose survey is not optional (its "survey_optional" data): each shown question but free text.
+  function unansweredShown(answers) {
+    if (!walk.canvass || walk.canvass.survey_optional !== false) return false;
+    const shown = conditions.shown(asked(), answers);
+    return asked().some((q) => shown.has(q.key) && q.kind !== "text" && !(q.key in answers));
   }
 
   // The survey's contacts: one for the household, or one per resident spoken with (each with their own
@@ -422,11 +485,16 @@
     const household = holder.querySelector(".household-survey");
     if (household) {
       const picked = household.querySelector("input[name=answered-by]:checked");
-      return [{ person_id: picked && picked.value ? Number(picked.value) : null, answers: answersOf(household) }];
+      return [{ person_id: picked && picked.value ? personRef(picked.value) : null, answers: answersOf(household) }];
     }
     return [...holder.querySelectorAll(".person-survey")]
       .filter((box) => box.querySelector(".spoke-with").checked)
-      .map((box) => ({ person_id: Number(box.dataset.personId), answers: answersOf(box) }));
+      .map((box) => ({ person_id: personRef(box.dataset.personId), answers: answersOf(box) }));
+  }
+
+  // A resident's id as the server takes it: a number, or the UUID of someone added at the door.
+  function personRef(value) {
+    return /^\d+$/.test(value) ? Number(value) : value;
   }
 
   function position() {
@@ -462,11 +530,18 @@
       address: door.label,
     };
     const fact = outcomeFact(outcome.value);
+    if (fact && fact.asks_language && atDoor.barrierChoice()) base.language = atDoor.barrierChoice();
     const contacts = (fact && fact.opens_survey ? surveyed() : [])
       .map((answered) => ({ ...base, id: outbox.uuid(), ...answered }));
+    if (contacts.some((c) => unansweredShown(c.answers))) {
+      $("save-contact").disabled = false;
+      return refuse("This canvass's survey is not optional: answer each question shown.");
+    }
     if (!contacts.length) contacts.push({ ...base, id: outbox.uuid(), person_id: null, answers: {} });
-    // The note and the promises go with the first contact of the visit only.
+    // The note and the promises go with the first contact of the visit only; so do the people added or
+    // corrected at the door (people-at-door.js).
     contacts.slice(1).forEach((c) => { c.note = ""; c.follow_ups = []; });
+    Object.assign(contacts[0], atDoor.collect());
     try {
       await outbox.add(contacts);
     } catch (error) {
@@ -474,6 +549,7 @@
       $("save-contact").disabled = false;
       return;
     }
+    atDoor.saved(contacts[0]);
     localKnocks.set(door.id, [...(localKnocks.get(door.id) || []), knocks.visit(contacts)]);
     knocks.remember(owner, turfId, localKnocks);
     $("save-contact").disabled = false;
@@ -518,6 +594,8 @@
       return;
     }
     walk = await response.json();
+    // What this phone's outbox still holds (people added or corrected) shows on the list at once.
+    atDoor.overlay(walk, await outbox.pending());
     if (walk.canvass) {
       localKnocks = knocks.prune(walk, localKnocks);
       knocks.remember(owner, turfId, localKnocks);
@@ -545,10 +623,17 @@
   $("sync-now").addEventListener("click", () => outbox.syncNow());
   if (walking) {
     $("contact-form").addEventListener("submit", save);
+    $("contact-form").addEventListener("input", (event) => {
+      const box = event.target.closest(".person-survey");
+      if (box && event.target.type === "text") applyBranching(box);
+    });
     $("contact-form").addEventListener("change", (event) => {
+      const box = event.target.closest(".person-survey");
+      if (box) applyBranching(box);
       if (event.target.name !== "outcome") return;
       const fact = outcomeFact(event.target.value);
       $("survey").hidden = !(fact && fact.opens_survey);
+      atDoor.barrierLanguage(fact);
       $("saved-note").textContent = "";  // read: the next door has begun
     });
   }

@@ -14,7 +14,8 @@ from .conftest import wait_until
 from .test_phone_screens import open_turf
 
 PHONE_SCRIPTS = [Path(__file__).parents[2] / "static" / "js" / name
-                 for name in ("canvass.js", "knocks.js", "my-turfs.js", "outbox.js", "sign-out.js")]
+                 for name in ("canvass.js", "knocks.js", "my-turfs.js", "outbox.js", "sign-out.js",
+                              "people-at-door.js", "conditions.js")]
 
 
 @contextmanager

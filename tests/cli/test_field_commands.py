@@ -54,3 +54,23 @@ def test_assign_turf_hands_it_out(runner, world):
     assert result.exit_code == 1 and "works for another office" in result.output
     result = runner.invoke(args=["assign-turf", "9999", "volunteer.c@test.example", "--canvass", "North spring"])
     assert result.exit_code == 1 and "no turf with id 9999" in result.output
+
+
+def test_create_canvass_in_two_languages_with_a_branch_and_a_required_survey(runner, world, tmp_path):
+    """Issue 19: show_if in the questions file, --translations, --survey-required; a bad one names itself."""
+    questions = tmp_path / "questions.json"
+    questions.write_text(json.dumps([{"key": "support", "label": "Support", "kind": "scale"},
+                                     {"key": "issue", "label": "Issue", "kind": "choice", "choices": ["Rent", "Buses"],
+                                      "show_if": "support >= 3"}]))
+    translations = tmp_path / "fi.json"
+    translations.write_text(json.dumps({"fi": {"script": "Hei", "questions": {"issue": {"choices": ["Vuokra", "Bussit"]}}}}))
+    result = runner.invoke(args=["create-canvass", "Kaksikielinen", "--office", "Bravo", "--questions", str(questions),
+                                 "--translations", str(translations), "--survey-required"])
+    assert result.exit_code == 0, result.output
+    canvass = db.session.scalar(select(Canvass).where(Canvass.name == "Kaksikielinen"))
+    assert canvass.questions[1]["show_if"] == {"key": "support", "op": ">=", "value": 3}
+    assert canvass.translations["fi"]["script"] == "Hei" and canvass.survey_optional is False
+    translations.write_text(json.dumps({"fi": {"questions": {"issue": {"choices": ["Vuokra"]}}}}))
+    result = runner.invoke(args=["create-canvass", "Broken", "--office", "Bravo", "--questions", str(questions),
+                                 "--translations", str(translations)])
+    assert result.exit_code == 1 and "translate each of its 2 choices" in result.output

@@ -11,7 +11,7 @@ from fieldops.domain.turf_states import (Action, Holding, TransitionError, TurfS
 
 def test_outcomes_in_the_order_volunteers_see_them():
     assert OUTCOME_CODES == ("talked", "not_home", "come_back", "refused", "moved", "wrong_address",
-                             "inaccessible", "deceased", "language_barrier", "hostile")
+                             "inaccessible", "deceased", "language_barrier", "hostile", "left_literature")
     assert [o.code for o in OUTCOMES if o.opens_survey] == ["talked"]
     assert REACHED_CODES == {"talked"}
     assert [o.code for o in OUTCOMES if o.do_not_contact] == ["hostile"]

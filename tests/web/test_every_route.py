@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite, Job
+from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite, Job, Person
 from fieldops.services import invites
 from tests.api.test_contact_sync import doors_of
 from tests.factories import create_token
@@ -30,6 +30,8 @@ ADMIN_FORMS = {"admin.create_region"}  # package d (issue 15)
 # signed in (each checks its own signed link); My account is about oneself.
 PUBLIC |= {"auth.forgot_password", "auth.reset_password", "field.finish_join"}
 OWN |= {"account.account", "account.change_password", "account.set_language"}
+# helper p (issue 19): my own languages
+OWN |= {"people.my_languages"}
 
 
 def scoped_targets(world) -> dict[str, dict]:
@@ -50,6 +52,9 @@ def scoped_targets(world) -> dict[str, dict]:
     job = Job(key=uuid.uuid4().hex, kind="import-doors", title="Doors and people from alpha.csv", office_id=world.office_a.id,
               created_by_id=world.users.organizer_a.id, runner="thread", state="done", params={}, progress={})
     db.session.add(job)
+    db.session.commit()
+    person = Person(door_id=door, first_name="Added", last_name="Atthedoor", added_id=str(uuid.uuid4()))
+    db.session.add(person)
     db.session.commit()
     office, region, turf = {"office_id": world.office_a.id}, {"region_id": world.north.id}, {"turf_id": world.turf_a1.id}
     # Package c: a volunteer of Alpha, their token, and an invite of Alpha.
@@ -91,6 +96,9 @@ def scoped_targets(world) -> dict[str, dict]:
         # helper j: background jobs (scoped to the job's office, which its organizer manages)
         "jobs.office_jobs": office, "jobs.status": {"job_id": job.id}, "jobs.progress": {"job_id": job.id},
         "jobs.job_file": {"job_id": job.id, "name": "rejects"},
+        # helper p (issue 19): people at the door, languages (an office's organizers; a person of Alpha's door)
+        "people.review": office, "people.export": office, "people.language_turf": office, "people.volunteer_languages": volunteer,
+        "people.merge": {"person_id": person.id},
     }
 
 

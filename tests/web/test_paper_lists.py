@@ -93,8 +93,8 @@ def test_the_printed_list_has_each_doors_code_and_the_legend_of_every_code(clien
                      "<strong>C</strong> Call back", "<strong>S</strong> Yard sign", "<strong>NH</strong> Not home"):
         assert expected in legend, expected
     first_row = page[page.index("<tbody>"):page.index("</tr>", page.index("<tbody>"))]
-    assert re.findall(r'<span class="box" title="[^"]+">(\w+)</span>', first_row)[10:] == [
-        "1", "2", "3", "4", "5", "A", "B", "C", "Y", "N", "C", "I", "S", "V"]  # after the ten outcome boxes
+    assert re.findall(r'<span class="box" title="[^"]+">(\w+)</span>', first_row)[11:] == [
+        "1", "2", "3", "4", "5", "A", "B", "C", "Y", "N", "C", "I", "S", "V"]  # after the eleven outcome boxes
 
 
 def test_round_trip_print_type_in_answers_and_promises_reach_the_timeline_and_follow_ups(client, auth, asking):

@@ -24,7 +24,7 @@ from typing import Any
 
 from .conditions import check_condition, matches, parse_condition
 from .languages import FALLBACK, parse_language
-from .payloads import shown
+from .payloads import shown as shown_value
 
 KINDS = ("scale", "yes_no", "choice", "text")
 KIND_LABELS = {"scale": "Scale (1 to 5)", "yes_no": "Yes or no", "choice": "One choice of several",
@@ -198,7 +198,7 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
     by_key = {q["key"]: q for q in questions}
     unknown = sorted(set(answers) - set(by_key))
     if unknown:
-        raise ValueError(f"no question {shown(unknown[0])} in this canvass")
+        raise ValueError(f"no question {shown_value(unknown[0])} in this canvass")
     cleaned = {}
     for key, value in answers.items():
         if value is None or value == "":
@@ -219,5 +219,5 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
         cleaned[key] = value.strip() if isinstance(value, str) else value
     # A question its conditions did not show has no answer: the phone never sends one, and one sent
     # anyway (a phone offline since the condition changed) is dropped, never stored.
-    shown = shown_keys(questions, cleaned)
-    return {key: value for key, value in cleaned.items() if key in shown}
+    visible = shown_keys(questions, cleaned)
+    return {key: value for key, value in cleaned.items() if key in visible}

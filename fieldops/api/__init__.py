@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..services import access, coverage, sync, walklists
+from ..services import access, coverage, shifts, sync, teams, walklists
 from .openapi import OPENAPI
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,3 +51,24 @@ def office_coverage(office_id: int):
 def region_coverage(region_id: int):
     region = access.require_region(current_user, region_id)
     return jsonify(coverage.region_coverage(region, coverage.parse_window(request.args, region.id)))
+
+
+@bp.get("/me/team")
+def me_team():
+    """The signed-in volunteer's or team leader's team: name, members, turfs (``team`` null when on none)."""
+    return jsonify(team=teams.my_team(current_user))
+
+
+@bp.get("/offices/<int:office_id>/shifts")
+def office_shifts(office_id: int):
+    """The office's shifts, soonest first, with sign-ups and attendance counted (its organizers, lead, admins)."""
+    office = access.require_office(current_user, office_id)
+    return jsonify(shifts=[{**{k: v for k, v in shift.items() if k != "token"},
+                            "starts_at": shift["starts_at"].isoformat(), "ends_at": shift["ends_at"].isoformat(),
+                            "sign_up_url": shifts_link(shift["token"])}
+                           for shift in shifts.office_shifts(office)])
+
+
+def shifts_link(token: str) -> str:
+    from ..web.mails import link
+    return link("shifts.sign_up", token=token)

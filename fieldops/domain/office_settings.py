@@ -11,6 +11,7 @@ from typing import Any
 from .followups import FOLLOW_UP_KINDS
 from .listening import DEFAULT_ISSUES, issue_list_text, parse_issue_list
 from .relationships import DEFAULT_NEGLECT_DAYS, MAX_NEGLECT_DAYS
+from .volunteers import DEFAULT_QUIET_DAYS
 
 MAX_DUE_DAYS = 60
 DEFAULT_IDLE_DAYS = 7  # a turf in a volunteer's hands with no knock for this long is listed for its organizer
@@ -30,6 +31,11 @@ def idle_days(settings: dict[str, Any] | None) -> int:
     return int((settings or {}).get("idle_days", DEFAULT_IDLE_DAYS))
 
 
+def quiet_volunteer_days(settings: dict[str, Any] | None) -> int:
+    """Days without a shift after which a volunteer is listed for a check-in (21 unless the office sets another)."""
+    return int((settings or {}).get("quiet_volunteer_days", DEFAULT_QUIET_DAYS))
+
+
 def issues(settings: dict[str, Any] | None) -> dict[str, tuple[str, ...]]:
     own = (settings or {}).get("issues")
     return {name: tuple(words) for name, words in own.items()} if own is not None else dict(DEFAULT_ISSUES)
@@ -40,6 +46,7 @@ def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
     values = {f"due_{code}": str(days) for code, days in follow_up_days(settings).items()}
     values["neglect_days"] = str(neglect_days(settings))
     values["idle_days"] = str(idle_days(settings))
+    values["quiet_volunteer_days"] = str(quiet_volunteer_days(settings))
     values["issues"] = issue_list_text(issues(settings))
     return values
 
@@ -50,11 +57,13 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
             for kind in FOLLOW_UP_KINDS}
     neglect = _whole(fields.get("neglect_days"), "neglect_days", 1, MAX_NEGLECT_DAYS)
     idle = _whole(fields.get("idle_days") or str(DEFAULT_IDLE_DAYS), "idle_days", 1, MAX_NEGLECT_DAYS)
+    quiet = _whole(fields.get("quiet_volunteer_days") or str(DEFAULT_QUIET_DAYS), "quiet_volunteer_days", 1,
+                   MAX_NEGLECT_DAYS)
     try:
         issue_list = parse_issue_list(fields.get("issues", ""))
     except ValueError as error:
         raise ValueError(f"issues: {error}") from None
-    return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle,
+    return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle, "quiet_volunteer_days": quiet,
             "issues": {name: list(words) for name, words in issue_list.items()}}
 
 

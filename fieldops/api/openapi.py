@@ -36,6 +36,16 @@ _COUNTS = {"doors": {"type": "integer"}, "attempted": {"type": "integer"}, "reac
            "coverage": {"type": "number"}, "contact_rate": {"type": "number"}}
 _COUNTED = ["doors", "attempted", "reached", "coverage", "contact_rate"]
 
+_VOLUNTEER_FIGURES = {
+    "type": ["object", "null"],
+    "description": "Volunteers: active this week and last (a knock or a shift attended, Monday to Sunday on the "
+                   "office's clock), recruits from the doors who joined, retention (the share of first-shift "
+                   "volunteers who came to another shift; null before anyone came)",
+    "properties": {**{name: {"type": "integer", "minimum": 0} for name in (
+        "active_this_week", "active_last_week", "recruits_this_week", "recruits_last_week", "recruits",
+        "first_shift_volunteers", "came_back")},
+        "retention": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}}
+
 OPENAPI: dict = {
     "openapi": "3.1.0",
     "info": {"title": "Fieldops API", "version": "1.0.0",
@@ -102,7 +112,8 @@ OPENAPI: dict = {
                 "id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
                 "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", *_COUNTED],
                                                        "properties": {"id": {"type": "integer"},
-                                                                      "name": {"type": "string"}, **_COUNTS}}}}},
+                                                                      "name": {"type": "string"}, **_COUNTS,
+                                                                      "volunteers": _VOLUNTEER_FIGURES}}}}},
             "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {
                 "owner": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
                           "description": "The id of the user who recorded the batch on the phone; a batch "

@@ -9,7 +9,7 @@ from ..charts import bar_chart, line_chart
 from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import access, canvassing, coverage, exports, listening, turfs, users
+from ..services import access, canvassing, coverage, exports, listening, turfs, users, volunteers
 
 bp = Blueprint("dashboards", __name__)
 
@@ -50,7 +50,8 @@ def region(region_id: int):
                            region_issues=listening.region_issues(office_ids),
                            canvasses=canvassing.canvasses_for_region(region),
                            map=map_parts(fmap, nonce=csp_nonce()),
-                           legend=coverage_legend())
+                           legend=coverage_legend(),
+                           volunteer_figures=volunteers.lead_figures(users.region_offices(region)))
 
 
 def _csv_download(office_ids: list[int], window, scope: str, scope_id: int, filename: str) -> Response:

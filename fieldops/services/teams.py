@@ -205,6 +205,18 @@ def my_team(user: User) -> dict | None:
             "turfs": [{"id": t.id, "name": t.name, "doors": t.door_count, "state": t.state} for t in team_turfs(team)]}
 
 
+def neighborhood_of(user: User) -> int | None:
+    """The user's team, else (a recruit not yet on one) the team whose turfs hold the door they were met at:
+    where their first shift is suggested."""
+    membership = db.session.get(TeamMember, user.id)
+    if membership is not None:
+        return membership.team_id
+    from ..models import Prospect
+    from .access import door_team_id
+    prospect = db.session.scalar(select(Prospect).where(Prospect.user_id == user.id))
+    return door_team_id(db.session.get(Door, prospect.door_id)) if prospect is not None else None
+
+
 def promise_owners(door_ids: set[int]) -> dict[int, int]:
     """For doors held by a team that owns its doors' promises: the team leader who owes them (door id -> user id)."""
     if not door_ids:

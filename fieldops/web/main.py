@@ -74,7 +74,7 @@ def turf(turf_id: int):
 def my_turfs():
     now = datetime.now(timezone.utc)
     team = teams.my_team(current_user)
-    upcoming = shifts.upcoming_for_team(current_user.office_id, team["id"] if team else None, now) \
+    upcoming = shifts.upcoming_for_team(current_user.office_id, teams.neighborhood_of(current_user), now) \
         if current_user.office_id else []
     return render_template("my_turfs.html", turfs=walklists.my_turfs(current_user),
                            quiet=idle_turfs.my_quiet_turfs(current_user, now), team=team, shifts=upcoming[:3])

@@ -72,3 +72,29 @@ def test_the_invitation_as_a_qr_code_to_print(client, auth, world):
     auth.logout()
     auth.login("organizer.b@test.example")
     assert client.post(f"/recruits/{prospect.id}/invite", data={"how": "qr"}).status_code == 403
+
+
+def test_a_recruits_first_shift_is_suggested_in_their_own_neighborhood(client, auth, world):
+    from fieldops.models import Invite
+    from fieldops.services import invites as invite_service
+    from tests.factories import make_shift, make_user
+    teams = build_teams(world)
+    make_shift(world, teams.south, starts_in_hours=20)          # sooner, but another neighborhood
+    make_shift(world, teams.north, starts_in_hours=50)
+    door = doors_of(world.turf_a1)[0]                            # Alpha North's
+    recruit = make_user("met.at.door@test.example", "volunteer", office=world.office_a)
+    token = invite_service.create_invite(world.office_a, None)
+    invite_id = db.session.scalar(select(Invite.id).where(Invite.token_hash == invite_service._hash(token)))
+    db.session.add(Prospect(office_id=world.office_a.id, door_id=door, invite_id=invite_id))
+    db.session.flush()
+    from fieldops.services import recruits
+    recruits.joined(recruit, invite_id)
+    db.session.commit()
+    auth.login("met.at.door@test.example")
+    page = client.get("/my/turfs").get_data(as_text=True)
+    shifts_listed = page.split('id="my-shifts"')[1]
+    assert "Alpha street 1" in shifts_listed
+    from fieldops.models import Shift
+    north_shift = db.session.scalar(select(Shift).where(Shift.team_id == teams.north.id))
+    south_shift = db.session.scalar(select(Shift).where(Shift.team_id == teams.south.id))
+    assert shifts_listed.index(north_shift.token) < shifts_listed.index(south_shift.token)

@@ -116,18 +116,3 @@ def joined(user: User, invite_id: int, now: datetime | None = None) -> Prospect 
     audit.record(user.id, "prospect.joined", "prospect", prospect.id, door_id=prospect.door_id)
     return prospect
 
-
-def met_at(user: User) -> Prospect | None:
-    """The door a volunteer was recruited at, if they joined from a recruit's invite."""
-    return db.session.scalar(select(Prospect).where(Prospect.user_id == user.id))
-
-
-def new_recruits(office_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
-    """Recruits from the doors who joined in [start, end), per office."""
-    from sqlalchemy import func
-    if not office_ids:
-        return {}
-    return {office_id: int(n) for office_id, n in db.session.execute(
-        select(Prospect.office_id, func.count(Prospect.id))
-        .where(Prospect.office_id.in_(office_ids), Prospect.joined_at >= start, Prospect.joined_at < end)
-        .group_by(Prospect.office_id))}

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Assignment, Canvass, Office, Shift, ShiftSignup, ShiftTurf, Team, Turf, User
 from ..models._base import utcnow
 from . import audit, canvassing, mail
-from .inputs import parse_coordinate, required_text
+from .inputs import required_text
 from .portable import aware
 
 MAX_NAME, MAX_PLACE, MAX_PHONE = 120, 255, 40
@@ -133,11 +133,6 @@ def sign_up(token: str, name: str, email: str | None, phone: str | None, now: da
     db.session.add(signup)
     db.session.flush()
     return signup
-
-
-def sign_up_user(shift: Shift, user: User, now: datetime | None = None) -> ShiftSignup:
-    """A signed-in volunteer signs up for a shift of their office (no commit)."""
-    return sign_up(shift.token, user.name, user.email, None, now=now)
 
 
 def calendar(shift: Shift, url: str, now: datetime | None = None) -> str:

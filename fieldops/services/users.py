@@ -208,7 +208,8 @@ def change_own_password(user: User, current: str, new: str) -> None:
 def volunteer_for(actor: User, user_id: int) -> User:
     """A volunteer of an office the actor manages (organizers: their own office), else NotFound/Forbidden."""
     volunteer = db.session.get(User, user_id)
-    if volunteer is None or volunteer.role != Role.VOLUNTEER.value or volunteer.office_id is None:
+    if volunteer is None or volunteer.role not in (Role.VOLUNTEER.value, Role.TEAM_LEADER.value) \
+            or volunteer.office_id is None:
         raise NotFound(f"no volunteer with id {user_id}")
     access.require_office(actor, volunteer.office_id, manage=True)
     return volunteer
@@ -271,7 +272,8 @@ def office_volunteers(office: Office) -> list[User]:
 
 def deactivated_volunteers(office: Office) -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.office_id == office.id, User.role == Role.VOLUNTEER.value, User.active.is_(False)).order_by(User.name)))
+        User.office_id == office.id, User.role.in_((Role.VOLUNTEER.value, Role.TEAM_LEADER.value)),
+        User.active.is_(False)).order_by(User.name)))
 
 
 def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:

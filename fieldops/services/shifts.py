@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..domain import shifts as rules
 from ..domain.roles import WALKERS
@@ -90,6 +90,16 @@ def shift_for_token(token: str) -> Shift:
     return shift
 
 
+def _locked(shift_id: int) -> Shift:
+    """The shift, locked for the rest of the transaction. A no-op UPDATE first, as ``turfs.lock_turf`` does: on
+    PostgreSQL the row lock, on SQLite (no row locks, reads outside transactions) the one write lock, so the
+    places counted next are what the other sign-up committed."""
+    db.session.execute(update(Shift).where(Shift.id == shift_id).values(capacity=Shift.capacity),
+                       execution_options={"synchronize_session": False})
+    return db.session.scalar(select(Shift).where(Shift.id == shift_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
 def signups(shift: Shift) -> list[ShiftSignup]:
     return list(db.session.scalars(select(ShiftSignup).where(ShiftSignup.shift_id == shift.id)
                                    .order_by(ShiftSignup.name, ShiftSignup.id)))
@@ -104,9 +114,7 @@ def sign_up(token: str, name: str, email: str | None, phone: str | None, now: da
     is locked first, so two people taking the last place at once are served one after the other."""
     from .users import EMAIL_PATTERN
     now = now or utcnow()
-    shift = shift_for_token(token)
-    shift = db.session.scalar(select(Shift).where(Shift.id == shift.id).with_for_update()
-                              .execution_options(populate_existing=True))
+    shift = _locked(shift_for_token(token).id)
     name = required_text(name, "name", MAX_NAME, "your name")
     email = (email or "").strip().lower() or None
     phone = " ".join((phone or "").split()) or None
@@ -150,6 +158,10 @@ def queue_reminders(render, now: datetime | None = None) -> int:
 
     The sign-up rows are locked (SKIP LOCKED on PostgreSQL), so two workers never queue one reminder twice."""
     now = now or utcnow()
+    # SQLite has no row locks and its driver reads outside transactions: a no-op UPDATE takes its one write lock
+    # first, so a second worker waits and then sees the reminders marked (on PostgreSQL it touches nothing).
+    db.session.execute(update(ShiftSignup).where(ShiftSignup.id == -1).values(name=ShiftSignup.name),
+                       execution_options={"synchronize_session": False})
     rows = db.session.execute(
         select(ShiftSignup, Shift).join(Shift, Shift.id == ShiftSignup.shift_id)
         .where(Shift.starts_at > now, Shift.starts_at <= now + rules.REMINDERS[0][1], ShiftSignup.email.is_not(None),

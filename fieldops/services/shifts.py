@@ -109,9 +109,11 @@ def signed_up(shift_id: int) -> int:
     return db.session.scalar(select(func.count(ShiftSignup.id)).where(ShiftSignup.shift_id == shift_id))
 
 
-def sign_up(token: str, name: str, email: str | None, phone: str | None, now: datetime | None = None) -> ShiftSignup:
+def sign_up(token: str, name: str, email: str | None, phone: str | None, now: datetime | None = None, *,
+            walk_in: bool = False) -> ShiftSignup:
     """Someone signs up from the public page, with a name and an e-mail or phone (no commit). The shift's row
-    is locked first, so two people taking the last place at once are served one after the other."""
+    is locked first, so two people taking the last place at once are served one after the other. A ``walk_in``
+    (added at the check-in list: they came without signing up) is welcome whatever the capacity and the hour."""
     from .users import EMAIL_PATTERN
     now = now or utcnow()
     shift = _locked(shift_for_token(token).id)
@@ -125,12 +127,12 @@ def sign_up(token: str, name: str, email: str | None, phone: str | None, now: da
     if phone is not None and (len(phone) > MAX_PHONE or sum(c.isdigit() for c in phone) < 5
                               or any(not (c.isdigit() or c in "+-() ") for c in phone)):
         raise InvalidInput(f"{phone!r} is not a phone number", field="phone")
-    if aware(shift.starts_at) <= now:
+    if aware(shift.starts_at) <= now and not walk_in:
         raise Conflict("this shift has already started: sign up for another one")
     same = [s for s in signups(shift) if (email and s.email == email) or (phone and s.phone == phone)]
     if same:
         return same[0]  # signing up twice is one place
-    if signed_up(shift.id) >= shift.capacity:
+    if signed_up(shift.id) >= shift.capacity and not walk_in:
         raise Conflict("this shift is full: ask the office for another one")
     user = None
     if email is not None:
@@ -250,6 +252,15 @@ def check_in(shift: Shift, signup_id: int, actor: User, *, hand_turf: bool = Fal
         signup.turf_id = turf_id
         turf = db.session.get(Turf, turf_id)
     return signup, turf
+
+
+def walk_in(shift: Shift, name: str, email: str | None, phone: str | None, actor: User,
+            now: datetime | None = None) -> ShiftSignup:
+    """Someone came without signing up: on the list, and checked in (no commit)."""
+    signup = sign_up(shift.token, name, email, phone, now, walk_in=True)
+    if signup.attended_at is None:
+        signup.attended_at, signup.checked_in_by_id = now or utcnow(), actor.id
+    return signup
 
 
 def no_shows(shift: Shift, now: datetime | None = None) -> list[ShiftSignup]:

@@ -78,6 +78,17 @@ def check_in(shift_id: int, signup_id: int):
     return redirect(url_for("shifts.shift", shift_id=shift.id))
 
 
+@bp.post("/shifts/<int:shift_id>/walk-in")
+@login_required
+def walk_in(shift_id: int):
+    """Someone came without signing up: add them to the list, checked in."""
+    shift = access.require_shift(current_user, shift_id)
+    signup = shifts.walk_in(shift, request.form.get("name", ""), request.form.get("email"), request.form.get("phone"),
+                            current_user)
+    flash(f"{signup.name} is here" + ("." if signup.user_id else " (no account yet: invite them)."), "success")
+    return redirect(url_for("shifts.shift", shift_id=shift.id))
+
+
 def _public(shift, status: int = 200, **extra):
     office = db.session.get(Office, shift.office_id)
     return render_template("shifts/sign_up.html", shift=shift, office=office,

@@ -82,6 +82,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "teams.remove_member": {**team, **member}, "teams.hand_out": {**team, "turf_id": world.turf_a1.id},
         "shifts.office_shifts": office, "shifts.shift": {"shift_id": shift.id},
         "shifts.check_in": {"shift_id": shift.id, "signup_id": signup.id}, "api.office_shifts": office,
+        "shifts.walk_in": {"shift_id": shift.id},
         "recruits.office_recruits": office, "recruits.invite": {"prospect_id": prospect.id},
         "volunteers.office_people": office, "volunteers.team_people": team, "volunteers.timeline": member,
         "volunteers.ask_check_in": member, "volunteers.add_note": member,

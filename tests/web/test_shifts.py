@@ -113,6 +113,14 @@ def test_check_in_hands_the_nearest_free_turf_and_lists_no_shows(client, auth, w
     db.session.commit()
     page = client.get(f"/shifts/{shift.id}").get_data(as_text=True)
     assert 'id="no-shows"' in page and "Stayed home" in page.split('id="no-shows"')[1]
+    # Someone who came without signing up joins the list, checked in, however full or late.
+    added = client.post(f"/shifts/{shift.id}/walk-in", data={"name": "Neighbour", "phone": "040 7654321"})
+    assert added.status_code == 302
+    bad = client.post(f"/shifts/{shift.id}/walk-in", data={"name": "Nobody"})
+    assert bad.status_code == 400 and "an e-mail or a phone number" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    neighbour = db.session.scalar(select(ShiftSignup).where(ShiftSignup.name == "Neighbour"))
+    assert neighbour.attended_at is not None and neighbour.checked_in_by_id == teams.leader_a1.id
     # The other team's leader does not run it.
     auth.logout()
     auth.login("leader.a2@test.example")

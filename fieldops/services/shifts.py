@@ -277,3 +277,11 @@ def upcoming_for_team(office_id: int, team_id: int | None, now: datetime | None 
     shifts = list(db.session.scalars(select(Shift).where(Shift.office_id == office_id, Shift.starts_at > now)
                                      .order_by(Shift.starts_at, Shift.id)))
     return sorted(shifts, key=lambda s: (s.team_id != team_id if team_id else False, s.starts_at))
+
+
+def team_shifts(team: Team, now: datetime | None = None, days_back: int = 14) -> list[Shift]:
+    """The team's shifts from ``days_back`` days ago on, soonest first: what its leaders check in."""
+    from datetime import timedelta
+    since = (now or utcnow()) - timedelta(days=days_back)
+    return list(db.session.scalars(select(Shift).where(Shift.team_id == team.id, Shift.ends_at >= since)
+                                   .order_by(Shift.starts_at, Shift.id)))

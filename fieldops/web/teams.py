@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..errors import FieldopsError, InvalidInput
-from ..services import access, canvassing, teams, turfs, users
+from ..services import access, canvassing, shifts, teams, turfs, users
 
 bp = Blueprint("teams", __name__)
 
@@ -41,6 +41,7 @@ def office_teams(office_id: int):
 def _team_page(team, status: int = 200, **extra):
     work = access.may_work_team(current_user, team)
     overview = teams.team_overview(team, datetime.now(timezone.utc)) if work else None
+    team_shifts = shifts.team_shifts(team) if work else []
     office = access.require_office(current_user, team.office_id) if access.may_manage(current_user, team.office_id) \
         else None
     return render_template(
@@ -48,7 +49,7 @@ def _team_page(team, status: int = 200, **extra):
         members=teams.members(team), team_turfs=teams.team_turfs(team),
         office_turfs=turfs.office_turfs(team.office_id) if office else [],
         candidates=[u for u in users.office_volunteers(office) if u.role != "organizer"] if office else [],
-        **extra), status
+        shifts=team_shifts, **extra), status
 
 
 @bp.get("/teams/<int:team_id>")

@@ -147,7 +147,7 @@ def _loop(app, browser, phone, desktop, live_server, world, mailbox, teams):
     leader = leader_context.new_page()
     sign_in(leader, live_server, "leader.a1@test.example", PASSWORD)
     leader.wait_for_url("**/teams/*")
-    leader.goto(f"{live_server}/shifts/{shift.id}")
+    leader.click(f"#team-shifts a[href='/shifts/{shift.id}']")  # the team's page lists its shifts
     leader.click("button:has-text('Came: hand a turf to Aada Recruit')")
     assert "Aada Recruit is here: Alpha 2 is theirs." in leader.inner_text(".flash")
     leader.click("button:has-text('Neighbour came')")

@@ -13,7 +13,8 @@ from flask import Flask, current_app
 from . import job_runner, unit_of_work
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError
-from .services import audit, canvassing, committee_exports, coverage, demo, exports, imports, jobs, mail, summaries, turfs, users
+from .services import (audit, canvassing, committee_exports, coverage, demo, exports, imports, jobs, mail, shifts,
+                       summaries, teams, turfs, users)
 
 
 def fails_cleanly(command):
@@ -84,6 +85,19 @@ def send_mail_command():
                f"{unit_of_work.run(mail.waiting)} waiting in the outbox.")
 
 
+def _queue_reminders() -> int:
+    from .web.shifts import queue_reminders
+    return queue_reminders()
+
+
+@click.command("send-reminders")
+@fails_cleanly
+def send_reminders_command():
+    """Queue the shift reminders due now (24 hours and 2 hours before), each once; `flask send-mail` sends them."""
+    count = _queue_reminders()
+    click.echo(f"Queued {count} shift reminder{'s' if count != 1 else ''}.")
+
+
 @click.command("mail-worker")
 @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds to wait when nothing is due.")
@@ -98,6 +112,7 @@ def mail_worker_command(interval, rounds):
     previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         while not stopping and (rounds is None or done < rounds):
+            unit_of_work.run(_queue_reminders)  # shift reminders due now join the outbox, each once
             report = unit_of_work.run(_send_round)
             done += 1
             if report.sent or report.retrying or report.failed:
@@ -453,10 +468,62 @@ def jobs_command(office_name, as_json):
         click.echo(f"{view.job.id:>6} {view.job.created_at:%Y-%m-%d %H:%M} {view.state:<8} {view.job.title}  {where}")
 
 
+@click.command("create-team")
+@click.argument("name")
+@click.option("--office", "office_name", required=True, help="The field office the team belongs to.")
+@click.option("--leader", "leader_email", help="A volunteer of the office to lead it (becomes a team leader).")
+@click.option("--turfs", "turf_ids", help="The turfs it owns: ids separated by commas.")
+@fails_cleanly
+def create_team_command(name, office_name, leader_email, turf_ids):
+    """Make a neighborhood team in an office, with its turfs and a leader."""
+    office = users.office_by_name(office_name)
+    team = teams.create_team(office, name, None, turf_ids=teams.parse_turf_ids(turf_ids))
+    if leader_email:
+        teams.add_member(team, users.user_by_email(leader_email), None, leader=True)
+    click.echo(f"Team {team.name} (id {team.id}) of {office.name}: {len(teams.turf_ids(team))} turfs"
+               + (f", led by {leader_email.strip().lower()}." if leader_email else "."))
+
+
+@click.command("add-to-team")
+@click.argument("email")
+@click.option("--team", "team_name", required=True, help="The team's name.")
+@click.option("--leader", is_flag=True, help="As one of its team leaders.")
+@fails_cleanly
+def add_to_team_command(email, team_name, leader):
+    """Put a volunteer of the team's office on the team."""
+    user = users.user_by_email(email)
+    team = teams.team_by_name(team_name, user.office if user.office_id else None)
+    teams.add_member(team, user, None, leader=leader)
+    click.echo(f"{user.email} is on {team.name}" + (" as a team leader." if leader else "."))
+
+
+@click.command("create-shift")
+@click.option("--office", "office_name", required=True, help="The field office.")
+@click.option("--canvass", "canvass_name", required=True, help="The canvass the shift walks.")
+@click.option("--start", required=True, help="ISO 8601 start, e.g. 2026-12-05T10:00 (the office's clock without an offset).")
+@click.option("--end", required=True, help="ISO 8601 end.")
+@click.option("--place", required=True, help="Where volunteers meet: an address.")
+@click.option("--capacity", required=True, type=int, help="How many may sign up.")
+@click.option("--turfs", "turf_ids", help="The turfs it walks: ids separated by commas.")
+@click.option("--team", "team_name", help="The neighborhood team whose shift it is.")
+@fails_cleanly
+def create_shift_command(office_name, canvass_name, start, end, place, capacity, turf_ids, team_name):
+    """Make a canvass shift and print its public sign-up URL (on BASE_URL)."""
+    from .web.shifts import sign_up_link
+    office = users.office_by_name(office_name)
+    canvass = canvassing.canvass_by_name(canvass_name, office=office)
+    shift = shifts.create_shift(office, canvass, starts_at=shifts.parse_moment(start, "start", office.time_zone),
+                                ends_at=shifts.parse_moment(end, "end", office.time_zone), place=place,
+                                capacity=capacity, turf_ids=teams.parse_turf_ids(turf_ids), actor_id=None,
+                                team=teams.team_by_name(team_name, office) if team_name else None)
+    click.echo(sign_up_link(shift))
+
+
 def register_commands(app: Flask) -> None:
     for command in (create_user_command, create_token_command, demo_command, import_blocks_command,
                     import_doors_command, import_osm_command, cut_turfs_command, export_turfs_command,
                     create_canvass_command, assign_turf_command, coverage_command, export_contacts_command,
                     rebuild_summaries_command, set_role_command, revoke_tokens_command, send_mail_command,
-                    mail_worker_command, worker_command, jobs_command):
+                    mail_worker_command, worker_command, jobs_command, send_reminders_command,
+                    create_team_command, add_to_team_command, create_shift_command):
         app.cli.add_command(command)

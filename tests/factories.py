@@ -114,3 +114,29 @@ def load_demo(password: str, **kwargs):
     from fieldops import unit_of_work
     from fieldops.services import demo
     return unit_of_work.run(demo.load_demo, password, **kwargs)
+
+
+def build_teams(world) -> SimpleNamespace:
+    """Two neighborhood teams of office Alpha: "Alpha North" owns Alpha 1 (led by leader.a1, with volunteer.a1
+    on it), "Alpha South" owns Alpha 2 (led by leader.a2). Committed."""
+    from fieldops.services import teams
+    leader_a1 = make_user("leader.a1@test.example", "volunteer", office=world.office_a)
+    leader_a2 = make_user("leader.a2@test.example", "volunteer", office=world.office_a)
+    north = teams.create_team(world.office_a, "Alpha North", None, turf_ids=[world.turf_a1.id])
+    south = teams.create_team(world.office_a, "Alpha South", None, turf_ids=[world.turf_a2.id])
+    teams.add_member(north, leader_a1, None, leader=True)
+    teams.add_member(north, world.users.volunteer_a1, None)
+    teams.add_member(south, leader_a2, None, leader=True)
+    db.session.commit()
+    return SimpleNamespace(north=north, south=south, leader_a1=leader_a1, leader_a2=leader_a2)
+
+
+def make_shift(world, team=None, *, starts_in_hours: float = 26, capacity: int = 10, turfs=None, **kwargs):
+    """A shift of office Alpha for the North canvass, staged at Alpha 1's corner. Not committed."""
+    from datetime import datetime, timedelta, timezone
+    from fieldops.services import shifts
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=starts_in_hours)
+    return shifts.create_shift(world.office_a, world.canvass_north, starts_at=start, ends_at=start + timedelta(hours=3),
+                               place="Alpha street 1, Testville", capacity=capacity,
+                               turf_ids=[t.id for t in (turfs if turfs is not None else [world.turf_a1, world.turf_a2])],
+                               actor_id=world.users.organizer_a.id, lat=60.1005, lon=24.9005, team=team, **kwargs)

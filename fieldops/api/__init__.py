@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..services import access, coverage, sync, walklists
+from ..services import access, coverage, shifts, sync, teams, users, volunteers, walklists
 from ..web.security import request_json
 from .openapi import OPENAPI
 
@@ -51,4 +51,29 @@ def office_coverage(office_id: int):
 @bp.get("/regions/<int:region_id>/coverage")
 def region_coverage(region_id: int):
     region = access.require_region(current_user, region_id)
-    return jsonify(coverage.region_coverage(region, coverage.parse_window(request.args, region.id)))
+    figures = coverage.region_coverage(region, coverage.parse_window(request.args, region.id))
+    people = volunteers.lead_figures(users.region_offices(region))
+    for office in figures["offices"]:
+        office["volunteers"] = people.get(office["id"])  # active this week and last, recruits, retention
+    return jsonify(figures)
+
+
+@bp.get("/me/team")
+def me_team():
+    """The signed-in volunteer's or team leader's team: name, members, turfs (``team`` null when on none)."""
+    return jsonify(team=teams.my_team(current_user))
+
+
+@bp.get("/offices/<int:office_id>/shifts")
+def office_shifts(office_id: int):
+    """The office's shifts, soonest first, with sign-ups and attendance counted (its organizers, lead, admins)."""
+    office = access.require_office(current_user, office_id)
+    return jsonify(shifts=[{**{k: v for k, v in shift.items() if k != "token"},
+                            "starts_at": shift["starts_at"].isoformat(), "ends_at": shift["ends_at"].isoformat(),
+                            "sign_up_url": shifts_link(shift["token"])}
+                           for shift in shifts.office_shifts(office)])
+
+
+def shifts_link(token: str) -> str:
+    from ..web.mails import link
+    return link("shifts.sign_up", token=token)

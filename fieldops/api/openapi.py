@@ -37,6 +37,16 @@ _COUNTS = {"doors": {"type": "integer"}, "attempted": {"type": "integer"}, "reac
            "coverage": {"type": "number"}, "contact_rate": {"type": "number"}}
 _COUNTED = ["doors", "attempted", "reached", "coverage", "contact_rate"]
 
+_VOLUNTEER_FIGURES = {
+    "type": ["object", "null"],
+    "description": "Volunteers: active this week and last (a knock or a shift attended, Monday to Sunday on the "
+                   "office's clock), recruits from the doors who joined, retention (the share of first-shift "
+                   "volunteers who came to another shift; null before anyone came)",
+    "properties": {**{name: {"type": "integer", "minimum": 0} for name in (
+        "active_this_week", "active_last_week", "recruits_this_week", "recruits_last_week", "recruits",
+        "first_shift_volunteers", "came_back")},
+        "retention": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}}
+
 OPENAPI: dict = {
     "openapi": "3.1.0",
     "info": {"title": "Fieldops API", "version": "1.0.0",
@@ -63,6 +73,13 @@ OPENAPI: dict = {
             "summary": "A region's offices side by side",
             "parameters": [{"name": "region_id", **_ID_PARAM}, *_WINDOW_PARAMS],
             "responses": {**_json("RegionCoverage", "The region's figures"), **_errors(400, 401, 403, 404)}}},
+        "/api/v1/me/team": {"get": {
+            "summary": "My neighborhood team (a volunteer's or a team leader's): name, members, turfs",
+            "responses": {**_json("MyTeam", "My team, or null when I am on none"), **_errors(401)}}},
+        "/api/v1/offices/{office_id}/shifts": {"get": {
+            "summary": "An office's canvass shifts, soonest first, with sign-ups and attendance",
+            "parameters": [{"name": "office_id", **_ID_PARAM}],
+            "responses": {**_json("OfficeShifts", "The office's shifts"), **_errors(401, 403, 404)}}},
         "/api/v1/contacts": {"post": {
             "summary": "Sync a batch of contacts made on a phone; each is created, a duplicate, or rejected",
             "requestBody": {"required": True, "content": {"application/json": {
@@ -96,7 +113,8 @@ OPENAPI: dict = {
                 "id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
                 "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", *_COUNTED],
                                                        "properties": {"id": {"type": "integer"},
-                                                                      "name": {"type": "string"}, **_COUNTS}}}}},
+                                                                      "name": {"type": "string"}, **_COUNTS,
+                                                                      "volunteers": _VOLUNTEER_FIGURES}}}}},
             "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {
                 "owner": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
                           "description": "The id of the user who recorded the batch on the phone; a batch "
@@ -170,6 +188,37 @@ OPENAPI: dict = {
                                                "doors": {"type": "integer"}, "attempted": {"type": "integer"},
                                                "state": {"type": "string"},
                                                "progress": {"$ref": "#/components/schemas/Progress"}}}}}},
+            "MyTeam": {"type": "object", "required": ["team"], "properties": {"team": {
+                "type": ["object", "null"], "required": ["id", "name", "members", "turfs"], "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"}, "office_id": {"type": "integer"},
+                    "leader": {"type": "boolean", "description": "Whether I lead it"},
+                    "owns_promises": {"type": "boolean",
+                                      "description": "Its leaders owe the promises made at its doors"},
+                    "members": {"type": "array", "items": {"type": "object", "required": ["id", "name", "leader"],
+                                                           "properties": {"id": {"type": "integer"},
+                                                                          "name": {"type": "string"},
+                                                                          "leader": {"type": "boolean"}}}},
+                    "turfs": {"type": "array", "items": {"type": "object", "required": ["id", "name"],
+                                                         "properties": {"id": {"type": "integer"},
+                                                                        "name": {"type": "string"},
+                                                                        "doors": {"type": "integer"},
+                                                                        "state": {"type": "string"}}}}}}}},
+            "OfficeShifts": {"type": "object", "required": ["shifts"], "properties": {"shifts": {
+                "type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "canvass_id", "starts_at", "ends_at", "place", "capacity", "signed_up",
+                                 "attended", "turf_ids", "sign_up_url"],
+                    "properties": {
+                        "id": {"type": "integer"}, "canvass_id": {"type": "integer"}, "canvass": {"type": "string"},
+                        "team_id": {"type": ["integer", "null"]},
+                        "starts_at": {"type": "string", "format": "date-time"},
+                        "ends_at": {"type": "string", "format": "date-time"},
+                        "place": {"type": "string", "description": "Where volunteers meet"},
+                        "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
+                        "capacity": {"type": "integer"}, "signed_up": {"type": "integer"},
+                        "attended": {"type": "integer"},
+                        "turf_ids": {"type": "array", "items": {"type": "integer"}},
+                        "sign_up_url": {"type": "string", "description": "The public sign-up page (no account)"}}}}}},
             "Progress": {
                 "type": "object", "required": ["doors", "done", "later", "attempted"],
                 "description": "How far a walk has got in its canvass, the same on My turfs and the walk list: "

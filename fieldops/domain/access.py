@@ -19,6 +19,8 @@ class Actor:
     role: Role
     office_id: int | None = None
     region_id: int | None = None  # for an organizer or volunteer: their office's region
+    leads: frozenset[int] = frozenset()  # for a team leader: the teams they lead
+    team_id: int | None = None  # the team they are on, if any
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,13 @@ class Place:
     """An office (office_id set) or a whole region (office_id None)."""
     region_id: int
     office_id: int | None = None
+    team_id: int | None = None  # a turf's, door's or shift's neighborhood team, or the team itself
+
+
+def _leads(actor: Actor, place: Place) -> bool:
+    """A team leader of this place's team, in their own office."""
+    return (actor.role is Role.TEAM_LEADER and place.team_id is not None and place.team_id in actor.leads
+            and actor.office_id == place.office_id)
 
 
 def can_view(actor: Actor, place: Place) -> bool:
@@ -71,10 +80,37 @@ def assignment_in_force(canvass_end: date | None, office_today: date) -> bool:
 
 
 def can_view_turf(actor: Actor, place: Place, assigned_to_actor: bool) -> bool:
-    """May the actor see this turf and its doors? Volunteers only when it is handed to them."""
+    """May the actor see this turf and its doors? Volunteers only when it is handed to them; team leaders
+    also when it is one of their team's turfs (``place.team_id``)."""
     if actor.role is Role.VOLUNTEER:
         return assigned_to_actor and actor.office_id == place.office_id
+    if actor.role is Role.TEAM_LEADER:
+        return (assigned_to_actor and actor.office_id == place.office_id) or _leads(actor, place)
     return can_view(actor, place)
+
+
+def can_hand_out(actor: Actor, place: Place) -> bool:
+    """May the actor hand this turf out and take it back? Who manages its office, and the leaders of the
+    team that owns it (to the team's own members)."""
+    return can_manage(actor, place) or _leads(actor, place)
+
+
+def can_work_team(actor: Actor, place: Place) -> bool:
+    """May the actor work this team (``place.team_id``): see its coverage, pacing, follow-ups and volunteers,
+    hand out its turfs, check in its shifts, keep one-on-one notes? Its office's managers and its leaders."""
+    return can_manage(actor, place) or _leads(actor, place)
+
+
+def can_view_team(actor: Actor, place: Place) -> bool:
+    """May the actor see the team's name, members and turfs? Who works it, and its own members."""
+    return can_work_team(actor, place) or (place.team_id is not None and actor.team_id == place.team_id
+                                           and actor.office_id == place.office_id)
+
+
+def can_shape_teams(actor: Actor, place: Place) -> bool:
+    """May the actor make teams in this office, give them turfs, members and leaders? Its organizers (and
+    whoever manages the office); a team leader works their team but does not redraw it."""
+    return can_manage(actor, place)
 
 
 def can_manage_users(actor: Actor, place: Place, target_role: Role) -> bool:
@@ -82,7 +118,7 @@ def can_manage_users(actor: Actor, place: Place, target_role: Role) -> bool:
     if actor.role is Role.ADMIN:
         return True
     if actor.role is Role.LEAD:
-        return target_role in {Role.ORGANIZER, Role.VOLUNTEER} and can_view(actor, place)
+        return target_role in {Role.ORGANIZER, Role.TEAM_LEADER, Role.VOLUNTEER} and can_view(actor, place)
     if actor.role is Role.ORGANIZER:
-        return target_role is Role.VOLUNTEER and can_view(actor, place)
+        return target_role in {Role.VOLUNTEER, Role.TEAM_LEADER} and can_view(actor, place)
     return False

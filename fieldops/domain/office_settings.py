@@ -11,6 +11,7 @@ from typing import Any
 from .followups import FOLLOW_UP_KINDS
 from .listening import DEFAULT_ISSUES, issue_list_text, parse_issue_list
 from .relationships import DEFAULT_NEGLECT_DAYS, MAX_NEGLECT_DAYS
+from .volunteers import DEFAULT_QUIET_DAYS
 
 MAX_DUE_DAYS = 60
 DEFAULT_IDLE_DAYS = 7  # a turf in a volunteer's hands with no knock for this long is listed for its organizer
@@ -28,6 +29,11 @@ def neglect_days(settings: dict[str, Any] | None) -> int:
 
 def idle_days(settings: dict[str, Any] | None) -> int:
     return int((settings or {}).get("idle_days", DEFAULT_IDLE_DAYS))
+
+
+def quiet_volunteer_days(settings: dict[str, Any] | None) -> int:
+    """Days without a shift after which a volunteer is listed for a check-in (21 unless the office sets another)."""
+    return int((settings or {}).get("quiet_volunteer_days", DEFAULT_QUIET_DAYS))
 
 
 def issues(settings: dict[str, Any] | None) -> dict[str, tuple[str, ...]]:
@@ -50,6 +56,7 @@ def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
     values["language"] = language(settings) or ""
     values["neglect_days"] = str(neglect_days(settings))
     values["idle_days"] = str(idle_days(settings))
+    values["quiet_volunteer_days"] = str(quiet_volunteer_days(settings))
     values["issues"] = issue_list_text(issues(settings))
     return values
 
@@ -60,6 +67,8 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
             for kind in FOLLOW_UP_KINDS}
     neglect = _whole(fields.get("neglect_days"), "neglect_days", 1, MAX_NEGLECT_DAYS)
     idle = _whole(fields.get("idle_days") or str(DEFAULT_IDLE_DAYS), "idle_days", 1, MAX_NEGLECT_DAYS)
+    quiet = _whole(fields.get("quiet_volunteer_days") or str(DEFAULT_QUIET_DAYS), "quiet_volunteer_days", 1,
+                   MAX_NEGLECT_DAYS)
     try:
         issue_list = parse_issue_list(fields.get("issues", ""))
     except ValueError as error:
@@ -68,6 +77,7 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
     if chosen is not None and chosen not in LANGUAGE_CODES:
         raise ValueError(f"language: must be one of {', '.join(LANGUAGE_CODES)}")
     return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle, "language": chosen,
+            "quiet_volunteer_days": quiet,
             "issues": {name: list(words) for name, words in issue_list.items()}}
 
 

@@ -3,6 +3,7 @@ from .canvassing import Assignment, Canvass, Contact, ContactFlag, FollowUp, Hou
 from .jobs import Job, JobFile
 from .mail import MailMessage
 from .summaries import DoorCanvass, Household, Supporter, VolunteerDay
+from .teams import Prospect, Shift, ShiftSignup, ShiftTurf, Team, TeamMember, TeamTurf, VolunteerNote
 from .territory import Block, BuildingNote, Door, Office, Person, PersonChange, Region
 from .turfs import Turf, TurfDoor, TurfEvent
 from .users import ApiToken, AuditEvent, Invite, User
@@ -10,5 +11,6 @@ from .users import ApiToken, AuditEvent, Invite, User
 __all__ = [
     "ApiToken", "Assignment", "AuditEvent", "Block", "BuildingNote", "Canvass", "Contact", "ContactFlag",
     "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "Job", "JobFile", "MailMessage",
-    "NoteIssue", "Office", "Person", "PersonChange", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
+    "NoteIssue", "Office", "Person", "PersonChange", "Prospect", "Region", "Shift", "ShiftSignup", "ShiftTurf", "Supporter",
+    "Team", "TeamMember", "TeamTurf", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay", "VolunteerNote",
 ]

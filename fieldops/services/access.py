@@ -13,20 +13,50 @@ from ..domain import time_zones
 from ..domain.roles import Role
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Door, Invite, Job, Office, Region, Turf, TurfDoor, User
+from ..models import (Assignment, Block, Canvass, Door, Invite, Job, Office, Region, Shift, Team, TeamMember, TeamTurf,
+                      Turf, TurfDoor, User)
 from ..models._base import utcnow
 
 
-def actor_of(user: User) -> rules.Actor:
-    """Reduce a user row to the facts the access rules use."""
+def actor_of(user: User, *, with_team: bool = False) -> rules.Actor:
+    """Reduce a user row to the facts the access rules use: a team leader's team too, and with ``with_team`` a
+    volunteer's (only the team pages ask, so a volunteer's walk lists and syncs cost no extra query)."""
     region_id = user.region_id
     if user.office_id is not None and region_id is None:
         region_id = user.office.region_id
-    return rules.Actor(user_id=user.id, role=Role(user.role), office_id=user.office_id, region_id=region_id)
+    leads, team_id = frozenset(), None
+    if user.role == Role.TEAM_LEADER.value or (with_team and user.role == Role.VOLUNTEER.value):
+        membership = db.session.get(TeamMember, user.id)
+        if membership is not None:
+            team_id = membership.team_id
+            if membership.leader and user.role == Role.TEAM_LEADER.value:
+                leads = frozenset({membership.team_id})
+    return rules.Actor(user_id=user.id, role=Role(user.role), office_id=user.office_id, region_id=region_id,
+                       leads=leads, team_id=team_id)
 
 
-def _place(office: Office) -> rules.Place:
-    return rules.Place(region_id=office.region_id, office_id=office.id)
+def _place(office: Office, team_id: int | None = None) -> rules.Place:
+    return rules.Place(region_id=office.region_id, office_id=office.id, team_id=team_id)
+
+
+def turf_team_id(turf_id: int) -> int | None:
+    """The team that owns the turf, if any."""
+    return db.session.scalar(select(TeamTurf.team_id).where(TeamTurf.turf_id == turf_id))
+
+
+def door_turf_ids(door: Door) -> list[int]:
+    """Every turf that holds the door: its block's, and those that hold it door by door."""
+    return [turf_id for turf_id in [door_turf_id(door), *db.session.scalars(
+        select(TurfDoor.turf_id).where(TurfDoor.door_id == door.id))] if turf_id is not None]
+
+
+def door_team_id(door: Door) -> int | None:
+    """The team whose turfs hold the door (its neighborhood), if any."""
+    turf_ids = door_turf_ids(door)
+    if not turf_ids:
+        return None
+    return db.session.scalar(select(TeamTurf.team_id).where(TeamTurf.turf_id.in_(turf_ids))
+                             .order_by(TeamTurf.team_id).limit(1))
 
 
 def has_open_assignment(user: User, turf_id: int) -> bool:
@@ -80,11 +110,82 @@ def require_turf(user: User, turf_id: int, *, manage: bool = False) -> Turf:
     if manage:
         allowed = rules.can_manage(actor, _place(office))
     else:
-        assigned = actor.role is Role.VOLUNTEER and has_open_assignment(user, turf.id)
-        allowed = rules.can_view_turf(actor, _place(office), assigned)
+        assigned = actor.role in (Role.VOLUNTEER, Role.TEAM_LEADER) and has_open_assignment(user, turf.id)
+        team_id = turf_team_id(turf.id) if actor.role is Role.TEAM_LEADER else None
+        allowed = rules.can_view_turf(actor, _place(office, team_id), assigned)
     if not allowed:
         raise Forbidden("this turf is not yours to " + ("change" if manage else "see"))
     return turf
+
+
+def may_hand_out(user: User, turf: Turf) -> bool:
+    """Whether the user may hand this turf out and take it back (its office's managers, its team's leaders)."""
+    office = db.session.get(Office, turf.office_id)
+    return rules.can_hand_out(actor_of(user), _place(office, turf_team_id(turf.id)))
+
+
+def require_turf_hand_out(user: User, turf_id: int) -> Turf:
+    """The turf, if the user may hand it out and take it back."""
+    turf = db.session.get(Turf, turf_id)
+    if turf is None:
+        raise NotFound(f"no turf with id {turf_id}")
+    if not may_hand_out(user, turf):
+        raise Forbidden("this turf is not yours to hand out")
+    return turf
+
+
+def _team_place(team: Team) -> rules.Place:
+    return _place(db.session.get(Office, team.office_id), team.id)
+
+
+def require_team(user: User, team_id: int, *, work: bool = False, shape: bool = False) -> Team:
+    """The team, if the user may see it (members), work it (``work``: its leaders and the office's
+    organizers) or change its turfs, members and leaders (``shape``: the office's organizers)."""
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"no team with id {team_id}")
+    actor, place = actor_of(user, with_team=True), _team_place(team)
+    check = rules.can_shape_teams if shape else rules.can_work_team if work else rules.can_view_team
+    if not check(actor, place):
+        raise Forbidden("this team is not yours to " + ("change" if shape else "work" if work else "see"))
+    return team
+
+
+def may_work_team(user: User, team: Team) -> bool:
+    return rules.can_work_team(actor_of(user), _team_place(team))
+
+
+def may_shape_teams(user: User, office: Office) -> bool:
+    return rules.can_shape_teams(actor_of(user), _place(office))
+
+
+def led_team(user: User) -> Team | None:
+    """The team this user leads, if they are a team leader."""
+    actor = actor_of(user)
+    return db.session.get(Team, next(iter(actor.leads))) if actor.leads else None
+
+
+def require_shift(user: User, shift_id: int) -> Shift:
+    """A shift, if the user may run it (check-ins, sign-ups): the office's managers, or the leaders of the
+    shift's team."""
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        raise NotFound(f"no shift with id {shift_id}")
+    office = db.session.get(Office, shift.office_id)
+    if not rules.can_work_team(actor_of(user), _place(office, shift.team_id)):
+        raise Forbidden("this shift is not yours to run")
+    return shift
+
+
+def require_volunteer_timeline(user: User, volunteer: User) -> None:
+    """A volunteer's own timeline (one-on-one notes, check-ins): the office's organizers and the leader of
+    the volunteer's team; never the volunteer themselves, nor other volunteers."""
+    if volunteer.office_id is None:
+        raise NotFound(f"no volunteer with id {volunteer.id}")
+    office = db.session.get(Office, volunteer.office_id)
+    membership = db.session.get(TeamMember, volunteer.id)
+    if not rules.can_work_team(actor_of(user), _place(office, membership.team_id if membership else None)):
+        raise Forbidden("only the office's organizers and the volunteer's team leader see their timeline")
 
 
 def require_canvass_for_office(user: User, canvass_id: int, office_id: int) -> Canvass:
@@ -106,11 +207,11 @@ def require_canvass_editing(user: User, canvass_id: int, office_id: int) -> Canv
 
 
 def require_assignment(user: User, assignment_id: int) -> Assignment:
-    """An assignment, if the user may manage the turf's office."""
+    """An assignment, if the user may hand its turf out and take it back."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound(f"no assignment with id {assignment_id}")
-    require_turf(user, assignment.turf_id, manage=True)
+    require_turf_hand_out(user, assignment.turf_id)
     return assignment
 
 
@@ -131,11 +232,13 @@ def require_door(user: User, door_id: int) -> Door:
         raise NotFound(f"no door with id {door_id}")
     actor = actor_of(user)
     office = db.session.get(Office, door.office_id)
-    if actor.role is Role.VOLUNTEER:
-        turf_ids = [turf_id for turf_id in [door_turf_id(door), *db.session.scalars(
-            select(TurfDoor.turf_id).where(TurfDoor.door_id == door.id))] if turf_id is not None]
+    if actor.role in (Role.VOLUNTEER, Role.TEAM_LEADER):
+        turf_ids = door_turf_ids(door)
         assigned = any(has_open_assignment(user, turf_id) for turf_id in turf_ids)
         allowed = rules.can_view_turf(actor, _place(office), assigned)
+        if not allowed and actor.leads:
+            allowed = any(rules.can_view_turf(actor, _place(office, turf_team_id(turf_id)), False)
+                          for turf_id in turf_ids)
     else:
         allowed = rules.can_view(actor, _place(office))
     if not allowed:
@@ -155,7 +258,8 @@ def may_see_contact_details_of_office(user: User, office_id: int) -> bool:
     """``may_see_contact_details`` for every door of the office."""
     office = db.session.get(Office, office_id)
     actor = actor_of(user)
-    return office is not None and actor.role is not Role.VOLUNTEER and rules.can_manage(actor, _place(office))
+    return office is not None and actor.role not in (Role.VOLUNTEER, Role.TEAM_LEADER) \
+        and rules.can_manage(actor, _place(office))
 
 
 def door_turf_id(door: Door) -> int | None:

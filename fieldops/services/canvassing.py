@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import Text, cast, func, select
 
-from ..domain.roles import Role
+from ..domain.roles import WALKERS
 from ..domain.reknock import DEFAULT_MAX_ATTEMPTS, DEFAULT_REKNOCK_HOURS
 from ..domain.surveys import check_question_edit, check_questions, check_translations
 from ..domain.turf_states import TransitionError, state_after_take_back, states_on_hand_out
@@ -26,7 +26,7 @@ from . import audit
 from .turfs import lock_turf, move_to
 
 MAX_NAME = 120
-CAN_WALK = frozenset({Role.VOLUNTEER.value, Role.ORGANIZER.value})
+CAN_WALK = frozenset(role.value for role in WALKERS)
 
 
 def build_canvass(name: str, region_id: int, office_id: int | None, *, start: date | None = None,
@@ -178,6 +178,16 @@ def canvass_by_name(name: str, office: Office | None = None, region: Region | No
     canvass = db.session.scalar(query.order_by(Canvass.id))
     if canvass is None:
         raise NotFound(f"no canvass named {name!r}")
+    return canvass
+
+
+def canvass_of_office(canvass_id: int, office_id: int) -> Canvass:
+    """A canvass the office works on (its own or its region's), else NotFound."""
+    office = db.session.get(Office, office_id)
+    canvass = db.session.get(Canvass, canvass_id)
+    if canvass is None or office is None or canvass.region_id != office.region_id \
+            or canvass.office_id not in (None, office.id):
+        raise NotFound(f"no canvass with id {canvass_id} for this office")
     return canvass
 
 

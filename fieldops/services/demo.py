@@ -25,7 +25,7 @@ from ..domain.roles import Role
 from ..domain.turf_states import TurfState
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Region, Turf, User
-from . import canvassing, listening, summaries, territory, turfs, users
+from . import canvassing, listening, recruits, summaries, territory, turfs, users
 
 DATA_DIR = PROJECT_ROOT / "data" / "helsinki"
 REGION_NAME = "Helsinki Centre"
@@ -269,7 +269,9 @@ def _add_history(office: Office, canvass: Canvass, volunteers: list[User], now: 
     fresh = [r for r in rows if r["id"] not in known]
     if fresh:
         db.session.execute(insert(Contact), fresh)
-        db.session.add_all(_promises(fresh, office))
+        promises = _promises(fresh, office)
+        db.session.add_all(promises)
+        recruits.from_promises(promises)  # "wants to volunteer": the Recruits page's prospects
     return len(fresh)
 
 

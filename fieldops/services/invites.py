@@ -161,4 +161,6 @@ def finish_join(join_token: str, secret: str, password: str) -> User:
     invite.uses += 1
     db.session.flush()
     audit.record(user.id, "user.join", "user", user.id, office_id=invite.office_id, invite_id=invite.id)
+    from . import recruits
+    recruits.joined(user, invite.id)  # a recruit met at a door: linked to it, their promise kept
     return user

@@ -30,7 +30,7 @@ from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Turf, TurfDoor, User
 from ..models._base import utcnow
-from . import consequences, listening, people, summaries, trust
+from . import consequences, listening, people, recruits, summaries, teams, trust
 from .prepared import per_database, run
 
 MAX_BATCH = 500
@@ -143,7 +143,12 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
         else:  # another phone or retry stored the same UUID a moment ago
             results[index] = {"id": contact.id, "status": "duplicate"}
     if follow_ups:
+        # A team that owns its doors' promises: its leader owes them, not the office's organizer.
+        owners = teams.promise_owners({f.door_id for f in follow_ups})
+        for follow_up in follow_ups:
+            follow_up.owner_id = owners.get(follow_up.door_id, follow_up.owner_id)
         db.session.add_all(follow_ups)
+        recruits.from_promises(follow_ups)  # "wants to volunteer": a prospect for the Recruits page
     return results
 
 

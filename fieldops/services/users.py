@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.roles import Role, home_scope, parse_role
+from ..domain.roles import WALKERS, Role, home_scope, parse_role
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..models import ApiToken, Assignment, Canvass, Office, Region, Turf, User
@@ -208,7 +208,8 @@ def change_own_password(user: User, current: str, new: str) -> None:
 def volunteer_for(actor: User, user_id: int) -> User:
     """A volunteer of an office the actor manages (organizers: their own office), else NotFound/Forbidden."""
     volunteer = db.session.get(User, user_id)
-    if volunteer is None or volunteer.role != Role.VOLUNTEER.value or volunteer.office_id is None:
+    if volunteer is None or volunteer.role not in (Role.VOLUNTEER.value, Role.TEAM_LEADER.value) \
+            or volunteer.office_id is None:
         raise NotFound(f"no volunteer with id {user_id}")
     access.require_office(actor, volunteer.office_id, manage=True)
     return volunteer
@@ -260,15 +261,19 @@ def create_volunteer(office: Office, email: str, password: str, name: str, actor
     return user
 
 
+WALKER_ROLES = tuple(sorted(role.value for role in WALKERS))
+
+
 def office_volunteers(office: Office) -> list[User]:
     """The office's active volunteers and organizers: who may walk its turfs."""
     return list(db.session.scalars(select(User).where(
-        User.office_id == office.id, User.role.in_(("volunteer", "organizer")), User.active).order_by(User.name)))
+        User.office_id == office.id, User.role.in_(WALKER_ROLES), User.active).order_by(User.name)))
 
 
 def deactivated_volunteers(office: Office) -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.office_id == office.id, User.role == Role.VOLUNTEER.value, User.active.is_(False)).order_by(User.name)))
+        User.office_id == office.id, User.role.in_((Role.VOLUNTEER.value, Role.TEAM_LEADER.value)),
+        User.active.is_(False)).order_by(User.name)))
 
 
 def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
@@ -277,10 +282,18 @@ def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
         raise InvalidInput("choose at least one volunteer", field="volunteers")
     found = list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.name)))
     strangers = [u for u in found
-                 if u.office_id != office_id or u.role not in ("volunteer", "organizer") or not u.active]
+                 if u.office_id != office_id or u.role not in WALKER_ROLES or not u.active]
     if strangers or len(found) != len(set(user_ids)):
         raise InvalidInput("some of the chosen people are not volunteers of this office", field="volunteers")
     return found
+
+
+def volunteer_or_leader(office_id: int, user_id: int | None) -> User:
+    """A volunteer or team leader of the office, else InvalidInput naming the field."""
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.office_id != office_id or user.role not in (Role.VOLUNTEER.value, Role.TEAM_LEADER.value):
+        raise InvalidInput("choose a volunteer of this office", field="user_id")
+    return user
 
 
 def user_by_email(email: str) -> User:

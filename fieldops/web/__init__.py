@@ -30,8 +30,12 @@ def register_web(app: Flask) -> None:
     from .jobs import bp as jobs_bp
     from .paper import bp as paper_bp
     from .people import bp as people_bp
+    from .recruits import bp as recruits_bp
     from .relationships import bp as relationships_bp
+    from .shifts import bp as shifts_bp
+    from .teams import bp as teams_bp
     from .turfs import bp as turfs_bp
+    from .volunteers import bp as volunteers_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(auth_bp)
@@ -46,6 +50,10 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(jobs_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(relationships_bp)
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(shifts_bp)
+    app.register_blueprint(recruits_bp)
+    app.register_blueprint(volunteers_bp)
     _wire_login(app)
     _wire_csrf(app)
     _wire_errors(app)

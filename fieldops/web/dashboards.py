@@ -10,7 +10,7 @@ from ..errors import InvalidInput
 from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import access, canvassing, committee_exports, coverage, exports, listening, turfs, users
+from ..services import access, canvassing, committee_exports, coverage, exports, listening, turfs, users, volunteers
 
 bp = Blueprint("dashboards", __name__)
 
@@ -51,7 +51,8 @@ def region(region_id: int):
                            region_issues=listening.region_issues(office_ids),
                            canvasses=canvassing.canvasses_for_region(region),
                            map=map_parts(fmap, nonce=csp_nonce()),
-                           legend=coverage_legend())
+                           legend=coverage_legend(),
+                           volunteer_figures=volunteers.lead_figures(users.region_offices(region)))
 
 
 def _csv_download(office_ids: list[int], window, scope: str, scope_id: int, filename: str) -> Response:

@@ -165,6 +165,9 @@ def take_back(assignment_id: int):
     assignment = access.require_assignment(current_user, assignment_id)
     turf = canvassing.take_back(assignment, current_user.id)
     flash(f"Taken back. {turf.name} is {turf.state.replace('_', ' ')}.", "success")
+    team_id = request.form.get("team", type=int)
+    if team_id:  # from the team's page: back there
+        return redirect(url_for("teams.team", team_id=team_id))
     return redirect(url_for("main.turf", turf_id=turf.id))
 
 

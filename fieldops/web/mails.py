@@ -14,6 +14,11 @@ def link(endpoint: str, **values) -> str:
     return base + url_for(endpoint, **values)
 
 
+def outside_request():
+    """A request context for work with no request (commands, the mail worker): links go to BASE_URL."""
+    return current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or "http://localhost:5000")
+
+
 def send(to_address: str, template: str, **context) -> None:
     """Queue ``templates/mail/<template>.txt``; its first line is the subject."""
     subject, _, body = render_template(f"mail/{template}.txt", **context).strip().partition("\n")

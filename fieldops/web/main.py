@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..domain.roles import Role
 from ..extensions import db
-from ..services import access, canvassing, idle_turfs, overview, people, turf_map, turfs, users, walklists
+from ..services import access, canvassing, idle_turfs, overview, people, shifts, teams, turf_map, turfs, users, walklists
 
 bp = Blueprint("main", __name__)
 
@@ -19,6 +19,8 @@ def home():
     role = Role(current_user.role)
     if role is Role.VOLUNTEER:
         return redirect(url_for("main.my_turfs"))
+    if role is Role.TEAM_LEADER:
+        return redirect(url_for("teams.my_team"))
     if role is Role.ORGANIZER:
         return redirect(url_for("main.office", office_id=current_user.office_id))
     if role is Role.LEAD:
@@ -74,5 +76,9 @@ def turf(turf_id: int):
 @bp.get("/my/turfs")
 @login_required
 def my_turfs():
+    now = datetime.now(timezone.utc)
+    team = teams.my_team(current_user)
+    upcoming = shifts.upcoming_for_team(current_user.office_id, teams.neighborhood_of(current_user), now) \
+        if current_user.office_id else []
     return render_template("my_turfs.html", turfs=walklists.my_turfs(current_user),
-                           quiet=idle_turfs.my_quiet_turfs(current_user, datetime.now(timezone.utc)))
+                           quiet=idle_turfs.my_quiet_turfs(current_user, now), team=team, shifts=upcoming[:3])

@@ -39,6 +39,10 @@ def test_demo_loads_then_adds_nothing_the_second_time(runner):
     assert all("(demo)" in name for name in db.session.scalars(select(Canvass.name)))
     notes = [n for n in db.session.scalars(select(Contact.note)) if n]
     assert notes and all(note.startswith("[demo]") for note in notes)
+    # Helper v (issue 20): each "wants to volunteer" promise of the history is a recruit on the Recruits page.
+    from fieldops.models import FollowUp, Prospect
+    wanting = db.session.scalar(select(func.count(FollowUp.id)).where(FollowUp.kind == "volunteer"))
+    assert wanting and db.session.scalar(select(func.count(Prospect.id))) == wanting
 
 
 def test_demo_users_can_sign_in(runner, client, app):

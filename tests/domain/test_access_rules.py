@@ -46,5 +46,36 @@ def test_who_may_create_whom():
 
 def test_parse_role_names_the_choices():
     assert parse_role(" Organizer ") is Role.ORGANIZER
-    with pytest.raises(ValueError, match="admin, lead, organizer, volunteer"):
+    with pytest.raises(ValueError, match="admin, lead, organizer, team_leader, volunteer"):
         parse_role("boss")
+
+
+# Helper v (issue 20): team leaders, between volunteer and organizer.
+from fieldops.domain.access import can_hand_out, can_shape_teams, can_view_team, can_work_team  # noqa: E402
+
+leader = Actor(5, Role.TEAM_LEADER, office_id=10, region_id=1, leads=frozenset({7}), team_id=7)
+member = Actor(6, Role.VOLUNTEER, office_id=10, region_id=1, team_id=7)
+TEAM_TURF = Place(region_id=1, office_id=10, team_id=7)
+OTHER_TEAM_TURF = Place(region_id=1, office_id=10, team_id=8)
+NO_TEAM_TURF = Place(region_id=1, office_id=10)
+
+
+def test_a_team_leader_sees_and_hands_out_only_their_teams_turfs():
+    assert can_view_turf(leader, TEAM_TURF, assigned_to_actor=False)
+    assert not can_view_turf(leader, OTHER_TEAM_TURF, assigned_to_actor=False)
+    assert not can_view_turf(leader, NO_TEAM_TURF, assigned_to_actor=False)
+    assert can_view_turf(leader, OTHER_TEAM_TURF, assigned_to_actor=True)  # handed to them to walk
+    assert can_hand_out(leader, TEAM_TURF) and not can_hand_out(leader, OTHER_TEAM_TURF)
+    assert not can_hand_out(leader, NO_TEAM_TURF) and not can_hand_out(member, TEAM_TURF)
+    assert can_hand_out(organizer, OTHER_TEAM_TURF)
+    # the same team number in another office is another team
+    assert not can_hand_out(leader, Place(region_id=1, office_id=11, team_id=7))
+
+
+def test_a_team_leader_works_their_team_but_not_the_office():
+    assert can_work_team(leader, TEAM_TURF) and not can_work_team(leader, OTHER_TEAM_TURF)
+    assert not can_view(leader, OFFICE_1) and not can_shape_teams(leader, TEAM_TURF)
+    assert can_shape_teams(organizer, TEAM_TURF) and can_work_team(organizer, OTHER_TEAM_TURF)
+    assert can_view_team(member, TEAM_TURF) and not can_work_team(member, TEAM_TURF)
+    assert not can_view_team(member, OTHER_TEAM_TURF)
+    assert can_manage_users(organizer, OFFICE_1, Role.TEAM_LEADER)

@@ -11,10 +11,10 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 
 from fieldops.extensions import db
-from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite, Job, Person
-from fieldops.services import invites
+from fieldops.models import ApiToken, Assignment, Contact, ContactFlag, FollowUp, Invite, Job, Person, Prospect
+from fieldops.services import invites, shifts
 from tests.api.test_contact_sync import doors_of
-from tests.factories import create_token
+from tests.factories import build_teams, create_token, make_shift
 
 # Anyone, signed in or not.
 PUBLIC = {"static", "auth.login", "field.manifest", "field.service_worker", "field.join", "api.openapi"}
@@ -32,6 +32,10 @@ PUBLIC |= {"auth.forgot_password", "auth.reset_password", "field.finish_join"}
 OWN |= {"account.account", "account.change_password", "account.set_language"}
 # helper p (issue 19): my own languages
 OWN |= {"people.my_languages"}
+# Helper v (issue 20): a shift's public sign-up page and calendar file (each checks its unguessable token);
+# one's own team.
+PUBLIC |= {"shifts.sign_up", "shifts.calendar"}
+OWN |= {"teams.my_team", "api.me_team"}
 
 
 def scoped_targets(world) -> dict[str, dict]:
@@ -69,8 +73,27 @@ def scoped_targets(world) -> dict[str, dict]:
         "field.volunteer": volunteer, "field.deactivate": volunteer, "field.reactivate": volunteer,
         "field.reset_link": volunteer,
     }
+    # Helper v (issue 20): Alpha's teams (Alpha North owns Alpha 1), a shift of Alpha North with a sign-up,
+    # a recruit met at an Alpha 1 door.
+    teams = build_teams(world)
+    shift = make_shift(world, teams.north)
+    signup = shifts.sign_up(shift.token, "Walk-in", "walkin@test.example", None)
+    prospect = Prospect(office_id=world.office_a.id, door_id=door, follow_up_id=promise.id)
+    db.session.add(prospect)
+    db.session.commit()
+    team, member = {"team_id": teams.north.id}, {"user_id": world.users.volunteer_a1.id}
+    helper_v = {
+        "teams.office_teams": office, "teams.team": team, "teams.set_turfs": team, "teams.add_member": team,
+        "teams.remove_member": {**team, **member}, "teams.hand_out": {**team, "turf_id": world.turf_a1.id},
+        "shifts.office_shifts": office, "shifts.shift": {"shift_id": shift.id},
+        "shifts.check_in": {"shift_id": shift.id, "signup_id": signup.id}, "api.office_shifts": office,
+        "shifts.walk_in": {"shift_id": shift.id},
+        "recruits.office_recruits": office, "recruits.invite": {"prospect_id": prospect.id},
+        "volunteers.office_people": office, "volunteers.team_people": team, "volunteers.timeline": member,
+        "volunteers.ask_check_in": member, "volunteers.add_note": member,
+    }
     return {
-        **package_c,
+        **package_c, **helper_v,
         "api.contacts": {},  # scope is checked per contact: see test_contact_sync
         "api.office_coverage": office, "api.region_coverage": region, "api.turf_walklist": turf,
         "dashboards.office": office, "dashboards.office_contacts": office, "dashboards.region": region,
@@ -139,7 +162,8 @@ def test_people_of_other_offices_and_regions_are_refused_everywhere(app, client,
                  "organizer.c@test.example",     # an office of another region
                  "lead.south@test.example",      # the lead of another region
                  "volunteer.c@test.example",     # a volunteer of another region
-                 "volunteer.a2@test.example"]    # Alpha's own volunteer, but Alpha 1 is not theirs
+                 "volunteer.a2@test.example",    # Alpha's own volunteer, but Alpha 1 is not theirs
+                 "leader.a2@test.example"]       # helper v: the leader of Alpha's other team (Alpha South)
     for email in outsiders:
         auth.login(email)
         for rule, method in routes(app):

@@ -1,0 +1,118 @@
+"""Neighborhood teams: the office's teams (organizers make them), a team's page (its leaders and the office's
+organizers work it: hand out its turfs to its members, see its coverage and promises)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import unit_of_work
+from ..errors import FieldopsError, InvalidInput
+from ..services import access, canvassing, shifts, teams, turfs, users
+
+bp = Blueprint("teams", __name__)
+
+
+def _teams_page(office, status: int = 200, **extra):
+    rows = [{"team": team, "members": teams.members(team), "turfs": teams.team_turfs(team)}
+            for team in teams.office_teams(office)]
+    return render_template("teams/list.html", office=office, teams=rows, turfs=turfs.office_turfs(office.id),
+                           form=extra.pop("form", {}), **extra), status
+
+
+@bp.route("/offices/<int:office_id>/teams", methods=["GET", "POST"])
+@login_required
+def office_teams(office_id: int):
+    office = access.require_office(current_user, office_id, manage=True)
+    if request.method == "POST":
+        try:
+            team = teams.create_team(office, request.form.get("name", ""), current_user.id,
+                                     turf_ids=request.form.getlist("turfs", type=int),
+                                     owns_promises=request.form.get("owns_promises") == "yes")
+        except FieldopsError as error:
+            unit_of_work.undo()
+            return _teams_page(office, error.status, error=error.message, form=request.form)
+        flash(f"Team {team.name} made. Add its members and leaders.", "success")
+        return redirect(url_for("teams.team", team_id=team.id))
+    return _teams_page(office)
+
+
+def _team_page(team, status: int = 200, **extra):
+    work = access.may_work_team(current_user, team)
+    overview = teams.team_overview(team, datetime.now(timezone.utc)) if work else None
+    team_shifts = shifts.team_shifts(team) if work else []
+    office = access.require_office(current_user, team.office_id) if access.may_manage(current_user, team.office_id) \
+        else None
+    return render_template(
+        "teams/team.html", team=team, work=work, shape=office is not None, overview=overview,
+        members=teams.members(team), team_turfs=teams.team_turfs(team),
+        office_turfs=turfs.office_turfs(team.office_id) if office else [],
+        candidates=[u for u in users.office_volunteers(office) if u.role != "organizer"] if office else [],
+        shifts=team_shifts, **extra), status
+
+
+@bp.get("/teams/<int:team_id>")
+@login_required
+def team(team_id: int):
+    return _team_page(access.require_team(current_user, team_id))
+
+
+@bp.post("/teams/<int:team_id>/turfs")
+@login_required
+def set_turfs(team_id: int):
+    team = access.require_team(current_user, team_id, shape=True)
+    teams.set_turfs(team, request.form.getlist("turfs", type=int), current_user.id)
+    teams.set_owns_promises(team, request.form.get("owns_promises") == "yes", current_user.id)
+    flash(f"{team.name}'s turfs and promises saved.", "success")
+    return redirect(url_for("teams.team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/members")
+@login_required
+def add_member(team_id: int):
+    team = access.require_team(current_user, team_id, shape=True)
+    user_id = request.form.get("user_id", type=int)
+    person = users.volunteer_or_leader(team.office_id, user_id)
+    teams.add_member(team, person, current_user.id, leader=request.form.get("leader") == "yes")
+    flash(f"{person.name} is on {team.name}" + (" as a team leader." if request.form.get("leader") == "yes" else "."),
+          "success")
+    return redirect(url_for("teams.team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/members/<int:user_id>/remove")
+@login_required
+def remove_member(team_id: int, user_id: int):
+    team = access.require_team(current_user, team_id, shape=True)
+    person = users.volunteer_or_leader(team.office_id, user_id)
+    teams.remove_member(team, person, current_user.id)
+    flash(f"{person.name} is no longer on {team.name}.", "success")
+    return redirect(url_for("teams.team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/turfs/<int:turf_id>/hand-out")
+@login_required
+def hand_out(team_id: int, turf_id: int):
+    """Hand one of the team's turfs to members of the team (its leaders and the office's organizers may)."""
+    team = access.require_team(current_user, team_id, work=True)
+    turf = access.require_turf_hand_out(current_user, turf_id)
+    if access.turf_team_id(turf.id) != team.id:
+        raise InvalidInput(f"{turf.name} is not one of {team.name}'s turfs", field="turf")
+    try:
+        canvass_id = int(request.form.get("canvass", ""))
+    except ValueError:
+        raise InvalidInput("choose a canvass", field="canvass") from None
+    canvass = canvassing.canvass_of_office(canvass_id, turf.office_id)
+    walkers = teams.team_walkers(team, request.form.getlist("volunteers", type=int))
+    canvassing.hand_out(turf.id, walkers, canvass, current_user.id, adding=request.form.get("adding") == "1")
+    flash(f"{turf.name} handed to {', '.join(w.name for w in walkers)} for {canvass.name}.", "success")
+    return redirect(url_for("teams.team", team_id=team.id))
+
+
+@bp.get("/my/team")
+@login_required
+def my_team():
+    membership = teams.my_team(current_user)
+    if membership is None:
+        return render_template("teams/none.html")
+    return redirect(url_for("teams.team", team_id=membership["id"]))

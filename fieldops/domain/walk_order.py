@@ -73,7 +73,8 @@ NEIGHBOURS = 8              # each stop looks for better places next to this man
 OR_OPT_LENGTHS = (1, 2, 3)  # stretches of stops (or runs) the search may move elsewhere
 KICKS = 400                 # perturb-and-polish rounds: about this many ...
 KICKS_PER_STOP = 0.3        # ... but at most this many per stop, so time stays linear in the doors,
-MIN_KICKS = 40              # ... and at least this many over single stops (a small turf's shopping centre)
+MIN_KICKS = 40              # ... and at least this many inside a building of many stops (a shopping centre):
+BIG_BUILDING_STOPS = 8      # ... a building of at least this many stops
 KICK_SPAN = 12              # a round swaps two neighbouring stretches of at most this many stops
 DENSE_STOPS = 400           # up to this many stops the search prices every join up front
 TIME_BUDGET_S = 0.5         # the search stops here whatever is left (construction is near-linear)
@@ -128,7 +129,8 @@ def walk_order(doors: Sequence[DoorPoint], busy_streets: frozenset[str] = frozen
     whole = _buildings_along(route, stops)
     if len(whole) < len(route):  # blocks of flats and shopping centres: move them whole first
         route = _search(whole, costs, deadline, rounds=_rounds(len(whole)))
-    route = _search([[stop] for stop in route], costs, deadline, rounds=_rounds(len(route), MIN_KICKS))
+    route = _inside_big_buildings(route, stops, costs, deadline)
+    route = _search([[stop] for stop in route], costs, deadline, rounds=_rounds(len(route)))
     if any(wide):
         # One side of a busy street, then the other, unless crossing twice saves more than it costs at half
         # the charge: from the route found, search again with crossings at half price, and keep the result
@@ -140,6 +142,32 @@ def walk_order(doors: Sequence[DoorPoint], busy_streets: frozenset[str] = frozen
             route = other
     order = _within_stops(_doors_of(route, stops), stops, doors, points)
     return WalkOrder(order, round(path_metres(points, order), 1))
+
+
+def _inside_big_buildings(route: list[int], stops: list[_Stop], costs: "_Costs", deadline: float) -> list[int]:
+    """The stops of each building of many (a shopping centre, a row of staircases) walked by a search of their
+    own, with at least ``MIN_KICKS`` rounds: inside one such building the walk is a small puzzle of its own
+    that the turf's rounds, spread over all its stops, leave half done."""
+    result: list[int] = []
+    for stretch in _buildings_along(route, stops):
+        if len(stretch) >= BIG_BUILDING_STOPS:
+            inside = _search([[stop] for stop in stretch], costs, deadline,
+                             rounds=_rounds(len(stretch), MIN_KICKS))
+            before = result[-1] if result else None
+            after_at = len(result) + len(stretch)
+            after = route[after_at] if after_at < len(route) else None
+
+            def joins(run: list[int]) -> float:
+                return ((costs.pair(before, run[0]) if before is not None else 0.0)
+                        + (costs.pair(run[-1], after) if after is not None else 0.0))
+            if joins(inside[::-1]) < joins(inside):
+                inside.reverse()
+            old_cost = joins(stretch) + sum(costs.pair(a, b) for a, b in zip(stretch, stretch[1:]))
+            new_cost = joins(inside) + sum(costs.pair(a, b) for a, b in zip(inside, inside[1:]))
+            result += inside if new_cost < old_cost - _EPS else stretch
+        else:
+            result += stretch
+    return result
 
 
 def _stop_metres(route: list[int], stops: list[_Stop]) -> float:

@@ -62,18 +62,21 @@ class Hosts:
                     "REDIS_URL": REDIS_URL, "JOB_QUEUE": self.queue,
                     "RATELIMIT_KEY_PREFIX": f"fieldops-test-hosts-{uuid.uuid4().hex[:10]}"}
         self.env.pop("RATELIMIT_STORAGE_URI", None)
-        self.folder, self.processes, self.urls = folder, [], []
-        for name in ("a", "b"):
-            port = _free_port()
-            log = open(folder / f"host-{name}.log", "w+")
-            process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                                        "--timeout", "60", "wsgi:app"],
-                                       cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-            self.processes.append(process)
-            self.urls.append(f"http://127.0.0.1:{port}")
-            _wait_until_up(self.urls[-1], process, log)
+        self.folder, self.processes, self.urls, self.worker = folder, [], [], None
+        try:
+            for name in ("a", "b"):
+                port = _free_port()
+                log = open(folder / f"host-{name}.log", "w+")
+                process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b",
+                                            f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
+                                           cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                self.processes.append(process)
+                self.urls.append(f"http://127.0.0.1:{port}")
+                _wait_until_up(self.urls[-1], process, log)
+        except BaseException:
+            self.close()  # never leave a host running behind a failed start
+            raise
         self.a, self.b = self.urls
-        self.worker = None
 
     def start_worker(self) -> None:
         """The jobs' worker: the real door import, paused after each step so that its progress can be watched."""

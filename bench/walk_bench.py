@@ -151,11 +151,13 @@ def city(turf_count: int, real_count: int, revision: str | None) -> None:
     real = helsinki_turfs(min(real_count, turf_count))
     turfs = [("Helsinki", t) for t in real]
     turfs += [("suburb", detached_turf(rng, int(rng.integers(50, 201)))) for _ in range(turf_count - len(turfs))]
-    old = before(revision)[1] if revision else None
-    free, together, rule_cost, timings, old_free, old_told = [], [], [], [], [], 0
+    old_walk, old = before(revision) if revision else (None, None)
+    free, together, rule_cost, timings, old_free, old_told, old_timings = [], [], [], [], [], 0, []
     for kind, doors in turfs:
         route, seconds = timed(doors)
         timings.append(seconds * 1000)
+        if old_walk:  # timed turf by turf beside ours, so that both see the same load
+            old_timings.append(timed(doors, walk=old_walk)[1] * 1000)
         best = lkh_metres(doors, "RUNS = 5\n")
         groups = buildings(doors)
         best_together = lkh_metres(doors, "RUNS = 5\n", groups) if len(set(groups)) < len(doors) else best
@@ -189,6 +191,10 @@ def city(turf_count: int, real_count: int, revision: str | None) -> None:
     big = [t for t, n in zip(timings, sizes) if n >= 150]
     print(f"| ours | {statistics.mean(timings):.1f} ms | {max(timings):.1f} ms | {max(big):.1f} ms ({len(big)} turfs) "
           f"| under 50 ms |")
+    if old_walk:
+        old_big = [t for t, n in zip(old_timings, sizes) if n >= 150]
+        print(f"| before ({revision}), same run | {statistics.mean(old_timings):.1f} ms | {max(old_timings):.1f} ms "
+              f"| {max(old_big):.1f} ms | |")
     if old:
         print(f"\nBefore ({revision}), the length reported differed from the list returned on {old_told} of "
               f"{len(turfs)} turfs.")

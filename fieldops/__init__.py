@@ -29,12 +29,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", bool(app.config.get("DATABASE_PRE_PING", False)))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # A stopped database must fail a request within seconds (a 503 the phone retries), never hang it.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["connect_args"] = {"connect_timeout": 3, **options.get("connect_args", {})}
         options.setdefault("pool_timeout", 10)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        # Connections are renewed by age rather than pinged on every checkout (config.py says why).
+        if app.config.get("DATABASE_POOL_RECYCLE_S"):
+            options.setdefault("pool_recycle", int(app.config["DATABASE_POOL_RECYCLE_S"]))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -29,7 +29,12 @@ country roads across several towns):
    by distances that charge extra for leaving a street, for skipping houses
    of a run to come back for them, for crossing a busy street (half at the
    corner where one side ends and the other begins) and for leaving a
-   building part-way, so the walk stays street by street.
+   building part-way, so the walk stays street by street. Where a busy street
+   is walked, the route found is searched again with crossings at half the
+   charge and the result kept if it is shorter to walk: a turf holding part of
+   a block can hold both ends of one side and the middle of the other.
+5. *Within a stop.* Doors no unit tells apart (no unit, or the same one) that
+   stand in a row of entrances a few metres long are walked along the row.
 
 Every move looks only next to a stop's nearest stops and only where the route
 just changed, so the search is near-linear too; ``TIME_BUDGET_S`` stops it
@@ -67,7 +72,9 @@ EARTH_RADIUS_M = 6_371_008.8
 NEIGHBOURS = 8              # each stop looks for better places next to this many of its nearest stops
 OR_OPT_LENGTHS = (1, 2, 3)  # stretches of stops (or runs) the search may move elsewhere
 KICKS = 400                 # perturb-and-polish rounds: about this many ...
-KICKS_PER_STOP = 0.3        # ... but at most this many per stop, so time stays linear in the doors
+KICKS_PER_STOP = 0.3        # ... but at most this many per stop, so time stays linear in the doors,
+MIN_KICKS = 40              # ... and at least this many inside a building of many stops (a shopping centre):
+BIG_BUILDING_STOPS = 8      # ... a building of at least this many stops
 KICK_SPAN = 12              # a round swaps two neighbouring stretches of at most this many stops
 DENSE_STOPS = 400           # up to this many stops the search prices every join up front
 TIME_BUDGET_S = 0.5         # the search stops here whatever is left (construction is near-linear)
@@ -122,9 +129,49 @@ def walk_order(doors: Sequence[DoorPoint], busy_streets: frozenset[str] = frozen
     whole = _buildings_along(route, stops)
     if len(whole) < len(route):  # blocks of flats and shopping centres: move them whole first
         route = _search(whole, costs, deadline, rounds=_rounds(len(whole)))
+    route = _inside_big_buildings(route, stops, costs, deadline)
     route = _search([[stop] for stop in route], costs, deadline, rounds=_rounds(len(route)))
-    order = _doors_of(route, stops)
+    if any(wide):
+        # One side of a busy street, then the other, unless crossing twice saves more than it costs at half
+        # the charge: from the route found, search again with crossings at half price, and keep the result
+        # only if it is shorter to walk. A turf cut from part of a block can hold the two ends of one side
+        # and the middle of the other; walking back along one side would be the longest stretch of its list.
+        cheaper = _Costs(stops, wide, runs, crossing=BUSY_CROSSING_M / 2)
+        other = _search([[stop] for stop in route], cheaper, deadline)
+        if _stop_metres(other, stops) < _stop_metres(route, stops) - _EPS:
+            route = other
+    order = _within_stops(_doors_of(route, stops), stops, doors, points)
     return WalkOrder(order, round(path_metres(points, order), 1))
+
+
+def _inside_big_buildings(route: list[int], stops: list[_Stop], costs: "_Costs", deadline: float) -> list[int]:
+    """The stops of each building of many (a shopping centre, a row of staircases) walked by a search of their
+    own, with at least ``MIN_KICKS`` rounds: inside one such building the walk is a small puzzle of its own
+    that the turf's rounds, spread over all its stops, leave half done."""
+    result: list[int] = []
+    for stretch in _buildings_along(route, stops):
+        if len(stretch) >= BIG_BUILDING_STOPS:
+            inside = _search([[stop] for stop in stretch], costs, deadline,
+                             rounds=_rounds(len(stretch), MIN_KICKS))
+            before = result[-1] if result else None
+            after_at = len(result) + len(stretch)
+            after = route[after_at] if after_at < len(route) else None
+
+            def joins(run: list[int]) -> float:
+                return ((costs.pair(before, run[0]) if before is not None else 0.0)
+                        + (costs.pair(run[-1], after) if after is not None else 0.0))
+            if joins(inside[::-1]) < joins(inside):
+                inside.reverse()
+            old_cost = joins(stretch) + sum(costs.pair(a, b) for a, b in zip(stretch, stretch[1:]))
+            new_cost = joins(inside) + sum(costs.pair(a, b) for a, b in zip(inside, inside[1:]))
+            result += inside if new_cost < old_cost - _EPS else stretch
+        else:
+            result += stretch
+    return result
+
+
+def _stop_metres(route: list[int], stops: list[_Stop]) -> float:
+    return sum(math.hypot(stops[a].x - stops[b].x, stops[a].y - stops[b].y) for a, b in zip(route, route[1:]))
 
 
 def buildings(doors: Sequence[DoorPoint]) -> list[int]:
@@ -241,6 +288,48 @@ def _doors_of(route: list[int], stops: list[_Stop]) -> list[int]:
     return order
 
 
+def _within_stops(order: list[int], stops: list[_Stop], doors: Sequence[DoorPoint], points) -> list[int]:
+    """Each stop's doors that no unit tells apart (no unit, or the same one), walked along the stop.
+
+    A stop is doors linked by steps of at most ``SAME_SPOT_M``, so a row of entrances a few metres long
+    can be one stop; without units to order them, its doors go along the row's main direction, entered
+    from the end nearer the door before and left toward the door after. Doors with units keep their
+    unit order (staircase, floor, flat)."""
+    xy = np.asarray(points, dtype=float)
+    position = {door: k for k, door in enumerate(order)}
+    result = list(order)
+    for stop in stops:
+        if len(stop.doors) < 3:
+            continue
+        spread = np.ptp(xy[stop.doors], axis=0)
+        if max(spread) < 0.05:
+            continue  # one point: nothing to walk
+        start = position[stop.doors[0]]  # the stop's doors stand together in the order, in this order
+        k = 0
+        while k < len(stop.doors):
+            key = unit_order(doors[stop.doors[k]].unit)
+            end = k
+            while end + 1 < len(stop.doors) and unit_order(doors[stop.doors[end + 1]].unit) == key:
+                end += 1
+            if end - k >= 2:
+                same = stop.doors[k:end + 1]
+                along = _along_street(same, xy)
+                line = sorted(same, key=lambda door: (along[door], door))
+                at = start + k
+                before = xy[result[at - 1]] if at > 0 else None
+                after = xy[result[at + len(line)]] if at + len(line) < len(result) else None
+
+                def joins(run: list[int]) -> float:
+                    return ((math.dist(before, xy[run[0]]) if before is not None else 0.0)
+                            + (math.dist(xy[run[-1]], after) if after is not None else 0.0))
+                if joins(line[::-1]) < joins(line):
+                    line.reverse()
+                if path_metres(xy, line) + joins(line) < path_metres(xy, same) + joins(same) - _EPS:
+                    result[at:at + len(line)] = line
+            k = end + 1
+    return result
+
+
 # --- 2. runs: street by street, side by side -----------------------------------------------------------
 
 def _runs(stops: list[_Stop], busy: set[str]) -> tuple[list[list[int]], list[bool]]:
@@ -332,7 +421,9 @@ class _Costs:
     ``pair`` prices one join and ``many`` a batch of them (numpy): the same rule, kept side by side.
     """
 
-    def __init__(self, stops: list[_Stop], wide: list[bool], runs: list[list[int]]):
+    def __init__(self, stops: list[_Stop], wide: list[bool], runs: list[list[int]],
+                 crossing: float = BUSY_CROSSING_M):
+        self.crossing = crossing
         self.run, self.place, self.turn = [0] * len(stops), [0] * len(stops), [False] * len(stops)
         for r, run in enumerate(runs):
             for k, stop in enumerate(run):
@@ -382,7 +473,7 @@ class _Costs:
                 and self.building[a] != self.building[b]:
             metres += SKIP_HOUSES_M
         elif self.wide[a] and self.side[a] >= 0 and self.side[b] >= 0 and self.side[a] != self.side[b]:
-            metres += BUSY_CROSSING_M / 2 if self.turn[a] and self.turn[b] else BUSY_CROSSING_M
+            metres += self.crossing / 2 if self.turn[a] and self.turn[b] else self.crossing
         if self.building[a] != self.building[b]:
             metres += BUILDING_CHANGE_M
         return metres
@@ -399,7 +490,7 @@ class _Costs:
                     & (v["side"][a] != v["side"][b]))
         corner = crossing & v["turn"][a] & v["turn"][b]
         return (metres + np.where(~same_street, STREET_CHANGE_M, 0.0) + np.where(skip, SKIP_HOUSES_M, 0.0)
-                + np.where(crossing, np.where(corner, BUSY_CROSSING_M / 2, BUSY_CROSSING_M), 0.0)
+                + np.where(crossing, np.where(corner, self.crossing / 2, self.crossing), 0.0)
                 + np.where(same_building, 0.0, BUILDING_CHANGE_M))
 
 
@@ -434,8 +525,8 @@ def _search(groups: list[list[int]], costs: _Costs, deadline: float, rounds: int
     return route
 
 
-def _rounds(items: int) -> int:
-    return min(KICKS, int(KICKS_PER_STOP * items))
+def _rounds(items: int, floor: int = 0) -> int:
+    return min(KICKS, max(int(KICKS_PER_STOP * items), floor))
 
 
 def _buildings_along(route: list[int], stops: list[_Stop]) -> list[list[int]]:

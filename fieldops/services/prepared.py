@@ -2,7 +2,7 @@
 
 A phone's batch runs about a dozen statements, and a busy office sends a
 hundred batches a second. A read built anew and run through the ORM session
-costs 3.5 times the CPU of one built once, with its values bound per call,
+costs 3 to 4 times the CPU of one built once, with its values bound per call,
 and run as Core (``bench/statement_cost.py``). Run as Core, these statements
 do not flush the session first: callers flush what they added before.
 """

@@ -126,10 +126,11 @@ def follow_doors(office_id: int) -> None:
                        .values(block_id=Door.block_id), execution_options={"synchronize_session": False})
 
 
-def count_knocks(contacts: list[dict]) -> None:
+def count_knocks(contacts: list[dict]) -> dict[tuple[int, int], tuple[int, int]]:
     """Add newly stored contacts (``office_id``, ``canvass_id``, ``volunteer_id``, ``outcome`` and ``day``,
     the day on the office's clock, else ``recorded_at`` and the office's ``time_zone``) to their
-    volunteers' days, with one atomic upsert."""
+    volunteers' days, with one atomic upsert. Returns what was added: (volunteer, canvass) -> (knocks,
+    conversations)."""
     days: dict[tuple, list[int]] = {}
     for contact in contacts:
         if contact.get("volunteer_id") is None:
@@ -139,10 +140,15 @@ def count_knocks(contacts: list[dict]) -> None:
         counts = days.setdefault(key, [0, 0])
         counts[0] += 1
         counts[1] += contact["outcome"] in REACHED_CODES
+    added: dict[tuple[int, int], tuple[int, int]] = {}
     if days:
         run(_refresh_statements().count_knocks,
             [{"office_id": o, "canvass_id": c, "volunteer_id": v, "day": d, "knocks": k, "conversations": t}
              for (o, c, v, d), (k, t) in days.items()])
+        for (_, canvass_id, volunteer_id, _), (knocks, talks) in days.items():
+            was = added.get((volunteer_id, canvass_id), (0, 0))
+            added[(volunteer_id, canvass_id)] = (was[0] + knocks, was[1] + talks)
+    return added
 
 
 def _scan(column, whole_ledger: bool):

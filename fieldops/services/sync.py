@@ -16,7 +16,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.contacts import MAX_UUID_TEXT, ContactIn, parse_contact
@@ -28,7 +28,8 @@ from ..domain.time_zones import local_day
 from ..domain.trust import metres_between
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Turf, TurfDoor, User
+from ..models import (Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Turf, TurfDoor, User,
+                      VolunteerDay)
 from ..models._base import utcnow
 from . import consequences, listening, people, recruits, summaries, teams, trust
 from .prepared import per_database, run
@@ -88,17 +89,25 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
         except ValueError as error:
             results[index] = _rejected(raw, str(error))
     facts = _Facts(user, [contact for _, contact in parsed])
-    rows, seen = [], set()
+    rows, seen, refused_ids = [], set(), {}
     for index, contact in parsed:
-        if contact.id in facts.stored or contact.id in seen:
+        if contact.id in seen:
             results[index] = {"id": contact.id, "status": "duplicate"}
             continue
         reason, row = facts.check(contact)
         if reason:
             results[index] = _rejected({"id": contact.id}, reason)
+            refused_ids.setdefault(contact.id, []).append(index)
             continue
         seen.add(contact.id)
         rows.append((index, contact, row))
+    # A UUID already stored is a duplicate whatever the checks say now (its turf may have been taken back
+    # since). The insert below skips stored UUIDs among the accepted contacts by itself, so only the refused
+    # ones are looked up: one statement fewer for every batch that is all good.
+    if refused_ids:
+        for contact_id in run(_statements().stored, {"ids": sorted(refused_ids)}).scalars():
+            for index in refused_ids[contact_id]:
+                results[index] = {"id": contact_id, "status": "duplicate"}
     refused = [(index, result["error"]) for index, result in enumerate(results)
                if result and result["status"] == "rejected"]
     if all_or_nothing and refused:
@@ -125,9 +134,13 @@ def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> lis
     summaries.refresh_doors((contact.door_id for _, contact, _ in rows if contact.id in created),
                             supporters=any(summaries.SUPPORT_KEY in row["answers"]
                                            for _, contact, row in rows if contact.id in created))
-    summaries.count_knocks(stored)
+    added = summaries.count_knocks(stored)
     consequences.apply(contact for _, contact, _ in rows if contact.id in created)
-    trust.flag_new(user.id, [(contact, row) for _, contact, row in rows if contact.id in created])
+    # The volunteer's counts per canvass came with the assignments (before this batch): add the batch's own.
+    totals = {canvass_id: (knocks + added.get((user.id, canvass_id), (0, 0))[0],
+                           talks + added.get((user.id, canvass_id), (0, 0))[1])
+              for canvass_id, (knocks, talks) in facts.knocked.items()}
+    trust.flag_new(user.id, [(contact, row) for _, contact, row in rows if contact.id in created], totals)
     noted: dict[int, list[dict]] = {}
     for _, contact, row in rows:
         if contact.id in created and contact.note:
@@ -159,8 +172,6 @@ class _Facts:
         self.user = user
         self.days: dict[str, date] = {}  # contact id -> its day on its office's clock (set by check)
         statements = _statements()
-        ids = [c.id for c in contacts]
-        self.stored = set(run(statements.stored, {"ids": ids}).scalars()) if ids else set()
         door_ids = sorted({c.door_id for c in contacts})
         # The doors are locked as they are read, in id order (PostgreSQL; SQLite has one writer anyway):
         # two phones at one door take turns, so each recomputes its summaries with the other's contacts.
@@ -186,6 +197,8 @@ class _Facts:
         self.questions = {canvass_id: row.questions for canvass_id, row in canvasses.items()}
         self.survey_optional = {canvass_id: row.survey_optional for canvass_id, row in canvasses.items()}
         self.ends = {canvass_id: row.end_date for canvass_id, row in canvasses.items()}
+        # The volunteer's knocks and conversations so far in each assigned canvass (for the rate flag).
+        self.knocked = {row.canvass_id: (int(row.knocks), int(row.conversations)) for row in assignments}
         person_ids = {c.person_id for c in contacts if c.person_id}
         person_ids |= {change.person_id for c in contacts for change in c.people_changed}
         self.people = people.people_at(person_ids)
@@ -278,6 +291,12 @@ def _statements(dialect_name: str) -> SimpleNamespace:
     """The checks' reads and the insert, built once (``services.prepared``)."""
     contact, door, block = Contact.__table__, Door.__table__, Block.__table__
     assignment, turf, canvass, office = Assignment.__table__, Turf.__table__, Canvass.__table__, Office.__table__
+    days = VolunteerDay.__table__
+
+    def so_far(column):  # the volunteer's count in the assignment's canvass, over every day
+        return (select(func.coalesce(func.sum(column), 0))
+                .where(days.c.volunteer_id == assignment.c.volunteer_id, days.c.canvass_id == assignment.c.canvass_id)
+                .scalar_subquery())
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     ids = bindparam("ids", expanding=True)
     return SimpleNamespace(
@@ -288,7 +307,8 @@ def _statements(dialect_name: str) -> SimpleNamespace:
         .where(door.c.id.in_(ids)).order_by(door.c.id)
         .with_for_update(of=door),
         assignments=select(assignment.c.turf_id, assignment.c.canvass_id, turf.c.kind, canvass.c.questions,
-                           canvass.c.end_date, canvass.c.survey_optional)
+                           canvass.c.end_date, canvass.c.survey_optional, so_far(days.c.knocks).label("knocks"),
+                           so_far(days.c.conversations).label("conversations"))
         .join(turf, turf.c.id == assignment.c.turf_id).join(canvass, canvass.c.id == assignment.c.canvass_id)
         .where(assignment.c.volunteer_id == bindparam("volunteer"), assignment.c.returned_at.is_(None)),
         canvasses=select(canvass.c.id.label("canvass_id"), canvass.c.questions, canvass.c.end_date,

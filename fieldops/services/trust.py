@@ -26,8 +26,12 @@ from .prepared import per_database, run
 DECISIONS = ("accepted", "rejected")
 
 
-def flag_new(volunteer_id: int, created: list[tuple[ContactIn, dict]]) -> None:
-    """Flag the newly stored contacts that were far from their door, too fast or too good."""
+def flag_new(volunteer_id: int, created: list[tuple[ContactIn, dict]],
+             totals: dict[int, tuple[int, int]] | None = None) -> None:
+    """Flag the newly stored contacts that were far from their door, too fast or too good.
+
+    ``totals`` (canvass id -> the volunteer's knocks and conversations in it, these contacts included), when
+    the caller has them (the sync reads them with the volunteer's assignments), saves a read per canvass."""
     if not created:
         return
     flags: dict[str, set[str]] = {}
@@ -44,7 +48,10 @@ def flag_new(volunteer_id: int, created: list[tuple[ContactIn, dict]]) -> None:
     for contact_id in too_fast((i, door, aware(at)) for i, door, at, _ in nearby):
         flags.setdefault(contact_id, set()).add("pace")
     for canvass_id in {contact.canvass_id for contact, _ in created}:
-        knocks, talks = run(statements.knocks, {"volunteer": volunteer_id, "canvass": canvass_id}).one()
+        if totals is not None and canvass_id in totals:
+            knocks, talks = totals[canvass_id]
+        else:
+            knocks, talks = run(statements.knocks, {"volunteer": volunteer_id, "canvass": canvass_id}).one()
         if too_good(int(knocks), int(talks)):
             for contact, _ in created:
                 if contact.canvass_id == canvass_id:

@@ -82,3 +82,18 @@ def test_rejecting_a_contact_takes_it_out_of_coverage_but_not_out_of_the_log(cli
     auth.logout()
     auth.login("organizer.b@test.example")
     assert client.post(f"/contacts/{wild['id']}/review", data={"decision": "rejected"}).status_code == 403
+
+
+def test_a_conversation_at_nearly_every_door_is_flagged_counting_the_earlier_batches(client, world):
+    doors = doors_of(world.turf_a1)
+    start = datetime.now(timezone.utc) - timedelta(hours=5)
+    talks = [knock(doors[n], world.canvass_north.id, outcome="talked",
+                   recorded_at=(start + timedelta(minutes=3 * n)).isoformat()) for n in range(31)]
+    sync(client, *talks[:10])
+    sync(client, *talks[10:20])
+    sync(client, *talks[20:29])
+    assert flags() == {}  # 29 knocks: too few to judge
+    sync(client, talks[29])
+    assert flags() == {talks[29]["id"]: ["rate"]}  # the 30th, all conversations: worth a look
+    sync(client, talks[30])
+    assert flags()[talks[30]["id"]] == ["rate"]

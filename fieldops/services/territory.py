@@ -18,6 +18,7 @@ import shapely
 from sqlalchemy import bindparam, func, select, update
 
 from ..domain import time_zones
+from ..domain.display import display_outlines
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..importers.geo import block_for_points, bounds_frame
@@ -209,10 +210,11 @@ def save_blocks(office: Office, blocks: gpd.GeoDataFrame) -> dict[str, int]:
     frame = pd.concat([bounds_frame(blocks.geometry), blocks[["source_id"]].astype(str)], axis=1)
     frame["office_id"] = office.id
     frame["geometry"] = shapely.to_wkb(blocks.geometry.to_numpy())
+    frame["display_outline"] = shapely.to_wkb(display_outlines(blocks.geometry.to_numpy()))
     units = blocks["housing_units"] if "housing_units" in blocks else pd.Series(pd.NA, index=blocks.index)
     frame["housing_units"] = pd.array(units, dtype="Int64").astype(object)
     frame["door_count"] = 0  # recounted by refresh_door_counts once doors are written
-    columns = ["office_id", "source_id", "geometry", "housing_units", "door_count", "centroid_lon", "centroid_lat",
+    columns = ["office_id", "source_id", "geometry", "display_outline", "housing_units", "door_count", "centroid_lon", "centroid_lat",
                "min_lon", "min_lat", "max_lon", "max_lat"]
     created, updated = _upsert(Block, select(Block.source_id, Block.id).where(Block.office_id == office.id),
                                frame, columns)

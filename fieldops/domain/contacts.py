@@ -65,12 +65,17 @@ def _time(raw: dict, now: datetime) -> datetime:
     if not isinstance(text, str):
         raise ValueError("recorded_at must be an ISO-8601 time, like 2026-05-02T14:03:00Z")
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00")) if len(text) <= 40 else None
     except ValueError:
-        raise ValueError(f"recorded_at {text!r} is not an ISO-8601 time") from None
+        moment = None
+    if moment is None:
+        raise ValueError(f"recorded_at {text[:40]!r} is not an ISO-8601 time")
     if moment.tzinfo is None:
         raise ValueError("recorded_at needs a time zone (end it with Z for UTC)")
-    moment = moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00, or an offset that carries it past year 9999
+        raise ValueError(f"recorded_at {text!r} is out of range: more than a year ago, or in the future") from None
     if moment > now + CLOCK_SLACK:
         raise ValueError("recorded_at is in the future: check the phone's clock")
     if moment < now - OLDEST:
@@ -87,7 +92,7 @@ def parse_contact(raw: Any, now: datetime) -> ContactIn:
     except ValueError:
         raise ValueError("id must be a UUID made on the phone") from None
     outcome = raw.get("outcome")
-    if outcome not in OUTCOME_CODES:
+    if not isinstance(outcome, str) or outcome not in OUTCOME_CODES:
         raise ValueError(f"unknown outcome {outcome!r}: expected one of {', '.join(OUTCOME_CODES)}")
     answers = raw.get("answers") or {}
     if not isinstance(answers, dict):
@@ -98,7 +103,8 @@ def parse_contact(raw: Any, now: datetime) -> ContactIn:
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise ValueError(f"note must be text of at most {MAX_NOTE} characters")
     follow_ups = raw.get("follow_ups") or []
-    if not isinstance(follow_ups, list) or any(kind not in FOLLOW_UP_CODES for kind in follow_ups):
+    if not isinstance(follow_ups, list) or any(not isinstance(kind, str) or kind not in FOLLOW_UP_CODES
+                                               for kind in follow_ups):
         raise ValueError(f"follow_ups must be a list of: {', '.join(FOLLOW_UP_CODES)}")
     do_not_contact = raw.get("do_not_contact", False)
     if not isinstance(do_not_contact, bool):

@@ -23,6 +23,7 @@ from .geo import WGS84
 ID_FIELD_GUESSES = ("GEOID20", "GEOID10", "GEOID", "BLOCKID20", "BLOCKID10", "source_id", "id")
 DOORS_FIELD_GUESSES = ("HOUSING20", "HOUSING10", "HOUSING", "housing_units", "doors")
 SUPPORTED_SUFFIXES = (".zip", ".shp", ".geojson", ".json", ".gpkg")
+MAX_ID_LENGTH = 64  # block.source_id
 
 
 @dataclass
@@ -51,6 +52,10 @@ def read_blocks(path: str | Path, id_field: str | None = None, doors_field: str 
     if missing.any():
         raise InvalidInput("has no block id", file=name, row=_feature(missing.to_numpy().argmax()), field=id_field)
     source_ids = ids.astype(str).str.strip()
+    too_long = (source_ids.str.len() > MAX_ID_LENGTH).to_numpy()
+    if too_long.any():
+        raise InvalidInput(f"a block id has at most {MAX_ID_LENGTH} characters", file=name,
+                           row=_feature(too_long.argmax()), field=id_field)
     repeated = source_ids.duplicated(keep=False)
     if repeated.any():
         first_dup = source_ids[repeated].iloc[0]
@@ -105,8 +110,8 @@ def _read_any(path: Path) -> gpd.GeoDataFrame:
     try:
         return gpd.read_file(target)
     except Exception as error:  # pyogrio raises several types; all mean "unreadable"
-        raise InvalidInput(f"cannot be read as a spatial file ({str(error).splitlines()[0][:200]})",
-                           file=name) from None
+        reason = (str(error).splitlines() or [""])[0].replace(target, name).replace(str(path), name)
+        raise InvalidInput(f"cannot be read as a spatial file ({reason[:200]})", file=name) from None
 
 
 def _pick_field(frame: gpd.GeoDataFrame, chosen: str | None, guesses: tuple[str, ...], name: str, option: str,

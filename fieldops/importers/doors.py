@@ -37,6 +37,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
 }
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
+# The most characters each text column holds (the database columns' lengths: tests/test_migrations.py
+# checks they agree); a longer value rejects the file with the row and field named, on SQLite as on PostgreSQL.
+TEXT_LIMITS = {"id": 64, "street": 200, "house_number": 32, "unit": 32, "city": 120, "postcode": 16,
+               "first_name": 80, "last_name": 80, "phone": 40, "email": 254}
 PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 
@@ -82,6 +86,7 @@ def read_door_rows(path: str | Path) -> DoorRows:
     if frame.empty:
         raise InvalidInput("has a header but no rows", file=name)
 
+    _check_lengths(frame, name)
     missing_id = frame["id"].isna()
     if missing_id.any():
         raise InvalidInput("has no id", file=name, row=int(frame.loc[missing_id, "row"].iloc[0]), field="id")
@@ -105,6 +110,19 @@ def read_door_rows(path: str | Path) -> DoorRows:
     frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
     frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
     return DoorRows(rows=frame, has_people=any(c in frame for c in PERSON_COLUMNS))
+
+
+def _check_lengths(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a value longer than its column holds (a 10 MB street name), naming the row and field."""
+    for field, most in TEXT_LIMITS.items():
+        if field not in frame:
+            continue
+        lengths = frame[field].str.len()
+        too_long = (lengths > most).to_numpy()
+        if too_long.any():
+            at = int(too_long.argmax())
+            raise InvalidInput(f"is {int(lengths.iloc[at]):,} characters long: at most {most} fit", file=name,
+                               row=int(frame["row"].iloc[at]), field=field)
 
 
 def _check_encoding(path: Path) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ..errors import InvalidInput
+from .archives import check_zip
 from .geo import WGS84
 
 # Census TIGER/Line block fields, newest first.
@@ -24,6 +25,7 @@ ID_FIELD_GUESSES = ("GEOID20", "GEOID10", "GEOID", "BLOCKID20", "BLOCKID10", "so
 DOORS_FIELD_GUESSES = ("HOUSING20", "HOUSING10", "HOUSING", "housing_units", "doors")
 SUPPORTED_SUFFIXES = (".zip", ".shp", ".geojson", ".json", ".gpkg")
 MAX_ID_LENGTH = 64  # block.source_id
+MAX_BLOCK_VERTICES = 100_000  # a census block has tens; a long coastline a few thousand
 
 
 @dataclass
@@ -93,8 +95,7 @@ def _read_any(path: Path) -> gpd.GeoDataFrame:
     if path.suffix.lower() == ".zip":
         if not zipfile.is_zipfile(path):
             raise InvalidInput("is not a zip archive", file=name)
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
+        members = check_zip(path)  # no zip-slip member, no zip bomb
         shapefiles = [m for m in members if m.lower().endswith(".shp")]
         if not shapefiles:
             raise InvalidInput("holds no .shp shapefile", file=name)
@@ -131,10 +132,15 @@ def _pick_field(frame: gpd.GeoDataFrame, chosen: str | None, guesses: tuple[str,
 
 
 def _polygons(geometries: np.ndarray, name: str) -> tuple[np.ndarray, int]:
-    """Check every feature is a polygon; repair invalid ones with make_valid."""
+    """Check every feature is a polygon of at most MAX_BLOCK_VERTICES corners; repair invalid ones with make_valid."""
     empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     if empty.any():
         raise InvalidInput("has no geometry", file=name, row=_feature(empty.argmax()), field="geometry")
+    corners = shapely.get_num_coordinates(geometries)
+    if (corners > MAX_BLOCK_VERTICES).any():  # before any repair: make_valid of such a shape takes minutes
+        at = int(corners.argmax())
+        raise InvalidInput(f"has {int(corners[at]):,} corners: a block has at most {MAX_BLOCK_VERTICES:,} "
+                           "(simplify the layer first)", file=name, row=_feature(at), field="geometry")
     types = shapely.get_type_id(geometries)
     polygonal = np.isin(types, (3, 6))  # Polygon, MultiPolygon
     if not polygonal.all():

@@ -61,6 +61,8 @@ def _refresh(turf: Turf) -> None:
 
 
 def _check_name(name: str) -> str:
+    if name is not None and not isinstance(name, str):  # a JSON list or object
+        raise InvalidInput("a turf name is text", field="name")
     name = (name or "").strip()
     if not name:
         raise InvalidInput("a turf needs a name", field="name")

@@ -116,3 +116,38 @@ def test_import_errors_name_the_uploaded_file_never_a_server_folder(client, auth
         assert "/tmp" not in job.error and "fieldops-job" not in job.error, job.error
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "fieldops-job" not in page and name in page
+
+
+@pytest.mark.parametrize("form", ["volunteer name", "volunteer email", "canvass script", "turf name",
+                                  "household note"])
+def test_forms_refuse_a_huge_value_naming_the_field(client, auth, world, form):
+    auth.login("organizer.a@test.example")
+    huge = "x" * 1_000_000
+    door = doors_of(world.turf_a1)[0]
+    path, data, field = {
+        "volunteer name": (f"/offices/{world.office_a.id}/volunteers",
+                           {"email": "new@test.example", "password": "a long enough password", "name": huge}, "name"),
+        "volunteer email": (f"/offices/{world.office_a.id}/volunteers",
+                            {"email": huge + "@test.example", "password": "a long enough password"}, "email"),
+        "canvass script": (f"/offices/{world.office_a.id}/canvasses", {"name": "Autumn", "script": huge}, "script"),
+        "turf name": (f"/turfs/{world.turf_b1.id}/rename", {"name": huge}, "name"),
+        "household note": (f"/doors/{door}/notes", {"channel": "phone", "note": huge}, "note"),
+    }[form]
+    if form == "turf name":
+        auth.logout()
+        auth.login("organizer.b@test.example")
+    response = client.post(path, data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400, (response.status_code, body[:300])
+    assert f"field &#39;{field}&#39;" in body and "at most" in body  # (the form is shown again as it was typed)
+
+
+@pytest.mark.parametrize("name", [["Alpha", "3"], {"name": "x"}, 5, "x" * 1_000_000])
+def test_a_turf_made_on_the_map_with_an_odd_name_is_refused_naming_the_field(client, auth, world, name):
+    auth.login("organizer.b@test.example")
+    free = client.post(f"/offices/{world.office_b.id}/turfs/preview", json={"polygon": {
+        "type": "Polygon", "coordinates": [[[24.94, 60.09], [24.96, 60.09], [24.96, 60.11], [24.94, 60.11],
+                                            [24.94, 60.09]]]}}).get_json()["blocks"]
+    assert free
+    response = client.post(f"/offices/{world.office_b.id}/turfs", json={"blocks": free, "name": name})
+    assert response.status_code == 400 and "'name'" in response.get_json()["error"], response.get_data(as_text=True)[:200]

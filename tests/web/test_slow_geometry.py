@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from fieldops.extensions import db
 from fieldops.models import Block
+from fieldops.services import turfs
 from fieldops.services.turfs import MAX_DRAWN_VERTICES
 
 CENTRE = (24.906, 60.102)  # just east of office Alpha's grid
@@ -88,3 +89,31 @@ def test_pages_with_a_huge_block_answer_in_bounded_time_and_size(app, client, au
         seconds, size = timed_get(client, page)
         assert seconds < 3.0, (page, seconds)
         assert size < small[page] * 1.1 + 2_000, (page, small[page], size)  # not twenty times the corners
+
+
+def test_a_self_crossing_drawing_within_the_limit_is_never_repaired_so_it_answers_at_once(client, auth, world):
+    """A 4,000-corner scribble has millions of crossings: repairing it took minutes (200 corners: 14 s)."""
+    auth.login("organizer.a@test.example")
+    ring = toothed_ring(4_000)[:-1]
+    random.Random(16).shuffle(ring)
+    started = time.perf_counter()
+    response = client.post(f"/offices/{world.office_a.id}/turfs/preview",
+                           json={"polygon": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}})
+    assert time.perf_counter() - started < 2.0
+    assert response.status_code == 200
+
+
+def test_a_figure_eight_drawing_takes_the_blocks_of_both_loops(client, auth, world):
+    auth.login("organizer.b@test.example")
+    # A bow tie over Bravo's free row 2 (centres at 60.1025), crossing itself at its middle: the left loop
+    # holds columns 0-1, the right loop columns 2-3; rows 1 and 3 are outside.
+    eight = [[24.950, 60.1015], [24.954, 60.1035], [24.954, 60.1015], [24.950, 60.1035], [24.950, 60.1015]]
+    shape = shapely.Polygon(eight)
+    assert not shape.is_valid
+    response = client.post(f"/offices/{world.office_b.id}/turfs/preview",
+                           json={"polygon": shapely.geometry.mapping(shape)})
+    assert response.status_code == 200
+    chosen = set(db.session.scalars(select(Block.source_id).where(Block.id.in_(response.get_json()["blocks"]))))
+    assert chosen == {"bravo-2-0", "bravo-2-1", "bravo-2-2", "bravo-2-3"}
+    assert chosen == set(db.session.scalars(select(Block.source_id).where(Block.id.in_(  # as the repair held
+        turfs.blocks_in_polygon(world.office_b, shapely.geometry.mapping(shapely.make_valid(shape)))["blocks"]))))

@@ -70,8 +70,9 @@ def test_no_odd_query_parameter_makes_a_500(app, client, auth, world):
     app.request_class = RecordingRequest
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a 500 is answered as in production, and counted here
     raised: list[str] = []
-    got_request_exception.connect(lambda sender, exception, **_: raised.append(repr(exception)[:200]), app,
-                                  weak=False)
+    def record(sender, exception, **_):
+        raised.append(repr(exception)[:200])
+    got_request_exception.connect(record, app)
     try:
         for email in [None, *ROLES]:
             if email:
@@ -105,5 +106,5 @@ def test_no_odd_query_parameter_makes_a_500(app, client, auth, world):
     finally:
         app.request_class = original
         app.config["PROPAGATE_EXCEPTIONS"] = propagate
-        got_request_exception.receivers.clear()
+        got_request_exception.disconnect(record, app)
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:60])

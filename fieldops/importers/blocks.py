@@ -21,17 +21,22 @@ import pyogrio
 import shapely
 
 from ..errors import InvalidInput
+from .archives import check_zip
 from .geo import WGS84
 
 # Census TIGER/Line block fields, newest first.
 ID_FIELD_GUESSES = ("GEOID20", "GEOID10", "GEOID", "BLOCKID20", "BLOCKID10", "source_id", "id")
 DOORS_FIELD_GUESSES = ("HOUSING20", "HOUSING10", "HOUSING", "housing_units", "doors")
 SUPPORTED_SUFFIXES = (".zip", ".shp", ".geojson", ".json", ".topojson", ".gpkg")
+MAX_ID_LENGTH = 64  # block.source_id
+MAX_BLOCK_VERTICES = 100_000  # a census block has tens; a long coastline a few thousand
 
 
 REJECT_LABELS = {
     "no_geometry": "no geometry", "not_a_polygon": "not a polygon", "no_area": "a polygon with no area even after repair",
-    "no_block_id": "no block id", "repeated_id": "block id repeated from an earlier feature",
+    "too_many_corners": f"more than {MAX_BLOCK_VERTICES:,} corners (simplify the layer first)",
+    "no_block_id": "no block id", "id_too_long": f"block id longer than {MAX_ID_LENGTH} characters",
+    "repeated_id": "block id repeated from an earlier feature",
     "housing_not_a_number": "housing units not a number",
 }
 
@@ -77,9 +82,10 @@ def read_blocks(path: str | Path, id_field: str | None = None, doors_field: str 
     ids = raw[id_field]
     source_ids = ids.astype(str).str.strip().where(ids.notna(), "")
     geometries, repaired, problems = _polygons(raw.geometry.to_numpy())
-    for why in ("no_geometry", "not_a_polygon", "no_area"):
+    for why in ("no_geometry", "too_many_corners", "not_a_polygon", "no_area"):
         reject(problems == why, why)
     reject((source_ids == "").to_numpy(), "no_block_id")
+    reject((source_ids.str.len() > MAX_ID_LENGTH).to_numpy(), "id_too_long")
     reject(((source_ids != "") & source_ids.duplicated(keep="first")).to_numpy(), "repeated_id")
     housing = None
     if doors_field:
@@ -175,8 +181,7 @@ def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | No
     if path.suffix.lower() == ".zip":
         if not zipfile.is_zipfile(path):
             raise InvalidInput("is not a zip archive", file=name)
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
+        members = check_zip(path)  # no zip-slip member, no zip bomb
         shapefiles = [m for m in members if m.lower().endswith(".shp")]
         if not shapefiles:
             raise InvalidInput("holds no .shp shapefile", file=name)
@@ -200,8 +205,8 @@ def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | No
     try:
         frame = gpd.read_file(target, layer=read_layer) if read_layer else gpd.read_file(target)
     except Exception as error:  # pyogrio raises several types; all mean "unreadable"
-        raise InvalidInput(f"cannot be read as a spatial file ({str(error).splitlines()[0][:200]})",
-                           file=name) from None
+        reason = (str(error).splitlines() or [""])[0].replace(target, name).replace(str(path), name)
+        raise InvalidInput(f"cannot be read as a spatial file ({reason[:200]})", file=name) from None
     return frame, layer_name, _is_topojson(path)
 
 
@@ -223,13 +228,15 @@ def _pick_field(frame: gpd.GeoDataFrame, chosen: str | None, guesses: tuple[str,
 
 def _polygons(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Polygons, with invalid ones repaired by make_valid: (geometries, repaired flag per feature, problem per
-    feature: "" or no_geometry, not_a_polygon, no_area)."""
+    feature: "" or no_geometry, too_many_corners, not_a_polygon, no_area)."""
     problem = np.full(len(geometries), "", dtype=object)
     empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
     problem[empty] = "no_geometry"
+    # Before any repair: make_valid of a shape of a million corners takes minutes.
+    problem[~empty & (shapely.get_num_coordinates(geometries) > MAX_BLOCK_VERTICES)] = "too_many_corners"
     types = shapely.get_type_id(geometries)
     polygonal = np.isin(types, (3, 6))  # Polygon, MultiPolygon
-    problem[~empty & ~polygonal] = "not_a_polygon"
+    problem[~empty & ~polygonal & (problem == "")] = "not_a_polygon"
     repaired = np.zeros(len(geometries), dtype=bool)
     candidates = (problem == "")
     invalid = np.zeros(len(geometries), dtype=bool)

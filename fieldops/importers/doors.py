@@ -41,6 +41,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "language": ("language", "preferred_language", "lang", "language_code"),
 }
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
+# The most characters each text column holds (the database columns' lengths: tests/test_migrations.py
+# checks they agree); a longer value (a 10 MB street name: a broken file, not a row to fix) refuses the file
+# with the row and field named, on SQLite as on PostgreSQL.
+TEXT_LIMITS = {"id": 64, "street": 200, "house_number": 32, "unit": 32, "city": 120, "postcode": 16,
+               "first_name": 80, "last_name": 80, "phone": 40, "email": 254}
 PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email", "language")
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 # Rows set aside while reading, before any placing: each is a problem of that row alone.
@@ -112,6 +117,7 @@ def read_door_rows(path: str | Path) -> DoorRows:
     if frame.empty:
         raise InvalidInput("has a header but no rows", file=name)
 
+    _check_lengths(frame, name)
     reason = pd.Series("", index=frame.index, dtype=object)
 
     def reject(mask, why: str) -> None:
@@ -180,6 +186,19 @@ def looks_like_address_part(column: str) -> bool:
     joined = "".join(words)
     return any(word.startswith(ADDRESS_PART_WORDS) for word in words) or any(
         part in joined for part in ("postcode", "postalcode", "zipcode"))
+
+
+def _check_lengths(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a value longer than its column holds (a 10 MB street name), naming the row and field."""
+    for field, most in TEXT_LIMITS.items():
+        if field not in frame:
+            continue
+        lengths = frame[field].str.len()
+        too_long = (lengths > most).to_numpy()
+        if too_long.any():
+            at = int(too_long.argmax())
+            raise InvalidInput(f"is {int(lengths.iloc[at]):,} characters long: at most {most} fit", file=name,
+                               row=int(frame["row"].iloc[at]), field=field)
 
 
 def _check_encoding(path: Path) -> None:

@@ -60,7 +60,7 @@ def read_osm(path: str | Path, min_block_area_m2: float = MIN_BLOCK_AREA_M2) -> 
             warnings.simplefilter("ignore", UserWarning)
             roads, addressed, buildings, landuse = _read_layers(pyrosm.OSM(str(path)))
     except Exception as error:  # pyrosm raises its own types for broken files; all mean "unreadable"
-        reason = str(error).split("; ")[-1][:200]
+        reason = str(error).split("; ")[-1].replace(str(path), name)[:200]  # never the server's folder
         raise InvalidInput(f"is not a readable OpenStreetMap PBF ({reason})", file=name) from None
     if roads is None or roads.empty:
         raise InvalidInput("holds no streets, so no blocks can be made", file=name)

@@ -16,6 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
+from ..domain.display import bounded_simplify
 from .assets import local_leaflet
 from .text_details import TextTooltip
 
@@ -65,8 +66,9 @@ def door_legend() -> list[tuple[str, str]]:
 
 
 def display_geometry(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLERANCE_DEG) -> dict:
-    """GeoJSON of a geometry simplified for the screen (about 1 m) and rounded to 5 decimals (about 1 m)."""
-    simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    """GeoJSON of a geometry simplified for the screen (about 1 m, and within a vertex budget) and rounded to
+    5 decimals (about 1 m)."""
+    simple = bounded_simplify(geometry, tolerance)  # and at most DISPLAY_MAX_VERTICES corners
     return shapely.geometry.mapping(shapely.set_precision(simple, 1e-5))
 
 

@@ -13,6 +13,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..domain.display import bounded_simplify
+
 SCALE = 100_000  # units per degree
 
 
@@ -22,7 +24,7 @@ def pack_geometry(geometry: BaseGeometry, tolerance: float = 1e-5) -> list[list[
     Rings are simplified to ``tolerance`` degrees first; the closing point is
     left out (Leaflet closes rings itself) and repeated points are dropped.
     """
-    simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
+    simple = bounded_simplify(geometry, tolerance)  # and at most DISPLAY_MAX_VERTICES corners
     polygons = []
     for polygon in shapely.get_parts(simple):
         if polygon.is_empty or polygon.geom_type != "Polygon":

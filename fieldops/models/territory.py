@@ -48,6 +48,9 @@ class Block(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     source_id: Mapped[str] = mapped_column(String(64))
     geometry: Mapped[BaseGeometry] = mapped_column(WKBGeometry)
+    # What maps draw: the shape simplified once at import (domain/display.py), with a vertex budget, so
+    # no page's time or size follows one block's detail. Empty for blocks stored before it existed.
+    display_outline: Mapped[BaseGeometry | None] = mapped_column(WKBGeometry, nullable=True)
     centroid_lat: Mapped[float] = mapped_column(Float)
     centroid_lon: Mapped[float] = mapped_column(Float)
     min_lon: Mapped[float] = mapped_column(Float)

@@ -27,7 +27,7 @@ def recent(action_prefix: str = "", before_id: int | None = None) -> list[tuple[
     query = (select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.actor_id)
              .order_by(AuditEvent.id.desc()).limit(PAGE_SIZE))
     if action_prefix:
-        query = query.where(AuditEvent.action.startswith(action_prefix))
+        query = query.where(AuditEvent.action.startswith(action_prefix, autoescape=True))
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)
     return [(event, email) for event, email in db.session.execute(query)]

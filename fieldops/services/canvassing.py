@@ -23,9 +23,11 @@ from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Office, Region, Turf, User
 from ..models._base import utcnow
 from . import audit
+from .inputs import optional_text
 from .turfs import lock_turf, move_to
 
 MAX_NAME = 120
+MAX_SCRIPT = 20_000  # what volunteers read at the door: a few pages at most
 CAN_WALK = frozenset(role.value for role in WALKERS)
 
 
@@ -39,6 +41,7 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
     ``survey_optional`` a conversation answers every question shown. ``translations``: the script and
     questions in other languages (``domain.surveys.check_translations``; JSON text from a form)."""
     name = _checked_name(name, region_id)
+    script = optional_text(script, "script", MAX_SCRIPT)
     _check_plan(start, end, reknock_hours, max_attempts)
     try:
         questions = check_questions(questions or [])
@@ -115,6 +118,7 @@ def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date
     and those must not be refused.
     """
     name = _checked_name(name, canvass.region_id, canvass.id)
+    script = optional_text(script, "script", MAX_SCRIPT)
     _check_plan(start, end, reknock_hours, max_attempts)
     before = list(canvass.questions or [])
     counts = answer_counts(canvass)

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import (Assignment, Block, Canvass, Contact, Door, DoorCanvass, FollowUp, Household, Office, Region,
                       Supporter, Turf, User, VolunteerDay)
 from ..maps.coverage_map import CoverageBlock
-from .inputs import parse_day
+from .inputs import parse_day, parse_id
 from .portable import local_day
 from .summaries import counted
 from .turf_doors import part_doors
@@ -89,11 +89,8 @@ def window_for(region_id: int | None, canvass_id: int | None = None, start: date
 
 def parse_window(args, region_id: int) -> Window:
     """The window a page or API call asks for (``canvass_id``, ``start``, ``end`` as text), checked."""
-    canvass_id = (args.get("canvass_id") or "").strip() or None
+    canvass_id = parse_id(args.get("canvass_id"), "canvass_id")
     if canvass_id is not None:
-        if not canvass_id.isdigit():
-            raise InvalidInput("canvass_id must be a whole number", field="canvass_id")
-        canvass_id = int(canvass_id)
         if db.session.scalar(select(Canvass.region_id).where(Canvass.id == canvass_id)) != region_id:
             raise NotFound(f"no canvass with id {canvass_id} in this region")
     return window_for(region_id, canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))

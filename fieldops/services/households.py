@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Canvass, Contact, ContactFlag, Door, FollowUp, HouseholdNote, Office, Person, User
 from ..models._base import utcnow
 from . import listening, people as people_changes, summaries
-from .inputs import required_text
+from .inputs import NAME_MAX, required_text
 from .portable import aware
 
 CHANNELS = {"phone": "Phone call", "meeting": "Met at the office", "other": "Other"}
@@ -123,16 +123,17 @@ def add_note(door: Door, author: User, channel: str, note: str, spoken_on: str, 
 
 def search(office: Office, query: str) -> list[Door]:
     """The office's doors whose address or residents' names contain every word typed, up to 50."""
-    words = [w for w in (query or "").split() if w][:5]
+    words = [w[:NAME_MAX] for w in (query or "").split() if w][:5]
     if not words:
         return []
     statement = select(Door).where(Door.office_id == office.id)
     for word in words:
-        pattern = f"%{word.casefold()}%"
+        word = word.casefold()
+
+        def has(column, word=word):  # the word as typed: % and _ are letters here, not wildcards
+            return func.lower(func.coalesce(column, "")).contains(word, autoescape=True)
         statement = statement.where(or_(
-            func.lower(Door.street).like(pattern), func.lower(Door.house_number).like(pattern),
-            func.lower(func.coalesce(Door.unit, "")).like(pattern), func.lower(func.coalesce(Door.name, "")).like(pattern),
-            Door.id.in_(select(Person.door_id).where(or_(func.lower(func.coalesce(Person.first_name, "")).like(pattern),
-                                                         func.lower(func.coalesce(Person.last_name, "")).like(pattern))))))
+            has(Door.street), has(Door.house_number), has(Door.unit), has(Door.name),
+            Door.id.in_(select(Person.door_id).where(or_(has(Person.first_name), has(Person.last_name))))))
     return list(db.session.scalars(statement.order_by(Door.street, Door.house_number, Door.unit, Door.id)
                                    .limit(SEARCH_LIMIT)))

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from .. import job_progress
-from ..errors import Conflict
+from ..errors import Conflict, FieldopsError
 from ..extensions import db
 from ..models import Job, JobFile, Office, User
 from ..models._base import utcnow
@@ -158,7 +158,12 @@ def file_on_disk(job: Job, name: str) -> Iterator[Path]:
         with open(path, "wb") as handle:
             for chunk in file_chunks(job, name):
                 handle.write(chunk)
-        yield path
+        try:
+            yield path
+        except FieldopsError as error:  # a reader's message may quote the path: name the file as uploaded
+            error.message = error.message.replace(str(path), filename).replace(str(folder), "")
+            error.args = (error.message,)
+            raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -15,9 +15,11 @@ from collections import Counter
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, event, func, select, text, update
+from sqlalchemy.orm import Session
 
 from ..domain import time_zones
+from ..domain.display import display_outlines
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..importers.geo import block_for_points, bounds_frame
@@ -174,6 +176,43 @@ DOOR_FIELDS = ("name", "street", "house_number", "unit", "city", "postcode")
 PERSON_FIELDS = ("first_name", "last_name", "age", "phone", "email", "language")
 
 
+IMPORT_LOCK = 15_16  # the first key of the per-office advisory lock (the second is the office id)
+_HELD = "fieldops.offices_held"  # session.info: offices this transaction holds for writing
+SQLITE_WAIT_MS = 30 * 60 * 1000  # how long a second import waits on SQLite for the first to commit
+
+
+def hold_office(office: Office) -> None:
+    """Serve writers of one office's territory one after the other, until this transaction ends.
+
+    Two imports into one office at once would both find a block new and both insert it (a raw
+    IntegrityError for the second): each takes this hold before it reads which rows already exist,
+    so the second waits for the first to commit, then sees its rows and updates them. PostgreSQL: an
+    advisory transaction lock per office (other offices and readers never wait). SQLite: the
+    database's write lock, taken now and waited for as long as an import may take.
+    """
+    held = db.session.info.setdefault(_HELD, set())
+    if office.id in held:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:kind, :office)"),
+                           {"kind": IMPORT_LOCK, "office": office.id})
+    else:
+        usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
+        try:  # a write that changes nothing takes the write lock now, not at the first insert
+            connection.execute(update(Office).where(Office.id == office.id).values(name=Office.name))
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
+    held.add(office.id)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _release(session: Session) -> None:
+    session.info.pop(_HELD, None)
+
+
 def _columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:
     """Each column as a Python list with None for missing values."""
     out = []
@@ -206,13 +245,15 @@ def _upsert(model, office_key_query, frame: pd.DataFrame, columns: list[str]) ->
 
 def save_blocks(office: Office, blocks: gpd.GeoDataFrame) -> dict[str, int]:
     """Insert new blocks and update known ones (same source id); returns counts."""
+    hold_office(office)  # a second import of the office waits here for the first
     frame = pd.concat([bounds_frame(blocks.geometry), blocks[["source_id"]].astype(str)], axis=1)
     frame["office_id"] = office.id
     frame["geometry"] = shapely.to_wkb(blocks.geometry.to_numpy())
+    frame["display_outline"] = shapely.to_wkb(display_outlines(blocks.geometry.to_numpy()))
     units = blocks["housing_units"] if "housing_units" in blocks else pd.Series(pd.NA, index=blocks.index)
     frame["housing_units"] = pd.array(units, dtype="Int64").astype(object)
     frame["door_count"] = 0  # recounted by refresh_door_counts once doors are written
-    columns = ["office_id", "source_id", "geometry", "housing_units", "door_count", "centroid_lon", "centroid_lat",
+    columns = ["office_id", "source_id", "geometry", "display_outline", "housing_units", "door_count", "centroid_lon", "centroid_lat",
                "min_lon", "min_lat", "max_lon", "max_lat"]
     created, updated = _upsert(Block, select(Block.source_id, Block.id).where(Block.office_id == office.id),
                                frame, columns)
@@ -230,6 +271,7 @@ def office_blocks_frame(office: Office) -> gpd.GeoDataFrame:
 
 def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
     """Insert or update doors (source_id, block_id, lat, lon and the address fields) by source id."""
+    hold_office(office)  # a second import of the office waits here for the first
     frame = doors.copy()
     for field in DOOR_FIELDS:
         if field not in frame:
@@ -262,6 +304,7 @@ def door_ids_by_source(office: Office) -> dict[str, int]:
 
 def write_people(office: Office, people: pd.DataFrame) -> dict[str, int]:
     """Insert or update people (source_id, door_id and the person fields) by source id within the office."""
+    hold_office(office)  # a second import of the office waits here for the first
     frame = people.copy()
     for field in PERSON_FIELDS:
         if field not in frame:

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from ..domain.adjacency import block_graph
 from ..domain.addresses import normalise_street
 from ..domain.buildings import own_building_key, unit_order
+from ..domain.display import bounded_simplify
 from ..domain.door_groups import DoorInput
 from ..domain.projection import equal_area_crs
 from ..domain.turf_cut import cut_turfs
@@ -30,10 +31,13 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
 from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfDoor, TurfEvent, User
+from ..models.types import WKBGeometry
 from . import audit
 from . import turf_doors as turf_doors_service
 
 MAX_NAME = 120
+# A drawn turf has tens of corners; a repair (make_valid) of a self-crossing one of 20,000 took 45 s.
+MAX_DRAWN_VERTICES = 5_000
 
 
 @dataclass
@@ -189,15 +193,36 @@ def next_turf_name(office: Office, prefix: str | None = None) -> str:
     return f"{prefix or office.name} {count + 1:03d}"
 
 
+def _drawn_vertices(polygon) -> int:
+    """The positions in a GeoJSON (Multi)Polygon's rings, counted without building it (0 if it is not one)."""
+    if not isinstance(polygon, dict) or not isinstance(polygon.get("coordinates"), list):
+        return 0
+    polygons = polygon["coordinates"] if polygon.get("type") == "MultiPolygon" else [polygon["coordinates"]]
+    return sum(len(ring) for rings in polygons if isinstance(rings, list) for ring in rings if isinstance(ring, list))
+
+
 def blocks_in_polygon(office: Office, polygon: dict) -> dict:
-    """The office's blocks whose centre lies inside a drawn GeoJSON polygon (lon/lat): free ones and taken ones."""
+    """The office's blocks whose centre lies inside a drawn GeoJSON polygon (lon/lat): free ones and taken ones.
+
+    A polygon of more than ``MAX_DRAWN_VERTICES`` corners is refused before anything is built. A drawing
+    that crosses itself is never repaired (``make_valid`` of a self-crossing 200-corner scribble takes
+    14 s, and of 20,000 corners minutes): a centre is inside when a ray from it crosses the outline an odd
+    number of times, which is what the repair's areas would have held, at the cost of a point test.
+    """
+    if _drawn_vertices(polygon) > MAX_DRAWN_VERTICES:
+        raise InvalidInput(f"the drawn shape has too many corners: draw one with at most {MAX_DRAWN_VERTICES:,} "
+                           "corners", field="polygon")
     try:
         shape = shapely.geometry.shape(polygon)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
         raise InvalidInput("the drawn shape is not a GeoJSON polygon", field="polygon") from None
     if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
         raise InvalidInput("draw a polygon around the blocks", field="polygon")
-    shape = shapely.make_valid(shape)
+    return _blocks_in_shape(office, shape)
+
+
+def _blocks_in_shape(office: Office, shape) -> dict:
+    """``blocks_in_polygon`` for a shape already built (a turf's own outline, say)."""
     min_lon, min_lat, max_lon, max_lat = shape.bounds
     rows = db.session.execute(
         select(Block.id, Block.centroid_lon, Block.centroid_lat, Block.door_count, Block.turf_id, Block.divided)
@@ -347,7 +372,7 @@ def move_to(turf: Turf, new_state: TurfState, user_id: int | None) -> Turf:
         turf_doors_service.release_parts(turf)
     elif turf.state == TurfState.ARCHIVED.value and turf.kind != "doors" and turf.outline is not None:
         office = db.session.get(Office, turf.office_id)
-        wanted = blocks_in_polygon(office, shapely.geometry.mapping(turf.outline))
+        wanted = _blocks_in_shape(office, turf.outline)
         if wanted["taken"] - wanted["divided"]:  # divided blocks give back their free doors below
             raise Conflict(f"{wanted['taken'] - wanted['divided']} of this turf's blocks now belong to other turfs")
         db.session.execute(update(Block).where(Block.id.in_(wanted["blocks"])).values(turf_id=turf.id),
@@ -574,11 +599,17 @@ def history(turf: Turf) -> list[dict]:
             for event, name in rows]
 
 
+def _display_shape():
+    """A block's display outline (simplified once at import), or its exact shape if stored before outlines were:
+    the maps bound those by a vertex budget as they draw them."""
+    return func.coalesce(Block.display_outline, Block.geometry, type_=WKBGeometry())
+
+
 def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
     """The office's blocks and live turfs, as the map builder takes them."""
-    blocks = [MapBlock(r.id, r.source_id, r.geometry, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
-        select(Block.id, Block.source_id, Block.geometry, Block.door_count, Block.turf_id, Block.divided)
-        .where(Block.office_id == office.id).order_by(Block.id))]
+    blocks = [MapBlock(r.id, r.source_id, r.shape, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
+        select(Block.id, Block.source_id, _display_shape().label("shape"), Block.door_count, Block.turf_id,
+               Block.divided).where(Block.office_id == office.id).order_by(Block.id))]
     turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline, t.count_basis) for t in office_turfs(office.id)]
     return blocks, turfs
 
@@ -598,9 +629,11 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
     In-process and per office: each gunicorn worker computes an office's outline once.
     """
     # Blocks added, removed or reshaped (a re-import updates them in place) change this stamp.
-    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9)) for row in db.session.execute(
+    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9), row.detail)
+              for row in db.session.execute(
         select(Block.office_id, func.count(Block.id).label("count"), func.max(Block.id).label("last"),
-               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"))
+               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"),
+               func.sum(func.length(Block.display_outline)).label("detail"))
         .where(Block.office_id.in_(office_ids)).group_by(Block.office_id))}
     outlines = {}
     for office_id in office_ids:
@@ -610,7 +643,9 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
             outlines[office_id] = None
             continue
         if cached is None or cached[0] != stamp:
-            geometries = db.session.scalars(select(Block.geometry).where(Block.office_id == office_id)).all()
+            # Display outlines: a vertex budget per block, so one detailed block cannot make this slow.
+            geometries = [bounded_simplify(g, 0.00001) for g in
+                          db.session.scalars(select(_display_shape()).where(Block.office_id == office_id))]
             union = shapely.union_all(shapely.buffer(geometries, 0.00001))  # close the gaps along streets
             cached = _OUTLINES[office_id] = (stamp, shapely.simplify(union, 0.00005))
         outlines[office_id] = cached[1]

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import ApiToken, Assignment, Canvass, Office, Region, Turf, User
 from ..models._base import utcnow
 from . import access, audit, canvassing
+from .inputs import optional_text
 from .portable import aware
 
 MIN_PASSWORD_LENGTH = 10
@@ -48,9 +49,10 @@ def region_by_name(name: str) -> Region:
 def build_user(email: str, role: str, password: str, *, name: str | None = None,
                office_name: str | None = None, region_name: str | None = None) -> User:
     """Validate and add a new user to the session, without committing."""
-    email = (email or "").strip().lower()
+    email = optional_text(email, "email", 254).lower()
     if not EMAIL_PATTERN.match(email):
         raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
+    name = optional_text(name, "name", 120) or None  # the column's length
     try:
         role_enum = parse_role(role)
     except ValueError as error:

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import FieldopsError
 from .. import unit_of_work
 from ..extensions import csrf, login_manager
+from ..services import inputs
 from . import sessions
 from .security import wire_security
 
@@ -92,6 +93,13 @@ def _wire_csrf(app: Flask) -> None:
 
 
 def _wire_errors(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul():
+        # One place for what no field may hold, whichever page reads it: a 400 naming the field.
+        inputs.refuse_nul(request.args.items(multi=True))
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            inputs.refuse_nul(request.form.items(multi=True))
+
     @app.errorhandler(FieldopsError)
     def _domain_error(error: FieldopsError):
         unit_of_work.undo()

@@ -181,6 +181,8 @@ def test_a_polygon_of_a_million_corners_is_refused_naming_the_feature(runner, wo
     result = runner.invoke(args=["import-blocks", str(path), "--office", "Alpha"])
     assert time.perf_counter() - started < 30
     assert result.exit_code != 0
-    assert "file coast.geojson, row 1, field 'geometry'" in result.output
-    assert f"at most {MAX_BLOCK_VERTICES:,}" in result.output
+    # Too many corners is that feature's reject (issue 16: row problems are rejects); the file's only feature
+    # rejected, the file is refused, naming the feature and why, before any repair was tried.
+    assert "file coast.geojson, row 1" in result.output
+    assert f"more than {MAX_BLOCK_VERTICES:,} corners" in result.output
     assert counts() == before

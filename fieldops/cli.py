@@ -219,13 +219,16 @@ class CountBar:
 @click.option("--office", "office_name", required=True, help="The field office whose free blocks to cut.")
 @click.option("--doors", type=click.IntRange(min=1), required=True, help="About how many doors per turf.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cut's figures as JSON.")
+@click.option("--canvass", "canvass_name", help="Count only the doors this canvass's target universe targets.")
 @fails_cleanly
-def cut_turfs_command(office_name, doors, as_json):
+def cut_turfs_command(office_name, doors, as_json, canvass_name):
     """Cut the office's free blocks into contiguous, compact draft turfs of about N doors."""
     office = users.office_by_name(office_name)
+    canvass = canvassing.canvass_by_name(canvass_name, office=office) if canvass_name else None
     bar = CountBar("Saving turfs")
     try:
-        result = turfs.auto_cut(office, doors, None, progress=bar)
+        result = turfs.auto_cut(office, doors, None, progress=bar,
+                                weights=turfs.TargetedDoors(office, canvass.id) if canvass else None)
     finally:
         bar.close()
     report = result.report

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..domain.addresses import normalise_compact, normalise_street, normalise_unit
+from ..domain.universes import tag_name
 from ..errors import InvalidInput
 from .geo import block_for_points
 
@@ -33,18 +34,22 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("first_name", "firstname", "given_name", "first"),
     "last_name": ("last_name", "lastname", "surname", "family_name", "last"),
     "age": ("age",),
+    "birth_year": ("birth_year", "year_of_birth", "birthyear", "yob", "born"),
     "phone": ("phone", "phone_number", "telephone", "mobile"),
     "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
 }
 REQUIRED = ("id", "street", "house_number", "lat", "lon")
-PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
+PERSON_COLUMNS = ("first_name", "last_name", "age", "birth_year", "phone", "email")
+TAG_PREFIX = "tag:"  # an extra column of the file, kept with each person as a tag (``Person.tags``)
+MAX_TAG_COLUMNS = 30
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 
 
 @dataclass
 class DoorRows:
-    rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1)
+    rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1) + "tag:<name>" columns
     has_people: bool
+    tag_columns: tuple[str, ...] = ()  # the file's extra columns, as it names them, kept as tags
 
 
 @dataclass
@@ -77,7 +82,14 @@ def read_door_rows(path: str | Path) -> DoorRows:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise InvalidInput(f"is not a readable CSV ({str(error).strip()[:200]})", file=name) from None
     rename = _column_mapping(list(frame.columns), name)
+    extra = [c for c in frame.columns if c not in rename and str(c).strip() and not str(c).startswith("Unnamed:")]
+    if len(extra) > MAX_TAG_COLUMNS:
+        raise InvalidInput(f"has {len(extra)} columns besides ours; at most {MAX_TAG_COLUMNS} are kept as tags",
+                           file=name)
+    tags = {TAG_PREFIX + tag_name(c): frame[c] for c in extra}
     frame = frame.rename(columns=rename)[list(rename.values())]
+    for column, values in tags.items():
+        frame[column] = values
     frame.insert(0, "row", np.arange(2, len(frame) + 2))  # line 1 is the header
     if frame.empty:
         raise InvalidInput("has a header but no rows", file=name)
@@ -102,9 +114,18 @@ def read_door_rows(path: str | Path) -> DoorRows:
             at = frame.loc[bad].iloc[0]
             raise InvalidInput(f"{at['age']!r} is not an age", file=name, row=int(at["row"]), field="age")
         frame["age"] = ages.astype("Int64")
+    if "birth_year" in frame:
+        years = pd.to_numeric(frame["birth_year"], errors="coerce")
+        bad = (years.isna() & frame["birth_year"].notna()) | (years < 1880) | (years > 2100) | (years % 1 != 0)
+        if bad.any():
+            at = frame.loc[bad].iloc[0]
+            raise InvalidInput(f"{at['birth_year']!r} is not a year of birth", file=name, row=int(at["row"]),
+                               field="birth_year")
+        frame["birth_year"] = years.astype("Int64")
     frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
     frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
-    return DoorRows(rows=frame, has_people=any(c in frame for c in PERSON_COLUMNS))
+    return DoorRows(rows=frame, has_people=any(c in frame for c in PERSON_COLUMNS) or bool(extra),
+                    tag_columns=tuple(str(c) for c in extra))
 
 
 def _check_encoding(path: Path) -> None:
@@ -181,7 +202,20 @@ def group_households(placed: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     })
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})
+    tag_columns = [c for c in frame.columns if c.startswith(TAG_PREFIX)]
+    if tag_columns:
+        people = people.assign(tags=person_tags(frame[tag_columns]))
     return doors, people
+
+
+def person_tags(columns: pd.DataFrame) -> list[dict | None]:
+    """Each row's extra columns as its tags ({name: value}); blank cells are left out, a row with none is None."""
+    names = [c[len(TAG_PREFIX):] for c in columns.columns]
+    out = []
+    for values in columns.itertuples(index=False, name=None):
+        tags = {n: str(v).strip() for n, v in zip(names, values) if isinstance(v, str) and v.strip()}
+        out.append(tags or None)
+    return out
 
 
 def _place_key(frame: pd.DataFrame) -> pd.Series:

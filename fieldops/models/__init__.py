@@ -2,13 +2,14 @@
 from .canvassing import Assignment, Canvass, Contact, ContactFlag, FollowUp, HouseholdNote, NoteIssue
 from .jobs import Job, JobFile
 from .mail import MailMessage
-from .summaries import DoorCanvass, Household, Supporter, VolunteerDay
+from .summaries import DoorCanvass, Household, LatestSupport, Supporter, VolunteerDay
+from .targets import Goal, Universe
 from .territory import Block, BuildingNote, Door, Office, Person, Region
 from .turfs import Turf, TurfDoor, TurfEvent
 from .users import ApiToken, AuditEvent, Invite, User
 
 __all__ = [
     "ApiToken", "Assignment", "AuditEvent", "Block", "BuildingNote", "Canvass", "Contact", "ContactFlag",
-    "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "Job", "JobFile", "MailMessage",
-    "NoteIssue", "Office", "Person", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay",
+    "Door", "DoorCanvass", "FollowUp", "Goal", "Household", "LatestSupport", "HouseholdNote", "Invite", "Job", "JobFile", "MailMessage",
+    "NoteIssue", "Office", "Person", "Region", "Supporter", "Turf", "TurfDoor", "TurfEvent", "Universe", "User", "VolunteerDay",
 ]

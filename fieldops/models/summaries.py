@@ -54,6 +54,19 @@ class Supporter(db.Model):
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class LatestSupport(db.Model):
+    """Each person's (or, when the volunteer named nobody, the household's) last support answer, whatever
+    it was: what a target universe's support filter reads."""
+    __table_args__ = (Index("ix_latest_support_office", "office_id", "support"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    support: Mapped[int] = mapped_column(SmallInteger)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class VolunteerDay(db.Model):
     """One volunteer's knocks and conversations on one day of one canvass, a day on the office's clock
     (``Office.time_zone``): the ranking and the chart."""

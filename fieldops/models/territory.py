@@ -103,11 +103,15 @@ class Person(db.Model):
     first_name: Mapped[str | None] = mapped_column(String(80))
     last_name: Mapped[str | None] = mapped_column(String(80))
     age: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer)  # from the voter file, when it has one
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     # "active", or gone from walk lists: "moved", "deceased", "do_not_contact" (domain.consequences)
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The import's extra columns, kept as they came ({"ward": "7", "party": "Green"}): a universe filters on them.
+    tags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    voted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when we learnt they voted
 
     door: Mapped[Door] = relationship(back_populates="people")
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.blocks import read_blocks
-from ..importers.doors import group_households, place_rows, read_door_rows, same_address
+from ..importers.doors import TAG_PREFIX, group_households, place_rows, read_door_rows, same_address
 from ..importers.osm import read_osm
 from ..models import Office
 from . import audit, summaries, territory
@@ -52,6 +52,7 @@ class ImportSummary:
     rejects: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     rejects_file: str | None = None
+    tag_columns: list[str] = field(default_factory=list)  # the file's extra columns, kept with people as tags
 
     def lines(self) -> list[str]:
         """The summary as a person reads it."""
@@ -65,6 +66,8 @@ class ImportSummary:
                        + (f" from {self.rows} rows" if self.rows else ""))
         if self.people_created or self.people_updated:
             out.append(f"  people: {self.people_created} new, {self.people_updated} updated")
+        if self.tag_columns:
+            out.append(f"  kept as tags: {', '.join(self.tag_columns)}")
         rejected = sum(self.rejects.values())
         if rejected:
             reasons = ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in self.rejects.items() if count)
@@ -131,6 +134,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     timer.step("read rows")
     door_rows = read_door_rows(path)
     summary.rows = len(door_rows.rows)
+    summary.tag_columns = list(door_rows.tag_columns)
     blocks = territory.office_blocks_frame(office)
     if blocks.empty:
         raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
@@ -168,7 +172,8 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
 def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
     """The rejected rows, with their CSV line number and the reason, for the organizer to fix."""
     columns = ["row", "reason", *[c for c in rejects.columns if c not in ("row", "reason")]]
-    rejects[columns].to_csv(path, index=False)
+    rejects[columns].rename(columns=lambda c: c[len(TAG_PREFIX):] if c.startswith(TAG_PREFIX) else c) \
+        .to_csv(path, index=False)
 
 
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,

@@ -23,6 +23,7 @@ from .buildings import labels_for, notes_for
 from .canvassing import current_canvass_for
 from .portable import aware
 from .turfs import turf_doors
+from .universes import door_is_targeted, spec_of, targeted_people
 
 
 def _canvass_running():
@@ -30,10 +31,13 @@ def _canvass_running():
     return or_(Canvass.end_date.is_(None), Canvass.end_date >= datetime.now(timezone.utc).date())
 
 
-def _walk_doors(turf: Turf):
+def _walk_doors(turf: Turf, canvass: Canvass | None = None):
     """The turf's doors still to be walked: a door banned by a Hostile knock or a request never comes
-    back, whatever the canvass."""
-    return turf_doors(turf).where(Door.do_not_contact.is_(None))
+    back, whatever the canvass; with a canvass that has a target universe, only its targeted doors
+    (and those already knocked in it)."""
+    query = turf_doors(turf).where(Door.do_not_contact.is_(None))
+    targeted = door_is_targeted(canvass.id) if canvass is not None else None
+    return query if targeted is None else query.where(targeted)
 
 
 def _knocks_since(turf: Turf) -> datetime | None:
@@ -63,7 +67,7 @@ def my_turfs(user: User) -> list[dict]:
     ).all()
     turfs = []
     for turf, canvass in rows:
-        door_ids = list(db.session.scalars(_walk_doors(turf).with_only_columns(Door.id)))
+        door_ids = list(db.session.scalars(_walk_doors(turf, canvass).with_only_columns(Door.id)))
         knocks: dict[int, list] = defaultdict(list)
         for door_id, outcome, at in db.session.execute(
                 select(Contact.door_id, Contact.outcome, Contact.recorded_at)
@@ -71,7 +75,8 @@ def my_turfs(user: User) -> list[dict]:
             knocks[door_id].append((outcome, aware(at)))
         walked = progress(_states(door_ids, knocks, canvass, _knocks_since(turf)).values())
         turfs.append({"id": turf.id, "name": turf.name, "canvass_id": canvass.id, "canvass": canvass.name,
-                      "doors": turf.door_count, "attempted": walked.attempted, "state": turf.state,
+                      "doors": len(door_ids) if spec_of(canvass.id) else turf.door_count,
+                      "attempted": walked.attempted, "state": turf.state,
                       "progress": walked.as_dict()})
     return turfs
 
@@ -100,7 +105,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     people who still live there and may be asked, every earlier conversation (all canvasses, newest
     first) and every promise, open ones first, kept ones with what was done; plus the canvass's script,
     questions and re-knock rule, the outcome table and the walk's progress."""
-    doors = list(db.session.scalars(_walk_doors(turf).order_by(Door.id)))
+    doors = list(db.session.scalars(_walk_doors(turf, canvass).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
     door_ids = [door.id for door in doors]
@@ -110,10 +115,13 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     building_notes = notes_for(turf.office_id, {key for key, n in units.items() if n > 1})
     people: dict[int, list[dict]] = defaultdict(list)
     names: dict[int, str] = {}
+    spec = spec_of(canvass.id) if canvass is not None else None
+    targets = targeted_people(spec, canvass.id, door_ids) if spec is not None else None
     for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
         names[person.id] = person.full_name
         if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
-            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age})
+            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age,
+                                           "targeted": targets is None or person.id in targets})
     history: dict[int, list[dict]] = defaultdict(list)
     knocks: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     contacts = db.session.execute(
@@ -142,6 +150,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     states = _states(door_ids, knocks, canvass, knocks_since)
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
+                 "targeted": spec is not None,
                  "knocks_since": knocks_since.isoformat() if knocks_since else None},
         "canvass": None if canvass is None else {
             "id": canvass.id, "name": canvass.name, "script": canvass.script, "questions": canvass.questions or [],

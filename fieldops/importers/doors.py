@@ -116,7 +116,8 @@ def read_door_rows(path: str | Path) -> DoorRows:
         frame["age"] = ages.astype("Int64")
     if "birth_year" in frame:
         years = pd.to_numeric(frame["birth_year"], errors="coerce")
-        bad = (years.isna() & frame["birth_year"].notna()) | (years < 1880) | (years > 2100) | (years % 1 != 0)
+        bad = ((years.isna() & frame["birth_year"].notna()) | (years < 1880) | (years > 2100)
+               | (years.notna() & (years % 1 != 0)))
         if bad.any():
             at = frame.loc[bad].iloc[0]
             raise InvalidInput(f"{at['birth_year']!r} is not a year of birth", file=name, row=int(at["row"]),

@@ -110,8 +110,9 @@ def targeted_people(spec: UniverseSpec, canvass_id: int, door_ids: list[int]) ->
     found: set[int] = set()
     for start in range(0, len(door_ids), 5000):
         people, conditions = _people(spec, canvass_id, Person.id)
+        people = people.join(Door, Door.id == Person.door_id)
         found.update(db.session.scalars(people.where(Person.door_id.in_(door_ids[start:start + 5000]),
-                                                     *conditions)))
+                                                     Door.do_not_contact.is_(None), *conditions)))
     return found
 
 

@@ -30,6 +30,7 @@ def register_web(app: Flask) -> None:
     from .jobs import bp as jobs_bp
     from .paper import bp as paper_bp
     from .relationships import bp as relationships_bp
+    from .targets import bp as targets_bp
     from .turfs import bp as turfs_bp
 
     app.register_blueprint(admin_bp)
@@ -39,6 +40,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(territory_bp)
     app.register_blueprint(turfs_bp)
     app.register_blueprint(field_bp)
+    app.register_blueprint(targets_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(households_bp)
     app.register_blueprint(jobs_bp)

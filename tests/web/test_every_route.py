@@ -91,6 +91,10 @@ def scoped_targets(world) -> dict[str, dict]:
         # helper j: background jobs (scoped to the job's office, which its organizer manages)
         "jobs.office_jobs": office, "jobs.status": {"job_id": job.id}, "jobs.progress": {"job_id": job.id},
         "jobs.job_file": {"job_id": job.id, "name": "rejects"},
+        # helper t (issue 18): a canvass's target universe and goals, for an office that walks it
+        "targets.canvass_page": {**office, "canvass_id": world.canvass_north.id},
+        "targets.universe": {**office, "canvass_id": world.canvass_north.id},
+        "targets.set_goal": {**office, "canvass_id": world.canvass_north.id},
     }
 
 

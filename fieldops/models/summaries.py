@@ -17,8 +17,9 @@ from ..extensions import db
 
 class DoorCanvass(db.Model):
     """One door in one canvass: how often we knocked, and whether anyone talked with us."""
-    # Covers the dashboards' counts per office and per block (and so per turf) of one canvass.
-    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "block_id", "reached"),)
+    # Covers the dashboards' counts per office and per block (and so per turf) of one canvass, and the
+    # goals' pacing (doors first knocked since a day).
+    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "block_id", "reached", "first_at"),)
 
     door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True)
     canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True)
@@ -70,9 +71,11 @@ class LatestSupport(db.Model):
 class VolunteerDay(db.Model):
     """One volunteer's knocks and conversations on one day of one canvass, a day on the office's clock
     (``Office.time_zone``): the ranking and the chart."""
+    # Per canvass, covering the goals' pacing: each office's conversations, all and since a day.
+    __table_args__ = (Index("ix_volunteer_day_canvass", "canvass_id", "office_id", "day", "conversations"),)
+
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
-    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     knocks: Mapped[int] = mapped_column(Integer)

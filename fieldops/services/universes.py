@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
 
 from ..domain.universes import UniverseSpec, birth_years, describe, parse_definition
 from ..errors import InvalidInput
@@ -42,27 +41,16 @@ def person_conditions(spec: UniverseSpec, canvass_id: int, now: datetime | None 
     """(outer joins, conditions) over ``Person`` for the people in the universe, less the door's ban
     (which callers add on ``Door``). Follows ``domain.universes.matches``."""
     now = now or datetime.now(timezone.utc)
-    joins, conditions = [], [Person.status.in_(spec.status)]
-    if spec.filters_support:
-        own, household = aliased(LatestSupport), aliased(LatestSupport)
-        joins += [(own, own.person_id == Person.id),
-                  (household, and_(household.door_id == Person.door_id, household.person_id.is_(None)))]
-        support = func.coalesce(own.support, household.support)
-        either = []
-        if spec.support is not None:
-            either.append(support.in_(spec.support))
-        if spec.support_none:
-            either.append(support.is_(None))
-        conditions.append(or_(*either))
+    joins, conditions, lookups = [], [Person.status.in_(spec.status)], []
     knocked_here = exists().where(DoorCanvass.door_id == Person.door_id, DoorCanvass.canvass_id == canvass_id)
     if spec.contacted_this is not None:
-        conditions.append(knocked_here if spec.contacted_this else ~knocked_here)
+        lookups.append(knocked_here if spec.contacted_this else ~knocked_here)
     knocked_elsewhere = exists().where(DoorCanvass.door_id == Person.door_id, DoorCanvass.canvass_id != canvass_id)
     if spec.contacted_other is not None:
-        conditions.append(knocked_elsewhere if spec.contacted_other else ~knocked_elsewhere)
+        lookups.append(knocked_elsewhere if spec.contacted_other else ~knocked_elsewhere)
     if spec.not_spoken_days is not None:
         cutoff = now - timedelta(days=spec.not_spoken_days)
-        conditions.append(~exists().where(Household.door_id == Person.door_id, Household.last_spoken_at >= cutoff))
+        lookups.append(~exists().where(Household.door_id == Person.door_id, Household.last_spoken_at >= cutoff))
     if spec.age_min is not None or spec.age_max is not None:
         earliest, latest = birth_years(spec, now.year)
         by_year = [Person.birth_year.is_not(None)]
@@ -78,7 +66,20 @@ def person_conditions(spec: UniverseSpec, canvass_id: int, now: datetime | None 
         conditions.append(Person.tags[name].as_string().in_(values))
     if spec.voted is not None:
         conditions.append(Person.voted_at.is_not(None) if spec.voted else Person.voted_at.is_(None))
-    return joins, conditions
+    if spec.filters_support:
+        lookups.append(_support_condition(spec))
+    # The people's own columns first: the look-ups in other tables run only for the people they kept.
+    return joins, conditions + lookups
+
+
+def _support_condition(spec: UniverseSpec):
+    """The person's latest support answer (their own, else their household's unnamed one) is one of the
+    universe's, or they never answered and "none" is: two look-ups by key, 0 standing for no answer."""
+    own = select(LatestSupport.support).where(LatestSupport.person_id == Person.id).limit(1).scalar_subquery()
+    household = (select(LatestSupport.support).where(LatestSupport.door_id == Person.door_id,
+                                                     LatestSupport.person_id.is_(None)).limit(1).scalar_subquery())
+    wanted = [*(spec.support or ()), *([0] if spec.support_none else [])]
+    return func.coalesce(own, household, 0).in_(wanted)
 
 
 def _people(spec: UniverseSpec, canvass_id: int, *columns):
@@ -120,8 +121,11 @@ def counts(spec: UniverseSpec, canvass: Canvass, office_id: int | None = None) -
     """The universe's people and doors (in the canvass's offices, or one of them): its preview."""
     people, conditions = _people(spec, canvass.id, func.count(Person.id), func.count(func.distinct(Person.door_id)))
     people = people.join(Door, Door.id == Person.door_id)
-    row = db.session.execute(people.where(Door.office_id.in_(offices_of(canvass, office_id)),
-                                          Door.do_not_contact.is_(None), *conditions)).one()
+    offices = offices_of(canvass, office_id)
+    # Over several offices, read the people in order and find each door by key: on SQLite, following the
+    # doors' office index instead reads every door and person at random (3x slower over 1,000,000 people).
+    in_offices = (Door.office_id + 0).in_(offices) if len(offices) > 1 else Door.office_id.in_(offices)
+    row = db.session.execute(people.where(in_offices, Door.do_not_contact.is_(None), *conditions)).one()
     return {"people": int(row[0] or 0), "doors": int(row[1] or 0), "describe": describe(spec)}
 
 

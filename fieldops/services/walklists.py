@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import or_, select
 
@@ -117,18 +118,26 @@ def walklist(turf: Turf, canvass: Canvass | None = None) -> dict:
     names: dict[int, str] = {}
     spec = spec_of(canvass.id) if canvass is not None else None
     targets = targeted_people(spec, canvass.id, door_ids) if spec is not None else None
-    for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
-        names[person.id] = person.full_name
+    # Plain rows, not ORM objects: a long turf's people and history are thousands of rows.
+    for person in db.session.execute(select(Person.id, Person.door_id, Person.first_name, Person.last_name,
+                                            Person.age, Person.status)
+                                     .where(Person.door_id.in_(door_ids)).order_by(Person.id)):
+        full_name = " ".join(part for part in (person.first_name, person.last_name) if part) or "Resident"
+        names[person.id] = full_name
         if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
-            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age,
+            people[person.door_id].append({"id": person.id, "name": full_name, "age": person.age,
                                            "targeted": targets is None or person.id in targets})
     history: dict[int, list[dict]] = defaultdict(list)
     knocks: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     contacts = db.session.execute(
-        select(Contact, User.name, Canvass.name).outerjoin(User, User.id == Contact.volunteer_id)
+        select(Contact.id, Contact.door_id, Contact.canvass_id, Contact.outcome, Contact.person_id, Contact.answers,
+               Contact.note, Contact.recorded_at, User.name, Canvass.name)
+        .outerjoin(User, User.id == Contact.volunteer_id)
         .join(Canvass, Canvass.id == Contact.canvass_id)
         .where(Contact.door_id.in_(door_ids)).order_by(Contact.recorded_at.desc(), Contact.id))
-    for contact, volunteer_name, canvass_name in contacts:
+    for *columns, volunteer_name, canvass_name in contacts:
+        contact = SimpleNamespace(**dict(zip(("id", "door_id", "canvass_id", "outcome", "person_id", "answers",
+                                              "note", "recorded_at"), columns)))
         history[contact.door_id].append({
             "id": contact.id, "canvass_id": contact.canvass_id, "canvass": canvass_name,
             "outcome": contact.outcome, "outcome_label": BY_CODE[contact.outcome].label,

@@ -310,7 +310,9 @@ def run(database_url: str, label: str, reuse: bool = False) -> None:
             upgrade()
     if reuse:
         with app.app_context():
-            from fieldops.models import Canvass, User
+            from fieldops.models import Canvass, Universe, User
+            db.session.execute(db.delete(Universe))  # a run saves one: start as a fresh load does, without
+            db.session.commit()
             ids = {"region": db.session.scalar(db.select(Region.id)), "load_seconds": 0.0,
                    "office": db.session.scalar(db.select(Office.id).order_by(Office.id)),
                    "canvass": db.session.scalar(db.select(Canvass.id).order_by(Canvass.id)),

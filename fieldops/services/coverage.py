@@ -221,7 +221,9 @@ def office_coverage(office: Office, window: Window, today: date | None = None) -
     local_today = today or today_in(datetime.now(timezone.utc), office.time_zone)
     return {
         "id": office.id, "name": office.name, "window": window.as_dict(), **totals.as_dict(), "depth": depth,
-        **goals.office_pacing([office.id], window.canvass_id, today)[office.id],
+        **goals.office_pacing([office.id], window.canvass_id, today,
+                              {office.id: totals.attempted} if window.start is None and window.end is None else None
+                              )[office.id],
         "turfs": [{"id": t.id, "name": t.name, "state": t.state, "volunteers": walkers.get(t.id, []),
                    **by_turf[t.id].as_dict()} for t in turfs],
         "volunteers": _fair_table(office, window, volunteers, local_today),
@@ -262,7 +264,9 @@ def region_coverage(region: Region, window: Window, today: date | None = None) -
     by_office = _counts(ids, _office_doors(ids, window.canvass_id),
                         _contact_counts("office", window, ids))
     depth = relationship_depth(ids, today)
-    paced = goals.office_pacing(ids, window.canvass_id, today)
+    undated = window.start is None and window.end is None
+    paced = goals.office_pacing(ids, window.canvass_id, today,
+                                {i: c.attempted for i, c in by_office.items()} if undated else None)
     rows = [{"id": o.id, "name": o.name, **by_office[o.id].as_dict(), **depth[o.id], **paced[o.id]}
             for o in offices]
     return {

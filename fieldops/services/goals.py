@@ -97,9 +97,12 @@ def _zones(office_ids: list[int]) -> dict[int, str]:
             db.session.execute(select(Office.id, Office.time_zone).where(Office.id.in_(office_ids)))}
 
 
-def office_pacing(office_ids: list[int], canvass_id: int | None = None, today: date | None = None) -> dict[int, dict]:
+def office_pacing(office_ids: list[int], canvass_id: int | None = None, today: date | None = None,
+                  doors_done: dict[int, int] | None = None) -> dict[int, dict]:
     """Per office: its goal's fields (``NO_GOAL`` where it has none) and its pacing, doors and
-    conversations, each office on its own clock. ``today`` fixes the day for all (the tests')."""
+    conversations, each office on its own clock. ``today`` fixes the day for all (the tests').
+    ``doors_done``: each office's doors knocked in ``canvass_id`` to date, when the caller has counted them
+    (the coverage figures without dates): then only the last days are read."""
     goals = office_goals(office_ids, canvass_id)
     out = {office_id: dict(NO_GOAL) for office_id in office_ids}
     if not goals:
@@ -117,12 +120,21 @@ def office_pacing(office_ids: list[int], canvass_id: int | None = None, today: d
             # One "today" per zone: the offices of one zone share it (``today`` fixes it for all).
             week = rules.last_week_start(todays[in_zone[0]])
             since = day_starts(week, zone)
-            for office_id, doors, recent in db.session.execute(
-                    select(DoorCanvass.office_id, func.count(),
-                           func.sum(case((DoorCanvass.first_at >= since, 1), else_=0)))
-                    .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.office_id.in_(in_zone))
+            if doors_done is None or canvass_id_ != canvass_id:
+                for office_id, doors in db.session.execute(
+                        select(DoorCanvass.office_id, func.count())
+                        .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.office_id.in_(in_zone))
+                        .group_by(DoorCanvass.office_id)):
+                    done[office_id][0] = int(doors)
+            else:
+                for office_id in in_zone:
+                    done[office_id][0] = int(doors_done.get(office_id, 0))
+            for office_id, recent in db.session.execute(  # the last days only (ix_door_canvass_first)
+                    select(DoorCanvass.office_id, func.count())
+                    .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.first_at >= since,
+                           DoorCanvass.office_id.in_(in_zone))
                     .group_by(DoorCanvass.office_id)):
-                done[office_id][0:2] = [int(doors), int(recent or 0)]
+                done[office_id][1] = int(recent)
             for office_id, talks, recent in db.session.execute(
                     select(VolunteerDay.office_id, func.sum(VolunteerDay.conversations),
                            func.sum(case((VolunteerDay.day >= week, VolunteerDay.conversations), else_=0)))

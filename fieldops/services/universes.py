@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from ..domain.universes import UniverseSpec, birth_years, describe, parse_definition
 from ..errors import InvalidInput
@@ -67,7 +68,14 @@ def person_conditions(spec: UniverseSpec, canvass_id: int, now: datetime | None 
     if spec.voted is not None:
         conditions.append(Person.voted_at.is_not(None) if spec.voted else Person.voted_at.is_(None))
     if spec.filters_support:
-        lookups.append(_support_condition(spec))
+        if db.session.get_bind().dialect.name == "postgresql":
+            # PostgreSQL hashes the answers once and joins them; SQLite looks each up by key (below).
+            own, household = aliased(LatestSupport), aliased(LatestSupport)
+            joins += [(own, own.person_id == Person.id),
+                      (household, and_(household.door_id == Person.door_id, household.person_id.is_(None)))]
+            lookups.append(func.coalesce(own.support, household.support, 0).in_(_wanted(spec)))
+        else:
+            lookups.append(_support_condition(spec))
     # The people's own columns first: the look-ups in other tables run only for the people they kept.
     return joins, conditions + lookups
 
@@ -78,8 +86,12 @@ def _support_condition(spec: UniverseSpec):
     own = select(LatestSupport.support).where(LatestSupport.person_id == Person.id).limit(1).scalar_subquery()
     household = (select(LatestSupport.support).where(LatestSupport.door_id == Person.door_id,
                                                      LatestSupport.person_id.is_(None)).limit(1).scalar_subquery())
-    wanted = [*(spec.support or ()), *([0] if spec.support_none else [])]
-    return func.coalesce(own, household, 0).in_(wanted)
+    return func.coalesce(own, household, 0).in_(_wanted(spec))
+
+
+def _wanted(spec: UniverseSpec) -> list[int]:
+    """The support answers the universe takes, 0 standing for "never answered"."""
+    return [*(spec.support or ()), *([0] if spec.support_none else [])]
 
 
 def _people(spec: UniverseSpec, canvass_id: int, *columns):

@@ -107,9 +107,11 @@ def _office_doors(office_ids: list[int], canvass_id: int | None = None) -> dict[
     """Doors per office: those the canvass counts (its targeted doors, and those knocked in it) when it has a
     target universe, else every door."""
     targeted = door_is_targeted(canvass_id)
-    query = select(Door.office_id, func.count(Door.id)).where(Door.office_id.in_(office_ids))
-    if targeted is not None:
-        query = query.where(targeted)
+    if targeted is None:  # the blocks' cached door counts (kept by every door import): a fifth of the rows
+        return {office_id: int(doors) for office_id, doors in db.session.execute(
+            select(Block.office_id, func.sum(Block.door_count)).where(Block.office_id.in_(office_ids))
+            .group_by(Block.office_id)) if doors}
+    query = select(Door.office_id, func.count(Door.id)).where(Door.office_id.in_(office_ids), targeted)
     return dict(db.session.execute(query.group_by(Door.office_id)).all())
 
 

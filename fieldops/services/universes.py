@@ -38,9 +38,11 @@ def offices_of(canvass: Canvass, office_id: int | None = None) -> list[int]:
     return list(db.session.scalars(select(Office.id).where(Office.region_id == canvass.region_id)))
 
 
-def person_conditions(spec: UniverseSpec, canvass_id: int, now: datetime | None = None) -> tuple[list, list]:
+def person_conditions(spec: UniverseSpec, canvass_id: int, now: datetime | None = None,
+                      bulk: bool = False) -> tuple[list, list]:
     """(outer joins, conditions) over ``Person`` for the people in the universe, less the door's ban
-    (which callers add on ``Door``). Follows ``domain.universes.matches``."""
+    (which callers add on ``Door``). Follows ``domain.universes.matches``. ``bulk``: for counting many
+    people at once (PostgreSQL then joins the support answers instead of looking each up)."""
     now = now or datetime.now(timezone.utc)
     joins, conditions, lookups = [], [Person.status.in_(spec.status)], []
     knocked_here = exists().where(DoorCanvass.door_id == Person.door_id, DoorCanvass.canvass_id == canvass_id)
@@ -68,7 +70,7 @@ def person_conditions(spec: UniverseSpec, canvass_id: int, now: datetime | None 
     if spec.voted is not None:
         conditions.append(Person.voted_at.is_not(None) if spec.voted else Person.voted_at.is_(None))
     if spec.filters_support:
-        if db.session.get_bind().dialect.name == "postgresql":
+        if bulk and db.session.get_bind().dialect.name == "postgresql":
             # PostgreSQL hashes the answers once and joins them; SQLite looks each up by key (below).
             own, household = aliased(LatestSupport), aliased(LatestSupport)
             joins += [(own, own.person_id == Person.id),
@@ -94,8 +96,8 @@ def _wanted(spec: UniverseSpec) -> list[int]:
     return [*(spec.support or ()), *([0] if spec.support_none else [])]
 
 
-def _people(spec: UniverseSpec, canvass_id: int, *columns):
-    joins, conditions = person_conditions(spec, canvass_id)
+def _people(spec: UniverseSpec, canvass_id: int, *columns, bulk: bool = False):
+    joins, conditions = person_conditions(spec, canvass_id, bulk=bulk)
     query = select(*columns).select_from(Person)
     for target, on in joins:
         query = query.outerjoin(target, on)
@@ -131,7 +133,8 @@ def targeted_people(spec: UniverseSpec, canvass_id: int, door_ids: list[int]) ->
 
 def counts(spec: UniverseSpec, canvass: Canvass, office_id: int | None = None) -> dict:
     """The universe's people and doors (in the canvass's offices, or one of them): its preview."""
-    people, conditions = _people(spec, canvass.id, func.count(Person.id), func.count(func.distinct(Person.door_id)))
+    people, conditions = _people(spec, canvass.id, func.count(Person.id), func.count(func.distinct(Person.door_id)),
+                                 bulk=True)
     people = people.join(Door, Door.id == Person.door_id)
     offices = offices_of(canvass, office_id)
     # Over several offices, read the people in order and find each door by key: on SQLite, following the

@@ -176,7 +176,11 @@ OPENAPI: dict = {
                 "properties": {name: {"type": "integer"} for name in ("doors", "done", "later", "attempted")}},
             "WalkList": {"type": "object", "required": ["turf", "doors"], "properties": {
                 "turf": {"type": "object", "required": ["id", "name"],
-                         "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                         "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                        "targeted": {"type": "boolean", "description": "The canvass has a target "
+                                                     "universe: only its targeted doors (and those already "
+                                                     "knocked in it) are listed, and each person carries "
+                                                     "targeted true or false"}}},
                 "canvass": {"type": ["object", "null"], "description": "Script, questions, per_person, and "
                             "the re-knock rule: reknock_hours, max_attempts"},
                 "outcomes": {"type": "array", "description": "The outcome table the phone applies",

@@ -196,3 +196,20 @@ def test_goals_and_pacing_on_the_office_clock(world, client, auth, runner):
     bad = runner.invoke(args=["set-goal", "--office", "Alpha", "--canvass", "North spring", "--doors", "ten",
                               "--by", "2026-12-12"])
     assert bad.exit_code != 0 and "field 'doors'" in bad.output
+
+
+def test_set_universe_previews_saves_and_refuses_bad_definitions(world, runner):
+    people_of_alpha(world)
+    args = ["set-universe", "--canvass", "North spring", "--office", "Alpha"]
+    preview = runner.invoke(args=[*args, "--preview", "--definition", '{"support": [5]}'])
+    assert preview.exit_code == 0 and "Would target 5 people at 5 doors: support answer 5." in preview.output
+    assert universes.spec_of(world.canvass_north.id) is None
+    saved = runner.invoke(args=[*args, "--definition", '{"support": [5]}'])
+    assert saved.exit_code == 0 and "Targets 5 people at 5 doors" in saved.output
+    assert universes.spec_of(world.canvass_north.id).support == (5,)
+    for bad, named in [('{"support": [9]}', "field 'support'"), ("{support", "field 'definition'")]:
+        refused = runner.invoke(args=[*args, "--definition", bad])
+        assert refused.exit_code != 0 and named in refused.output
+    assert universes.spec_of(world.canvass_north.id).support == (5,)  # the refusals changed nothing
+    assert runner.invoke(args=[*args, "--clear"]).exit_code == 0
+    assert universes.spec_of(world.canvass_north.id) is None

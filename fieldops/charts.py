@@ -4,6 +4,7 @@ Pure functions: data in, an SVG string out. Every text is escaped.
 """
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 40, 28, 12
@@ -72,5 +73,44 @@ def line_chart(series: dict[str, list[tuple[str, float]]], title: str, percent: 
     for n in sorted({0, len(days) // 2, len(days) - 1}):
         parts.append(f'<text x="{x_of[days[n]]:.1f}" y="{HEIGHT - 8}" text-anchor="{_anchor(n, len(days))}" '
                      f'font-size="11">{escape(days[n])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def pacing_chart(actual: list[tuple[date, float]], goal: list[tuple[date, float]],
+                 projection: list[tuple[date, float]], title: str) -> str:
+    """Doors to date against a goal: the actual running total (solid), the goal line from the start to
+    the goal on its date (dashed grey) and the projection at the last 7 days' pace (dashed), on one time
+    axis of days."""
+    points = actual + goal + projection
+    if not points:
+        return '<p class="muted">No goal to pace against.</p>'
+    first, last = min(d for d, _ in points), max(d for d, _ in points)
+    span = max((last - first).days, 1)
+    top = _scale(max(v for _, v in points))
+    plot_w, plot_h = WIDTH - PAD_LEFT - 8, HEIGHT - PAD_BOTTOM - PAD_TOP
+
+    def xy(day: date, value: float) -> str:
+        return f"{PAD_LEFT + plot_w * (day - first).days / span:.1f},{PAD_TOP + plot_h - plot_h * value / top:.1f}"
+
+    parts = [f'<svg class="chart pacing-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>",
+             f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH - 8}" y2="{PAD_TOP + plot_h}" stroke="#9ca3af"/>',
+             f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end" font-size="11">{int(top):,}</text>',
+             f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
+    lines = (("goal", goal, "#6b7280", ' stroke-dasharray="6 4"', "Goal"),
+             ("actual", actual, "#15803d", "", "Done"),
+             ("projection", projection, "#b45309", ' stroke-dasharray="3 3"', "Projection at the last 7 days' pace"))
+    for n, (kind, series, colour, dash, label) in enumerate(lines):
+        if not series:
+            continue
+        path = " ".join(xy(day, value) for day, value in series)
+        parts.append(f'<polyline class="pacing-{kind}" points="{path}" fill="none" stroke="{colour}" '
+                     f'stroke-width="2.5"{dash}><title>{escape(label)}</title></polyline>')
+        parts.append(f'<text x="{PAD_LEFT + 6}" y="{PAD_TOP + 14 + 14 * n}" font-size="12" fill="{colour}">'
+                     f"{escape(label)}</text>")
+    for n, day in enumerate((first, last)):
+        parts.append(f'<text x="{PAD_LEFT if n == 0 else WIDTH - 8}" y="{HEIGHT - 8}" '
+                     f'text-anchor="{"start" if n == 0 else "end"}" font-size="11">{day.isoformat()}</text>')
     parts.append("</svg>")
     return "".join(parts)

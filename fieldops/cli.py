@@ -12,9 +12,10 @@ from flask import Flask, current_app
 
 from . import job_runner, unit_of_work
 from .domain.roles import ROLE_NAMES
-from .errors import FieldopsError
-from .services import (audit, canvassing, committee_exports, coverage, demo, exports, imports, jobs, mail, shifts,
-                       summaries, teams, turfs, users)
+from .errors import FieldopsError, InvalidInput
+from .services.inputs import parse_day
+from .services import (audit, canvassing, committee_exports, coverage, demo, exports, goals, imports, jobs, mail, shifts,
+                       summaries, teams, turfs, universes, users)
 
 
 def fails_cleanly(command):
@@ -238,13 +239,16 @@ class CountBar:
 @click.option("--office", "office_name", required=True, help="The field office whose free blocks to cut.")
 @click.option("--doors", type=click.IntRange(min=1), required=True, help="About how many doors per turf.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cut's figures as JSON.")
+@click.option("--canvass", "canvass_name", help="Count only the doors this canvass's target universe targets.")
 @fails_cleanly
-def cut_turfs_command(office_name, doors, as_json):
+def cut_turfs_command(office_name, doors, as_json, canvass_name):
     """Cut the office's free blocks into contiguous, compact draft turfs of about N doors."""
     office = users.office_by_name(office_name)
+    canvass = canvassing.canvass_by_name(canvass_name, office=office) if canvass_name else None
     bar = CountBar("Saving turfs")
     try:
-        result = turfs.auto_cut(office, doors, None, progress=bar)
+        result = turfs.auto_cut(office, doors, None, progress=bar,
+                                weights=turfs.TargetedDoors(office, canvass.id) if canvass else None)
     finally:
         bar.close()
     report = result.report
@@ -517,6 +521,52 @@ def create_shift_command(office_name, canvass_name, start, end, place, capacity,
                                 capacity=capacity, turf_ids=teams.parse_turf_ids(turf_ids), actor_id=None,
                                 team=teams.team_by_name(team_name, office) if team_name else None)
     click.echo(sign_up_link(shift))
+@click.command("set-goal")
+@click.option("--office", "office_name", required=True, help="The field office the goal is for.")
+@click.option("--canvass", "canvass_name", required=True, help="The canvass (the office's own or its region's).")
+@click.option("--doors", default="0", help="Doors to knock by the date.")
+@click.option("--conversations", default="0", help="Conversations to have by the date.")
+@click.option("--by", "by", required=True, help="The date the goal is for (YYYY-MM-DD, the office's day).")
+@click.option("--turf", "turf_id", type=int, help="A goal for one turf of the office (its id) instead.")
+@click.option("--volunteer", "volunteer_email", help="A goal for one volunteer of the office instead.")
+@fails_cleanly
+def set_goal_command(office_name, canvass_name, doors, conversations, by, turf_id, volunteer_email):
+    """Set the office's goal for a canvass (or a turf's, or a volunteer's): doors and conversations by a date."""
+    office = users.office_by_name(office_name)
+    canvass = canvassing.canvass_by_name(canvass_name, office=office)
+    turf = turfs.turf_by_id(turf_id) if turf_id is not None else None
+    volunteer = users.user_by_email(volunteer_email) if volunteer_email else None
+    goal = goals.set_goal(canvass, office, doors=doors, conversations=conversations, due=parse_day(by, "by"),
+                          actor_id=None, turf=turf, volunteer=volunteer)
+    who = f"turf {turf.name}" if turf else volunteer.email if volunteer else office.name
+    click.echo(f"Goal for {who} in {canvass.name}: {goal.doors:,} doors and {goal.conversations:,} conversations "
+               f"by {goal.due_date.isoformat()}.")
+
+
+@click.command("set-universe")
+@click.option("--canvass", "canvass_name", required=True, help="The canvass whose target universe to set.")
+@click.option("--office", "office_name", help="An office of the canvass's region (finds the canvass; counts it).")
+@click.option("--definition", "definition", help="The filters as JSON, e.g. '{\"support\": [3], \"voted\": false}'.")
+@click.option("--clear", is_flag=True, help="Target every door again.")
+@click.option("--preview", is_flag=True, help="Only count what the definition would target; save nothing.")
+@fails_cleanly
+def set_universe_command(canvass_name, office_name, definition, clear, preview):
+    """Set (or preview, or clear) a canvass's target universe; prints its people and doors."""
+    office = users.office_by_name(office_name) if office_name else None
+    canvass = canvassing.canvass_by_name(canvass_name, office=office)
+    if clear:
+        universes.clear(canvass, None)
+        click.echo(f"{canvass.name} targets every door again.")
+        return
+    try:
+        raw = json.loads(definition or "{}")
+    except ValueError as error:
+        raise InvalidInput(f"is not JSON ({error})", field="definition") from None
+    counted = universes.preview(raw, canvass, office.id if office else None)
+    if not preview:
+        universes.save(canvass, raw, None)
+    click.echo(f"{'Would target' if preview else 'Targets'} {counted['people']:,} people at {counted['doors']:,} "
+               f"doors: {'; '.join(counted['describe'])}.")
 
 
 def register_commands(app: Flask) -> None:
@@ -525,5 +575,6 @@ def register_commands(app: Flask) -> None:
                     create_canvass_command, assign_turf_command, coverage_command, export_contacts_command,
                     rebuild_summaries_command, set_role_command, revoke_tokens_command, send_mail_command,
                     mail_worker_command, worker_command, jobs_command, send_reminders_command,
-                    create_team_command, add_to_team_command, create_shift_command):
+                    create_team_command, add_to_team_command, create_shift_command, set_goal_command,
+                    set_universe_command):
         app.cli.add_command(command)

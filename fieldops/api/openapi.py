@@ -36,6 +36,25 @@ _WINDOW_PARAMS = [
 _COUNTS = {"doors": {"type": "integer"}, "attempted": {"type": "integer"}, "reached": {"type": "integer"},
            "coverage": {"type": "number"}, "contact_rate": {"type": "number"}}
 _COUNTED = ["doors", "attempted", "reached", "coverage", "contact_rate"]
+_NULL_INT, _NULL_NUMBER = {"type": ["integer", "null"], "minimum": 0}, {"type": ["number", "null"], "minimum": 0}
+_NULL_DATE = {"type": ["string", "null"], "format": "date"}
+# An office's goal for the window's canvass (without one: its goal set last) and its pacing, on its own clock;
+# null where no goal is set. pace_needed, pace_7d and projected_finish are the doors'; "pacing" has both.
+_GOAL = {
+    "goal_doors": {**_NULL_INT, "description": "Doors to knock by goal_date"},
+    "goal_conversations": {**_NULL_INT, "description": "Conversations to have by goal_date"},
+    "goal_date": {**_NULL_DATE, "description": "The goal's date, a day on the office's clock"},
+    "goal_canvass_id": {**_NULL_INT, "description": "The canvass the goal is for"},
+    "pace_needed": {**_NULL_NUMBER, "description": "Doors a day needed from today to goal_date, both included "
+                                                   "(0 once reached; null when the date has passed short of it)"},
+    "pace_7d": {**_NULL_NUMBER, "description": "Doors a day over the last 7 days (today and the 6 before)"},
+    "projected_finish": {**_NULL_DATE, "description": "The day the goal is reached at pace_7d (null: never at "
+                                                      "that pace)"},
+    "percent_of_goal": {**_NULL_NUMBER, "description": "Doors done / goal_doors (conversations when no doors goal)"},
+    "pacing": {"type": ["object", "null"], "description": "today, and for doors and conversations: goal, done, "
+               "remaining, percent, days_left, pace_needed, pace_7d, projected_finish, on_track"},
+}
+_GOAL_KEYS = ["goal_doors", "goal_conversations", "goal_date", "pace_needed", "pace_7d", "projected_finish"]
 
 _VOLUNTEER_FIGURES = {
     "type": ["object", "null"],
@@ -98,11 +117,22 @@ OPENAPI: dict = {
         "schemas": {
             "Error": _ERROR,
             "OfficeCoverage": {"type": "object",
-                               "required": ["id", "name", *_COUNTED, "depth", "turfs", "volunteers", "days"],
+                               "required": ["id", "name", *_COUNTED, "depth", "turfs", "volunteers", "days",
+                                            *_GOAL_KEYS],
                                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
+                                              **_GOAL,
                                               "depth": {"$ref": "#/components/schemas/RelationshipDepth"},
                                               "turfs": {"type": "array", "items": {"type": "object"}},
-                                              "volunteers": {"type": "array", "items": {"type": "object"}},
+                                              "volunteers": {
+                                                  "type": "array", "description": "Ordered by conversations, then "
+                                                  "promises kept and the current streak: never by knocks alone",
+                                                  "items": {"type": "object", "properties": {
+                                                      "knocks": {"type": "integer"},
+                                                      "conversations": {"type": "integer"},
+                                                      "promises_kept": {"type": "integer"},
+                                                      "streak": {"type": "integer", "description":
+                                                                 "Days in a row canvassing, to today (office days)"},
+                                                      "longest_streak": {"type": "integer"}}}},
                                               "days": {"type": "array", "items": {"type": "object"}}}},
             "RelationshipDepth": {"type": "object", "properties": {
                 name: {"type": "integer", "minimum": 0} for name in (
@@ -111,10 +141,15 @@ OPENAPI: dict = {
                 "kept_on_time_rate": {"type": "number", "minimum": 0, "maximum": 1}}},
             "RegionCoverage": {"type": "object", "required": ["offices", *_COUNTED], "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"}, **_COUNTS,
-                "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", *_COUNTED],
+                "offices": {"type": "array", "items": {"type": "object",
+                                                       "required": ["id", "name", *_COUNTED, *_GOAL_KEYS],
                                                        "properties": {"id": {"type": "integer"},
                                                                       "name": {"type": "string"}, **_COUNTS,
-                                                                      "volunteers": _VOLUNTEER_FIGURES}}}}},
+                                                                      "volunteers": _VOLUNTEER_FIGURES, **_GOAL}}},
+                "ranking": {"type": "object", "description": "Office ids by percent of goal (highest first) and by "
+                            "projected finish (soonest first); offices without a goal are left out",
+                            "properties": {"percent": {"type": "array", "items": {"type": "integer"}},
+                                           "finish": {"type": "array", "items": {"type": "integer"}}}}}},
             "ContactBatch": {"type": "object", "required": ["contacts"], "properties": {
                 "owner": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
                           "description": "The id of the user who recorded the batch on the phone; a batch "
@@ -227,7 +262,11 @@ OPENAPI: dict = {
                 "properties": {name: {"type": "integer"} for name in ("doors", "done", "later", "attempted")}},
             "WalkList": {"type": "object", "required": ["turf", "doors"], "properties": {
                 "turf": {"type": "object", "required": ["id", "name"],
-                         "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                         "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                        "targeted": {"type": "boolean", "description": "The canvass has a target "
+                                                     "universe: only its targeted doors (and those already "
+                                                     "knocked in it) are listed, and each person carries "
+                                                     "targeted true or false"}}},
                 "canvass": {"type": ["object", "null"], "description": "Script, questions (each may carry "
                             "show_if: {key, op, value}, shown only if an earlier answer matches), per_person, "
                             "survey_optional, translations ({code: {script, questions: {key: {label, choices}}}}), "

@@ -20,6 +20,7 @@ import pandas as pd
 from ..domain.addresses import (DOOR_JOIN_DISTANCE_M, join_households, match_known, normalise_city,
                                 normalise_compact, normalise_street, normalise_unit)
 from ..domain.languages import parse_language
+from ..domain.universes import tag_name
 from ..errors import InvalidInput
 from .geo import block_for_points
 
@@ -36,6 +37,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("first_name", "firstname", "given_name", "first"),
     "last_name": ("last_name", "lastname", "surname", "family_name", "last"),
     "age": ("age",),
+    "birth_year": ("birth_year", "year_of_birth", "birthyear", "yob", "born"),
     "phone": ("phone", "phone_number", "telephone", "mobile"),
     "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
     "language": ("language", "preferred_language", "lang", "language_code"),
@@ -46,16 +48,19 @@ REQUIRED = ("id", "street", "house_number", "lat", "lon")
 # with the row and field named, on SQLite as on PostgreSQL.
 TEXT_LIMITS = {"id": 64, "street": 200, "house_number": 32, "unit": 32, "city": 120, "postcode": 16,
                "first_name": 80, "last_name": 80, "phone": 40, "email": 254}
-PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email", "language")
+PERSON_COLUMNS = ("first_name", "last_name", "age", "birth_year", "phone", "email", "language")
+TAG_PREFIX = "tag:"  # an extra column of the file, kept with each person as a tag (``Person.tags``)
+MAX_TAG_COLUMNS = 30  # the first this many extra columns are kept as tags; the rest are only listed as unused
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 # Rows set aside while reading, before any placing: each is a problem of that row alone.
-READ_REJECT_REASONS = ("no_id", "repeated_id", "no_street", "no_house_number", "bad_age", "bad_language",
-                       "missing_coordinates", "bad_coordinates")
+READ_REJECT_REASONS = ("no_id", "repeated_id", "no_street", "no_house_number", "bad_age", "bad_birth_year",
+                       "bad_language", "missing_coordinates", "bad_coordinates")
 REJECT_LABELS = {
     "no_coordinates": "no coordinates", "swapped_lat_lon": "swapped lat lon",
     "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
     "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
     "bad_language": "language not a code like fi, sv or es",
+    "bad_birth_year": "year of birth not a year from 1880 to 2100",
     "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
 }
 # Coordinates written as "not there" by spreadsheets and exports (compared case-insensitively).
@@ -68,12 +73,13 @@ ADDRESS_PART_WORDS = ("zip", "postal", "postcode", "plz", "city", "town", "munic
 
 @dataclass
 class DoorRows:
-    rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1)
+    rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1) + "tag:<name>" columns
     has_people: bool
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows set aside while reading, with "reason"
     unused_columns: list[str] = field(default_factory=list)        # the file's columns we read nothing from
     address_like_columns: list[str] = field(default_factory=list)  # of those, the ones that look like an address part
     separator: str = ","
+    tag_columns: tuple[str, ...] = ()  # the file's extra columns, as it names them, kept as tags
 
 
 @dataclass
@@ -112,7 +118,11 @@ def read_door_rows(path: str | Path) -> DoorRows:
     columns = [str(c) for c in frame.columns]
     rename = _column_mapping(columns, name, separator)
     unused = [c for c in columns if c not in rename]
+    extra = [c for c in unused if c.strip() and not c.startswith("Unnamed:")][:MAX_TAG_COLUMNS]
+    tags = {TAG_PREFIX + tag_name(c): frame[c] for c in extra}
     frame = frame.rename(columns=rename)[list(rename.values())]
+    for column, values in tags.items():
+        frame[column] = values
     frame.insert(0, "row", np.arange(2, len(frame) + 2))  # line 1 is the header
     if frame.empty:
         raise InvalidInput("has a header but no rows", file=name)
@@ -131,6 +141,11 @@ def read_door_rows(path: str | Path) -> DoorRows:
         ages = pd.to_numeric(frame["age"], errors="coerce")
         reject((ages.isna() & frame["age"].notna()) | (ages < 0) | (ages > 130), "bad_age")
         frame["age"] = ages.round().astype("Int64")
+    if "birth_year" in frame:
+        years = pd.to_numeric(frame["birth_year"], errors="coerce")
+        reject((years.isna() & frame["birth_year"].notna()) | (years < 1880) | (years > 2100)
+               | (years.notna() & (years % 1 != 0)), "bad_birth_year")
+        frame["birth_year"] = years.where((years >= 1880) & (years <= 2100) & (years % 1 == 0)).astype("Int64")
     if "language" in frame:  # an ISO 639 code ("fi") or a known name ("Finnish"): domain.languages
         codes = [_language_or_none(value) for value in frame["language"]]
         reject(pd.Series([code is _BAD for code in codes], index=frame.index), "bad_language")
@@ -152,9 +167,9 @@ def read_door_rows(path: str | Path) -> DoorRows:
         first = rejects.iloc[0]
         raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[first['reason']]})",
                            file=name, row=int(first["row"]))
-    return DoorRows(rows=rows, has_people=any(c in frame for c in PERSON_COLUMNS), rejects=rejects,
+    return DoorRows(rows=rows, has_people=any(c in frame for c in PERSON_COLUMNS) or bool(extra), rejects=rejects,
                     unused_columns=unused, address_like_columns=[c for c in unused if looks_like_address_part(c)],
-                    separator=separator)
+                    separator=separator, tag_columns=tuple(extra))
 
 
 _BAD = object()  # a language cell that names no language
@@ -304,7 +319,20 @@ def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M
     })
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})
+    tag_columns = [c for c in frame.columns if c.startswith(TAG_PREFIX)]
+    if tag_columns:
+        people = people.assign(tags=person_tags(frame[tag_columns]))
     return doors, people
+
+
+def person_tags(columns: pd.DataFrame) -> list[dict | None]:
+    """Each row's extra columns as its tags ({name: value}); blank cells are left out, a row with none is None."""
+    names = [c[len(TAG_PREFIX):] for c in columns.columns]
+    out = []
+    for values in columns.itertuples(index=False, name=None):
+        tags = {n: str(v).strip() for n, v in zip(names, values) if isinstance(v, str) and v.strip()}
+        out.append(tags or None)
+    return out
 
 
 def _place_key(frame: pd.DataFrame) -> pd.Series:

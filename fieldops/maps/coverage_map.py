@@ -109,11 +109,42 @@ class OfficeArea:
     doors: int
     attempted: int
     reached: int
+    percent_of_goal: float | None = None  # doors done / goal (None: no goal)
+
+
+# Percent of goal -> colour, light to dark green (ColorBrewer Greens); no goal: grey.
+GOAL_CLASSES = ((0.25, "#edf8e9"), (0.5, "#bae4b3"), (0.75, "#74c476"), (1.0, "#31a354"), (float("inf"), "#006d2c"))
+NO_GOAL = "#d1d5db"
+
+
+def goal_colour(percent: float | None) -> str:
+    if percent is None:
+        return NO_GOAL
+    for upper, colour in GOAL_CLASSES:
+        if percent < upper:
+            return colour
+    return GOAL_CLASSES[-1][1]
+
+
+def goal_legend() -> list[tuple[str, str]]:
+    """(label, colour) for the map coloured by percent of goal."""
+    labels, lower = [("no goal", NO_GOAL)], 0.0
+    for upper, colour in GOAL_CLASSES:
+        labels.append((f"{lower:.0%} or more" if upper == float("inf") else f"{lower:.0%}–{upper:.0%}", colour))
+        lower = upper
+    return labels
+
+
+def region_goal_map(offices: list[OfficeArea], *, vendor_prefix: str,
+                    tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """Each office's territory coloured by its percent of goal (doors), with a popup of its figures."""
+    return region_coverage_map(offices, vendor_prefix=vendor_prefix, tiles=tiles, by_goal=True)
 
 
 def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
-                        tiles: str | None = "OpenStreetMap") -> folium.Map:
-    """Each office's territory coloured by its coverage, with a popup of its figures."""
+                        tiles: str | None = "OpenStreetMap", by_goal: bool = False) -> folium.Map:
+    """Each office's territory coloured by its coverage (or, ``by_goal``, its percent of goal), with a popup
+    of its figures."""
     shown = [o for o in offices if o.outline is not None and not o.outline.is_empty]
     bounds = shapely.total_bounds([o.outline for o in shown]) if shown else None
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
@@ -123,15 +154,19 @@ def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
         "office": o.name, "doors": o.doors, "attempted": o.attempted, "reached": o.reached,
         "coverage": f"{o.attempted / o.doors:.1%}" if o.doors else "—",
         "contact_rate": f"{o.reached / o.attempted:.1%}" if o.attempted else "—",
-        "colour": coverage_colour(o.doors, o.attempted)}} for o in shown]
+        "goal": "no goal" if o.percent_of_goal is None else f"{o.percent_of_goal:.0%}",
+        "colour": goal_colour(o.percent_of_goal) if by_goal else coverage_colour(o.doors, o.attempted)}}
+        for o in shown]
+    shown_as = ("goal", "Percent of goal") if by_goal else ("coverage", "Coverage")
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features}, name="Offices",
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75,
                                       "color": "#111827", "weight": 2},
-            tooltip=TextTooltip(fields=["office", "coverage"], aliases=["Office", "Coverage"]),
-            popup=TextPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate"],
-                                      aliases=["Office", "Doors", "Attempted", "Reached", "Coverage", "Contact rate"]),
+            tooltip=TextTooltip(fields=["office", shown_as[0]], aliases=["Office", shown_as[1]]),
+            popup=TextPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate", "goal"],
+                            aliases=["Office", "Doors", "Attempted", "Reached", "Coverage", "Contact rate",
+                                     "Percent of goal"]),
         ).add_to(fmap)
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap

@@ -2,7 +2,8 @@
 from .canvassing import Assignment, Canvass, Contact, ContactFlag, FollowUp, HouseholdNote, NoteIssue
 from .jobs import Job, JobFile
 from .mail import MailMessage
-from .summaries import DoorCanvass, Household, Supporter, VolunteerDay
+from .summaries import DoorCanvass, Household, LatestSupport, Supporter, VolunteerDay
+from .targets import Goal, Universe
 from .teams import Prospect, Shift, ShiftSignup, ShiftTurf, Team, TeamMember, TeamTurf, VolunteerNote
 from .territory import Block, BuildingNote, Door, Office, Person, PersonChange, Region
 from .turfs import Turf, TurfDoor, TurfEvent
@@ -10,7 +11,8 @@ from .users import ApiToken, AuditEvent, Invite, User
 
 __all__ = [
     "ApiToken", "Assignment", "AuditEvent", "Block", "BuildingNote", "Canvass", "Contact", "ContactFlag",
-    "Door", "DoorCanvass", "FollowUp", "Household", "HouseholdNote", "Invite", "Job", "JobFile", "MailMessage",
-    "NoteIssue", "Office", "Person", "PersonChange", "Prospect", "Region", "Shift", "ShiftSignup", "ShiftTurf", "Supporter",
-    "Team", "TeamMember", "TeamTurf", "Turf", "TurfDoor", "TurfEvent", "User", "VolunteerDay", "VolunteerNote",
+    "Door", "DoorCanvass", "FollowUp", "Goal", "Household", "HouseholdNote", "Invite", "Job", "JobFile", "LatestSupport",
+    "MailMessage", "NoteIssue", "Office", "Person", "PersonChange", "Prospect", "Region", "Shift", "ShiftSignup",
+    "ShiftTurf", "Supporter", "Team", "TeamMember", "TeamTurf", "Turf", "TurfDoor", "TurfEvent", "Universe", "User",
+    "VolunteerDay", "VolunteerNote",
 ]

@@ -17,8 +17,10 @@ from ..extensions import db
 
 class DoorCanvass(db.Model):
     """One door in one canvass: how often we knocked, and whether anyone talked with us."""
-    # Covers the dashboards' counts per office and per block (and so per turf) of one canvass.
-    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "block_id", "reached"),)
+    # Covers the dashboards' counts per office and per block (and so per turf) of one canvass; and the goals'
+    # pacing, which reads only the doors first knocked since a day (the last 7 days), by office.
+    __table_args__ = (Index("ix_door_canvass_counts", "canvass_id", "office_id", "block_id", "reached"),
+                      Index("ix_door_canvass_first", "canvass_id", "first_at", "office_id"))
 
     door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), primary_key=True)
     canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True)
@@ -54,12 +56,27 @@ class Supporter(db.Model):
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class LatestSupport(db.Model):
+    """Each person's (or, when the volunteer named nobody, the household's) last support answer, whatever
+    it was: what a target universe's support filter reads."""
+    __table_args__ = (Index("ix_latest_support_office", "office_id", "support"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    door_id: Mapped[int] = mapped_column(ForeignKey("door.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    support: Mapped[int] = mapped_column(SmallInteger)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class VolunteerDay(db.Model):
     """One volunteer's knocks and conversations on one day of one canvass, a day on the office's clock
     (``Office.time_zone``): the ranking and the chart."""
+    # Per canvass, covering the goals' pacing: each office's conversations, all and since a day.
+    __table_args__ = (Index("ix_volunteer_day_canvass", "canvass_id", "office_id", "day", "conversations"),)
+
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), primary_key=True)
-    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    canvass_id: Mapped[int] = mapped_column(ForeignKey("canvass.id", ondelete="CASCADE"), primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     knocks: Mapped[int] = mapped_column(Integer)

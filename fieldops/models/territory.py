@@ -113,6 +113,7 @@ class Person(db.Model):
     first_name: Mapped[str | None] = mapped_column(String(80))
     last_name: Mapped[str | None] = mapped_column(String(80))
     age: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer)  # from the voter file, when it has one
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     # "active", or gone from walk lists: "moved", "deceased", "do_not_contact" (domain.consequences)
@@ -120,7 +121,6 @@ class Person(db.Model):
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Preferred language, an ISO 639 code ("fi", "sv", "es"; domain.languages), from the import or the door.
     language: Mapped[str | None] = mapped_column(String(8))
-    birth_year: Mapped[int | None] = mapped_column(Integer)
     # When they agreed, at the door, to be contacted by phone / e-mail (None: no consent recorded).
     consent_phone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     consent_email_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -131,6 +131,9 @@ class Person(db.Model):
     added_contact_id: Mapped[str | None] = mapped_column(String(36))
     # Merged by an organizer into an imported person (status "merged"): that person now stands for them.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # The import's extra columns, kept as they came ({"ward": "7", "party": "Green"}): a universe filters on them.
+    tags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    voted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when we learnt they voted
 
     door: Mapped[Door] = relationship(back_populates="people")
 

@@ -206,6 +206,20 @@ def require_canvass_editing(user: User, canvass_id: int, office_id: int) -> Canv
     return canvass
 
 
+def require_canvass_targeting(user: User, canvass_id: int, office_id: int) -> Canvass:
+    """A canvass whose target universe the user may set: the office's own canvass (its organizers), or the
+    region's (only those who manage the whole region: one universe serves every office of it)."""
+    canvass = require_canvass_for_office(user, canvass_id, office_id)
+    if not may_target_canvass(user, canvass):
+        raise Forbidden("this canvass is the whole region's: the region's lead sets its target universe")
+    return canvass
+
+
+def may_target_canvass(user: User, canvass: Canvass) -> bool:
+    """Whether to offer the universe's Save button (see ``require_canvass_targeting``)."""
+    return canvass.office_id is not None or may_manage_region(user, canvass.region_id)
+
+
 def require_assignment(user: User, assignment_id: int) -> Assignment:
     """An assignment, if the user may hand its turf out and take it back."""
     assignment = db.session.get(Assignment, assignment_id)

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import and_, case, func, or_, select
 
 from ..domain.coverage import Counts, share, total
+from ..domain.pacing import ranked
+from ..domain.recognition import fair_order, streak
 from ..domain.outcomes import REACHED_CODES
 from ..domain.time_zones import UTC, day_starts, days_between, today as today_in
 from ..errors import InvalidInput, NotFound
@@ -21,11 +23,13 @@ from ..extensions import db
 from ..models import (Assignment, Block, Canvass, Contact, Door, DoorCanvass, FollowUp, Household, Office, Region,
                       Supporter, Turf, User, VolunteerDay)
 from ..maps.coverage_map import CoverageBlock
+from . import goals
 from .inputs import parse_day, parse_id
 from .portable import local_day
 from .summaries import counted
 from .turf_doors import part_doors
 from .turfs import office_map_data
+from .universes import door_is_targeted
 
 NEGLECT_DAYS = 30  # the comparison's fixed yardstick: every office measured alike
 
@@ -96,9 +100,29 @@ def parse_window(args, region_id: int) -> Window:
     return window_for(region_id, canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
 
 
-def _office_doors(office_ids: list[int]) -> dict[int, int]:
-    return dict(db.session.execute(select(Door.office_id, func.count(Door.id))
-                                   .where(Door.office_id.in_(office_ids)).group_by(Door.office_id)).all())
+def _office_doors(office_ids: list[int], canvass_id: int | None = None) -> dict[int, int]:
+    """Doors per office: those the canvass counts (its targeted doors, and those knocked in it) when it has a
+    target universe, else every door."""
+    targeted = door_is_targeted(canvass_id)
+    if targeted is None:  # the blocks' cached door counts (kept by every door import): a fifth of the rows
+        return {office_id: int(doors) for office_id, doors in db.session.execute(
+            select(Block.office_id, func.sum(Block.door_count)).where(Block.office_id.in_(office_ids))
+            .group_by(Block.office_id)) if doors}
+    query = select(Door.office_id, func.count(Door.id)).where(Door.office_id.in_(office_ids), targeted)
+    return dict(db.session.execute(query.group_by(Door.office_id)).all())
+
+
+def _targeted_doors_by(group, office: Office, canvass_id: int | None) -> dict | None:
+    """Targeted doors of the office per block or turf (``group`` "block" or "turf"), or None without a
+    target universe."""
+    targeted = door_is_targeted(canvass_id)
+    if targeted is None:
+        return None
+    key = Door.block_id if group == "block" else func.coalesce(Block.turf_id, _parts().c.turf_id)
+    query = select(key, func.count(Door.id)).where(Door.office_id == office.id, targeted)
+    if group == "turf":
+        query = query.join(Block, Block.id == Door.block_id).outerjoin(_parts(), _parts().c.door_id == Door.id)
+    return {k: int(n) for k, n in db.session.execute(query.group_by(key)) if k is not None}
 
 
 def _contact_counts(group: str, window: Window, office_ids: list[int]) -> dict[object, tuple[int, int]]:
@@ -174,7 +198,7 @@ def _volunteer_days(office_id: int, window: Window):
 
 def office_coverage(office: Office, window: Window, today: date | None = None) -> dict:
     """The office's figures, its turfs, its volunteers ranked, knocks per day, and its relationship depth."""
-    totals = _counts([office.id], _office_doors([office.id]),
+    totals = _counts([office.id], _office_doors([office.id], window.canvass_id),
                      _contact_counts("office", window, [office.id]))[office.id]
     turfs = list(db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived",
                                                        Turf.kind == "blocks").order_by(Turf.name, Turf.id)))
@@ -193,27 +217,64 @@ def office_coverage(office: Office, window: Window, today: date | None = None) -
         select(VolunteerDay.day, func.sum(VolunteerDay.knocks), func.sum(VolunteerDay.conversations))
         .where(*in_days).group_by(VolunteerDay.day).order_by(VolunteerDay.day)).all()
     depth = relationship_depth([office.id], today)[office.id]
+    local_today = today or today_in(datetime.now(timezone.utc), office.time_zone)
     return {
         "id": office.id, "name": office.name, "window": window.as_dict(), **totals.as_dict(), "depth": depth,
+        **goals.office_pacing([office.id], window.canvass_id, today,
+                              {office.id: totals.attempted} if window.start is None and window.end is None else None
+                              )[office.id],
         "turfs": [{"id": t.id, "name": t.name, "state": t.state, "volunteers": walkers.get(t.id, []),
                    **by_turf[t.id].as_dict()} for t in turfs],
-        "volunteers": [{"id": user_id, "name": name, "knocks": int(knocks), "conversations": int(talked)}
-                       for user_id, name, knocks, talked in sorted(volunteers, key=lambda r: (-r[2], -r[3], r[1]))],
+        "volunteers": _fair_table(office, window, volunteers, local_today),
         "days": [{"date": str(d), "knocks": int(knocks), "conversations": int(talked)} for d, knocks, talked in days],
     }
 
 
+def _fair_table(office: Office, window: Window, volunteers, today: date) -> list[dict]:
+    """The volunteers' table: conversations, promises kept and streaks of days in a row canvassing (office
+    days) beside knocks, ordered by conversations (``domain.recognition``), never by raw knocks."""
+    ids = [row[0] for row in volunteers]
+    kept: dict[int, int] = {}
+    streak_days: dict[int, list] = defaultdict(list)
+    if ids:
+        promises = (select(Contact.volunteer_id, func.count()).join(FollowUp, FollowUp.contact_id == Contact.id)
+                    .where(Contact.office_id == office.id, Contact.volunteer_id.in_(ids), FollowUp.done_at.is_not(None)))
+        if window.canvass_id is not None:
+            promises = promises.where(Contact.canvass_id == window.canvass_id)
+        kept = dict(db.session.execute(promises.group_by(Contact.volunteer_id)).all())
+        days = select(VolunteerDay.volunteer_id, VolunteerDay.day).where(
+            *_volunteer_days(office.id, window), VolunteerDay.volunteer_id.in_(ids), VolunteerDay.knocks > 0)
+        for user_id, day in db.session.execute(days.distinct()):
+            streak_days[user_id].append(day if isinstance(day, date) else date.fromisoformat(str(day)))
+    rows = []
+    for user_id, name, knocks, talked in volunteers:
+        run = streak(streak_days.get(user_id, []), today)
+        rows.append({"id": user_id, "name": name, "knocks": int(knocks), "conversations": int(talked),
+                     "promises_kept": int(kept.get(user_id, 0)), "streak": run.current,
+                     "longest_streak": run.longest})
+    return fair_order(rows)
+
+
 def region_coverage(region: Region, window: Window, today: date | None = None) -> dict:
-    """Every office of the region side by side, with its relationship depth, and the region's totals."""
+    """Every office of the region side by side, with its relationship depth, its goal and pacing, the
+    region's totals, and the offices ranked by percent of goal and by projected finish."""
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     ids = [o.id for o in offices]
-    by_office = _counts(ids, _office_doors(ids),
+    by_office = _counts(ids, _office_doors(ids, window.canvass_id),
                         _contact_counts("office", window, ids))
     depth = relationship_depth(ids, today)
+    undated = window.start is None and window.end is None
+    paced = goals.office_pacing(ids, window.canvass_id, today,
+                                {i: c.attempted for i, c in by_office.items()} if undated else None)
+    rows = [{"id": o.id, "name": o.name, **by_office[o.id].as_dict(), **depth[o.id], **paced[o.id]}
+            for o in offices]
     return {
         "id": region.id, "name": region.name, "window": window.as_dict(),
         **total(by_office.values()).as_dict(),
-        "offices": [{"id": o.id, "name": o.name, **by_office[o.id].as_dict(), **depth[o.id]} for o in offices],
+        "offices": rows,
+        "ranking": ranked([{"id": r["id"], "percent": r["percent_of_goal"],
+                            "projected_finish": date.fromisoformat(r["projected_finish"])
+                            if r["projected_finish"] else None} for r in rows]),
     }
 
 
@@ -282,6 +343,9 @@ def _turf_counts(office: Office, window: Window) -> dict[int, Counts]:
             select(parts.c.turf_id, func.count()).join(Door, Door.id == parts.c.door_id)
             .where(Door.office_id == office.id).group_by(parts.c.turf_id)):
         doors[turf_id] = doors.get(turf_id, 0) + int(count)
+    targeted = _targeted_doors_by("turf", office, window.canvass_id)
+    if targeted is not None:
+        doors = {turf_id: targeted.get(turf_id, 0) for turf_id in doors}
     return defaultdict(lambda: Counts(0, 0, 0), _counts(list(doors), doors, _contact_counts("turf", window, [office.id])))
 
 
@@ -289,6 +353,9 @@ def block_coverage(office: Office, window: Window) -> dict[int, Counts]:
     """Each block of the office with its doors, attempted and reached: what the coverage map colours."""
     doors = dict(db.session.execute(select(Block.id, Block.door_count).where(Block.office_id == office.id,
                                                                             Block.door_count > 0)).all())
+    targeted = _targeted_doors_by("block", office, window.canvass_id)
+    if targeted is not None:
+        doors = {block_id: targeted.get(block_id, 0) for block_id in doors}
     return _counts(list(doors), doors, _contact_counts("block", window, [office.id]))
 
 
@@ -301,7 +368,7 @@ def region_trend(region: Region, window: Window) -> dict[str, list[tuple[str, fl
     """
     offices = list(db.session.scalars(select(Office).where(Office.region_id == region.id).order_by(Office.name)))
     ids = [o.id for o in offices]
-    doors = _office_doors(ids)
+    doors = _office_doors(ids, window.canvass_id)
     if window.start is None and window.end is None and window.canvass_id is not None:
         first = (select(DoorCanvass.office_id.label("office_id"), DoorCanvass.first_at)
                  .where(DoorCanvass.office_id.in_(ids), DoorCanvass.canvass_id == window.canvass_id).subquery())

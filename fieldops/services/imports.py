@@ -24,8 +24,8 @@ from ..extensions import db
 from ..importers.blocks import REJECT_LABELS as BLOCK_REJECT_LABELS
 from ..importers.blocks import read_blocks
 from ..domain.addresses import DOOR_JOIN_DISTANCE_M
-from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, group_households, place_rows, read_door_rows,
-                               same_address)
+from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, TAG_PREFIX, group_households, place_rows,
+                               read_door_rows, same_address)
 from ..importers.osm import read_osm
 from ..models import Office
 from . import audit, summaries, territory
@@ -59,10 +59,12 @@ class ImportSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     rejects_file: str | None = None
     reject_labels: dict[str, str] = field(default_factory=dict)  # each reject reason as a person reads it
-    # The file's columns (fields) that nothing was read from; those that look like part of an address (a
-    # postcode, city or unit the file spells in a way we do not know) are also a warning of their own.
+    # The file's columns (fields) that nothing was read from for the address or the people (a voter file's
+    # extra columns are kept with the people as tags: tag_columns); those that look like part of an address
+    # (a postcode, city or unit the file spells in a way we do not know) are also a warning of their own.
     unused_columns: list[str] = field(default_factory=list)
     address_like_columns: list[str] = field(default_factory=list)
+    tag_columns: list[str] = field(default_factory=list)  # the file's extra columns, kept with people as tags
     # Households at the street address of another door that were kept apart (another town, or farther than
     # join_distance_m): a door of their own each. Examples name the row and the address.
     near_misses: int = 0
@@ -95,7 +97,8 @@ class ImportSummary:
                           if self.near_misses_too_far else "")
                        + (f" (e.g. {'; '.join(self.near_miss_examples[:3])})" if self.near_miss_examples else ""))
         if self.unused_columns:
-            out.append(f"  columns not used: {', '.join(self.unused_columns)}")
+            out.append(f"  columns not used: {', '.join(self.unused_columns)}"
+                       + (" (a voter file's are kept with its people as tags)" if self.tag_columns else ""))
         for column in self.address_like_columns:
             out.append(f"  warning: column {column!r} looks like part of an address but matched none of ours "
                        "(postcode, city, unit): rename it and import again if it is one")
@@ -195,6 +198,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     summary.rows = len(door_rows.rows) + len(door_rows.rejects)
     summary.unused_columns = door_rows.unused_columns
     summary.address_like_columns = door_rows.address_like_columns
+    summary.tag_columns = list(door_rows.tag_columns)
     blocks = territory.office_blocks_frame(office)
     if blocks.empty:
         raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
@@ -244,7 +248,8 @@ def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
     """The rejected rows, with their CSV line number and the reason, for the organizer to fix; text a
     spreadsheet would run as a formula is written as text (``domain.spreadsheets``)."""
     columns = ["row", "reason", *[c for c in rejects.columns if c not in ("row", "reason")]]
-    rejects[columns].map(safe_cell).to_csv(path, index=False)
+    rejects[columns].rename(columns=lambda c: c[len(TAG_PREFIX):] if c.startswith(TAG_PREFIX) else c) \\
+        .map(safe_cell).to_csv(path, index=False)
 
 
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,

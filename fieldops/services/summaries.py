@@ -24,8 +24,8 @@ from ..domain.outcomes import REACHED_CODES
 from ..domain.relationships import is_supporter
 from ..domain.time_zones import days_between, local_day as local_day_of
 from ..extensions import db
-from ..models import (Contact, ContactFlag, Door, DoorCanvass, Household, HouseholdNote, Office, Supporter,
-                      VolunteerDay)
+from ..models import (Contact, ContactFlag, Door, DoorCanvass, Household, HouseholdNote, LatestSupport, Office,
+                      Supporter, VolunteerDay)
 from .bulk import restoring
 from .portable import aware, local_day
 from .prepared import per_database, run
@@ -43,7 +43,7 @@ def counted():
 def forget_doors(door_ids: Iterable[int]) -> None:
     """Drop the doors' summary rows, before recomputing them when a contact stops (or starts) counting."""
     ids = sorted(set(door_ids))
-    for model in (DoorCanvass, Household, Supporter):
+    for model in (DoorCanvass, Household, Supporter, LatestSupport):
         db.session.execute(delete(model).where(model.door_id.in_(ids)))
 
 
@@ -68,7 +68,7 @@ def refresh_doors(door_ids: Iterable[int], *, supporters: bool = True) -> None:
 def rebuild_all() -> None:
     """Recompute every summary from the ledger: after a restore, a bulk load or the demo."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    tables = [model.__table__ for model in (DoorCanvass, Household, Supporter, VolunteerDay)]
+    tables = [model.__table__ for model in (DoorCanvass, Household, Supporter, LatestSupport, VolunteerDay)]
     if postgres:
         # Empty at once (no dead rows left behind), and group every contact in memory rather than in
         # sorted runs on disk; both for this transaction only.
@@ -215,6 +215,8 @@ def _refresh_statements(dialect_name: str) -> SimpleNamespace:
                              _door_canvass_rows(doors), dialect),
         household=_upsert(Household, ["door_id"], _HOUSEHOLD_COLUMNS, _household_rows(doors), dialect),
         clear_supporters=delete(Supporter.__table__).where(Supporter.__table__.c.door_id.in_(doors)),
+        clear_latest=delete(LatestSupport.__table__).where(LatestSupport.__table__.c.door_id.in_(doors)),
+        add_latest=insert(LatestSupport.__table__),
         support_answers=_support_answers([Contact.door_id.in_(doors)]),
         add_supporters=insert(Supporter.__table__),
         count_knocks=add_days.on_conflict_do_update(
@@ -231,14 +233,22 @@ def _recompute(door_ids: list[int], supporters: bool) -> None:
     run(statements.household, {"doors": door_ids})
     if supporters:
         run(statements.clear_supporters, {"doors": door_ids})
-        found = _supporters(run(statements.support_answers, {"doors": door_ids}))
+        run(statements.clear_latest, {"doors": door_ids})
+        latest = _latest_answers(run(statements.support_answers, {"doors": door_ids}))
+        found = [row for row in latest if is_supporter(row["support"])]
+        if latest:
+            run(statements.add_latest, latest)
         if found:
             run(statements.add_supporters, found)
 
 
 def _add_supporters(where: list) -> None:
-    """Each person's (or unnamed household's) last support answer; those at 4 or 5 become Supporters."""
-    found = _supporters(db.session.execute(_support_answers(where)))
+    """Each person's (or unnamed household's) last support answer (LatestSupport); those at 4 or 5 become
+    Supporters."""
+    latest = _latest_answers(db.session.execute(_support_answers(where)))
+    found = [row for row in latest if is_supporter(row["support"])]
+    if latest:
+        run(insert(LatestSupport.__table__), latest)
     if found:
         run(insert(Supporter.__table__), found)
 
@@ -250,9 +260,8 @@ def _support_answers(where: list):
                    cast(Contact.answers, db.Text).like(f'%"{SUPPORT_KEY}"%')))
 
 
-def _supporters(answers: Iterable) -> list[dict]:
-    """Supporter rows from support answers (door, person, office, time, answers): each person's last one,
-    kept when it is 4 or 5."""
+def _latest_answers(answers: Iterable) -> list[dict]:
+    """Each person's last support answer, from support answers (door, person, office, time, answers)."""
     last: dict[tuple[int, int | None], tuple[datetime, int, int]] = {}
     for door_id, person_id, office_id, recorded_at, answers_given in answers:
         value = (answers_given or {}).get(SUPPORT_KEY)
@@ -263,4 +272,4 @@ def _supporters(answers: Iterable) -> list[dict]:
         if key not in last or last[key][0] <= at:
             last[key] = (at, value, office_id)
     return [{"door_id": door_id, "person_id": person_id, "office_id": office_id, "support": value, "answered_at": at}
-            for (door_id, person_id), (at, value, office_id) in last.items() if is_supporter(value)]
+            for (door_id, person_id), (at, value, office_id) in last.items()]

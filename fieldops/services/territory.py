@@ -10,12 +10,13 @@ given when it is made, else the middle of its blocks once they are imported
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import bindparam, event, func, select, text, update
+from sqlalchemy import JSON, bindparam, event, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ..domain import time_zones
@@ -173,7 +174,7 @@ def zones_in_use() -> list[str]:
 
 
 DOOR_FIELDS = ("name", "street", "house_number", "unit", "city", "postcode")
-PERSON_FIELDS = ("first_name", "last_name", "age", "phone", "email", "language")
+PERSON_FIELDS = ("first_name", "last_name", "age", "birth_year", "phone", "email", "language")
 
 
 IMPORT_LOCK = 15_16  # the first key of the per-office advisory lock (the second is the office id)
@@ -232,7 +233,11 @@ def _upsert(model, office_key_query, frame: pd.DataFrame, columns: list[str]) ->
     existing = dict(db.session.execute(office_key_query).all())
     known = frame["source_id"].map(existing)
     is_new = known.isna().to_numpy()
-    created = bulk.insert_rows(table, columns, zip(*_columns(frame[is_new], columns)))
+    values = _columns(frame[is_new], columns)
+    for n, column in enumerate(columns):  # the driver's bulk path takes JSON as text
+        if isinstance(table.c[column].type, JSON):
+            values[n] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values[n]]
+    created = bulk.insert_rows(table, columns, zip(*values))
     changed = frame[~is_new]
     if len(changed):
         values = _columns(changed, columns)
@@ -310,10 +315,13 @@ def write_people(office: Office, people: pd.DataFrame) -> dict[str, int]:
         if field not in frame:
             frame[field] = None
     frame["age"] = pd.array(frame["age"], dtype="Int64").astype(object)
+    frame["birth_year"] = pd.array(frame["birth_year"], dtype="Int64").astype(object)
     frame["door_id"] = frame["door_id"].astype(int)
     known = select(Person.source_id, Person.id).join(Door, Door.id == Person.door_id).where(
         Door.office_id == office.id, Person.source_id.is_not(None))
-    created, updated = _upsert(Person, known, frame, ["source_id", "door_id", *PERSON_FIELDS])
+    # A file without extra columns leaves the tags people already have; one with them replaces them.
+    tags = ["tags"] if "tags" in frame else []
+    created, updated = _upsert(Person, known, frame, ["source_id", "door_id", *PERSON_FIELDS, *tags])
     return {"created": created, "updated": updated}
 
 

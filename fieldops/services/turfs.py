@@ -34,6 +34,7 @@ from ..models import Assignment, Block, Contact, Door, Office, Turf, TurfDoor, T
 from ..models.types import WKBGeometry
 from . import audit
 from . import turf_doors as turf_doors_service
+from .universes import door_is_targeted
 
 MAX_NAME = 120
 # A drawn turf has tens of corners; a repair (make_valid) of a self-crossing one of 20,000 took 45 s.
@@ -417,6 +418,32 @@ class EveryDoor:
         return 1
 
 
+class TargetedDoors(EveryDoor):
+    """Only a canvass's targeted doors count (``services.universes``): a block weighs its targeted doors,
+    a door 1 when targeted, else 0. Where the office has no doors yet (housing units), every unit counts."""
+
+    unit_name = "targeted doors"
+
+    def __init__(self, office: Office, canvass_id: int):
+        condition = door_is_targeted(canvass_id)
+        query = select(Door.id, Door.block_id).where(Door.office_id == office.id)
+        if condition is not None:
+            query = query.where(condition)
+        self.doors: set[int] = set()
+        self.per_block: dict[int, int] = {}
+        for door_id, block_id in db.session.execute(query):
+            self.doors.add(door_id)
+            self.per_block[block_id] = self.per_block.get(block_id, 0) + 1
+
+    def block_weights(self, rows, basis: str) -> list[int]:
+        if basis == turf_doors_service.HOUSING_UNITS:
+            return super().block_weights(rows, basis)
+        return [self.per_block.get(r.id, 0) for r in rows]
+
+    def door_weight(self, door) -> int:
+        return 1 if door.id in self.doors else 0
+
+
 def _cut(rows, target: int, office_id: int) -> list[list[int]]:
     """Whole-block groups of ``rows`` (for splitting a turf in two)."""
     metric, _ = _metric(rows)
@@ -484,7 +511,8 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     plan = plan_turfs(metric, block_weights, target_doors, {position[b]: doors for b, doors in inputs.items()},
                       must_divide={position[r.id] for r in left_rows},
                       labels=[r.source_id for r in all_rows],
-                      unit_name="housing units" if basis == turf_doors_service.HOUSING_UNITS else "doors")
+                      unit_name="housing units" if basis == turf_doors_service.HOUSING_UNITS
+                      else getattr(weights, "unit_name", "doors"))
     if progress:
         progress("save", 0, len(plan.turfs))
     report = plan_report(plan, target_doors, time.perf_counter() - started)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
@@ -28,14 +29,18 @@ from .canvassing import current_canvass_for
 from .people import door_languages
 from .portable import aware
 from .turfs import turf_doors
+from .universes import door_is_targeted, spec_of, targeted_people
 
 
 
 
-def _walk_doors(turf: Turf):
+def _walk_doors(turf: Turf, canvass: Canvass | None = None):
     """The turf's doors still to be walked: a door banned by a Hostile knock or a request never comes
-    back, whatever the canvass."""
-    return turf_doors(turf).where(Door.do_not_contact.is_(None))
+    back, whatever the canvass; with a canvass that has a target universe, only its targeted doors
+    (and those already knocked in it)."""
+    query = turf_doors(turf).where(Door.do_not_contact.is_(None))
+    targeted = door_is_targeted(canvass.id) if canvass is not None else None
+    return query if targeted is None else query.where(targeted)
 
 
 def _knocks_since(turf: Turf) -> datetime | None:
@@ -71,7 +76,7 @@ def my_turfs(user: User) -> list[dict]:
         # back), never on a timer: the same rule as the access check.
         if not assignment_in_force(canvass.end_date, today(now, zone)):
             continue
-        door_ids = list(db.session.scalars(_walk_doors(turf).with_only_columns(Door.id)))
+        door_ids = list(db.session.scalars(_walk_doors(turf, canvass).with_only_columns(Door.id)))
         knocks: dict[int, list] = defaultdict(list)
         for door_id, outcome, at in db.session.execute(
                 select(Contact.door_id, Contact.outcome, Contact.recorded_at)
@@ -79,7 +84,8 @@ def my_turfs(user: User) -> list[dict]:
             knocks[door_id].append((outcome, aware(at)))
         walked = progress(_states(door_ids, knocks, canvass, _knocks_since(turf)).values())
         turfs.append({"id": turf.id, "name": turf.name, "canvass_id": canvass.id, "canvass": canvass.name,
-                      "doors": turf.door_count, "attempted": walked.attempted, "state": turf.state,
+                      "doors": len(door_ids) if spec_of(canvass.id) else turf.door_count,
+                      "attempted": walked.attempted, "state": turf.state,
                       "progress": walked.as_dict()})
     return turfs
 
@@ -113,8 +119,9 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     first) and every promise, open ones first, kept ones with what was done; plus the canvass's script,
     questions and re-knock rule, the outcome table and the walk's progress. Each door names its
     languages; people added at a door are on it (``added``) from the sync that brought them, for every
-    phone of the turf; ``viewer``'s languages come along, for the phone to pick the script's language."""
-    doors = list(db.session.scalars(_walk_doors(turf).order_by(Door.id)))
+    phone of the turf; ``viewer``'s languages come along, for the phone to pick the script's language.
+    With a target universe only its targeted doors (and those already knocked) are listed."""
+    doors = list(db.session.scalars(_walk_doors(turf, canvass).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
     sides = busy_sides(_points(doors))  # busy streets' sides: the phone's next nearest door prices crossing them
@@ -125,19 +132,30 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     building_notes = notes_for(turf.office_id, {key for key, n in units.items() if n > 1})
     people: dict[int, list[dict]] = defaultdict(list)
     names: dict[int, str] = {}
-    for person in db.session.scalars(select(Person).where(Person.door_id.in_(door_ids)).order_by(Person.id)):
-        names[person.id] = person.full_name
+    spec = spec_of(canvass.id) if canvass is not None else None
+    targets = targeted_people(spec, canvass.id, door_ids) if spec is not None else None
+    # Plain rows, not ORM objects: a long turf's people and history are thousands of rows.
+    for person in db.session.execute(select(Person.id, Person.door_id, Person.first_name, Person.last_name,
+                                            Person.age, Person.status, Person.language, Person.added_id)
+                                     .where(Person.door_id.in_(door_ids)).order_by(Person.id)):
+        full_name = " ".join(part for part in (person.first_name, person.last_name) if part) or "Resident"
+        names[person.id] = full_name
         if person.status == ACTIVE:  # moved, deceased or asked not to be contacted: not to be asked for
-            people[person.door_id].append({"id": person.id, "name": person.full_name, "age": person.age,
+            people[person.door_id].append({"id": person.id, "name": full_name, "age": person.age,
                                            "first_name": person.first_name, "last_name": person.last_name,
-                                           "language": person.language, "added": person.added_id is not None})
+                                           "language": person.language, "added": person.added_id is not None,
+                                           "targeted": targets is None or person.id in targets})
     history: dict[int, list[dict]] = defaultdict(list)
     knocks: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     contacts = db.session.execute(
-        select(Contact, User.name, Canvass.name).outerjoin(User, User.id == Contact.volunteer_id)
+        select(Contact.id, Contact.door_id, Contact.canvass_id, Contact.outcome, Contact.person_id, Contact.answers,
+               Contact.note, Contact.recorded_at, User.name, Canvass.name)
+        .outerjoin(User, User.id == Contact.volunteer_id)
         .join(Canvass, Canvass.id == Contact.canvass_id)
         .where(Contact.door_id.in_(door_ids)).order_by(Contact.recorded_at.desc(), Contact.id))
-    for contact, volunteer_name, canvass_name in contacts:
+    for *columns, volunteer_name, canvass_name in contacts:
+        contact = SimpleNamespace(**dict(zip(("id", "door_id", "canvass_id", "outcome", "person_id", "answers",
+                                              "note", "recorded_at"), columns)))
         history[contact.door_id].append({
             "id": contact.id, "canvass_id": contact.canvass_id, "canvass": canvass_name,
             "outcome": contact.outcome, "outcome_label": BY_CODE[contact.outcome].label,
@@ -160,6 +178,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     spoken = door_languages(door_ids)
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
+                 "targeted": spec is not None,
                  "knocks_since": knocks_since.isoformat() if knocks_since else None},
         "canvass": None if canvass is None else {
             "id": canvass.id, "name": canvass.name, "script": canvass.script, "questions": canvass.questions or [],

@@ -35,6 +35,7 @@ def register_web(app: Flask) -> None:
     from .relationships import bp as relationships_bp
     from .shifts import bp as shifts_bp
     from .teams import bp as teams_bp
+    from .targets import bp as targets_bp
     from .turfs import bp as turfs_bp
     from .volunteers import bp as volunteers_bp
 
@@ -46,6 +47,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(turfs_bp)
     app.register_blueprint(field_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(targets_bp)
     app.register_blueprint(dashboards_bp)
     app.register_blueprint(households_bp)
     app.register_blueprint(jobs_bp)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
-from ..charts import bar_chart, line_chart
+from ..charts import bar_chart, line_chart, pacing_chart
 from ..errors import InvalidInput
-from ..maps.coverage_map import OfficeArea, coverage_legend, office_coverage_map, region_coverage_map
+from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, office_coverage_map, region_coverage_map,
+                                 region_goal_map)
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import access, canvassing, committee_exports, coverage, exports, listening, turfs, users, volunteers
+from ..services import access, canvassing, committee_exports, coverage, exports, goals, listening, turfs, users, volunteers
 
 bp = Blueprint("dashboards", __name__)
 
@@ -28,10 +29,16 @@ def office(office_id: int):
                                household_url=url_for("households.timeline", door_id=0))
     chart = bar_chart([(d["date"], d["knocks"], d["conversations"]) for d in figures["days"]],
                       "Knocks per day, and of those, conversations", "Knocks", "Conversations")
+    goal = goals.office_goals([office.id], window.canvass_id).get(office.id) if figures["goal_doors"] else None
+    pacing = None
+    if goal is not None and goal.doors:
+        series = goals.office_chart_series(office, goal)
+        pacing = pacing_chart(series["actual"], series["goal"], series["projection"],
+                              f"Doors knocked toward {goal.doors:,} by {goal.due_date.isoformat()}")
     return render_template("dashboards/office.html", office=office, figures=figures,
                            map=map_parts(fmap, nonce=csp_nonce()),
                            chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(), window=window,
-                           canvasses=canvassing.canvasses_for_office(office))
+                           canvasses=canvassing.canvasses_for_office(office), pacing_chart=pacing)
 
 
 @bp.get("/regions/<int:region_id>/compare")
@@ -45,13 +52,27 @@ def region(region_id: int):
     fmap = region_coverage_map([OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"],
                                            o["reached"]) for o in figures["offices"]],
                                vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+    fmap_parts = map_parts(fmap, nonce=csp_nonce())
     office_ids = [o["id"] for o in figures["offices"]]
+    has_goals = any(o["goal_doors"] is not None for o in figures["offices"])
+    goal_map = None
+    if has_goals:
+        goal_map = map_parts(region_goal_map(
+            [OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"], o["reached"],
+                        o["percent_of_goal"]) for o in figures["offices"]],
+            vendor_prefix=url_for("static", filename="vendor").rstrip("/")), nonce=csp_nonce())
+        # One page, two maps: the second's header without the script and style links the first already has.
+        seen = set(fmap_parts["header"].splitlines())
+        goal_map["header"] = "\n".join(line for line in goal_map["header"].splitlines()
+                                       if line not in seen or not line.strip().startswith(("<script src", "<link")))
+    by_id = {o["id"]: o for o in figures["offices"]}
+    ranking = {key: [by_id[i] for i in ids] for key, ids in figures["ranking"].items()}
     return render_template("dashboards/region.html", region=region, figures=figures, chart=trend, window=window,
+                           goal_map=goal_map, goal_legend=goal_legend(), ranking=ranking,
                            issues=listening.top_issues(office_ids, limit=3),
                            region_issues=listening.region_issues(office_ids),
                            canvasses=canvassing.canvasses_for_region(region),
-                           map=map_parts(fmap, nonce=csp_nonce()),
-                           legend=coverage_legend(),
+                           map=fmap_parts, legend=coverage_legend(),
                            volunteer_figures=volunteers.lead_figures(users.region_offices(region)))
 
 

@@ -16,7 +16,7 @@ from ..domain.surveys import asked_questions
 from ..domain.turf_drawing import scale_bar
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
-from ..services import access, audit, turf_map, turfs, walklists
+from ..services import access, audit, turf_map, turfs, universes, walklists
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
 
@@ -47,7 +47,8 @@ def workspace(office_id: int):
                            turfs=live_turfs,
                            free_blocks=sum(1 for b in blocks if b.turf_id is None and not b.divided),
                            next_name=turfs.next_turf_name(office), legend=door_legend(),
-                           state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE)
+                           state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE,
+                           targeted_canvasses=universes.canvasses_with_universe(office))
 
 
 @bp.post("/offices/<int:office_id>/turfs/preview")
@@ -75,7 +76,14 @@ def cut(office_id: int):
         target = int(request.form.get("doors", ""))
     except ValueError:
         raise InvalidInput("give the number of doors per turf as a whole number", field="doors") from None
-    result = turfs.auto_cut(office, target, current_user.id)
+    canvass_id = (request.form.get("canvass") or "").strip()
+    weights = None
+    if canvass_id:
+        if not canvass_id.isdigit():
+            raise InvalidInput("choose a canvass from the list", field="canvass")
+        canvass = access.require_canvass_for_office(current_user, int(canvass_id), office.id)
+        weights = turfs.TargetedDoors(office, canvass.id)
+    result = turfs.auto_cut(office, target, current_user.id, weights=weights)
     if result.turfs:
         flash(turfs.cut_summary(result), "success")
     else:

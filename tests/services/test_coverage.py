@@ -58,8 +58,9 @@ def test_office_figures_match_the_hand_count(world):
     assert (turf["doors"], turf["attempted"], turf["reached"], turf["volunteers"]) == (40, 2, 1, ["Volunteer A1"])
     assert [(day["date"], day["knocks"], day["conversations"]) for day in figures["days"]] == [
         ("2026-11-03", 1, 0), ("2026-11-05", 2, 1)]
+    # Knocked on Nov 3 and Nov 5: two streaks of one day, none running now.
     assert figures["volunteers"] == [{"id": world.users.volunteer_a1.id, "name": "Volunteer A1", "knocks": 3,
-                                      "conversations": 1}]
+                                      "conversations": 1, "promises_kept": 0, "streak": 0, "longest_streak": 1}]
     everything = coverage.office_coverage(world.office_a, coverage.Window())
     assert (everything["attempted"], everything["reached"]) == (4, 3)  # all canvasses, all days
     # Without dates the figures come from the summaries, not the ledger: they must agree with the definition.

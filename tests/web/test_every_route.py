@@ -122,6 +122,10 @@ def scoped_targets(world) -> dict[str, dict]:
         # helper p (issue 19): people at the door, languages (an office's organizers; a person of Alpha's door)
         "people.review": office, "people.export": office, "people.language_turf": office, "people.volunteer_languages": volunteer,
         "people.merge": {"person_id": person.id},
+        # helper t (issue 18): a canvass's target universe and goals, for an office that walks it
+        "targets.canvass_page": {**office, "canvass_id": world.canvass_north.id},
+        "targets.universe": {**office, "canvass_id": world.canvass_north.id},
+        "targets.set_goal": {**office, "canvass_id": world.canvass_north.id},
     }
 
 

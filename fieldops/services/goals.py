@@ -1,0 +1,232 @@
+"""Goals and pacing against the database: set a goal, and measure every office against its own.
+
+A goal is doors to knock and conversations to have by a date, for a canvass and an office (or one of
+its turfs or volunteers). Pacing is never stored: ``domain.pacing`` computes it from the summaries
+(doors first knocked in the canvass, ``DoorCanvass``; conversations per volunteer-day,
+``VolunteerDay``), each office on its own clock.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+from sqlalchemy import case, func, select
+
+from ..domain import pacing as rules
+from ..domain.outcomes import REACHED_CODES
+from ..domain.time_zones import UTC, day_starts, today as today_in
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..models import Block, Canvass, Contact, DoorCanvass, Goal, Office, Turf, User, VolunteerDay
+from . import audit
+from .portable import local_day
+from .summaries import counted
+from .turf_doors import part_doors
+
+MAX_GOAL = 10_000_000
+NO_GOAL = {"goal_doors": None, "goal_conversations": None, "goal_date": None, "goal_canvass_id": None,
+           "pace_needed": None, "pace_7d": None, "projected_finish": None, "percent_of_goal": None, "pacing": None}
+
+
+def check_numbers(doors, conversations) -> tuple[int, int]:
+    """The goal's two numbers, checked: whole numbers from 0, not both 0."""
+    out = []
+    for field, value in (("doors", doors), ("conversations", conversations)):
+        if isinstance(value, str):
+            value = value.strip() or "0"
+            if not value.isdigit():
+                raise InvalidInput(f"{value!r} is not a whole number", field=field)
+            value = int(value)
+        if value is None:
+            value = 0
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_GOAL:
+            raise InvalidInput(f"must be a whole number from 0 to {MAX_GOAL:,}", field=field)
+        out.append(value)
+    if out == [0, 0]:
+        raise InvalidInput("a goal needs doors or conversations to reach", field="doors")
+    return out[0], out[1]
+
+
+def set_goal(canvass: Canvass, office: Office, *, doors, conversations, due: date | None, actor_id: int | None,
+             turf: Turf | None = None, volunteer: User | None = None) -> Goal:
+    """Set (or replace) the goal of the office, or of one of its turfs or volunteers, for the canvass."""
+    doors, conversations = check_numbers(doors, conversations)
+    if due is None:
+        raise InvalidInput("give the date the goal is for", field="by")
+    if canvass.end_date is not None and due > canvass.end_date:
+        raise InvalidInput(f"the canvass ends on {canvass.end_date.isoformat()}: a goal cannot be due after it",
+                           field="by")
+    if canvass.region_id != office.region_id or canvass.office_id not in (None, office.id):
+        raise NotFound(f"no canvass with id {canvass.id} for {office.name}")
+    if turf is not None and turf.office_id != office.id:
+        raise NotFound(f"no turf with id {turf.id} in {office.name}")
+    if volunteer is not None and volunteer.office_id != office.id:
+        raise NotFound(f"no volunteer {volunteer.email} in {office.name}")
+    if turf is not None and volunteer is not None:
+        raise InvalidInput("a goal is for the office, one turf or one volunteer: not both", field="volunteer")
+    goal = db.session.scalar(select(Goal).where(
+        Goal.canvass_id == canvass.id, Goal.office_id == office.id,
+        Goal.turf_id.is_(None) if turf is None else Goal.turf_id == turf.id,
+        Goal.volunteer_id.is_(None) if volunteer is None else Goal.volunteer_id == volunteer.id))
+    if goal is None:
+        goal = Goal(canvass_id=canvass.id, office_id=office.id, turf_id=turf.id if turf else None,
+                    volunteer_id=volunteer.id if volunteer else None)
+        db.session.add(goal)
+    goal.doors, goal.conversations, goal.due_date = doors, conversations, due
+    goal.set_by_id, goal.set_at = actor_id, datetime.now(timezone.utc)
+    db.session.flush()
+    audit.record(actor_id, "goal.set", "canvass", canvass.id, office=office.id, turf=goal.turf_id,
+                 volunteer=goal.volunteer_id, doors=doors, conversations=conversations, by=due.isoformat())
+    return goal
+
+
+def office_goals(office_ids: list[int], canvass_id: int | None = None) -> dict[int, Goal]:
+    """Each office's own goal (not a turf's or volunteer's): for the canvass, or, without one, the goal
+    set most recently."""
+    query = select(Goal).where(Goal.office_id.in_(office_ids), Goal.turf_id.is_(None), Goal.volunteer_id.is_(None))
+    if canvass_id is not None:
+        query = query.where(Goal.canvass_id == canvass_id)
+    goals: dict[int, Goal] = {}
+    for goal in db.session.scalars(query.order_by(Goal.set_at, Goal.id)):
+        goals[goal.office_id] = goal  # the latest wins
+    return goals
+
+
+def _zones(office_ids: list[int]) -> dict[int, str]:
+    return {office_id: zone or UTC for office_id, zone in
+            db.session.execute(select(Office.id, Office.time_zone).where(Office.id.in_(office_ids)))}
+
+
+def office_pacing(office_ids: list[int], canvass_id: int | None = None, today: date | None = None,
+                  doors_done: dict[int, int] | None = None) -> dict[int, dict]:
+    """Per office: its goal's fields (``NO_GOAL`` where it has none) and its pacing, doors and
+    conversations, each office on its own clock. ``today`` fixes the day for all (the tests').
+    ``doors_done``: each office's doors knocked in ``canvass_id`` to date, when the caller has counted them
+    (the coverage figures without dates): then only the last days are read."""
+    goals = office_goals(office_ids, canvass_id)
+    out = {office_id: dict(NO_GOAL) for office_id in office_ids}
+    if not goals:
+        return out
+    zones = _zones(list(goals))
+    now = datetime.now(timezone.utc)
+    todays = {office_id: today or today_in(now, zones[office_id]) for office_id in goals}
+    by_canvass: dict[int, list[int]] = defaultdict(list)
+    for office_id, goal in goals.items():
+        by_canvass[goal.canvass_id].append(office_id)
+    done: dict[int, list[int]] = {office_id: [0, 0, 0, 0] for office_id in goals}  # doors, 7d, talks, 7d
+    for canvass_id_, ids in by_canvass.items():
+        for zone in sorted({zones[i] for i in ids}):
+            in_zone = [i for i in ids if zones[i] == zone]
+            # One "today" per zone: the offices of one zone share it (``today`` fixes it for all).
+            week = rules.last_week_start(todays[in_zone[0]])
+            since = day_starts(week, zone)
+            if doors_done is None or canvass_id_ != canvass_id:
+                for office_id, doors in db.session.execute(
+                        select(DoorCanvass.office_id, func.count())
+                        .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.office_id.in_(in_zone))
+                        .group_by(DoorCanvass.office_id)):
+                    done[office_id][0] = int(doors)
+            else:
+                for office_id in in_zone:
+                    done[office_id][0] = int(doors_done.get(office_id, 0))
+            for office_id, recent in db.session.execute(  # the last days only (ix_door_canvass_first)
+                    select(DoorCanvass.office_id, func.count())
+                    .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.first_at >= since,
+                           DoorCanvass.office_id.in_(in_zone))
+                    .group_by(DoorCanvass.office_id)):
+                done[office_id][1] = int(recent)
+            for office_id, talks, recent in db.session.execute(
+                    select(VolunteerDay.office_id, func.sum(VolunteerDay.conversations),
+                           func.sum(case((VolunteerDay.day >= week, VolunteerDay.conversations), else_=0)))
+                    .where(VolunteerDay.canvass_id == canvass_id_, VolunteerDay.office_id.in_(in_zone))
+                    .group_by(VolunteerDay.office_id)):
+                done[office_id][2:4] = [int(talks or 0), int(recent or 0)]
+    for office_id, goal in goals.items():
+        out[office_id] = goal_fields(goal, *done[office_id], todays[office_id])
+    return out
+
+
+def goal_fields(goal: Goal, doors: int, doors_7d: int, talks: int, talks_7d: int, today: date) -> dict:
+    """The API's goal fields for one goal and what was done: doors lead (``pace_needed``, ``pace_7d``,
+    ``projected_finish`` are the doors'); ``pacing`` holds both, in full."""
+    door_pace = rules.pace(goal.doors, doors, doors_7d, today, goal.due_date)
+    talk_pace = rules.pace(goal.conversations, talks, talks_7d, today, goal.due_date)
+    return {"goal_doors": goal.doors, "goal_conversations": goal.conversations,
+            "goal_date": goal.due_date.isoformat(), "goal_canvass_id": goal.canvass_id,
+            "pace_needed": door_pace.pace_needed, "pace_7d": door_pace.pace_7d,
+            "projected_finish": door_pace.projected_finish.isoformat() if door_pace.projected_finish else None,
+            "percent_of_goal": door_pace.percent if goal.doors else talk_pace.percent,
+            "pacing": {"today": today.isoformat(), "doors": door_pace.as_dict(), "conversations": talk_pace.as_dict()}}
+
+
+def office_chart_series(office: Office, goal: Goal, today: date | None = None) -> dict:
+    """The office dashboard's pacing chart: doors knocked to date (running total per office-local day),
+    the goal line from the canvass's start (or the first knock) to the goal, and the projection."""
+    zone = office.time_zone or UTC
+    today = today or today_in(datetime.now(timezone.utc), zone)
+    day = local_day(DoorCanvass.first_at, Office.time_zone)
+    per_day = [(d if isinstance(d, date) else date.fromisoformat(str(d)), int(n)) for d, n in db.session.execute(
+        select(day, func.count()).join(Office, Office.id == DoorCanvass.office_id)
+        .where(DoorCanvass.canvass_id == goal.canvass_id, DoorCanvass.office_id == office.id).group_by(day))]
+    actual = rules.cumulative(per_day, today)
+    done = actual[-1][1] if actual else 0
+    recent = sum(n for d, n in per_day if rules.last_week_start(today) <= d <= today)
+    result = rules.pace(goal.doors, done, recent, today, goal.due_date)
+    canvass = db.session.get(Canvass, goal.canvass_id)
+    start = min([d for d, _ in actual] + ([canvass.start_date] if canvass.start_date else []) + [today])
+    if actual and actual[0][0] > start:
+        actual = [(start, 0), *actual]
+    return {"actual": actual + ([(today, done)] if actual and actual[-1][0] < today else []),
+            "goal": rules.goal_line(start, goal.due_date, goal.doors),
+            "projection": rules.projection_line(today, done, result), "pace": result}
+
+
+def canvass_goals(canvass: Canvass, office: Office, today: date | None = None) -> list[dict]:
+    """The office's goals for the canvass (the office's own first, then turfs', then volunteers'), each
+    with what is done so far: doors knocked and conversations had in the canvass."""
+    goals = list(db.session.scalars(select(Goal).where(Goal.canvass_id == canvass.id, Goal.office_id == office.id)
+                                    .order_by(Goal.turf_id.is_not(None), Goal.volunteer_id.is_not(None), Goal.id)))
+    if not goals:
+        return []
+    today = today or today_in(datetime.now(timezone.utc), office.time_zone)
+    office_fields = office_pacing([office.id], canvass.id, today)[office.id]
+    rows = []
+    for goal in goals:
+        if goal.turf_id is None and goal.volunteer_id is None:
+            p = office_fields["pacing"]
+            doors, talks = p["doors"]["done"], p["conversations"]["done"]
+            who = office.name
+        elif goal.turf_id is not None:
+            turf = db.session.get(Turf, goal.turf_id)
+            doors, talks = _turf_done(turf, canvass.id)
+            who = f"Turf {turf.name}"
+        else:
+            volunteer = db.session.get(User, goal.volunteer_id)
+            doors, talks = _volunteer_done(volunteer.id, office.id, canvass.id)
+            who = volunteer.name
+        rows.append({"id": goal.id, "who": who, "doors": goal.doors, "conversations": goal.conversations,
+                     "due_date": goal.due_date, "doors_done": doors, "conversations_done": talks,
+                     "pace": rules.pace(goal.doors, doors, 0, today, goal.due_date)})
+    return rows
+
+
+def _turf_done(turf: Turf, canvass_id: int) -> tuple[int, int]:
+    parts = part_doors()
+    turf_of = func.coalesce(Block.turf_id, parts.c.turf_id)
+    doors = db.session.scalar(
+        select(func.count()).select_from(DoorCanvass).join(Block, Block.id == DoorCanvass.block_id)
+        .outerjoin(parts, parts.c.door_id == DoorCanvass.door_id)
+        .where(DoorCanvass.canvass_id == canvass_id, turf_of == turf.id)) or 0
+    talks = db.session.scalar(select(func.count()).where(
+        Contact.turf_id == turf.id, Contact.canvass_id == canvass_id, counted(),
+        Contact.outcome.in_(sorted(REACHED_CODES)))) or 0
+    return int(doors), int(talks)
+
+
+def _volunteer_done(volunteer_id: int, office_id: int, canvass_id: int) -> tuple[int, int]:
+    """A volunteer's doors are their knocks (a door they knocked twice counts twice: their own work)."""
+    knocks, talks = db.session.execute(
+        select(func.coalesce(func.sum(VolunteerDay.knocks), 0), func.coalesce(func.sum(VolunteerDay.conversations), 0))
+        .where(VolunteerDay.volunteer_id == volunteer_id, VolunteerDay.office_id == office_id,
+               VolunteerDay.canvass_id == canvass_id)).one()
+    return int(knocks), int(talks)

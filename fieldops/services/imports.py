@@ -248,8 +248,8 @@ def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
     """The rejected rows, with their CSV line number and the reason, for the organizer to fix; text a
     spreadsheet would run as a formula is written as text (``domain.spreadsheets``)."""
     columns = ["row", "reason", *[c for c in rejects.columns if c not in ("row", "reason")]]
-    rejects[columns].rename(columns=lambda c: c[len(TAG_PREFIX):] if c.startswith(TAG_PREFIX) else c) \\
-        .map(safe_cell).to_csv(path, index=False)
+    plain_names = {c: c[len(TAG_PREFIX):] for c in columns if c.startswith(TAG_PREFIX)}  # the file's own names
+    rejects[columns].rename(columns=plain_names).map(safe_cell).to_csv(path, index=False)
 
 
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,

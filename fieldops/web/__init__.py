@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -110,10 +111,10 @@ def _wire_errors(app: Flask) -> None:
         message = error.description or error.name
         if error.code == 413:
             limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-            message = f"the upload is too large: the limit is {limit_mb} MB"
+            message = _("the upload is too large: the limit is %(limit)s MB", limit=limit_mb)
         if error.code == 429:
-            message = ("too many attempts: wait a few minutes and try again (forgotten your password? "
-                       "\"Forgot your password?\" on the sign-in page sends you a link to choose a new one)")
+            message = _("too many attempts: wait a few minutes and try again (forgotten your password? "
+                        "\"Forgot your password?\" on the sign-in page sends you a link to choose a new one)")
         if wants_json():
             return jsonify(error=message), error.code
         return render_template("error.html", status=error.code, message=message), error.code

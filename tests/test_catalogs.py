@@ -26,7 +26,7 @@ TRANSLATED_TEMPLATES = (
     "households/search.html", "jobs/_progress.html", "jobs/list.html", "jobs/status.html", "region.html",
     "regions.html", "relationships/_reach.html", "relationships/committee_codes.html",
     "relationships/follow_ups.html", "relationships/idle_turfs.html", "relationships/neglected.html",
-    "relationships/review.html", "turfs/_sheet_legend.html", "turfs/paper.html",
+    "relationships/review.html", "turfs/_sheet_legend.html", "turfs/paper.html", "jobs/kinds/import.html",
 )
 
 

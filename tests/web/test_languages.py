@@ -103,3 +103,19 @@ def test_the_scripts_carry_plural_forms_for_the_page_language(client):
     assert messages["Sort by this column"] == "Lajittele tämän sarakkeen mukaan"
     spanish = client.get("/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert '"many": "%(num)s contactos esperando sincronizarse"' in spanish  # Spanish's third form (millions)
+
+
+def test_an_imports_progress_and_summary_speak_finnish(client, auth, world, job_mode):
+    from tests.job_modes import finished_job
+    from tests.jobs.test_jobs import submit_slowed, wait_for_step
+
+    auth.login("organizer.a@test.example")
+    job_id, _ = submit_slowed(world, pause_s=0.5)
+    wait_for_step(client, job_id, "write doors")
+    progress = client.get(f"/jobs/{job_id}/progress", headers={"Accept-Language": "fi"}).get_json()
+    assert progress["state_label"] == "Käynnissä" and progress["step"] == "write doors"  # the data stays the job's
+    assert progress["step_label"] == "ovien tallennus" and "kotitalouksien ryhmittely" in progress["step_labels"]
+    finished_job(job_id)
+    page = client.get(f"/jobs/{job_id}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert "Tuotu toimistoon Alpha" in page and '<span class="stat">48</span> henkilöä' in page
+    assert "Tuo toinen tiedosto" in page and ">Valmis<" in page

@@ -119,3 +119,9 @@ def test_an_imports_progress_and_summary_speak_finnish(client, auth, world, job_
     page = client.get(f"/jobs/{job_id}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
     assert "Tuotu toimistoon Alpha" in page and '<span class="stat">48</span> henkilöä' in page
     assert "Tuo toinen tiedosto" in page and ">Valmis<" in page
+
+
+def test_a_missing_page_says_so_in_the_browsers_language(client):
+    page = client.get("/no/such/page", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "<h1>Hittades inte</h1>" in page and "det finns inget på den här adressen" in page
+    assert "there is nothing at this address" in client.get("/no/such/page").get_data(as_text=True)

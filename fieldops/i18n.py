@@ -21,11 +21,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .config import INSTANCE_DIR, PROJECT_ROOT
@@ -37,7 +38,8 @@ assert tuple(LANGUAGES) == LANGUAGE_CODES
 DEFAULT = "en"
 CATALOGS = PROJECT_ROOT / "fieldops" / "translations"
 JS_SOURCES = PROJECT_ROOT / "static" / "js"
-JS_KEYWORDS = {"t": None}
+JS_KEYWORDS = {"t": None, "ngettext": (1, 2)}  # t('Saved'), ngettext('%(num)s door', '%(num)s doors', n)
+PLURAL_SAMPLES = (1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 21, 100, 1000000)
 
 babel = Babel()
 
@@ -84,19 +86,40 @@ def compiled_catalogs() -> Path:
 
 
 @functools.cache
-def js_msgids() -> tuple[str, ...]:
-    """Every string the scripts translate (``t('...')`` in static/js), read once per process."""
-    found: set[str] = set()
+def js_msgids() -> tuple[str | tuple[str, str], ...]:
+    """Every string the scripts translate (``t('...')`` in static/js), and every (singular, plural) pair
+    of their ``ngettext(...)``, read once per process."""
+    found: set[str | tuple[str, str]] = set()
     for script in sorted(JS_SOURCES.glob("*.js")):
         for _line, message, _comments, _context in extract_from_file("javascript", str(script),
                                                                      keywords=JS_KEYWORDS):
-            found.add(message if isinstance(message, str) else message[0])
-    return tuple(sorted(found))
+            found.add(message if isinstance(message, str) else tuple(message[:2]))
+    return tuple(sorted(found, key=lambda m: m if isinstance(m, str) else m[0]))
+
+
+@functools.cache
+def plural_samples(language: str) -> dict[str, int]:
+    """A number of each CLDR plural category of the language ('one': 1, 'many': 1000000, 'other': 0)."""
+    rule = Locale.parse(language).plural_form
+    samples: dict[str, int] = {}
+    for number in PLURAL_SAMPLES:
+        samples.setdefault(rule(number), number)
+    return samples
+
+
+def _plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A plural message's forms by CLDR category, for the script's ``Intl.PluralRules`` to pick from."""
+    translations = get_translations()
+    return {category: translations.ngettext(singular, plural, number)
+            for category, number in plural_samples(str(get_locale() or DEFAULT)).items()}
 
 
 def js_messages() -> str:
-    """The scripts' strings in the page's language, as JSON for ``static/js/i18n.js``."""
-    text = json.dumps({msgid: gettext(msgid) for msgid in js_msgids()}, ensure_ascii=False)
+    """The scripts' strings in the page's language, as JSON for ``static/js/i18n.js``: a text for each
+    ``t()`` string, the forms by plural category for each ``ngettext()`` (keyed by its singular)."""
+    messages = {(m if isinstance(m, str) else m[0]): (gettext(m) if isinstance(m, str) else _plural_forms(*m))
+                for m in js_msgids()}
+    text = json.dumps(messages, ensure_ascii=False)
     return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
 
 

@@ -161,10 +161,10 @@ def team_overview(team: Team, now: datetime) -> dict:
         c = counts[turf.id]
         turfs.append({"turf": turf, "holders": holders, "doors": c.doors, "attempted": c.attempted,
                       "reached": c.reached, "coverage": round(c.attempted / c.doors, 3) if c.doors else 0.0})
-    doors = sum(t["doors"] for t in turfs)
-    attempted = sum(t["attempted"] for t in turfs)
+    doors = sum(row["doors"] for row in turfs)
+    attempted = sum(row["attempted"] for row in turfs)
     return {"team": team, "office": office, "members": members(team), "turfs": turfs,
-            "totals": {"doors": doors, "attempted": attempted, "reached": sum(t["reached"] for t in turfs),
+            "totals": {"doors": doors, "attempted": attempted, "reached": sum(row["reached"] for row in turfs),
                        "coverage": round(attempted / doors, 3) if doors else 0.0},
             "promises": team_promises(team, now), "canvasses": canvassing.canvasses_for_office(office)}
 

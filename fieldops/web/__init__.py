@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -125,15 +126,22 @@ def _wire_errors(app: Flask) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    # Werkzeug's own descriptions are English: an abort() that gave none reads ours, in the page's language.
+    plain_messages = {400: _l("the request could not be understood"), 403: _l("you may not see this page"),
+                      404: _l("there is nothing at this address"),
+                      405: _l("this address does not take that kind of request")}
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         message = error.description or error.name
+        if error.description == type(error).description and error.code in plain_messages:
+            message = str(plain_messages[error.code])
         if error.code == 413:
             limit_mb = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-            message = f"the upload is too large: the limit is {limit_mb} MB"
+            message = _("the upload is too large: the limit is %(limit)s MB", limit=limit_mb)
         if error.code == 429:
-            message = ("too many attempts: wait a few minutes and try again (forgotten your password? "
-                       "\"Forgot your password?\" on the sign-in page sends you a link to choose a new one)")
+            message = _("too many attempts: wait a few minutes and try again (forgotten your password? "
+                        "\"Forgot your password?\" on the sign-in page sends you a link to choose a new one)")
         if wants_json():
             return jsonify(error=message), error.code
         return render_template("error.html", status=error.code, message=message), error.code

@@ -32,14 +32,14 @@ def change_password():
     new, again = request.form.get("password", ""), request.form.get("again", "")
     try:
         if new != again:
-            raise FieldopsError("the two new passwords are not the same")
+            raise FieldopsError(_("the two new passwords are not the same"))
         users.change_own_password(me, request.form.get("current", ""), new)
     except FieldopsError as failure:
         unit_of_work.undo()
         return _page(error=failure.message), failure.status
     sessions.restart(me)
-    flash("Your password is changed. You stay signed in here; everywhere else you were signed out, "
-          "and your API tokens were revoked.", "success")
+    flash(_("Your password is changed. You stay signed in here; everywhere else you were signed out, "
+            "and your API tokens were revoked."), "success")
     return redirect(url_for("account.account"))
 
 
@@ -62,7 +62,7 @@ def set_language():
 def revoke_token(token_id: int):
     token = users.token_for(current_user, token_id)
     users.revoke_token(token, current_user.id)
-    flash(f"Token “{token.name or token.id}” is revoked: it stops working at once.", "success")
+    flash(_("Token “%(name)s” is revoked: it stops working at once.", name=token.name or token.id), "success")
     if token.user_id == current_user.id:
         return redirect(url_for("account.account"))
     return redirect(url_for("field.volunteer", user_id=token.user_id))

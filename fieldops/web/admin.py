@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
@@ -57,7 +58,7 @@ def create_region():
     except FieldopsError as error:
         unit_of_work.undo()
         return _territory_page(error.message, request.form, failed="new"), error.status
-    flash(f"Region {region.name} created. Add its offices, then give it a lead.", "success")
+    flash(_("Region %(region)s created. Add its offices, then give it a lead.", region=region.name), "success")
     return redirect(url_for("admin.territory_page", _anchor=f"region-{region.id}"))
 
 
@@ -72,7 +73,8 @@ def rename_region(region_id: int):
     except FieldopsError as error:
         unit_of_work.undo()
         return _territory_page(error.message, request.form, failed=str(region_id)), error.status
-    flash(f"Region {was} is now {region.name}." if was != region.name else "Nothing to change.", "success")
+    flash(_("Region %(was)s is now %(region)s.", was=was, region=region.name) if was != region.name
+          else _("Nothing to change."), "success")
     return redirect(url_for("admin.territory_page", _anchor=f"region-{region.id}"))
 
 
@@ -90,9 +92,11 @@ def new_office(region_id: int):
         except FieldopsError as error:
             unit_of_work.undo()
             return _office_form(region, None, error.message, request.form), error.status
-        clock = (f"its clock is {office.time_zone}" if office.time_zone else
-                 "it counts UTC days until its territory is imported (or set its time zone on its Settings page)")
-        flash(f"Office {office.name} created in {region.name}; {clock}. Import its territory next.", "success")
+        flash(_("Office %(office)s created in %(region)s; its clock is %(zone)s. Import its territory next.",
+                office=office.name, region=region.name, zone=office.time_zone) if office.time_zone else
+              _("Office %(office)s created in %(region)s; it counts UTC days until its territory is imported "
+                "(or set its time zone on its Settings page). Import its territory next.",
+                office=office.name, region=region.name), "success")
         return redirect(url_for("main.office", office_id=office.id))
     return _office_form(region, None, None, {})
 
@@ -109,7 +113,7 @@ def edit_office(office_id: int):
         except FieldopsError as error:
             unit_of_work.undo()
             return _office_form(region, office, error.message, request.form), error.status
-        flash(f"Office {office.name} saved.", "success")
+        flash(_("Office %(office)s saved.", office=office.name), "success")
         return redirect(url_for("main.office", office_id=office.id))
     return _office_form(region, office, None, {"name": office.name, "address": office.address or ""})
 

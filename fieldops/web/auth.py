@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l, ngettext
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
@@ -52,7 +52,7 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             attempt.refused()
-            flash("That e-mail and password do not match an account.", "error")
+            flash(_("That e-mail and password do not match an account."), "error")
             return render_template("auth/login.html", form=form), 401
         sessions.start(user, remember=form.remember.data)
         response = redirect(_safe_next(request.args.get("next")))
@@ -66,12 +66,15 @@ def login():
 def logout():
     response = redirect(url_for("auth.login"))
     sessions.end(current_user._get_current_object(), response)
-    flash("You are signed out, on this device and everywhere else.", "info")
+    flash(_("You are signed out, on this device and everywhere else."), "info")
     return response
 
 
-FORGOT_ANSWER = ("If {email} belongs to an account, we have sent it a link to choose a new password. "
-                 "It works once, for {hours} hours. No e-mail? Look in the spam folder, or ask your organizer.")
+def _forgot_answer(email: str, hours: int) -> str:
+    """The same answer whether or not the e-mail has an account: it tells nobody who has one."""
+    return _("If %(email)s belongs to an account, we have sent it a link to choose a new password. "
+             "It works once, for %(hours)s hours. No e-mail? Look in the spam folder, or ask your organizer.",
+             email=email, hours=hours)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -79,18 +82,18 @@ def forgot_password():
     email = (request.form.get("email") or request.args.get("email") or "").strip()
     if request.method == "POST":
         if not email:
-            return render_template("auth/forgot.html", email=email, error="Type the e-mail you sign in with."), 400
+            return render_template("auth/forgot.html", email=email, error=_("Type the e-mail you sign in with.")), 400
         wait = mail_request_wait("reset", email)
         if wait:
             return render_template("auth/forgot.html", email=email, error=(
-                f"Too many reset e-mails asked for: try again in {_minutes(wait)}.")), 429, {"Retry-After": str(wait)}
+                _("Too many reset e-mails asked for: try again in %(wait)s.", wait=_minutes(wait)))), 429, {"Retry-After": str(wait)}
         user = passwords.account_to_reset(email)
         if user is not None:  # the answer below is the same either way: it tells nobody who has an account
             token = passwords.reset_token(user, current_app.config["SECRET_KEY"], passwords.BY_EMAIL)
             mails.send(user.email, "password_reset", user=user, link=mails.link("auth.reset_password", token=token),
                        hours=int(passwords.BY_EMAIL.total_seconds() // 3600))
         hours = int(passwords.BY_EMAIL.total_seconds() // 3600)
-        return render_template("auth/forgot.html", email=email, sent=FORGOT_ANSWER.format(email=email, hours=hours))
+        return render_template("auth/forgot.html", email=email, sent=_forgot_answer(email, hours))
     return render_template("auth/forgot.html", email=email)
 
 
@@ -105,7 +108,7 @@ def reset_password(token: str):
         new, again = request.form.get("password", ""), request.form.get("again", "")
         try:
             if new != again:
-                raise FieldopsError("the two passwords are not the same")
+                raise FieldopsError(_("the two passwords are not the same"))
             passwords.reset_with_link(token, secret, new)
         except FieldopsError as failure:
             unit_of_work.undo()
@@ -114,6 +117,6 @@ def reset_password(token: str):
         sessions.start(user, remember=False)
         response = redirect(url_for("main.home"))
         remember_device(response, user.email)
-        flash("Your new password is set, and you are signed in. Sessions elsewhere were signed out.", "success")
+        flash(_("Your new password is set, and you are signed in. Sessions elsewhere were signed out."), "success")
         return response
     return render_template("auth/reset.html", user=user, min_length=MIN_PASSWORD_LENGTH)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
                    url_for)
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 
 from ..domain.conditions import describe as describe_condition
@@ -25,8 +26,15 @@ from . import mails, security, sessions
 bp = Blueprint("field", __name__)
 
 QUESTION_ROWS = 6
+# A turf's state (domain/turf_states.py) as a sentence names it.
+TURF_STATE_WORDS = {"draft": _l("draft"), "open": _l("open"), "checked_out": _l("checked out"),
+                    "completed": _l("completed"), "archived": _l("archived")}
+
+
+def _turf_state(state: str) -> str:
+    return str(TURF_STATE_WORDS.get(state, state.replace("_", " ")))
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
-SHELL_FILES = ("css/app.css", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/conditions.js",
+SHELL_FILES = ("css/app.css", "js/i18n.js", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/conditions.js",
                "js/people-at-door.js", "js/my-turfs.js", "js/sign-out.js",
                "vendor/leaflet/leaflet.js",
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")
@@ -164,7 +172,7 @@ def hand_out(turf_id: int):
 def take_back(assignment_id: int):
     assignment = access.require_assignment(current_user, assignment_id)
     turf = canvassing.take_back(assignment, current_user.id)
-    flash(f"Taken back. {turf.name} is {turf.state.replace('_', ' ')}.", "success")
+    flash(_("Taken back. %(turf)s is %(state)s.", turf=turf.name, state=_turf_state(turf.state)), "success")
     team_id = request.form.get("team", type=int)
     if team_id:  # from the team's page: back there
         return redirect(url_for("teams.team", team_id=team_id))
@@ -264,8 +272,9 @@ def reset_link(user_id: int):
     return _volunteer_page(person, reset_url=link)
 
 
-JOIN_ANSWER = ("Check your e-mail: we have sent {email} a link to finish joining {office} (it works for two days). "
-               "No e-mail? Look in the spam folder, or ask your organizer.")
+def _join_answer(email: str, office: str) -> str:
+    return _("Check your e-mail: we have sent %(email)s a link to finish joining %(office)s (it works for two days). "
+             "No e-mail? Look in the spam folder, or ask your organizer.", email=email, office=office)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
@@ -282,7 +291,8 @@ def join(token: str):
         wait = security.mail_request_wait("join", asked.email)
         if wait:
             return render_template("field/join.html", office=office, form=request.form, error=(
-                f"Too many join e-mails asked for: try again in {max(1, wait // 60)} minutes.")), 429
+                ngettext("Too many join e-mails asked for: try again in %(num)d minute.",
+                         "Too many join e-mails asked for: try again in %(num)d minutes.", max(1, wait // 60)))), 429
         if asked.existing is not None:  # the same answer as for a new e-mail: an invite tells nobody who is signed up
             mails.send(asked.email, "join_existing", office=office, user=asked.existing,
                        sign_in=mails.link("auth.login"), forgot=mails.link("auth.forgot_password", email=asked.email))
@@ -290,7 +300,7 @@ def join(token: str):
             mails.send(asked.email, "join", office=office, name=asked.name,
                        link=mails.link("field.finish_join", join_token=asked.token))
         return render_template("field/join.html", office=office, form={},
-                               sent=JOIN_ANSWER.format(email=asked.email, office=office.name))
+                               sent=_join_answer(asked.email, office.name))
     return render_template("field/join.html", office=office, form={})
 
 
@@ -314,7 +324,7 @@ def finish_join(join_token: str):
     if request.method == "POST":
         try:
             if request.form.get("password", "") != request.form.get("again", ""):
-                raise FieldopsError("the two passwords are not the same")
+                raise FieldopsError(_("the two passwords are not the same"))
             user = invites.finish_join(join_token, secret, request.form.get("password", ""))
         except FieldopsError as failure:
             unit_of_work.undo()
@@ -322,7 +332,7 @@ def finish_join(join_token: str):
         sessions.start(user, remember=False)
         response = redirect(url_for("main.home"))
         security.remember_device(response, user.email)
-        flash(f"Welcome to {pending.office.name}! Your organizer will hand you a turf.", "success")
+        flash(_("Welcome to %(office)s! Your organizer will hand you a turf.", office=pending.office.name), "success")
         return response
     return render_template("field/finish_join.html", pending=pending, min_length=users.MIN_PASSWORD_LENGTH)
 
@@ -348,7 +358,7 @@ def my_follow_ups():
 @login_required
 def keep_follow_up(follow_up_id: int):
     followups.keep(follow_up_id, current_user, request.form.get("result", ""))
-    flash("Promise kept. Thank you for following through.", "success")
+    flash(_("Promise kept. Thank you for following through."), "success")
     return redirect(url_for("field.my_follow_ups"))
 
 

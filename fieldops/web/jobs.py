@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..importers.blocks import layers_named_in
@@ -13,7 +14,28 @@ from ..services import access, jobs
 bp = Blueprint("jobs", __name__)
 
 FILE_NAMES = {"rejects"}  # the files a job writes that people may download
-STATE_LABELS = {"queued": "Waiting", "running": "Running", "done": "Done", "failed": "Failed"}
+STATE_LABELS = {"queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+# The steps the import jobs report (services/imports.py) and why a queued job waits (services/jobs.py),
+# in the page's language; a step not named here shows as the job reported it.
+STEP_LABELS = {"read blocks": _l("read blocks"), "write blocks": _l("write blocks"), "read rows": _l("read rows"),
+               "place in blocks": _l("place in blocks"), "group households": _l("group households"),
+               "write doors": _l("write doors"), "write people": _l("write people"),
+               "read OpenStreetMap": _l("read OpenStreetMap"), "saving": _l("saving")}
+WAITING_LABELS = {"waiting for a worker to take it": _l("waiting for a worker to take it"),
+                  "about to begin": _l("about to begin")}
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
+
+
+def waiting_label(reason: str | None) -> str:
+    return str(WAITING_LABELS.get(reason, reason)) if reason else ""
+
+
+def _render(template: str, **context):
+    return render_template(template, labels=STATE_LABELS, step_label=step_label, waiting_label=waiting_label,
+                           **context)
 
 
 @bp.get("/offices/<int:office_id>/jobs")
@@ -21,8 +43,7 @@ STATE_LABELS = {"queued": "Waiting", "running": "Running", "done": "Done", "fail
 def office_jobs(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     views = jobs.office_jobs(office)
-    return render_template("jobs/list.html", office=office, views=views, labels=STATE_LABELS,
-                           running=any(not view.finished for view in views))
+    return _render("jobs/list.html", office=office, views=views, running=any(not view.finished for view in views))
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -33,15 +54,19 @@ def status(job_id: int):
     has_rejects = view.state == "done" and jobs.file_name(view.job, "rejects") is not None
     # A block file of several layers failed naming them: the page offers each as a choice for the next try.
     layer_choices = layers_named_in(view.job.error) if view.job.kind == "import-blocks" else []
-    return render_template("jobs/status.html", view=view, job=view.job, office=office, has_rejects=has_rejects,
-                           labels=STATE_LABELS, layer_choices=layer_choices)
+    return _render("jobs/status.html", view=view, job=view.job, office=office, has_rejects=has_rejects,
+                   layer_choices=layer_choices)
 
 
 @bp.get("/jobs/<int:job_id>/progress")
 @login_required
 def progress(job_id: int):
     view = jobs.follow(access.require_job(current_user, job_id))
-    response = jsonify({**view.as_json(), "state_label": STATE_LABELS[view.state]})
+    # The figures as the job reports them, and the words for them in the page's language (job-status.js).
+    response = jsonify({**view.as_json(), "state_label": str(STATE_LABELS[view.state]),
+                        "step_label": step_label(view.step) if view.step else "",
+                        "step_labels": [step_label(step) for step in view.steps],
+                        "waiting_label": waiting_label(view.waiting)})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -3,6 +3,7 @@ outcomes, answers and promises (``domain/paper.py``)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
@@ -52,7 +53,9 @@ def entry(turf_id: int):
         except FieldopsError as error:
             unit_of_work.undo()
             return _page(turf, canvass, walk, walkers, error, request.form), error.status
-        flash(f"{stored} contacts from the paper list recorded for {volunteer.name}.", "success")
+        flash(ngettext("%(num)d contact from the paper list recorded for %(volunteer)s.",
+                       "%(num)d contacts from the paper list recorded for %(volunteer)s.", stored,
+                       volunteer=volunteer.name), "success")
         return redirect(url_for("main.turf", turf_id=turf.id))
     return _page(turf, canvass, walk, walkers, None, {})
 

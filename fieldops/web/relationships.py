@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..domain import office_settings, result_codes, time_zones
@@ -33,7 +34,7 @@ def office_follow_ups(office_id: int):
 @login_required
 def reassign(follow_up_id: int):
     promise = followups.reassign(follow_up_id, request.form.get("owner_id"), current_user)
-    flash("Promise handed on.", "success")
+    flash(_("Promise handed on."), "success")
     return redirect(url_for("relationships.office_follow_ups", office_id=promise.office_id))
 
 
@@ -50,7 +51,9 @@ def neglected(office_id: int):
 def revisit_turf(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     turf = relationships.make_revisit_turf(office, current_user, _now())
-    flash(f"{turf.name}: {turf.door_count} doors to see again, ready to hand out.", "success")
+    flash(ngettext("%(turf)s: %(num)d door to see again, ready to hand out.",
+                   "%(turf)s: %(num)d doors to see again, ready to hand out.", turf.door_count, turf=turf.name),
+          "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
 
 
@@ -73,7 +76,7 @@ def review(office_id: int):
 @login_required
 def decide(contact_id: str):
     flag = trust.decide(contact_id, request.form.get("decision", ""), current_user)
-    flash("Rejected: it stays in the log but no longer counts." if flag.state == "rejected" else "Accepted.",
+    flash(_("Rejected: it stays in the log but no longer counts.") if flag.state == "rejected" else _("Accepted."),
           "success")
     return redirect(url_for("relationships.review", office_id=flag.office_id))
 
@@ -121,7 +124,7 @@ def committee_codes(office_id: int):
             field = str(error).split(":", 1)[0]
             return _codes_page(office, request.form, str(error), field), 400
         office.settings = {**(office.settings or {}), result_codes.SETTINGS_KEY: mapping}
-        flash("Result codes saved: the VAN and OSDI exports use them from now on.", "success")
+        flash(_("Result codes saved: the VAN and OSDI exports use them from now on."), "success")
         return redirect(url_for("relationships.committee_codes", office_id=office.id))
     return _codes_page(office, result_codes.form_values(office.settings), None, None)
 

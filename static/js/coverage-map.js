@@ -5,6 +5,9 @@
 (function () {
   "use strict";
   const SCALE = 1e5;
+  // The page's translations (static/js/i18n.js); a map drawn on a page without them speaks English.
+  const t = (text, values) => (window.t ? window.t(text, values)
+    : text.replace(/%\((\w+)\)s/g, (whole, name) => (values && name in values ? String(values[name]) : whole)));
 
   // [lat0, lon0, (extra...), dlat1, dlon1, (extra...), ...] -> [[lat, lon, extra...], ...]
   function unpack(flat, stride) {
@@ -40,14 +43,14 @@
 
   function blockPopup(block) {
     const [, name, doors, attempted, reached] = block;
-    return table([["Block", name], ["Doors", doors], ["Attempted", attempted], ["Reached", reached],
-                  ["Coverage", doors ? Math.round(100 * attempted / doors) + "%" : "-"]]);
+    return table([[t("Block"), name], [t("Doors"), doors], [t("Attempted"), attempted], [t("Reached"), reached],
+                  [t("Coverage"), doors ? Math.round(100 * attempted / doors) + "%" : "-"]]);
   }
 
   function doorPopup(id, urlTemplate) {
     const link = document.createElement("a");
     link.href = urlTemplate.replace(/\/0$/, "/" + id);
-    link.textContent = "Household timeline";
+    link.textContent = t("Household timeline");
     return link;
   }
 
@@ -58,7 +61,7 @@
     ids.forEach((id, n) => {
       const item = document.createElement("li");
       const link = doorPopup(id, urlTemplate);
-      link.textContent = `Unit ${n + 1}: household timeline`;
+      link.textContent = t("Unit %(n)s: household timeline", { n: n + 1 });
       item.appendChild(link);
       list.appendChild(item);
     });

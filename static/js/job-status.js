@@ -1,9 +1,11 @@
 // A job's progress on its page and in the jobs list: every [data-job-progress] element polls its job's
 // JSON once a second and redraws its [data-job-field] parts; when a job ends the page reloads to show
-// the result the server renders. The figures come from the server; nothing is computed here.
+// the result the server renders. The figures come from the server, and so do their words, in the page's
+// language (state_label, step_label, waiting_label); nothing is computed here.
 (() => {
   const POLL_MS = 1000;
-  const number = (value) => (value === null || value === undefined ? "—" : Number(value).toLocaleString());
+  const language = document.documentElement.lang || undefined;
+  const number = (value) => (value === null || value === undefined ? "—" : Number(value).toLocaleString(language));
 
   function draw(panel, job) {
     const field = (name) => panel.querySelector(`[data-job-field="${name}"]`);
@@ -16,13 +18,13 @@
     const bar = field("bar");
     if (bar) { bar.value = job.percent; bar.textContent = `${job.percent}%`; }
     if (field("percent")) field("percent").textContent = job.percent;
-    if (field("step") && job.step) field("step").textContent = job.step;
+    if (field("step") && job.step) field("step").textContent = job.step_label || job.step;
     if (field("rows")) field("rows").textContent = job.rows ? number(job.rows) : "—";
     if (field("rejected")) field("rejected").textContent = number(job.rejected);
     const waiting = field("waiting");
     if (waiting) {
       waiting.hidden = !job.waiting;
-      waiting.textContent = job.waiting ? `(${job.waiting})` : "";
+      waiting.textContent = job.waiting ? `(${job.waiting_label || job.waiting})` : "";
     }
     const current = job.steps.indexOf(job.step);
     panel.querySelectorAll("[data-job-step]").forEach((item) => {

@@ -102,8 +102,10 @@
 
   // The same words as My turfs' template (templates/my_turfs.html) for the same figures.
   function progressText(counts) {
-    const later = counts.later ? ` · ${counts.later} to knock again later` : "";
-    return `${counts.done} of ${counts.doors} doors done${later}`;
+    const done = t("%(done)s of %(doors)s doors done", { done: counts.done, doors: counts.doors });
+    if (!counts.later) return done;
+    const later = t("%(later)s to knock again later", { later: counts.later });
+    return `${done} · ${later}`;
   }
 
   // What a door's line says: nothing while it is to do, else its last outcome and, for a door coming
@@ -113,8 +115,10 @@
     const outcome = fact(walk, state.last.outcome);
     const label = outcome ? outcome.label : state.last.outcome;
     if (state.state === "done") return label;
-    const time = new Date(state.backAfter).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    return `${label} · back after ${time} (knock ${state.attempts} of ${walk.canvass.max_attempts})`;
+    const time = new Date(state.backAfter).toLocaleTimeString(document.documentElement.lang || [],
+                                                              { hour: "2-digit", minute: "2-digit" });
+    return t("%(outcome)s · back after %(time)s (knock %(attempt)s of %(attempts)s)",
+             { outcome: label, time, attempt: state.attempts, attempts: walk.canvass.max_attempts });
   }
 
   // Remembered knocks live in localStorage per signed-in user and turf; sign-out.js removes every

@@ -39,8 +39,10 @@
   function showSync(state, pending) {
     const line = document.getElementById("sync-status");
     line.hidden = !state.pending;
-    line.textContent = state.pending ? `${state.pending} contact${state.pending === 1 ? "" : "s"} waiting to sync` +
-      (state.status === "signed-out" ? ` · ${state.message}` : navigator.onLine ? "" : " · offline, sent once online")
+    const waiting = ngettext("%(num)s contact waiting to sync", "%(num)s contacts waiting to sync", state.pending);
+    const offline = t("offline, sent once online");
+    line.textContent = state.pending ? waiting +
+      (state.status === "signed-out" ? ` · ${state.message}` : navigator.onLine ? "" : ` · ${offline}`)
       : "";
     showProgress(pending);
   }
@@ -51,11 +53,14 @@
     const box = document.getElementById("unowned-box");
     box.hidden = !unowned.length;
     if (!unowned.length) return;
-    document.getElementById("unowned-text").textContent = `${unowned.length} contact${unowned.length === 1 ? "" : "s"} ` +
-      "recorded on this phone before it kept each volunteer's apart, and not sent. Send them only if you recorded them:";
+    document.getElementById("unowned-text").textContent = ngettext(
+      "%(num)s contact recorded on this phone before it kept each volunteer's apart, and not sent. Send it only if you recorded it:",
+      "%(num)s contacts recorded on this phone before it kept each volunteer's apart, and not sent. Send them only if you recorded them:",
+      unowned.length);
     document.getElementById("unowned-list").replaceChildren(...unowned.map((contact) => {
       const item = document.createElement("li");
-      item.textContent = `${contact.address || "door " + contact.door_id}, ${String(contact.recorded_at).slice(0, 10)}`;
+      const where = contact.address || t("door %(id)s", { id: contact.door_id });
+      item.textContent = `${where}, ${String(contact.recorded_at).slice(0, 10)}`;
       return item;
     }));
   }
@@ -77,8 +82,8 @@
         if (!answer) throw new Error(`no walk list at ${link.dataset.walklist}`);
         await cache.put(link.dataset.walklist, answer.response);
       }));
-      status.textContent = links.length ? "Your turfs are saved on this phone for use without a connection." : "";
+      status.textContent = links.length ? t("Your turfs are saved on this phone for use without a connection.") : "";
       document.documentElement.dataset.offlineReady = "yes";
     })
-    .catch(() => { status.textContent = navigator.onLine ? "This phone could not save your turfs for offline use." : ""; });
+    .catch(() => { status.textContent = navigator.onLine ? t("This phone could not save your turfs for offline use.") : ""; });
 })();

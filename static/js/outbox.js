@@ -139,16 +139,16 @@
           clearTimeout(timeout);
         }
         if (response.status === 401 || response.status === 403) {
-          setStatus("signed-out", "Sign in again to send the contacts waiting on this phone.");
+          setStatus("signed-out", t("Sign in again to send the contacts waiting on this phone."));
           failures += 1;
           break;
         }
         if (response.status === 409) {  // the session is someone else's: these wait for their owner
-          setStatus("signed-out", "Someone else is signed in on this phone: these wait until you sign in again.");
+          setStatus("signed-out", t("Someone else is signed in on this phone: these wait until you sign in again."));
           failures += 1;
           break;
         }
-        if (!response.ok) throw new Error(`the server answered ${response.status}`);
+        if (!response.ok) throw new Error(t("the server answered %(status)s", { status: response.status }));
         const body = await response.json();
         await settle(body.results || [], batch);
         failures = 0;

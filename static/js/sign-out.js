@@ -20,22 +20,28 @@
       const dialog = element("dialog", null, "sign-out-warning");
       dialog.id = "sign-out-warning";
       dialog.setAttribute("aria-labelledby", "sign-out-warning-title");
-      const title = element("h2", `${waiting} contact${waiting === 1 ? " has" : "s have"} not reached the server yet`);
+      const one = waiting === 1;
+      const title = element("h2", ngettext("%(num)s contact has not reached the server yet",
+                                           "%(num)s contacts have not reached the server yet", waiting));
       title.id = "sign-out-warning-title";
-      const leave = element("button", `Sign out, keep ${waiting === 1 ? "it" : "them"} for me`, "primary");
-      const stay = element("button", "Stay signed in");
+      const leave = element("button", one ? t("Sign out, keep it for me") : t("Sign out, keep them for me"), "primary");
+      const stay = element("button", t("Stay signed in"));
       leave.type = stay.type = "button";
       const buttons = element("div", null, "button-row");
       buttons.append(leave, stay);
+      const advice = !navigator.onLine ? t("This phone is offline: signing out needs a connection.")
+        : outbox.started()
+          ? (one ? t("To send it first, stay signed in: this page keeps trying.")
+            : t("To send them first, stay signed in: this page keeps trying."))
+          : (one ? t("To send it first, stay signed in and open My turfs.")
+            : t("To send them first, stay signed in and open My turfs."));
       dialog.append(title,
-        element("p", waiting === 1
-          ? "It stays on this phone, kept for you: it is sent when you sign in here again with a connection. " +
-            "Nobody else who signs in on this phone sends it."
-          : "They stay on this phone, kept for you: they are sent when you sign in here again with a " +
-            "connection. Nobody else who signs in on this phone sends them."),
-        element("p", navigator.onLine ? `To send ${waiting === 1 ? "it" : "them"} first, stay signed in` +
-            (outbox.started() ? ": this page keeps trying." : " and open My turfs.")
-          : "This phone is offline: signing out needs a connection.", "muted"),
+        element("p", one
+          ? t("It stays on this phone, kept for you: it is sent when you sign in here again with a connection. " +
+              "Nobody else who signs in on this phone sends it.")
+          : t("They stay on this phone, kept for you: they are sent when you sign in here again with a " +
+              "connection. Nobody else who signs in on this phone sends them.")),
+        element("p", advice, "muted"),
         buttons);
       const close = (answer) => { dialog.close(); dialog.remove(); resolve(answer); };
       leave.addEventListener("click", () => close(true));

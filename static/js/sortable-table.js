@@ -3,6 +3,7 @@ document.querySelectorAll("table.sortable").forEach((table) => {
   table.querySelectorAll("thead th").forEach((heading, column) => {
     heading.tabIndex = 0;
     heading.classList.add("sort-heading");
+    if (!heading.title) heading.title = t("Sort by this column");
     const sort = () => {
       const body = table.tBodies[0];
       const ascending = heading.getAttribute("aria-sort") !== "ascending";

@@ -20,7 +20,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@bp.get("/offices/<int:office_id>/people")
+@bp.get("/offices/<int:office_id>/volunteer-ladder")
 @login_required
 def office_people(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
@@ -28,7 +28,7 @@ def office_people(office_id: int):
                            **volunteers.people(office, _now()))
 
 
-@bp.get("/teams/<int:team_id>/people")
+@bp.get("/teams/<int:team_id>/volunteer-ladder")
 @login_required
 def team_people(team_id: int):
     team = access.require_team(current_user, team_id, work=True)

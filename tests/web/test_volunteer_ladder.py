@@ -20,10 +20,10 @@ def test_a_quiet_volunteer_gets_a_check_in_and_a_private_note(client, auth, worl
     team_service.add_member(teams_north, quiet, None)
     db.session.commit()
     auth.login("leader.a1@test.example")
-    page = client.get(f"/teams/{teams_north.id}/people").get_data(as_text=True)
+    page = client.get(f"/teams/{teams_north.id}/volunteer-ladder").get_data(as_text=True)
     assert 'id="quiet-volunteers"' in page and "Check in with Quiet One" in page
     assert client.post(f"/people/{quiet.id}/check-in", data={"team": teams_north.id}).status_code == 302
-    assert "a check-in is on someone" in client.get(f"/teams/{teams_north.id}/people").get_data(as_text=True)
+    assert "a check-in is on someone" in client.get(f"/teams/{teams_north.id}/volunteer-ladder").get_data(as_text=True)
     assert client.post(f"/people/{quiet.id}/check-in").status_code == 409  # one open at a time
     empty = client.post(f"/people/{quiet.id}/notes", data={"note": "  "})
     assert empty.status_code == 400 and "write what you talked about" in empty.get_data(as_text=True)
@@ -37,7 +37,7 @@ def test_a_quiet_volunteer_gets_a_check_in_and_a_private_note(client, auth, worl
     # The office's organizer sees it; the volunteer themself, another team's leader, another office do not.
     auth.login("organizer.a@test.example")
     assert "Busy with exams" in client.get(f"/people/{quiet.id}").get_data(as_text=True)
-    assert "Quiet One" in client.get(f"/offices/{world.office_a.id}/people").get_data(as_text=True)
+    assert "Quiet One" in client.get(f"/offices/{world.office_a.id}/volunteer-ladder").get_data(as_text=True)
     auth.logout()
     for email in ("quiet.one@test.example", "leader.a2@test.example", "volunteer.a1@test.example",
                   "organizer.b@test.example"):

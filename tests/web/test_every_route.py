@@ -207,3 +207,16 @@ def test_only_admins_send_the_admin_forms(app, client, auth, world):
         if rule.endpoint in ADMIN_FORMS:
             response = client.open(url_for_rule(app, rule, {}), method=method)
             assert response.status_code == 400 and "give the region a name" in response.get_data(as_text=True)
+
+
+def test_no_two_routes_claim_the_same_address(app):
+    """Two blueprints registering one path and method: the second page is never reached."""
+    seen: dict[tuple[str, str], str] = {}
+    clashes = []
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            key = (rule.rule, method)
+            if key in seen:
+                clashes.append(f"{method} {rule.rule}: {seen[key]} and {rule.endpoint}")
+            seen[key] = rule.endpoint
+    assert clashes == []

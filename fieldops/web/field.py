@@ -26,7 +26,7 @@ bp = Blueprint("field", __name__)
 
 QUESTION_ROWS = 6
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
-SHELL_FILES = ("css/app.css", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/conditions.js",
+SHELL_FILES = ("css/app.css", "js/i18n.js", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/conditions.js",
                "js/people-at-door.js", "js/my-turfs.js", "js/sign-out.js",
                "vendor/leaflet/leaflet.js",
                "vendor/leaflet/leaflet.css", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png")

@@ -21,7 +21,8 @@ LANGUAGES = ("es", "fi", "sv")
 SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail"}
 # Words a language writes as English does ("No" in Spanish, a language's own name).
 SAME_IN_LANGUAGE = {"es": {"No"}, "fi": {"Somali", "Tagalog"}, "sv": {"Tagalog"}}
-TRANSLATED_TEMPLATES = ("base.html", "auth/login.html", "field/phone.html")
+TRANSLATED_TEMPLATES = ("base.html", "auth/login.html", "field/phone.html", "my_turfs.html", "shifts/sign_up.html",
+                        "teams/team.html")
 
 
 @pytest.fixture(scope="module")

@@ -56,3 +56,35 @@ def test_the_service_worker_keeps_the_translations_and_says_offline_in_spanish(c
                "conexión para tenerlas disponibles sin conexión.")
     assert json.dumps(offline) in body  # a JavaScript string in the worker
     assert "You are offline" not in body
+
+
+def test_my_turfs_speaks_finnish_with_the_walks_progress(client, auth, world):
+    auth.login("volunteer.a1@test.example")
+    page = client.get("/my/turfs", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert "<h1>Omat alueeni</h1>" in page and "Alpha 1" in page
+    assert "0/40 ovea tehty" in page  # the same words knocks.js writes once the phone has knocked
+
+
+def test_the_public_shift_sign_up_speaks_the_browsers_language(client, world):
+    from tests.factories import make_shift
+    shift = make_shift(world, capacity=2)
+    db.session.commit()
+    page = client.get(f"/s/{shift.token}", headers={"Accept-Language": "es-US,es;q=0.9"}).get_data(as_text=True)
+    assert f"Sal a tocar puertas con {world.office_a.name}" in page
+    assert "Quedan 2 lugares." in page and ">Inscribirme</button>" in page
+    assert "Nos reunimos en Alpha street 1, Testville." in page
+    done = client.post(f"/s/{shift.token}", data={"name": "Maija Meikäläinen", "email": "maija@example.org"},
+                       headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "Tack, Maija Meikäläinen: du är anmäld." in done and "Lägg till i din kalender (.ics)" in done
+    full = client.get(f"/s/{shift.token}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert "1 paikka jäljellä." in full
+
+
+def test_the_team_leaders_page_speaks_swedish(client, auth, world):
+    from tests.factories import build_teams
+    teams = build_teams(world)
+    auth.login("leader.a1@test.example")
+    page = client.get(f"/teams/{teams.north.id}", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "<h2>Medlemmar</h2>" in page and "(teamledare)" in page and "Alpha 1" in page
+    assert ">Dela ut</button>" in page or "Ta tillbaka från" in page
+    assert "neighborhood team" not in page and "Members" not in page

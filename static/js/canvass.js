@@ -49,6 +49,18 @@
   // ---- where I am, and the nearest door to it ---------------------------------------------------------
   // The position is asked for only when the volunteer taps "Show where I am" or "Next nearest door", and
   // stays on this page (it is not sent anywhere). It needs no network: the walk list is already here.
+  // A day as the page's language writes it (fieldops/web/local_time.py does the same on the pages):
+  // English keeps the ISO form; "2026-11-20" is "20.11.2026" in Finnish. A plain date has no clock to move.
+  function day(text) {
+    if (!text) return "";
+    const language = document.documentElement.lang || "en";
+    if (language === "en") return String(text).slice(0, 10);
+    const plain = String(text).length === 10;
+    const moment = new Date(plain ? `${text}T00:00:00Z` : text);
+    if (Number.isNaN(moment.getTime())) return String(text).slice(0, 10);
+    return moment.toLocaleDateString(language, plain ? { timeZone: "UTC" } : {});
+  }
+
   // A yes/no question's buttons: the values sent stay "Yes" and "No", the words shown are the page's.
   const YES_NO = { Yes: t("Yes"), No: t("No") };
   const WHERE_REFUSED = t("Location is not allowed for this page, so the phone cannot show where you are. Allow location for this site in the browser's settings, or keep to the planned order.");
@@ -172,7 +184,7 @@
       const spoken = atDoor.languageLine(walk, door);  // "Speaks Spanish" (people-at-door.js)
       if (spoken) button.append(element("span", spoken, "door-languages"));
       if (status) button.append(element("span", status, "door-status"));
-      else if (door.history.length) button.append(element("span", t("Last: %(outcome)s, %(date)s", { outcome: door.history[0].outcome_label, date: door.history[0].recorded_at.slice(0, 10) }), "door-people"));
+      else if (door.history.length) button.append(element("span", t("Last: %(outcome)s, %(date)s", { outcome: door.history[0].outcome_label, date: day(door.history[0].recorded_at) }), "door-people"));
       const open = door.promises.filter((p) => !p.kept_on).length;
       if (open) button.append(element("span", (open === 1 ? t("1 promise open") : t("%(n)s promises open", { n: open })), "door-promise"));
       button.addEventListener("click", () => openDoor(door));
@@ -255,15 +267,15 @@
     if (atDoor.languageLine(walk, door)) $("door-who").textContent += ` · ${atDoor.languageLine(walk, door)}`;
     const open = door.promises.filter((p) => !p.kept_on);
     $("door-open-promises").replaceChildren(...open.map((p) => element("li",
-      (p.person ? t("Promised: %(promise)s for %(person)s, due %(date)s", { promise: p.label, person: p.person, date: p.due_date })
-        : t("Promised: %(promise)s, due %(date)s", { promise: p.label, date: p.due_date })))));
+      (p.person ? t("Promised: %(promise)s for %(person)s, due %(date)s", { promise: p.label, person: p.person, date: day(p.due_date) })
+        : t("Promised: %(promise)s, due %(date)s", { promise: p.label, date: day(p.due_date) })))));
     $("door-open-promises").hidden = !open.length;
     surveyLanguage = atDoor.languages.pick(walk, door);
     if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door, surveyLanguage);
     // The story is folded under one line, so the outcome buttons are on the door's first screen.
     const last = door.history[0];
     $("door-story-summary").textContent = door.history.length
-      ? t("What we heard before (%(n)s) · %(outcome)s %(date)s", { n: door.history.length, outcome: last.outcome_label, date: last.recorded_at.slice(0, 10) })
+      ? t("What we heard before (%(n)s) · %(outcome)s %(date)s", { n: door.history.length, outcome: last.outcome_label, date: day(last.recorded_at) })
       : t("What we heard before: nothing yet");
     $("door-story").open = false;
     const people = $("door-people");
@@ -271,9 +283,9 @@
       : [element("li", t("No names on file for this door."), "muted")]));
     const promises = $("door-promises");
     promises.replaceChildren(...(door.promises.length ? door.promises.map((p) => element("li",
-      (p.person ? t("%(promise)s for %(person)s, promised %(date)s", { promise: p.label, person: p.person, date: p.made_on })
-        : t("%(promise)s, promised %(date)s", { promise: p.label, date: p.made_on })) + ": " +
-      (p.kept_on ? t("kept %(date)s", { date: p.kept_on }) + (p.result ? " (" + p.result + ")" : "") : t("open, due %(date)s", { date: p.due_date })),
+      (p.person ? t("%(promise)s for %(person)s, promised %(date)s", { promise: p.label, person: p.person, date: day(p.made_on) })
+        : t("%(promise)s, promised %(date)s", { promise: p.label, date: day(p.made_on) })) + ": " +
+      (p.kept_on ? t("kept %(date)s", { date: day(p.kept_on) }) + (p.result ? " (" + p.result + ")" : "") : t("open, due %(date)s", { date: day(p.due_date) })),
       p.kept_on ? "kept" : "door-promise"))
       : [element("li", t("None."), "muted")]));
     const history = $("door-history");
@@ -293,7 +305,7 @@
   function historyItem(entry) {
     const item = element("li");
     const who = entry.person ? " " + t("with %(person)s", { person: entry.person }) : "";
-    item.append(element("strong", `${entry.recorded_at.slice(0, 10)} · ${entry.outcome_label}${who}`));
+    item.append(element("strong", `${day(entry.recorded_at)} · ${entry.outcome_label}${who}`));
     item.append(element("span", ` · ${entry.by || t("someone")} · ${entry.canvass}`, "muted"));
     const answers = Object.entries(entry.answers || {});
     if (answers.length) {

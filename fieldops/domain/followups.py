@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .text import N_
+
 
 @dataclass(frozen=True)
 class FollowUpKind:
@@ -13,10 +15,10 @@ class FollowUpKind:
 
 
 FOLLOW_UP_KINDS: tuple[FollowUpKind, ...] = (
-    FollowUpKind("call_back", "Call back", 2),
-    FollowUpKind("send_info", "Send information", 3),
-    FollowUpKind("yard_sign", "Yard sign", 7),
-    FollowUpKind("volunteer", "Wants to volunteer", 2),
+    FollowUpKind("call_back", N_("Call back"), 2),
+    FollowUpKind("send_info", N_("Send information"), 3),
+    FollowUpKind("yard_sign", N_("Yard sign"), 7),
+    FollowUpKind("volunteer", N_("Wants to volunteer"), 2),
 )
 BY_CODE = {kind.code: kind for kind in FOLLOW_UP_KINDS}
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 
+from .text import N_
+
 FALLBACK = "en"
 NAMES = {
-    "en": "English", "es": "Spanish", "fi": "Finnish", "sv": "Swedish", "ar": "Arabic", "de": "German",
-    "et": "Estonian", "fa": "Persian", "fr": "French", "ht": "Haitian Creole", "ko": "Korean", "ku": "Kurdish",
-    "pt": "Portuguese", "ru": "Russian", "se": "Northern Sami", "so": "Somali", "tl": "Tagalog", "uk": "Ukrainian",
-    "vi": "Vietnamese", "zh": "Chinese",
+    "en": N_("English"), "es": N_("Spanish"), "fi": N_("Finnish"), "sv": N_("Swedish"), "ar": N_("Arabic"), "de": N_("German"),
+    "et": N_("Estonian"), "fa": N_("Persian"), "fr": N_("French"), "ht": N_("Haitian Creole"), "ko": N_("Korean"), "ku": N_("Kurdish"),
+    "pt": N_("Portuguese"), "ru": N_("Russian"), "se": N_("Northern Sami"), "so": N_("Somali"), "tl": N_("Tagalog"), "uk": N_("Ukrainian"),
+    "vi": N_("Vietnamese"), "zh": N_("Chinese"),
 }
 _CODE = re.compile(r"^[a-z]{2,3}$")
 MAX_LANGUAGES = 10

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import N_
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -29,18 +31,18 @@ class Outcome:
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("talked", "Talked", "T", reached=True, opens_survey=True),
-    Outcome("not_home", "Not home", "NH", retry=True),
-    Outcome("come_back", "Come back later", "CB", retry=True),
-    Outcome("refused", "Refused", "R"),
-    Outcome("moved", "Moved", "M", person_status="moved"),
-    Outcome("wrong_address", "Wrong address", "WA"),
-    Outcome("inaccessible", "Inaccessible", "I"),
-    Outcome("deceased", "Deceased", "D", person_status="deceased"),
-    Outcome("language_barrier", "Language barrier", "LB", asks_language=True),
-    Outcome("hostile", "Hostile (do not return)", "H", do_not_contact=True),
+    Outcome("talked", N_("Talked"), "T", reached=True, opens_survey=True),
+    Outcome("not_home", N_("Not home"), "NH", retry=True),
+    Outcome("come_back", N_("Come back later"), "CB", retry=True),
+    Outcome("refused", N_("Refused"), "R"),
+    Outcome("moved", N_("Moved"), "M", person_status="moved"),
+    Outcome("wrong_address", N_("Wrong address"), "WA"),
+    Outcome("inaccessible", N_("Inaccessible"), "I"),
+    Outcome("deceased", N_("Deceased"), "D", person_status="deceased"),
+    Outcome("language_barrier", N_("Language barrier"), "LB", asks_language=True),
+    Outcome("hostile", N_("Hostile (do not return)"), "H", do_not_contact=True),
     # Nobody answered and material was left at the door: the door is done for this canvass.
-    Outcome("left_literature", "Left literature", "LL"),
+    Outcome("left_literature", N_("Left literature"), "LL"),
 )
 
 OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..domain.access import assignment_in_force
@@ -158,7 +159,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
                                               "note", "recorded_at"), columns)))
         history[contact.door_id].append({
             "id": contact.id, "canvass_id": contact.canvass_id, "canvass": canvass_name,
-            "outcome": contact.outcome, "outcome_label": BY_CODE[contact.outcome].label,
+            "outcome": contact.outcome, "outcome_label": gettext(BY_CODE[contact.outcome].label),
             "person_id": contact.person_id, "person": names.get(contact.person_id),
             "answers": contact.answers, "note": contact.note, "by": volunteer_name,
             "recorded_at": aware(contact.recorded_at).isoformat(),
@@ -169,7 +170,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids))
                                       .order_by(FollowUp.done_at.is_not(None), FollowUp.due_date, FollowUp.id)):
         promises[promise.door_id].append({
-            "id": promise.id, "kind": promise.kind, "label": FOLLOW_UP_KINDS[promise.kind].label,
+            "id": promise.id, "kind": promise.kind, "label": gettext(FOLLOW_UP_KINDS[promise.kind].label),
             "due_date": promise.due_date.isoformat(), "person": names.get(promise.person_id),
             "made_on": promise.created_at.date().isoformat(),
             "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})
@@ -188,9 +189,9 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
             "per_person": canvass.per_person, "survey_optional": canvass.survey_optional,
             "translations": canvass.translations or {}},
         "volunteer_languages": list(viewer.languages or []) if viewer is not None else [],
-        "language_names": dict(LANGUAGE_NAMES),
+        "language_names": {code: gettext(name) for code, name in LANGUAGE_NAMES.items()},
         "person_statuses": dict(PHONE_STATUSES),
-        "outcomes": phone_facts(),
+        "outcomes": [{**fact, "label": gettext(fact["label"])} for fact in phone_facts()],
         # What the walk order charges for crossing a busy street (a door's "crossing" names its stretch
         # of such a street and its side): the phone's "next nearest door" adds it, as the order does.
         "walking": {"busy_crossing_m": BUSY_CROSSING_M},

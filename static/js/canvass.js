@@ -49,10 +49,22 @@
   // ---- where I am, and the nearest door to it ---------------------------------------------------------
   // The position is asked for only when the volunteer taps "Show where I am" or "Next nearest door", and
   // stays on this page (it is not sent anywhere). It needs no network: the walk list is already here.
-  const WHERE_REFUSED = "Location is not allowed for this page, so the phone cannot show where you are. " +
-    "Allow location for this site in the browser's settings, or keep to the planned order.";
-  const WHERE_UNAVAILABLE = "This phone cannot tell where it is just now (no GPS fix). " +
-    "Try again outside, or keep to the planned order.";
+  // A day as the page's language writes it (fieldops/web/local_time.py does the same on the pages):
+  // English keeps the ISO form; "2026-11-20" is "20.11.2026" in Finnish. A plain date has no clock to move.
+  function day(text) {
+    if (!text) return "";
+    const language = document.documentElement.lang || "en";
+    if (language === "en") return String(text).slice(0, 10);
+    const plain = String(text).length === 10;
+    const moment = new Date(plain ? `${text}T00:00:00Z` : text);
+    if (Number.isNaN(moment.getTime())) return String(text).slice(0, 10);
+    return moment.toLocaleDateString(language, plain ? { timeZone: "UTC" } : {});
+  }
+
+  // A yes/no question's buttons: the values sent stay "Yes" and "No", the words shown are the page's.
+  const YES_NO = { Yes: t("Yes"), No: t("No") };
+  const WHERE_REFUSED = t("Location is not allowed for this page, so the phone cannot show where you are. Allow location for this site in the browser's settings, or keep to the planned order.");
+  const WHERE_UNAVAILABLE = t("This phone cannot tell where it is just now (no GPS fix). Try again outside, or keep to the planned order.");
 
   function whereNote(text) {
     $("where-note").textContent = text || "";
@@ -61,10 +73,10 @@
 
   function locate() {
     if (!navigator.geolocation) {
-      whereNote("This browser cannot tell where you are: keep to the planned order.");
+      whereNote(t("This browser cannot tell where you are: keep to the planned order."));
       return Promise.resolve(null);
     }
-    whereNote("Finding where you are…");
+    whereNote(t("Finding where you are…"));
     return new Promise((resolve) => {
       navigator.geolocation.getCurrentPosition((p) => {
         here = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy };
@@ -84,7 +96,7 @@
     hereMarker = L.layerGroup([
       L.circle([here.lat, here.lon], { radius: Math.min(here.accuracy || 0, 200), weight: 0, fillColor: "#2563eb", fillOpacity: 0.15 }),
       L.circleMarker([here.lat, here.lon], { radius: 7, weight: 3, color: "#fff", fillColor: "#2563eb", fillOpacity: 1 })
-        .bindTooltip(element("span", "You are here")),
+        .bindTooltip(element("span", t("You are here"))),
     ]).addTo(map);
     if (!map.getBounds().contains([here.lat, here.lon])) {
       map.fitBounds(L.latLngBounds(walk.doors.map((d) => [d.lat, d.lon])).extend([here.lat, here.lon]), { padding: [12, 12] });
@@ -131,9 +143,9 @@
     const from = await locate();
     if (!from) return;
     const nearest = nearestDoor(from);
-    if (!nearest) { whereNote("No door is left to knock now."); return; }
-    openDoor(nearest.door, `The nearest door to you still to knock: about ${Math.round(nearest.metres)} m away` +
-      (nearest.crosses ? ", across the street." : "."));
+    if (!nearest) { whereNote(t("No door is left to knock now.")); return; }
+    openDoor(nearest.door, (nearest.crosses ? t("The nearest door to you still to knock: about %(m)s m away, across the street.", { m: Math.round(nearest.metres) })
+      : t("The nearest door to you still to knock: about %(m)s m away.", { m: Math.round(nearest.metres) })));
   }
 
   function names(door) {
@@ -145,8 +157,8 @@
   function renderProgress() {
     if (!walk) return;
     const counts = knocks.progress(walk, localKnocks, Date.now());
-    $("progress").textContent = `${knocks.progressText(counts)} · ${Math.round(walk.turf.route_metres)} m walk`;
-    $("door-progress").textContent = `${counts.done} of ${counts.doors} done`;
+    $("progress").textContent = `${knocks.progressText(counts)} · ${t("%(m)s m walk", { m: Math.round(walk.turf.route_metres) })}`;
+    $("door-progress").textContent = t("%(done)s of %(doors)s done", { done: counts.done, doors: counts.doors });
   }
 
   // ---- the list view -------------------------------------------------------------------------------
@@ -159,7 +171,7 @@
       if (door.building && door.building.key !== building) {
         // A building shows once, its units under it; its note says how to get in.
         const header = element("li", null, "building-head");
-        header.append(element("strong", `${door.building.label} · ${door.building.units} units`));
+        header.append(element("strong", `${door.building.label} · ${t("%(n)s units", { n: door.building.units })}`));
         if (door.building.note) header.append(element("span", door.building.note, "building-note"));
         list.append(header);
       }
@@ -172,9 +184,9 @@
       const spoken = atDoor.languageLine(walk, door);  // "Speaks Spanish" (people-at-door.js)
       if (spoken) button.append(element("span", spoken, "door-languages"));
       if (status) button.append(element("span", status, "door-status"));
-      else if (door.history.length) button.append(element("span", `Last: ${door.history[0].outcome_label}, ${door.history[0].recorded_at.slice(0, 10)}`, "door-people"));
+      else if (door.history.length) button.append(element("span", t("Last: %(outcome)s, %(date)s", { outcome: door.history[0].outcome_label, date: day(door.history[0].recorded_at) }), "door-people"));
       const open = door.promises.filter((p) => !p.kept_on).length;
-      if (open) button.append(element("span", `${open} promise${open === 1 ? "" : "s"} open`, "door-promise"));
+      if (open) button.append(element("span", (open === 1 ? t("1 promise open") : t("%(n)s promises open", { n: open })), "door-promise"));
       button.addEventListener("click", () => openDoor(door));
       item.append(button);
       list.append(item);
@@ -184,7 +196,7 @@
     $("next-door").hidden = !next;
     if (next) {
       $("next-open").replaceChildren(element("span", next.label, "door-address"),
-        element("span", next.people.map((p) => p.name).join(", ") || "No names on file", "door-people"));
+        element("span", next.people.map((p) => p.name).join(", ") || t("No names on file"), "door-people"));
       $("next-open").onclick = () => openDoor(next);
     }
     renderMap(next);
@@ -233,7 +245,7 @@
       }).addTo(map);
       // Leaflet puts a string tooltip in as HTML: street names come from imported files, so the
       // tooltip is a node whose text is set, never markup.
-      const tip = doors.length > 1 ? `${first.building.label}: ${open.length} of ${doors.length} units to knock`
+      const tip = doors.length > 1 ? t("%(building)s: %(open)s of %(units)s units to knock", { building: first.building.label, open: open.length, units: doors.length })
         : first.label;
       marker.bindTooltip(element("span", tip));
       marker.on("click", () => openDoor(isNext ? next : (open[0] || first)));
@@ -250,33 +262,35 @@
     $("door-view").hidden = false;
     $("door-address").textContent = door.label;
     $("door-building").hidden = !(door.building && door.building.note);
-    $("door-building").textContent = door.building && door.building.note ? `Building: ${door.building.note}` : "";
-    $("door-who").textContent = door.people.length ? names(door) : "No names on file for this door.";
+    $("door-building").textContent = door.building && door.building.note ? t("Building: %(note)s", { note: door.building.note }) : "";
+    $("door-who").textContent = door.people.length ? names(door) : t("No names on file for this door.");
     if (atDoor.languageLine(walk, door)) $("door-who").textContent += ` · ${atDoor.languageLine(walk, door)}`;
     const open = door.promises.filter((p) => !p.kept_on);
     $("door-open-promises").replaceChildren(...open.map((p) => element("li",
-      `Promised: ${p.label}${p.person ? " for " + p.person : ""}, due ${p.due_date}`)));
+      (p.person ? t("Promised: %(promise)s for %(person)s, due %(date)s", { promise: p.label, person: p.person, date: day(p.due_date) })
+        : t("Promised: %(promise)s, due %(date)s", { promise: p.label, date: day(p.due_date) })))));
     $("door-open-promises").hidden = !open.length;
     surveyLanguage = atDoor.languages.pick(walk, door);
     if ($("door-script-text")) $("door-script-text").textContent = scriptFor(door, surveyLanguage);
     // The story is folded under one line, so the outcome buttons are on the door's first screen.
     const last = door.history[0];
     $("door-story-summary").textContent = door.history.length
-      ? `What we heard before (${door.history.length}) · ${last.outcome_label} ${last.recorded_at.slice(0, 10)}`
-      : "What we heard before: nothing yet";
+      ? t("What we heard before (%(n)s) · %(outcome)s %(date)s", { n: door.history.length, outcome: last.outcome_label, date: day(last.recorded_at) })
+      : t("What we heard before: nothing yet");
     $("door-story").open = false;
     const people = $("door-people");
     people.replaceChildren(...(door.people.length ? door.people.map((p) => element("li", p.age ? `${p.name} (${p.age})` : p.name))
-      : [element("li", "No names on file for this door.", "muted")]));
+      : [element("li", t("No names on file for this door."), "muted")]));
     const promises = $("door-promises");
     promises.replaceChildren(...(door.promises.length ? door.promises.map((p) => element("li",
-      `${p.label}${p.person ? " for " + p.person : ""}, promised ${p.made_on}: ` +
-      (p.kept_on ? `kept ${p.kept_on}${p.result ? " (" + p.result + ")" : ""}` : `open, due ${p.due_date}`),
+      (p.person ? t("%(promise)s for %(person)s, promised %(date)s", { promise: p.label, person: p.person, date: day(p.made_on) })
+        : t("%(promise)s, promised %(date)s", { promise: p.label, date: day(p.made_on) })) + ": " +
+      (p.kept_on ? t("kept %(date)s", { date: day(p.kept_on) }) + (p.result ? " (" + p.result + ")" : "") : t("open, due %(date)s", { date: day(p.due_date) })),
       p.kept_on ? "kept" : "door-promise"))
-      : [element("li", "None.", "muted")]));
+      : [element("li", t("None."), "muted")]));
     const history = $("door-history");
     history.replaceChildren(...(door.history.length ? door.history.map(historyItem)
-      : [element("li", "We have not knocked here before.", "muted")]));
+      : [element("li", t("We have not knocked here before."), "muted")]));
     $("door-timeline").href = app.dataset.householdUrl.replace(/\/0$/, "/" + door.id);
     if (walking) {
       resetForm(door);
@@ -290,9 +304,9 @@
 
   function historyItem(entry) {
     const item = element("li");
-    const who = entry.person ? ` with ${entry.person}` : "";
-    item.append(element("strong", `${entry.recorded_at.slice(0, 10)} · ${entry.outcome_label}${who}`));
-    item.append(element("span", ` · ${entry.by || "someone"} · ${entry.canvass}`, "muted"));
+    const who = entry.person ? " " + t("with %(person)s", { person: entry.person }) : "";
+    item.append(element("strong", `${day(entry.recorded_at)} · ${entry.outcome_label}${who}`));
+    item.append(element("span", ` · ${entry.by || t("someone")} · ${entry.canvass}`, "muted"));
     const answers = Object.entries(entry.answers || {});
     if (answers.length) {
       item.append(element("div", answers.map(([key, value]) => `${questionLabel(key)}: ${formatAnswer(value)}`).join(" · "), "answers"));
@@ -316,8 +330,8 @@
   }
 
   function formatAnswer(value) {
-    if (value === true) return "yes";
-    if (value === false) return "no";
+    if (value === true) return YES_NO.Yes;
+    if (value === false) return YES_NO.No;
     return String(value);
   }
 
@@ -380,11 +394,11 @@
 
   function householdSurvey(door) {
     const box = element("fieldset", null, "person-survey household-survey");
-    box.append(element("legend", "The household's answers"));
+    box.append(element("legend", t("The household's answers")));
     if (door.people.length) {
-      box.append(element("p", "Who answered?", "question-label"));
+      box.append(element("p", t("Who answered?"), "question-label"));
       const row = element("div", null, "choices answered-by");
-      [...door.people, { id: "", name: "Not said" }].forEach((person) => {
+      [...door.people, { id: "", name: t("Not said") }].forEach((person) => {
         const label = element("label", null, "pill");
         const input = document.createElement("input");
         input.type = "radio";
@@ -435,7 +449,7 @@
         input.type = "radio";
         input.name = name;
         input.value = choice;
-        pill.append(input, element("span", shownChoices ? shownChoices[i] : choice));
+        pill.append(input, element("span", shownChoices ? shownChoices[i] : (question.kind === "yes_no" ? YES_NO[choice] : choice)));
         row.append(pill);
       });
       wrap.append(row);
@@ -515,8 +529,8 @@
     event.preventDefault();
     const form = $("contact-form");
     const outcome = form.querySelector("input[name=outcome]:checked");
-    if (!outcome) return refuse("Tap what happened at the door first.");
-    if (!walk.canvass) return refuse("This turf has no canvass yet: ask your organizer.");
+    if (!outcome) return refuse(t("Tap what happened at the door first."));
+    if (!walk.canvass) return refuse(t("This turf has no canvass yet: ask your organizer."));
     $("save-contact").disabled = true;
     localStorage.setItem("fieldops-share-location", $("share-location").checked ? "yes" : "no");
     const where = await position();
@@ -535,7 +549,7 @@
       .map((answered) => ({ ...base, id: outbox.uuid(), ...answered }));
     if (contacts.some((c) => unansweredShown(c.answers))) {
       $("save-contact").disabled = false;
-      return refuse("This canvass's survey is not optional: answer each question shown.");
+      return refuse(t("This canvass's survey is not optional: answer each question shown."));
     }
     if (!contacts.length) contacts.push({ ...base, id: outbox.uuid(), person_id: null, answers: {} });
     // The note and the promises go with the first contact of the visit only; so do the people added or
@@ -545,7 +559,7 @@
     try {
       await outbox.add(contacts);
     } catch (error) {
-      refuse(`Could not keep the contact on this phone: ${error.message}`);
+      refuse(t("Could not keep the contact on this phone: %(error)s", { error: error.message }));
       $("save-contact").disabled = false;
       return;
     }
@@ -553,7 +567,7 @@
     localKnocks.set(door.id, [...(localKnocks.get(door.id) || []), knocks.visit(contacts)]);
     knocks.remember(owner, turfId, localKnocks);
     $("save-contact").disabled = false;
-    $("saved-note").textContent = `Saved: ${fact ? fact.label : outcome.value} at ${door.label}.`;
+    $("saved-note").textContent = t("Saved: %(outcome)s at %(door)s.", { outcome: fact ? fact.label : outcome.value, door: door.label });
     const next = nextDoor();
     if (next) openDoor(next); else showList();
   }
@@ -570,14 +584,14 @@
     const bar = $("sync-bar");
     const count = $("sync-count");
     const waiting = state.pending;
-    let text = waiting ? `${waiting} contact${waiting === 1 ? "" : "s"} waiting to sync` : "All contacts synced";
-    if (state.status === "offline" || !navigator.onLine) text += waiting ? " · offline, sent once online" : " · offline";
-    else if (state.status === "retrying" && waiting) text += " · will retry shortly";
+    let text = waiting === 1 ? t("1 contact waiting to sync") : waiting ? t("%(n)s contacts waiting to sync", { n: waiting }) : t("All contacts synced");
+    if (state.status === "offline" || !navigator.onLine) text += " · " + (waiting ? t("offline, sent once online") : t("offline"));
+    else if (state.status === "retrying" && waiting) text += " · " + t("will retry shortly");
     else if (state.status === "signed-out") text += ` · ${state.message}`;
     count.textContent = text;
     bar.className = "sync-bar" + (waiting ? " waiting" : " synced");
     $("rejected-box").hidden = !rejected.length;
-    $("rejected-list").replaceChildren(...rejected.map((c) => element("li", `${c.address || "door " + c.door_id}: ${c.error}`)));
+    $("rejected-list").replaceChildren(...rejected.map((c) => element("li", `${c.address || t("door %(id)s", { id: c.door_id })}: ${c.error}`)));
   }
 
   async function load() {
@@ -585,12 +599,12 @@
     try {
       response = await fetch(app.dataset.walklistUrl, { credentials: "same-origin" });
     } catch (error) {
-      $("progress").textContent = "Offline, and this walk list was not saved on this phone yet.";
+      $("progress").textContent = t("Offline, and this walk list was not saved on this phone yet.");
       return;
     }
     if (!response.ok) {
-      $("progress").textContent = response.status === 503 ? "Offline, and this walk list was not saved on this phone yet."
-        : `Could not load the walk list (${response.status}).`;
+      $("progress").textContent = response.status === 503 ? t("Offline, and this walk list was not saved on this phone yet.")
+        : t("Could not load the walk list (%(status)s).", { status: response.status });
       return;
     }
     walk = await response.json();

@@ -8,35 +8,36 @@
 // Every text the volunteer reads is in TEXT, for the translation catalogs; server text is set as textContent.
 (function () {
   const TEXT = {
-    heading: "People here",
-    add: "Add a resident",
-    correct: "Correct the name",
-    gone: "Not living here",
-    undo: "Undo",
-    firstName: "First name",
-    lastName: "Last name",
-    phone: "Phone (optional)",
-    email: "E-mail (optional)",
-    birthYear: "Year of birth (optional)",
-    language: "Preferred language (optional)",
-    noLanguage: "Not said",
-    consentPhone: "Agrees to be contacted by phone",
-    consentEmail: "Agrees to be contacted by e-mail",
-    saveAdd: "Add",
-    saveCorrect: "Keep the correction",
-    cancel: "Cancel",
-    staged: "Saved with this visit:",
-    addedLine: (name) => `New resident: ${name}`,
-    correctedLine: (was, now) => `Name: ${was} → ${now}`,
-    goneLine: (name) => `${name}: not living here`,
-    needName: "Give a first or a last name.",
-    needPhone: "Consent to phone calls needs a phone number.",
-    needEmail: "Consent to e-mails needs an e-mail address.",
-    pending: "not synced yet",
-    whichLanguage: "Which language do they speak?",
-    showIn: (name) => `Shown in ${name}`,
-    switchTo: (name) => `Switch to ${name}`,
-    speaks: (names) => `Speaks ${names}`,
+    heading: t("People here"),
+    add: t("Add a resident"),
+    correct: t("Correct the name"),
+    gone: t("Not living here"),
+    undo: t("Undo"),
+    firstName: t("First name"),
+    lastName: t("Last name"),
+    phone: t("Phone (optional)"),
+    email: t("E-mail (optional)"),
+    birthYear: t("Year of birth (optional)"),
+    language: t("Preferred language (optional)"),
+    noLanguage: t("Not said"),
+    consentPhone: t("Agrees to be contacted by phone"),
+    consentEmail: t("Agrees to be contacted by e-mail"),
+    saveAdd: t("Add"),
+    saveCorrect: t("Keep the correction"),
+    cancel: t("Cancel"),
+    staged: t("Saved with this visit:"),
+    addedLine: (name) => t("New resident: %(name)s", { name: name }),
+    correctedLine: (was, now) => t("Name: %(was)s → %(now)s", { was: was, now: now }),
+    goneLine: (name) => t("%(name)s: not living here", { name: name }),
+    needName: t("Give a first or a last name."),
+    needPhone: t("Consent to phone calls needs a phone number."),
+    needEmail: t("Consent to e-mails needs an e-mail address."),
+    pending: t("not synced yet"),
+    whichLanguage: t("Which language do they speak?"),
+    showIn: (name) => t("Shown in %(language)s", { language: name }),
+    switchTo: (name) => t("Switch to %(language)s", { language: name }),
+    speaks: (names) => t("Speaks %(languages)s", { languages: names }),
+    resident: t("Resident"),
   };
   const $ = (id) => document.getElementById(id);
   let staged = { added: [], changed: new Map() };  // for the door open now
@@ -52,7 +53,7 @@
   }
 
   function fullName(first, last) {
-    return [first, last].filter(Boolean).join(" ") || "Resident";
+    return [first, last].filter(Boolean).join(" ") || TEXT.resident;
   }
 
   // The statuses the buttons send, from the walk list (fieldops/domain/people.py PHONE_STATUSES).

@@ -21,7 +21,7 @@
   const everything = L.featureGroup().addTo(map);
   const blocks = data.blocks.map((block) => L.polygon(block.rings, {
     color: "#14532d", weight: 1, fillColor: "#bbf7d0", fillOpacity: 0.35,
-  }).bindTooltip(element("span", `Block ${block.id}`)).addTo(everything));
+  }).bindTooltip(element("span", t("Block %(id)s", { id: block.id }))).addTo(everything));
   const parts = data.parts.length ? L.polygon(data.parts, {
     color: "#14532d", weight: 2, dashArray: "6 4", fillColor: "#bbf7d0", fillOpacity: 0.25,
   }).addTo(everything) : null;
@@ -34,7 +34,7 @@
     const tip = element("span");
     // A building of many units: its first and last few, not a column down the screen.
     const labels = mark.labels.length > 8
-      ? [...mark.labels.slice(0, 3), `… ${mark.labels.length - 6} more …`, ...mark.labels.slice(-3)] : mark.labels;
+      ? [...mark.labels.slice(0, 3), `… ${t("%(n)s more", { n: mark.labels.length - 6 })} …`, ...mark.labels.slice(-3)] : mark.labels;
     labels.forEach((label, n) => {
       if (n) tip.append(document.createElement("br"));
       tip.append(document.createTextNode(label));

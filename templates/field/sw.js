@@ -2,6 +2,12 @@
 // Contacts are not queued here: the page keeps them in IndexedDB (static/js/outbox.js) until the server has them.
 const CACHE = "fieldops-{{ version }}";
 const SHELL = {{ shell|tojson }};
+// The offline page, in the language of the page that installed this worker (field.py renders it per request).
+const OFFLINE_PAGE = "<!doctype html><html lang=" + {{ page_language|tojson }} + "><meta charset=utf-8>" +
+  "<meta name=viewport content='width=device-width'><title>" + {{ _('Offline')|tojson }} + "</title>" +
+  "<p style='font:18px system-ui;padding:1rem'>" +
+  {{ _('You are offline and this page was not saved on this phone. Open your turfs once while online to keep them for offline use.')|tojson }} +
+  "</p>";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -27,9 +33,7 @@ function networkFirst(request) {
 
 function offlineAnswer(request) {
   if (request.mode === "navigate") {
-    return new Response("<!doctype html><meta name=viewport content='width=device-width'><title>Offline</title>" +
-      "<p style='font:18px system-ui;padding:1rem'>You are offline and this page was not saved on this phone. " +
-      "Open your turfs once while online to keep them for offline use.</p>",
+    return new Response(OFFLINE_PAGE,
       { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
   }
   return new Response(JSON.stringify({ error: "offline" }), { status: 503, headers: { "Content-Type": "application/json" } });

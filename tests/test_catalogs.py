@@ -19,7 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es", "fi", "sv")
 # Words that are the same in a language as in English (names, codes): no translation needed.
 SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail"}
-TRANSLATED_TEMPLATES = ("base.html", "auth/login.html")
+TRANSLATED_TEMPLATES = ("base.html", "auth/login.html",
+                        # organizers' and team leaders' pages, and the mails (helper L3)
+                        "turfs/workspace.html", "turfs/print.html", "field/volunteer.html", "field/volunteers.html",
+                        "relationships/settings.html", "teams/list.html", "teams/none.html", "shifts/list.html",
+                        "shifts/shift.html", "recruits/list.html", "recruits/qr.html", "volunteers/people.html",
+                        "volunteers/timeline.html", "people/review.html",
+                        "mail/join.txt", "mail/join_existing.txt", "mail/password_reset.txt",
+                        "mail/password_reset_by_organizer.txt", "mail/recruit_invite.txt", "mail/shift_reminder.txt",
+                        "mail/shift_signed_up.txt")
 
 
 @pytest.fixture(scope="module")

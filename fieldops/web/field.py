@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
                    url_for)
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..domain.conditions import describe as describe_condition
@@ -21,6 +22,7 @@ from .. import unit_of_work
 from ..services import access, canvassing, followups, invites, passwords, users, walklists
 from ..services.inputs import parse_day
 from . import mails, security, sessions
+from .labels import ROLES, TURF_STATES
 
 bp = Blueprint("field", __name__)
 
@@ -155,7 +157,8 @@ def hand_out(turf_id: int):
     canvass = access.require_canvass_for_office(current_user, canvass_id, turf.office_id)
     volunteers = users.office_walkers(turf.office_id, request.form.getlist("volunteers", type=int))
     canvassing.hand_out(turf.id, volunteers, canvass, current_user.id, adding=request.form.get("adding") == "1")
-    flash(f"{turf.name} handed to {', '.join(v.name for v in volunteers)} for {canvass.name}.", "success")
+    flash(_("%(turf)s handed to %(walkers)s for %(canvass)s.", turf=turf.name,
+            walkers=", ".join(v.name for v in volunteers), canvass=canvass.name), "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
 
 
@@ -164,7 +167,8 @@ def hand_out(turf_id: int):
 def take_back(assignment_id: int):
     assignment = access.require_assignment(current_user, assignment_id)
     turf = canvassing.take_back(assignment, current_user.id)
-    flash(f"Taken back. {turf.name} is {turf.state.replace('_', ' ')}.", "success")
+    flash(_("Taken back. %(turf)s is %(state)s.", turf=turf.name, state=TURF_STATES.get(turf.state, turf.state)),
+          "success")
     team_id = request.form.get("team", type=int)
     if team_id:  # from the team's page: back there
         return redirect(url_for("teams.team", team_id=team_id))
@@ -174,7 +178,7 @@ def take_back(assignment_id: int):
 def _volunteers_page(office, status: int = 200, **extra):
     return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
                            deactivated=users.deactivated_volunteers(office), invites=invites.live_invites(office),
-                           invite_days=invites.INVITE_DAYS, mail_ready=mails.configured(),
+                           invite_days=invites.INVITE_DAYS, mail_ready=mails.configured(), role_labels=ROLES,
                            form=extra.pop("form", {}), **extra), status
 
 
@@ -189,7 +193,7 @@ def volunteers(office_id: int):
         except FieldopsError as failure:
             unit_of_work.undo()
             return _volunteers_page(office, 400, error=failure.message, form=request.form)
-        flash(f"{user.name} can now sign in with {user.email}.", "success")
+        flash(_("%(name)s can now sign in with %(email)s.", name=user.name, email=user.email), "success")
         return redirect(url_for("field.volunteers", office_id=office.id))
     return _volunteers_page(office)
 
@@ -211,7 +215,7 @@ def invite(office_id: int):
 def revoke_invite(invite_id: int):
     invite = invites.invite_to_manage(current_user, invite_id)
     invites.revoke(invite, current_user.id)
-    flash("The invitation link is revoked: nobody can join with it any more.", "success")
+    flash(_("The invitation link is revoked: nobody can join with it any more."), "success")
     return redirect(url_for("field.volunteers", office_id=invite.office_id))
 
 
@@ -235,9 +239,12 @@ def volunteer(user_id: int):
 def deactivate(user_id: int):
     person = users.volunteer_for(current_user, user_id)
     taken_back = users.deactivate(person, current_user.id)
-    flash(f"{person.name} is deactivated: signed out everywhere, tokens revoked"
-          f"{f', {taken_back} turf' + ('s' if taken_back != 1 else '') + ' taken back' if taken_back else ''}. "
-          "Their contacts stay.", "success")
+    flash(ngettext("%(name)s is deactivated: signed out everywhere, tokens revoked, %(num)d turf taken back. "
+                   "Their contacts stay.",
+                   "%(name)s is deactivated: signed out everywhere, tokens revoked, %(num)d turfs taken back. "
+                   "Their contacts stay.", taken_back, name=person.name) if taken_back
+          else _("%(name)s is deactivated: signed out everywhere, tokens revoked. Their contacts stay.", name=person.name),
+          "success")
     return redirect(url_for("field.volunteer", user_id=person.id))
 
 
@@ -246,7 +253,7 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     person = users.volunteer_for(current_user, user_id)
     users.reactivate(person, current_user.id)
-    flash(f"{person.name} may sign in again. Hand them a turf when they are ready.", "success")
+    flash(_("%(name)s may sign in again. Hand them a turf when they are ready.", name=person.name), "success")
     return redirect(url_for("field.volunteer", user_id=person.id))
 
 
@@ -259,7 +266,7 @@ def reset_link(user_id: int):
     if request.form.get("send") == "email":
         mails.send(person.email, "password_reset_by_organizer", user=person, organizer=current_user, link=link,
                    hours=RESET_HOURS)
-        flash(f"A link to choose a new password is on its way to {person.email}.", "success")
+        flash(_("A link to choose a new password is on its way to %(email)s.", email=person.email), "success")
         return redirect(url_for("field.volunteer", user_id=person.id))
     return _volunteer_page(person, reset_url=link)
 

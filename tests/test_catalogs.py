@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es", "fi", "sv")
 # Words that are the same in a language as in English (names, codes): no translation needed.
 SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail"}
-TRANSLATED_TEMPLATES = ("base.html", "auth/login.html",
+TRANSLATED_TEMPLATES = ("base.html", "auth/login.html", "turf.html",
                         # organizers' and team leaders' pages, and the mails (helper L3)
                         "turfs/workspace.html", "turfs/print.html", "field/volunteer.html", "field/volunteers.html",
                         "relationships/settings.html", "teams/list.html", "teams/none.html", "shifts/list.html",

@@ -12,3 +12,8 @@ ROLES = {"admin": _l("admin"), "lead": _l("regional lead"), "organizer": _l("org
          "team_leader": _l("team leader"), "volunteer": _l("volunteer")}
 # The volunteer ladder's stages (domain/volunteers.py keys them).
 STAGES = {"prospect": _l("Prospect"), "first_shift": _l("First shift"), "regular": _l("Regular"), "leader": _l("Leader")}
+# The outcomes' names (domain/outcomes.py keys them; its labels stay English for the API and exports).
+OUTCOMES = {"talked": _l("Talked"), "not_home": _l("Not home"), "come_back": _l("Come back later"),
+            "refused": _l("Refused"), "moved": _l("Moved"), "wrong_address": _l("Wrong address"),
+            "inaccessible": _l("Inaccessible"), "deceased": _l("Deceased"), "language_barrier": _l("Language barrier"),
+            "hostile": _l("Hostile (do not return)"), "left_literature": _l("Left literature")}

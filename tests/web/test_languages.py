@@ -150,3 +150,10 @@ def test_a_guest_without_an_account_gets_the_offices_language(app, world):
     db.session.commit()
     mail = _reminder_to(world, "gast@example.org")
     assert mail.subject.startswith("I morgon: dörrknackning med") and "Var vi träffas:" in mail.body
+
+
+def test_the_turf_page_speaks_finnish(client, auth, world):
+    auth.login("organizer.a@test.example")
+    page = client.get(f"/turfs/{world.turf_a1.id}", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert "Hallinnoi tätä aluetta" in page and "Ota takaisin" in page and "Tulostettava aluepaketti" in page
+    assert "jaettu</span>" in page  # the state, checked out, in Finnish

@@ -21,7 +21,7 @@ LANGUAGES = ("es", "fi", "sv")
 SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail"}
 TRANSLATED_TEMPLATES = ("base.html", "auth/login.html", "turf.html",
                         # organizers' and team leaders' pages, and the mails (helper L3)
-                        "turfs/workspace.html", "turfs/print.html", "field/volunteer.html", "field/volunteers.html",
+                        "turfs/workspace.html", "turfs/print.html", "turfs/_sheet_legend.html", "field/volunteer.html", "field/volunteers.html",
                         "relationships/settings.html", "teams/list.html", "teams/none.html", "shifts/list.html",
                         "shifts/shift.html", "recruits/list.html", "recruits/qr.html", "volunteers/people.html",
                         "volunteers/timeline.html", "people/review.html",

@@ -5,6 +5,7 @@ Views only translate HTTP to ``services.turfs`` calls; the map editor script
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timezone
 
@@ -18,7 +19,7 @@ from ..domain.turf_drawing import scale_bar
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turf_map, turfs, walklists
-from .labels import TURF_STATE_LEGEND, TURF_STATES
+from .labels import OUTCOMES as OUTCOME_LABELS, TURF_STATE_LEGEND, TURF_STATES
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
 
@@ -187,6 +188,7 @@ def print_walklist(turf_id: int):
     return render_template("turfs/print.html", turf=turf, walk=walk, canvass=canvass,
                            drawing=turf_map.packet_map(turf, walk), scale_bar=scale_bar,
                            zone=turfs.office_of(turf).time_zone, printed_at=datetime.now(timezone.utc),
-                           questions=asked_questions(canvass.questions) if canvass else [], outcomes=OUTCOMES,
+                           questions=asked_questions(canvass.questions) if canvass else [],
+                           outcomes=[dataclasses.replace(o, label=str(OUTCOME_LABELS.get(o.code, o.label))) for o in OUTCOMES],
                            **sheet_helpers())
 

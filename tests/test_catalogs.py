@@ -30,6 +30,14 @@ TRANSLATED_TEMPLATES = (
     "relationships/follow_ups.html", "relationships/idle_turfs.html", "relationships/neglected.html",
     "relationships/review.html", "turfs/_sheet_legend.html", "turfs/paper.html", "jobs/kinds/import.html",
     "field/phone.html", "my_turfs.html", "shifts/sign_up.html", "teams/team.html",
+    # organizers' and team leaders' pages, and the mails (helper L3)
+    "turf.html", "turfs/workspace.html", "turfs/print.html", "field/volunteer.html", "field/volunteers.html",
+    "relationships/settings.html", "teams/list.html", "teams/none.html", "shifts/list.html",
+    "shifts/shift.html", "recruits/list.html", "recruits/qr.html", "volunteers/people.html",
+    "volunteers/timeline.html", "people/review.html",
+    "mail/join.txt", "mail/join_existing.txt", "mail/password_reset.txt",
+    "mail/password_reset_by_organizer.txt", "mail/recruit_invite.txt", "mail/shift_reminder.txt",
+    "mail/shift_signed_up.txt",
 )
 
 

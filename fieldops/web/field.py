@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, send_from_directory,
                    url_for)
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..domain.conditions import describe as describe_condition
@@ -22,17 +22,17 @@ from .. import unit_of_work
 from ..services import access, canvassing, followups, invites, passwords, users, walklists
 from ..services.inputs import parse_day
 from . import mails, security, sessions
+from .labels import ROLES, TURF_STATES
 
 bp = Blueprint("field", __name__)
 
 QUESTION_ROWS = 6
-# A turf's state (domain/turf_states.py) as a sentence names it.
-TURF_STATE_WORDS = {"draft": _l("draft"), "open": _l("open"), "checked_out": _l("checked out"),
-                    "completed": _l("completed"), "archived": _l("archived")}
 
 
 def _turf_state(state: str) -> str:
-    return str(TURF_STATE_WORDS.get(state, state.replace("_", " ")))
+    """A turf's state (domain/turf_states.py) as a sentence names it, in the page's language."""
+    return str(TURF_STATES.get(state, state.replace("_", " ")))
+
 # What the service worker keeps for offline use besides the pages and walk lists themselves.
 SHELL_FILES = ("css/app.css", "js/i18n.js", "js/canvass.js", "js/knocks.js", "js/outbox.js", "js/conditions.js",
                "js/people-at-door.js", "js/my-turfs.js", "js/sign-out.js",
@@ -163,7 +163,8 @@ def hand_out(turf_id: int):
     canvass = access.require_canvass_for_office(current_user, canvass_id, turf.office_id)
     volunteers = users.office_walkers(turf.office_id, request.form.getlist("volunteers", type=int))
     canvassing.hand_out(turf.id, volunteers, canvass, current_user.id, adding=request.form.get("adding") == "1")
-    flash(f"{turf.name} handed to {', '.join(v.name for v in volunteers)} for {canvass.name}.", "success")
+    flash(_("%(turf)s handed to %(walkers)s for %(canvass)s.", turf=turf.name,
+            walkers=", ".join(v.name for v in volunteers), canvass=canvass.name), "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
 
 
@@ -182,7 +183,7 @@ def take_back(assignment_id: int):
 def _volunteers_page(office, status: int = 200, **extra):
     return render_template("field/volunteers.html", office=office, volunteers=users.office_volunteers(office),
                            deactivated=users.deactivated_volunteers(office), invites=invites.live_invites(office),
-                           invite_days=invites.INVITE_DAYS, mail_ready=mails.configured(),
+                           invite_days=invites.INVITE_DAYS, mail_ready=mails.configured(), role_labels=ROLES,
                            form=extra.pop("form", {}), **extra), status
 
 
@@ -197,7 +198,7 @@ def volunteers(office_id: int):
         except FieldopsError as failure:
             unit_of_work.undo()
             return _volunteers_page(office, 400, error=failure.message, form=request.form)
-        flash(f"{user.name} can now sign in with {user.email}.", "success")
+        flash(_("%(name)s can now sign in with %(email)s.", name=user.name, email=user.email), "success")
         return redirect(url_for("field.volunteers", office_id=office.id))
     return _volunteers_page(office)
 
@@ -219,7 +220,7 @@ def invite(office_id: int):
 def revoke_invite(invite_id: int):
     invite = invites.invite_to_manage(current_user, invite_id)
     invites.revoke(invite, current_user.id)
-    flash("The invitation link is revoked: nobody can join with it any more.", "success")
+    flash(_("The invitation link is revoked: nobody can join with it any more."), "success")
     return redirect(url_for("field.volunteers", office_id=invite.office_id))
 
 
@@ -243,9 +244,12 @@ def volunteer(user_id: int):
 def deactivate(user_id: int):
     person = users.volunteer_for(current_user, user_id)
     taken_back = users.deactivate(person, current_user.id)
-    flash(f"{person.name} is deactivated: signed out everywhere, tokens revoked"
-          f"{f', {taken_back} turf' + ('s' if taken_back != 1 else '') + ' taken back' if taken_back else ''}. "
-          "Their contacts stay.", "success")
+    flash(ngettext("%(name)s is deactivated: signed out everywhere, tokens revoked, %(num)d turf taken back. "
+                   "Their contacts stay.",
+                   "%(name)s is deactivated: signed out everywhere, tokens revoked, %(num)d turfs taken back. "
+                   "Their contacts stay.", taken_back, name=person.name) if taken_back
+          else _("%(name)s is deactivated: signed out everywhere, tokens revoked. Their contacts stay.", name=person.name),
+          "success")
     return redirect(url_for("field.volunteer", user_id=person.id))
 
 
@@ -254,7 +258,7 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     person = users.volunteer_for(current_user, user_id)
     users.reactivate(person, current_user.id)
-    flash(f"{person.name} may sign in again. Hand them a turf when they are ready.", "success")
+    flash(_("%(name)s may sign in again. Hand them a turf when they are ready.", name=person.name), "success")
     return redirect(url_for("field.volunteer", user_id=person.id))
 
 
@@ -267,7 +271,7 @@ def reset_link(user_id: int):
     if request.form.get("send") == "email":
         mails.send(person.email, "password_reset_by_organizer", user=person, organizer=current_user, link=link,
                    hours=RESET_HOURS)
-        flash(f"A link to choose a new password is on its way to {person.email}.", "success")
+        flash(_("A link to choose a new password is on its way to %(email)s.", email=person.email), "success")
         return redirect(url_for("field.volunteer", user_id=person.id))
     return _volunteer_page(person, reset_url=link)
 

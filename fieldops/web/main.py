@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..domain.roles import Role
 from ..extensions import db
 from ..services import access, canvassing, idle_turfs, overview, people, shifts, teams, turf_map, turfs, users, walklists
+from .labels import OUTCOMES, TURF_STATES
 
 bp = Blueprint("main", __name__)
 
@@ -70,7 +71,8 @@ def turf(turf_id: int):
         holders=canvassing.open_assignments(turf.id),
         canvasses=canvassing.canvasses_for_office(office) if manage else [],
         walkers=walkers,
-        mine=access.has_open_assignment(current_user, turf.id), zone=turfs.office_of(turf).time_zone)
+        mine=access.has_open_assignment(current_user, turf.id), zone=turfs.office_of(turf).time_zone,
+        turf_states=TURF_STATES, outcome_labels=OUTCOMES)
 
 
 @bp.get("/my/turfs")

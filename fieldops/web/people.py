@@ -7,6 +7,7 @@ import io
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
@@ -59,7 +60,7 @@ def merge(person_id: int):
     except FieldopsError as error:
         unit_of_work.undo()
         return _review_page(office, error=error.message), error.status
-    flash(f"{person.full_name} is merged into {target.full_name}.", "success")
+    flash(_("%(person)s is merged into %(target)s.", person=person.full_name, target=target.full_name), "success")
     return redirect(url_for("people.review", office_id=office.id))
 
 
@@ -73,7 +74,9 @@ def language_turf(office_id: int):
     except FieldopsError as error:
         unit_of_work.undo()
         return _review_page(office, error=error.message), error.status
-    flash(f"{turf.name}: {turf.door_count} doors that need that language, ready to hand out.", "success")
+    flash(ngettext("%(name)s: %(num)d door that needs that language, ready to hand out.",
+                   "%(name)s: %(num)d doors that need that language, ready to hand out.", turf.door_count, name=turf.name),
+          "success")
     return redirect(url_for("main.turf", turf_id=turf.id))
 
 
@@ -87,7 +90,7 @@ def my_languages():
         unit_of_work.undo()
         flash(error.message, "error")
         return redirect(url_for("account.account")), 303
-    flash("Your languages are saved.", "success")
+    flash(_("Your languages are saved."), "success")
     return redirect(url_for("account.account"))
 
 
@@ -101,7 +104,7 @@ def volunteer_languages(user_id: int):
         unit_of_work.undo()
         flash(error.message, "error")
         return redirect(url_for("field.volunteer", user_id=person.id)), 303
-    flash(f"{person.name}'s languages are saved.", "success")
+    flash(_("The languages of %(name)s are saved.", name=person.name), "success")
     return redirect(url_for("field.volunteer", user_id=person.id))
 
 

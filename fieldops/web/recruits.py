@@ -6,6 +6,7 @@ import io
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -45,6 +46,6 @@ def invite(prospect_id: int):
     link = mails.link("field.join", token=token)
     if how == "email":
         mails.send(email, "recruit_invite", office=office, link=link, organizer=current_user)
-        flash(f"The invitation is on its way to {email}.", "success")
+        flash(_("The invitation is on its way to %(email)s.", email=email), "success")
         return redirect(url_for("recruits.office_recruits", office_id=office.id))
     return render_template("recruits/qr.html", office=office, link=link, qr=qr_svg(link))

@@ -98,9 +98,14 @@ def settings(office_id: int):
         except FieldopsError as error:
             unit_of_work.undo()
             return _settings_page(office, request.form, error.message), error.status
-        flash(f"Settings saved; {tagged} issue mentions found in the office's notes."
-              + (f" The office now keeps {office.time_zone} time: its days are counted again on that clock."
-                 if moved else ""), "success")
+        saved = ngettext("Settings saved; %(num)d issue mention found in the office's notes.",
+                         "Settings saved; %(num)d issue mentions found in the office's notes.", tagged)
+        if moved:
+            saved = ngettext("Settings saved; %(num)d issue mention found in the office's notes. The office now keeps "
+                             "%(zone)s time: its days are counted again on that clock.",
+                             "Settings saved; %(num)d issue mentions found in the office's notes. The office now keeps "
+                             "%(zone)s time: its days are counted again on that clock.", tagged, zone=office.time_zone)
+        flash(saved, "success")
         return redirect(url_for("relationships.settings", office_id=office.id))
     return _settings_page(office, {**office_settings.form_values(office.settings), "time_zone": office.time_zone or ""},
                           None)

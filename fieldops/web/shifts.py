@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..errors import FieldopsError
-from ..models import Canvass, Office, Team
+from ..models import Canvass, Office, Team, User
 from ..extensions import db
 from ..services import access, canvassing, shifts, teams, turfs
 from ..services.inputs import parse_coordinate
@@ -50,7 +51,7 @@ def office_shifts(office_id: int):
         except FieldopsError as error:
             unit_of_work.undo()
             return _shifts_page(office, error.status, error=error.message, form=form)
-        flash("Shift made. Share its sign-up link.", "success")
+        flash(_("Shift made. Share its sign-up link."), "success")
         return redirect(url_for("shifts.shift", shift_id=shift.id))
     return _shifts_page(office)
 
@@ -74,7 +75,8 @@ def check_in(shift_id: int, signup_id: int):
     """Tap who came; with ``turf=1``, hand them the free turf of the shift nearest the staging place."""
     shift = access.require_shift(current_user, shift_id)
     signup, turf = shifts.check_in(shift, signup_id, current_user, hand_turf=request.form.get("turf") == "1")
-    flash(f"{signup.name} is here" + (f": {turf.name} is theirs." if turf else "."), "success")
+    flash(_("%(name)s is here: %(turf)s is theirs.", name=signup.name, turf=turf.name) if turf
+          else _("%(name)s is here.", name=signup.name), "success")
     return redirect(url_for("shifts.shift", shift_id=shift.id))
 
 
@@ -85,7 +87,8 @@ def walk_in(shift_id: int):
     shift = access.require_shift(current_user, shift_id)
     signup = shifts.walk_in(shift, request.form.get("name", ""), request.form.get("email"), request.form.get("phone"),
                             current_user)
-    flash(f"{signup.name} is here" + ("." if signup.user_id else " (no account yet: invite them)."), "success")
+    flash(_("%(name)s is here.", name=signup.name) if signup.user_id
+          else _("%(name)s is here (no account yet: invite them).", name=signup.name), "success")
     return redirect(url_for("shifts.shift", shift_id=shift.id))
 
 
@@ -133,10 +136,9 @@ def calendar(token: str):
 def reminder_text(signup, shift, kind: str) -> tuple[str, str]:
     """A reminder's subject and body (``templates/mail/shift_reminder.txt``; first line the subject)."""
     office = db.session.get(Office, shift.office_id)
-    text = render_template("mail/shift_reminder.txt", signup=signup, shift=shift, office=office, kind=kind,
-                           link=mails.link("shifts.sign_up", token=shift.token))
-    subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    recipient = db.session.get(User, signup.user_id) if signup.user_id else None
+    return mails.compose(signup.email, "shift_reminder", recipient=recipient, signup=signup, shift=shift, office=office, kind=kind,
+                         link=mails.link("shifts.sign_up", token=shift.token))
 
 
 

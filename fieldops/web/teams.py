@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
@@ -33,7 +34,7 @@ def office_teams(office_id: int):
         except FieldopsError as error:
             unit_of_work.undo()
             return _teams_page(office, error.status, error=error.message, form=request.form)
-        flash(f"Team {team.name} made. Add its members and leaders.", "success")
+        flash(_("Team %(name)s made. Add its members and leaders.", name=team.name), "success")
         return redirect(url_for("teams.team", team_id=team.id))
     return _teams_page(office)
 
@@ -64,7 +65,7 @@ def set_turfs(team_id: int):
     team = access.require_team(current_user, team_id, shape=True)
     teams.set_turfs(team, request.form.getlist("turfs", type=int), current_user.id)
     teams.set_owns_promises(team, request.form.get("owns_promises") == "yes", current_user.id)
-    flash(f"{team.name}'s turfs and promises saved.", "success")
+    flash(_("The turfs and promises of %(name)s saved.", name=team.name), "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
 
@@ -75,7 +76,8 @@ def add_member(team_id: int):
     user_id = request.form.get("user_id", type=int)
     person = users.volunteer_or_leader(team.office_id, user_id)
     teams.add_member(team, person, current_user.id, leader=request.form.get("leader") == "yes")
-    flash(f"{person.name} is on {team.name}" + (" as a team leader." if request.form.get("leader") == "yes" else "."),
+    flash(_("%(person)s is on %(team)s as a team leader.", person=person.name, team=team.name)
+          if request.form.get("leader") == "yes" else _("%(person)s is on %(team)s.", person=person.name, team=team.name),
           "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
@@ -86,7 +88,7 @@ def remove_member(team_id: int, user_id: int):
     team = access.require_team(current_user, team_id, shape=True)
     person = users.volunteer_or_leader(team.office_id, user_id)
     teams.remove_member(team, person, current_user.id)
-    flash(f"{person.name} is no longer on {team.name}.", "success")
+    flash(_("%(person)s is no longer on %(team)s.", person=person.name, team=team.name), "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
 
@@ -105,7 +107,8 @@ def hand_out(team_id: int, turf_id: int):
     canvass = canvassing.canvass_of_office(canvass_id, turf.office_id)
     walkers = teams.team_walkers(team, request.form.getlist("volunteers", type=int))
     canvassing.hand_out(turf.id, walkers, canvass, current_user.id, adding=request.form.get("adding") == "1")
-    flash(f"{turf.name} handed to {', '.join(w.name for w in walkers)} for {canvass.name}.", "success")
+    flash(_("%(turf)s handed to %(walkers)s for %(canvass)s.", turf=turf.name, walkers=", ".join(w.name for w in walkers),
+            canvass=canvass.name), "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
 

@@ -5,10 +5,12 @@ Views only translate HTTP to ``services.turfs`` calls; the map editor script
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timezone
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..domain.outcomes import OUTCOMES
@@ -17,6 +19,7 @@ from ..domain.turf_drawing import scale_bar
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
 from ..services import access, audit, turf_map, turfs, universes, walklists
+from .labels import OUTCOMES as OUTCOME_LABELS, TURF_STATE_LEGEND, TURF_STATES
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
 
@@ -46,9 +49,22 @@ def workspace(office_id: int):
     return render_template("turfs/workspace.html", office=office, map=map_parts(fmap, nonce=csp_nonce()),
                            turfs=live_turfs,
                            free_blocks=sum(1 for b in blocks if b.turf_id is None and not b.divided),
-                           next_name=turfs.next_turf_name(office), legend=door_legend(),
+                           next_name=turfs.next_turf_name(office), legend=_legend(),
                            state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE,
+                           state_labels=TURF_STATE_LEGEND, turf_states=TURF_STATES,
                            targeted_canvasses=universes.canvasses_with_universe(office))
+
+
+def _legend() -> list[tuple[str, str]]:
+    """The map's door-count legend in the page's language (the map module writes it in figures and English)."""
+    translated = []
+    for label, colour in door_legend():
+        if label == "0 doors":
+            label = _("0 doors")
+        elif label.endswith("+ doors"):
+            label = _("%(num)s+ doors", num=label.removesuffix("+ doors"))
+        translated.append((label, colour))
+    return translated
 
 
 @bp.post("/offices/<int:office_id>/turfs/preview")
@@ -87,7 +103,7 @@ def cut(office_id: int):
     if result.turfs:
         flash(turfs.cut_summary(result), "success")
     else:
-        flash("Every block already belongs to a turf: there was nothing to cut.", "info")
+        flash(_("Every block already belongs to a turf: there was nothing to cut."), "info")
     return redirect(url_for("turfs.workspace", office_id=office.id))
 
 
@@ -121,7 +137,7 @@ def _back_to(turf_id: int | None, office_id: int):
 def rename(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     turfs.rename(turf, request.form.get("name", ""), current_user.id)
-    flash(f"Renamed to {turf.name}.", "success")
+    flash(_("Renamed to %(name)s.", name=turf.name), "success")
     return _back_to(turf.id, turf.office_id)
 
 
@@ -130,7 +146,7 @@ def rename(turf_id: int):
 def change_state(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     turfs.change_state(turf, request.form.get("state", ""), current_user.id)
-    flash(f"{turf.name} is now {turf.state.replace('_', ' ')}.", "success")
+    flash(_("%(name)s is now %(state)s.", name=turf.name, state=TURF_STATES.get(turf.state, turf.state)), "success")
     return _back_to(turf.id, turf.office_id)
 
 
@@ -139,7 +155,9 @@ def change_state(turf_id: int):
 def split(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     parts = turfs.split(turf, current_user.id)
-    flash("Split into " + ", ".join(f"{p.name} ({p.door_count} doors)" for p in parts) + ".", "success")
+    pieces = ", ".join(ngettext("%(name)s (%(num)d door)", "%(name)s (%(num)d doors)", p.door_count, name=p.name)
+                       for p in parts)
+    flash(_("Split into %(parts)s.", parts=pieces), "success")
     return _back_to(turf.id, turf.office_id)
 
 
@@ -154,7 +172,8 @@ def merge(turf_id: int):
     other = access.require_turf(current_user, other_id, manage=True)
     name = other.name
     turfs.merge(turf, other, current_user.id)
-    flash(f"Merged {name} into {turf.name}: now {turf.door_count} doors.", "success")
+    flash(ngettext("Merged %(other)s into %(name)s: now %(num)d door.", "Merged %(other)s into %(name)s: now %(num)d doors.",
+                  turf.door_count, other=name, name=turf.name), "success")
     return _back_to(turf.id, turf.office_id)
 
 
@@ -164,7 +183,7 @@ def delete(turf_id: int):
     turf = access.require_turf(current_user, turf_id, manage=True)
     office_id, name = turf.office_id, turf.name
     turfs.delete_turf(turf, current_user.id)
-    flash(f"Deleted {name}; its blocks are free again.", "success")
+    flash(_("Deleted %(name)s; its blocks are free again.", name=name), "success")
     return _back_to(None, office_id)
 
 
@@ -177,6 +196,7 @@ def print_walklist(turf_id: int):
     return render_template("turfs/print.html", turf=turf, walk=walk, canvass=canvass,
                            drawing=turf_map.packet_map(turf, walk), scale_bar=scale_bar,
                            zone=turfs.office_of(turf).time_zone, printed_at=datetime.now(timezone.utc),
-                           questions=asked_questions(canvass.questions) if canvass else [], outcomes=OUTCOMES,
+                           questions=asked_questions(canvass.questions) if canvass else [],
+                           outcomes=[dataclasses.replace(o, label=str(OUTCOME_LABELS.get(o.code, o.label))) for o in OUTCOMES],
                            **sheet_helpers())
 

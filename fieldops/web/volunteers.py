@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
@@ -12,6 +13,7 @@ from ..errors import FieldopsError
 from ..extensions import db
 from ..models import Office
 from ..services import access, volunteers
+from .labels import ROLES, STAGES
 
 bp = Blueprint("volunteers", __name__)
 
@@ -25,7 +27,7 @@ def _now() -> datetime:
 def office_people(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     return render_template("volunteers/people.html", office=office, team=None,
-                           **volunteers.people(office, _now()))
+                           **{**volunteers.people(office, _now()), "stage_labels": STAGES})
 
 
 @bp.get("/teams/<int:team_id>/volunteer-ladder")
@@ -34,7 +36,7 @@ def team_people(team_id: int):
     team = access.require_team(current_user, team_id, work=True)
     office = db.session.get(Office, team.office_id)
     return render_template("volunteers/people.html", office=office, team=team,
-                           **volunteers.people(office, _now(), team=team))
+                           **{**volunteers.people(office, _now(), team=team), "stage_labels": STAGES})
 
 
 def _person(user_id: int):
@@ -57,7 +59,8 @@ def _back(person):
 def ask_check_in(user_id: int):
     person = _person(user_id)
     volunteers.ask_check_in(person, current_user)
-    flash(f"Check in with {person.name}: it is on your list, and done when you write a note of the talk.", "success")
+    flash(_("Check in with %(name)s: it is on your list, and done when you write a note of the talk.", name=person.name),
+          "success")
     return _back(person)
 
 
@@ -65,7 +68,7 @@ def ask_check_in(user_id: int):
 @login_required
 def timeline(user_id: int):
     person = _person(user_id)
-    return render_template("volunteers/timeline.html", person=person, office=person.office,
+    return render_template("volunteers/timeline.html", person=person, office=person.office, role_labels=ROLES,
                            team=volunteers.team_of(person), **volunteers.timeline(person, _now()))
 
 
@@ -77,8 +80,8 @@ def add_note(user_id: int):
         volunteers.add_note(person, current_user, request.form.get("note", ""))
     except FieldopsError as error:
         unit_of_work.undo()
-        return render_template("volunteers/timeline.html", person=person, office=person.office,
+        return render_template("volunteers/timeline.html", person=person, office=person.office, role_labels=ROLES,
                                team=volunteers.team_of(person), error=error.message,
                                **volunteers.timeline(person, _now())), error.status
-    flash("Note kept on their timeline.", "success")
+    flash(_("Note kept on their timeline."), "success")
     return redirect(url_for("volunteers.timeline", user_id=person.id))

@@ -49,17 +49,18 @@
     if (selection.turfId) {
       nameLabel.hidden = true;
       nameInput.hidden = true;
-      summary.textContent = `Editing ${selection.turfName}: adding ${selection.add.size} blocks ` +
-        `(${doorsOf(selection.add)} doors), removing ${selection.remove.size} blocks (${doorsOf(selection.remove)} doors).` +
-        " Click blocks to change.";
-      saveButton.textContent = "Save changes";
+      summary.textContent = t("Editing %(turf)s: adding %(added)s blocks (%(added_doors)s doors), removing %(removed)s blocks (%(removed_doors)s doors). Click blocks to change.",
+        { turf: selection.turfName, added: selection.add.size, added_doors: doorsOf(selection.add),
+          removed: selection.remove.size, removed_doors: doorsOf(selection.remove) });
+      saveButton.textContent = t("Save changes");
     } else {
       nameLabel.hidden = false;
       nameInput.hidden = false;
-      const skipped = selection.taken ? ` (${selection.taken} blocks already in turfs were left out)` : "";
-      summary.textContent = `${selection.add.size} blocks, ${doorsOf(selection.add)} doors${skipped}. ` +
-        "Click blocks to add or remove them.";
-      saveButton.textContent = "Save turf";
+      const values = { blocks: selection.add.size, doors: doorsOf(selection.add), taken: selection.taken };
+      summary.textContent = selection.taken
+        ? t("%(blocks)s blocks, %(doors)s doors (%(taken)s blocks already in turfs were left out). Click blocks to add or remove them.", values)
+        : t("%(blocks)s blocks, %(doors)s doors. Click blocks to add or remove them.", values);
+      saveButton.textContent = t("Save turf");
     }
     saveButton.disabled = selection.add.size === 0 && selection.remove.size === 0;
   }
@@ -78,7 +79,7 @@
       credentials: "same-origin",
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
+    if (!response.ok) throw new Error(data.error || t("the server answered %(status)s", { status: response.status }));
     return data;
   }
 
@@ -96,20 +97,20 @@
   map.on(L.Draw.Event.CREATED, async (event) => {
     drawn.clearLayers();
     drawn.addLayer(event.layer);
-    show("Finding the blocks inside…");
+    show(t("Finding the blocks inside…"));
     try {
       const found = await post(panel.dataset.previewUrl, { polygon: event.layer.toGeoJSON().geometry });
       drawn.clearLayers();
       if (!found.blocks.length) {
-        show(found.taken ? "Every block inside already belongs to a turf." : "No block has its centre inside that shape.");
+        show(found.taken ? t("Every block inside already belongs to a turf.") : t("No block has its centre inside that shape."));
         selection = null;
         render();
         return;
       }
-      show("Check the blocks in blue, name the turf and save it.");
+      show(t("Check the blocks in blue, name the turf and save it."));
       startNew(found.blocks, found.taken);
     } catch (error) {
-      show(`Could not preview: ${error.message}`);
+      show(t("Could not preview: %(error)s", { error: error.message }));
     }
   });
 
@@ -125,7 +126,7 @@
         } else if (props.free) {
           if (selection.add.has(id)) selection.add.delete(id); else selection.add.add(id);
         } else {
-          show(`That block belongs to ${props.turf}.`);
+          show(t("That block belongs to %(turf)s.", { turf: props.turf }));
           return;
         }
       } else if (props.free) {
@@ -133,7 +134,7 @@
         if (selection.add.has(id)) selection.add.delete(id); else selection.add.add(id);
         if (!selection.add.size) selection = null;
       } else {
-        show(`That block belongs to ${props.turf}. Use "Add or remove blocks" in the list to edit that turf.`);
+        show(t('That block belongs to %(turf)s. Use "Add or remove blocks" in the list to edit that turf.', { turf: props.turf }));
         return;
       }
       render();
@@ -144,7 +145,7 @@
     button.addEventListener("click", () => {
       selection = { turfId: Number(button.dataset.turfId), turfName: button.dataset.turfName,
                     add: new Set(), remove: new Set() };
-      show(`Editing ${button.dataset.turfName}: click its blocks to remove them, or free blocks to add them.`);
+      show(t("Editing %(turf)s: click its blocks to remove them, or free blocks to add them.", { turf: button.dataset.turfName }));
       render();
       turfs.eachLayer((layer) => {
         if (layer.feature.properties.id === selection.turfId) map.fitBounds(layer.getBounds(), { maxZoom: 17 });
@@ -155,13 +156,13 @@
 
   document.getElementById("selection-cancel").addEventListener("click", () => {
     selection = null;
-    show("Cancelled. Draw a shape or click free blocks to start again.");
+    show(t("Cancelled. Draw a shape or click free blocks to start again."));
     render();
   });
 
   saveButton.addEventListener("click", async () => {
     saveButton.disabled = true;
-    show("Saving…");
+    show(t("Saving…"));
     try {
       if (selection.turfId) {
         const url = panel.dataset.blocksUrl.replace("/0/", `/${selection.turfId}/`);
@@ -169,10 +170,10 @@
       } else {
         await post(panel.dataset.createUrl, { blocks: [...selection.add], name: nameInput.value.trim() });
       }
-      show("Saved. Reloading the map…");
+      show(t("Saved. Reloading the map…"));
       window.location.reload();
     } catch (error) {
-      show(`Not saved: ${error.message}`);
+      show(t("Not saved: %(error)s", { error: error.message }));
       saveButton.disabled = false;
     }
   });

@@ -77,8 +77,25 @@ def part_outline(turf: Turf):
     ).all()
     if not divided:
         return None
-    part = shapely.intersection(turf.outline, shapely.union_all(divided))
+    points: dict[int, list[tuple[float, float]]] = {}
+    for block_id, lon, lat in db.session.execute(
+            select(Door.block_id, Door.lon, Door.lat).join(TurfDoor, TurfDoor.door_id == Door.id)
+            .where(TurfDoor.turf_id == turf.id).order_by(Door.id)):
+        points.setdefault(block_id, []).append((lon, lat))
+    part = shapely.union_all([shapely.intersection(turf.outline, shapely.union_all(divided)),
+                              *door_margins(points.values())])
     return None if part.is_empty else part
+
+
+PART_MARGIN_DEG = 0.0001  # about 10 m north-south (5 m east-west at 60°N) round a group of doors
+
+
+def door_margins(groups) -> list:
+    """The hull of each group of a part-block turf's doors (one group per divided block), with a margin: the
+    outline must hold every door, and an address point can stand just outside its block's polygon (an
+    OpenStreetMap entrance on the kerb)."""
+    return [shapely.buffer(shapely.convex_hull(shapely.multipoints(list(points))), PART_MARGIN_DEG)
+            for points in groups if points]
 
 
 def release_parts(turf: Turf) -> None:

@@ -522,6 +522,12 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     # The blocks were read as free a moment ago: the turfs are made from what is in hand, in bulk,
     # not one query per turf. The UPDATEs claim only blocks that are still free, and a shortfall
     # means someone else took some meanwhile.
+    # Where the doors of divided blocks stand: a part-block turf's outline holds the hull of its doors, even
+    # those an address point puts just outside their block's polygon (OpenStreetMap entrances on the kerb).
+    divided_ids = sorted({all_rows[b].id for planned in plan.turfs for b in planned.parts})
+    door_points = {} if not divided_ids else {
+        row.id: (row.lon, row.lat) for row in db.session.execute(
+            select(Door.id, Door.lon, Door.lat).where(Door.block_id.in_(divided_ids)))}
     turfs = []
     for n, (planned, outline) in enumerate(zip(plan.turfs, to_lonlat)):
         whole = sum(all_rows[b].door_count if basis == turf_doors_service.DOORS else (all_rows[b].housing_units or 0)
@@ -532,6 +538,8 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
         if planned.parts:
             divided_shapes = shapely.union_all([all_rows[b].geometry for b in planned.parts])
             shapes.append(shapely.intersection(shapely.make_valid(outline), divided_shapes))
+            shapes += turf_doors_service.door_margins(
+                [door_points[door_ids[all_rows[b].id][i]] for i in doors] for b, doors in planned.parts.items())
         turfs.append(Turf(office_id=office.id, name=f"{prefix} {start + n + 1:03d}", state=TurfState.DRAFT.value,
                           door_count=int(whole + parts), count_basis=basis, outline=shapely.union_all(shapes)))
     db.session.add_all(turfs)

@@ -162,3 +162,24 @@ def test_the_cut_names_a_building_bigger_than_the_target(world):
     if report["largest_deviation_reason"]:
         assert "High Street" in report["largest_deviation_reason"] or "block" in report["largest_deviation_reason"]
     assert f"{report['turfs_within_20pct']} of {report['turfs']}" in turfs.cut_summary(result)
+
+
+def test_a_part_block_turfs_outline_holds_every_door_even_one_on_the_kerb(world):
+    """An address point can stand just outside its block's polygon (an OpenStreetMap entrance on the kerb):
+    the outline drawn for a part-block turf is its blocks and the hull of its doors, so it holds them all."""
+    office = tower_office(world.north, name="Kerb")
+    kerb = db.session.scalar(select(Door).where(Door.office_id == office.id, Door.street == "High Street",
+                                                Door.house_number == "1").order_by(Door.id))
+    kerb.lat = ORIGIN[1] - CELL * 0.05  # a few metres south of the block's edge, still the block's door
+    db.session.commit()
+    turfs.auto_cut(office, 35, None)
+    db.session.commit()
+    for turf in db.session.scalars(select(Turf).where(Turf.office_id == office.id)):
+        points = db.session.execute(turfs.turf_doors(turf).with_only_columns(Door.lon, Door.lat)).all()
+        outside = [p for p in points if not turf.outline.buffer(1e-9).contains(shapely.Point(*p))]
+        assert outside == [], f"{turf.name}: {len(outside)} of {len(points)} doors outside its outline"
+        part = turf_doors.part_outline(turf)
+        if part is not None:
+            held_in_parts = db.session.execute(select(Door.lon, Door.lat).join(TurfDoor, TurfDoor.door_id == Door.id)
+                                               .where(TurfDoor.turf_id == turf.id)).all()
+            assert all(part.buffer(1e-9).contains(shapely.Point(*p)) for p in held_in_parts)

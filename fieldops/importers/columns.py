@@ -50,6 +50,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "phone_number", "telephone", "mobile", "cell_phone", "mobile_number", "cell"),
     "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
 }
+# A second column read where the first is blank: VAN's "Cell Phone" and NationBuilder's "mobile_number"
+# when the row has no "Phone" / "phone_number". The column is still listed as not used.
+FALLBACKS: dict[str, tuple[str, ...]] = {"phone": ("cell_phone", "mobile_number", "mobile", "cell")}
 NOT_USED = ""  # the mapping's value for a column read into nothing
 
 

@@ -23,7 +23,7 @@ from ..domain.addresses import (DOOR_JOIN_DISTANCE_M, join_households, match_kno
 from ..domain import placement, projection
 from ..domain.address_split import split_address
 from ..errors import InvalidInput
-from .columns import COLUMN_ALIASES, apply_overrides, guess_mapping, header_key  # noqa: F401 (re-exported)
+from .columns import COLUMN_ALIASES, FALLBACKS, apply_overrides, guess_mapping, header_key  # noqa: F401 (re-exported)
 from .geo import block_for_points
 from .tabular import TableFormat, read_table
 
@@ -35,7 +35,7 @@ READ_REJECT_REASONS = ("no_id", "repeated_id", "address_not_split", "no_street",
                        "missing_coordinates", "bad_coordinates")
 REJECT_LABELS = {
     "no_coordinates": "no coordinates", "address_not_found": "address not found",
-    "address_not_split": "address not split into number and street", "swapped_lat_lon": "swapped lat lon",
+    "address_not_split": "address not split into number and street (a PO box, or no number)", "swapped_lat_lon": "swapped lat lon",
     "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
     "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
     "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
@@ -120,7 +120,13 @@ def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_f
     line ``first_row``; ``seen_ids`` carries the ids of earlier chunks so a repeat is still a reject)."""
     columns = [str(c) for c in frame.columns]
     unused = [c for c in columns if c not in rename]
+    fallbacks = {field: [c for c in unused if header_key(c) in keys] for field, keys in FALLBACKS.items()}
+    original = frame
     frame = frame.rename(columns=rename)[list(rename.values())]
+    for field_name, spare in fallbacks.items():
+        if field_name in frame:
+            for column in spare:
+                frame[field_name] = frame[field_name].fillna(original[column])
     frame.insert(0, "row", np.arange(first_row, len(frame) + first_row))  # line 1 is the header
     if frame.empty and refuse_empty:
         raise InvalidInput("has a header but no rows", file=name)
@@ -234,8 +240,17 @@ def place_by_address(rows: pd.DataFrame, known: pd.DataFrame) -> AddressPlacemen
     values = pool[columns].astype(object).where(pool[columns].notna(), None).to_numpy()
     for i, (street, number, unit, city, postcode) in enumerate(values):
         index.add(str(i), street, number, unit, city, postcode, float(x[i]), float(y[i]))
-    wanted = rows.loc[need, columns].astype(object)
+    wanted = rows.loc[need].reindex(columns=columns).astype(object)
     wanted = wanted.where(wanted.notna(), None)
+    # A row with a postcode but no city is in the city the held doors of that postcode have (when one).
+    cities = pool.dropna(subset=["postcode", "city"]).assign(
+        postcode=lambda f: f["postcode"].map(normalise_compact), city=lambda f: f["city"].astype(str))
+    cities = cities.groupby("postcode")["city"].agg(lambda c: c.iloc[0] if c.map(normalise_city).nunique() == 1
+                                                    else None)
+    no_city = wanted["city"].isna() & wanted["postcode"].notna()
+    if no_city.any() and len(cities):
+        wanted.loc[no_city, "city"] = wanted.loc[no_city, "postcode"].map(normalise_compact).map(cities)
+        wanted = wanted.where(wanted.notna(), None)
     answers: dict[tuple, placement.Placed | None] = {}
     for key in map(tuple, wanted.to_numpy()):
         if key not in answers:

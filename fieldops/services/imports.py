@@ -217,7 +217,8 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     if blocks.empty:
         raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
     timer.step("place in blocks")
-    by_address = place_by_address(door_rows.rows, territory.addressed_doors(office))
+    held = territory.addressed_doors(office)
+    by_address = place_by_address(door_rows.rows, held)
     door_rows.rows = by_address.rows
     summary.placed = by_address.counts
     placement = place_rows(door_rows.rows, blocks)
@@ -227,6 +228,13 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     timer.step("group households")
     doors, people = group_households(placement.placed(door_rows.rows), bound_m)
     doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
+    if "placed_by" in doors and len(held):
+        # A household matched to a door we hold keeps that door as it was placed (its point is the door's).
+        was = doors["source_id"].map(held.set_index("source_id")["placed_by"].to_dict()).to_numpy(object)
+        how = doors["placed_by"].to_numpy(object).copy()
+        matched = (how == "matched") & doors["source_id"].isin(held["source_id"]).to_numpy()
+        how[matched] = [None if pd.isna(value) else value for value in was[matched]]
+        doors["placed_by"] = pd.Series(how, index=doors.index, dtype=object)
     # A household at the address of a door from OpenStreetMap (or another file) joins that door when it is
     # the same place by the one rule (domain/addresses.py); the door keeps its place and name.
     missed: list[str] = []

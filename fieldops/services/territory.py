@@ -256,8 +256,9 @@ def addressed_doors(office: Office) -> pd.DataFrame:
     placed from (``importers.doors.place_by_address``)."""
     rows = db.session.execute(
         select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.city, Door.postcode, Door.lat,
-               Door.lon).where(Door.office_id == office.id, Door.unaddressed.is_(False))).all()
-    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "city", "postcode", "lat", "lon"])
+               Door.lon, Door.placed_by).where(Door.office_id == office.id, Door.unaddressed.is_(False))).all()
+    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "city", "postcode", "lat", "lon",
+                                       "placed_by"])
 
 
 def doors_from_other_sources(office: Office) -> pd.DataFrame:

@@ -131,3 +131,22 @@ def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFram
         raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format, name
+
+
+def read_head(data: bytes, name: str, rows: int = 5) -> tuple[pd.DataFrame, TableFormat]:
+    """The header and first ``rows`` rows of a table from its first bytes (a preview: the last line of the
+    bytes may be cut, so it is dropped when more follow)."""
+    table_format = sniff(data, name)
+    if table_format.encoding.startswith("utf-16") and len(data) % 2:
+        data = data[:-1]
+    text = data.decode(table_format.encoding, errors="replace")
+    lines = text.splitlines()
+    if len(lines) > rows + 1:
+        lines = lines[:rows + 1]
+    try:
+        frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=table_format.separator, dtype=str,
+                            keep_default_na=False, na_values=[""], engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame, table_format

@@ -17,6 +17,8 @@ def upload_voters(page, live_server, world) -> None:
     voters = voter_rows(territory.office_blocks_frame(world.office_a)).to_csv(index=False).encode()
     page.set_input_files("#upload", {"name": "voters.csv", "mimeType": "text/csv", "buffer": voters})
     page.click("form.card button[type=submit]")
+    page.wait_for_url("**/columns")  # the column-mapping step (issue 21.1): the guesses are right, confirm
+    page.click("form.column-mapping button[type=submit]")
     page.wait_for_url("**/jobs/*")
 
 

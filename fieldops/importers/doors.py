@@ -25,7 +25,7 @@ from ..domain.address_split import split_address
 from ..errors import InvalidInput
 from .columns import COLUMN_ALIASES, FALLBACKS, apply_overrides, guess_mapping, header_key  # noqa: F401 (re-exported)
 from .geo import block_for_points
-from .tabular import TableFormat, read_table
+from .tabular import TableFormat, iter_table
 
 REQUIRED = ("id", "street", "house_number")  # street and number may come as one ``address`` string
 PERSON_COLUMNS = ("first_name", "last_name", "age", "phone", "email")
@@ -81,17 +81,37 @@ class Placement:
         return {reason: int((self.reason == reason).sum()) for reason in REJECT_REASONS}
 
 
-def read_door_rows(path: str | Path, mapping: dict[str, str] | None = None, member: str | None = None) -> DoorRows:
+def read_door_rows(path: str | Path, mapping: dict[str, str] | None = None, member: str | None = None,
+                   chunk_rows: int = 250_000) -> DoorRows:
     """Read a voter file or customer list (``tabular.read_table``: any encoding, separator, a ZIP of it), map
     its columns to ours (the known spellings of ``columns.py``, with the organizer's ``mapping`` on top:
     {file column: field, or "" for not used}) and check the required ones; rows with a problem of their own
     (no id, a repeated id, an address that can't be split, no street or house number, a bad age, coordinates
     marked missing or unreadable) are set aside in ``rejects`` with the reason. Rows without coordinates are
     kept, to be placed by their address. The file is refused only when no row is usable."""
-    frame, table_format, name = read_table(path, member)
-    columns = [str(c) for c in frame.columns]
-    rename = file_mapping(columns, name, table_format, mapping)
-    return prepare_rows(frame, rename, name, table_format)
+    table_format, name, chunks = iter_table(path, member, chunk_rows)
+    seen_ids: set = set()
+    parts: list[DoorRows] = []
+    rename: dict[str, str] | None = None
+    first_row = 2
+    for frame in chunks:  # a large file a chunk of rows at a time (tabular.iter_table); a small one whole
+        if rename is None:
+            rename = file_mapping([str(c) for c in frame.columns], name, table_format, mapping)
+        parts.append(prepare_rows(frame, rename, name, table_format, first_row=first_row, seen_ids=seen_ids,
+                                  refuse_empty=False))
+        first_row += len(frame)
+    first = parts[0]
+    rows = pd.concat([part.rows for part in parts], ignore_index=True) if len(parts) > 1 else first.rows
+    rejects = pd.concat([part.rejects for part in parts], ignore_index=True) if len(parts) > 1 else first.rejects
+    del parts
+    if rows.empty and rejects.empty:
+        raise InvalidInput("has a header but no rows", file=name)
+    if rows.empty:
+        top = rejects.iloc[0]
+        raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[top['reason']]})",
+                           file=name, row=int(top["row"]))
+    first.rows, first.rejects = rows, rejects
+    return first
 
 
 def file_mapping(columns: list[str], name: str, table_format: TableFormat | None = None,

@@ -77,3 +77,26 @@ def test_known_spellings_and_the_map_option():
         "Voter ID": "id", "Precinct": "", "a=b": "street"}
     with pytest.raises(InvalidInput, match="not 'File column=field'"):
         parse_map_options(["oops"])
+
+
+def test_a_large_file_streams_in_chunks_and_reads_the_same(monkeypatch, tmp_path):
+    """Past tabular.STREAM_BYTES a file is decoded as a stream and checked a chunk of rows at a time: a
+    repeated id in a later chunk is still a reject, and the rows come out as when read whole."""
+    from fieldops.importers import tabular
+    whole = read_door_rows(DATA / "van_export.xls")
+    path = tmp_path / "van.xls"
+    text = (DATA / "van_export.xls").read_bytes().decode("utf-16")
+    path.write_bytes((text + "100201\tBo\t\tLee\t104 Maple St\tMinneapolis\t55401\t\t\t\t\t\t31\t\r\n").encode("utf-16"))
+    monkeypatch.setattr(tabular, "STREAM_BYTES", 0)
+    streamed = read_door_rows(path, chunk_rows=4)
+    assert streamed.table_format == "utf-16 text, tab-separated"
+    def cells(frame):
+        return frame.drop(columns="row").astype(object).fillna("").astype(str).to_numpy().tolist()
+    assert cells(streamed.rows) == cells(whole.rows)
+    assert streamed.rows["row"].tolist() == whole.rows["row"].tolist()
+    assert dict(zip(streamed.rejects["row"], streamed.rejects["reason"])) == {13: "address_not_split",
+                                                                              15: "repeated_id"}
+    archive = tmp_path / "van.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(path, "van.xls")
+    assert len(read_door_rows(archive, chunk_rows=5).rows) == 12

@@ -92,7 +92,9 @@ def run_import(database_url: str, blocks_path: Path, van_path: Path) -> dict:
     from fieldops.models import Job
     from fieldops.services import imports, users
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+    # A statewide export is larger than the default upload limit (MAX_UPLOAD_MB=200): raised as a deployment would.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                      "MAX_CONTENT_LENGTH": 4 * 1024**3})
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

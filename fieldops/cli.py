@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from . import job_runner, unit_of_work
 from .domain.roles import ROLE_NAMES
 from .errors import FieldopsError, InvalidInput
+from .importers.columns import parse_map_options
 from .services.inputs import parse_day
 from .services import (audit, canvassing, committee_exports, coverage, demo, exports, goals, imports, jobs, mail, shifts,
                        summaries, teams, turfs, universes, users)
@@ -197,11 +198,17 @@ def import_blocks_command(path, office_name, region_name, id_field, doors_field,
 @click.option("--office", "office_name", required=True, help="The field office whose blocks hold the doors.")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, writable=True),
               help="Write rejected rows here, with the reason per row.")
+@click.option("--map", "maps", multiple=True, metavar='"FILE COLUMN=FIELD"',
+              help="Read this file column as this field (id, address, address2, house_number, street, unit, city, "
+                   "postcode, lat, lon, first_name, last_name, age, phone, email; empty or - for not used), "
+                   "instead of the guess. Repeatable.")
 @fails_cleanly
-def import_doors_command(path, office_name, rejects_path):
-    """Import doors and people from a voter file or customer list (CSV)."""
+def import_doors_command(path, office_name, rejects_path, maps):
+    """Import doors and people from a voter file or customer list (CSV, VAN's UTF-16 .xls, a ZIP of one)."""
+    mapping = parse_map_options(maps)
     with StepBar(imports.DOOR_STEPS) as bar:
-        summary = imports.import_doors(path, office_name, rejects_path=rejects_path, progress=bar)
+        summary = imports.import_doors(path, office_name, rejects_path=rejects_path, mapping=mapping or None,
+                                       progress=bar)
     _print_summary(summary)
 
 

@@ -35,7 +35,7 @@ from rq import Queue, SimpleWorker
 from . import job_progress, unit_of_work
 from .errors import FieldopsError
 from .models import Job
-from .models.jobs import FINISHED, QUEUED, RQ, RUNNING, THREAD
+from .models.jobs import FINISHED, HELD, QUEUED, RQ, RUNNING, THREAD
 from .services import job_kinds, jobs
 
 log = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ def lost_reason(job: Job, snapshot: dict | None, now: float, since: float) -> st
     """Why a job that has not ended will never end, or None if it may still: its heartbeat went silent, its
     thread's process stopped before it began, or the queue lost it. ``since`` is when it started (or was
     queued), in seconds since the epoch."""
-    if job.state in FINISHED:
+    if job.state in FINISHED or job.state == HELD:  # held: waits for the organizer, not for a worker
         return None
     stale = job_progress.stale_after()
     if snapshot is not None:

@@ -10,7 +10,7 @@ one cell. Two orders are read:
 
 A unit comes after a unit word (Apt, Apartment, Unit, Suite, Ste, #, Fl, Floor, Rm, Room, Lot, Trlr,
 lgh, as., bst.) or, street first, as the staircase and flat after the number (``14 B 12``: B 12).
-Pure; ``split_address`` returns None for a cell it can't read (no house number at all), and the
+Pure; ``split_address`` returns None for a cell it can't read (no house number at all, or a PO box), and the
 importer reports that row.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ _NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d+(?:-?[a-z](?![a-z]))?(?:\s+1/2)?)
                            re.IGNORECASE)
 _STREET_FIRST = re.compile(r"^\s*(?P<street>\D*?\S)\s+(?P<number>\d+(?:\s*[-–]\s*\d+)?[a-z]?)"
                            r"(?:\s+(?P<unit>[a-z]{1,2}\s*\d*|\d+))?\s*$", re.IGNORECASE)
+_PO_BOX = re.compile(r"^\s*(?:p\.?\s*o\.?\s*box|post\s+office\s+box|box)\b", re.IGNORECASE)  # mail, not a door
 _UNIT_WORD_PREFIX = re.compile(rf"^{_UNIT_WORDS}\.?\s*#?\s*", re.IGNORECASE)
 
 
@@ -38,7 +39,7 @@ class SplitAddress:
 def split_address(text: str | None) -> SplitAddress | None:
     """The parts of a one-string address, or None when it holds no house number."""
     line = " ".join((text or "").replace("\u00a0", " ").split()).strip(" ,")
-    if not line:
+    if not line or _PO_BOX.match(line):
         return None
     unit = None
     found = _HASH_UNIT.search(line) or _UNIT_AT_END.search(line)

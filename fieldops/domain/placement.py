@@ -48,6 +48,15 @@ class _Side:
     points: list[tuple[float, float, str]] = field(default_factory=list)
 
 
+def _street_key(street: str | None) -> str:
+    """The normalised street; a building's name before it ("Kaivopiha, Mannerheimintie", as OpenStreetMap
+    and some lists write a named building) is dropped, so the address is on the street."""
+    text = street or ""
+    if "," in text:
+        text = text.rsplit(",", 1)[1]
+    return normalise_street(text) or normalise_street(street)
+
+
 def _town(city: str | None, postcode: str | None) -> str:
     """The town part of an address key: the city, else the postcode, else nothing (a single-town file)."""
     return normalise_compact(city) or normalise_compact(postcode)
@@ -61,16 +70,24 @@ class StreetIndex:
         self._exact: dict[tuple, tuple[float, float, str]] = {}
         self._sides: dict[tuple, _Side] = {}
         self._towns: dict[str, set[str]] = {}  # street -> the named towns that have it
+        self._postcode_city: dict[str, str] = {}  # a postcode all of whose doors with a city name one city
         self._built = False
 
     def add(self, key: str, street: str | None, house_number: str | None, unit: str | None,
             city: str | None, postcode: str | None, x: float, y: float) -> None:
         """Add one known door (``key`` names it in the answers)."""
-        street_key = normalise_street(street)
+        street_key = _street_key(street)
         number, suffix = house_number_key(house_number)
         if street_key and 0 < number < 10**9:
-            self._entries.append((_town(city, postcode), street_key, number, suffix, normalise_unit(unit), x, y, key))
+            self._entries.append(((normalise_compact(city), normalise_compact(postcode)), street_key, number, suffix,
+                                  normalise_unit(unit), x, y, key))
             self._built = False
+
+    def _resolve(self, city_postcode: tuple[str, str]) -> str:
+        """The town of (city, postcode): the city, else the one city of that postcode, else the postcode.
+        So a door written "00100" and another "Helsinki, 00100" are in one town."""
+        city, postcode = city_postcode
+        return city or self._postcode_city.get(postcode, postcode)
 
     def _town_of(self, street_key: str, town: str) -> str | None:
         """The town an address is in: its own, else the one town that has the street (None: ambiguous)."""
@@ -82,14 +99,20 @@ class StreetIndex:
     def _build(self) -> None:
         """Index the doors once: exact addresses, and each street side sorted by number (doors of one
         number at their mean point). A door without a town belongs to the one town with its street."""
+        cities: dict[str, set[str]] = defaultdict(set)
+        for (city, postcode), *_ in self._entries:
+            if city and postcode:
+                cities[postcode].add(city)
+        self._postcode_city = {postcode: next(iter(c)) for postcode, c in cities.items() if len(c) == 1}
+        entries = [(self._resolve(town), *rest) for town, *rest in self._entries]
         towns: dict[str, set[str]] = defaultdict(set)
-        for town, street_key, *_ in self._entries:
+        for town, street_key, *_ in entries:
             if town:
                 towns[street_key].add(town)
         self._towns = dict(towns)
         exact: dict[tuple, tuple[float, float, str]] = {}
         grouped: dict[tuple, dict[int, list[tuple[float, float, str]]]] = defaultdict(lambda: defaultdict(list))
-        for town, street_key, number, suffix, unit, x, y, key in self._entries:
+        for town, street_key, number, suffix, unit, x, y, key in entries:
             town = self._town_of(street_key, town)
             if town is None:
                 continue
@@ -112,11 +135,11 @@ class StreetIndex:
         """Where the address lies, and how we know; None when it can't be placed."""
         if not self._built:
             self._build()
-        street_key = normalise_street(street)
+        street_key = _street_key(street)
         number, suffix = house_number_key(house_number)
         if not street_key or not 0 < number < 10**9:
             return None
-        town = self._town_of(street_key, _town(city, postcode))
+        town = self._town_of(street_key, self._resolve((normalise_compact(city), normalise_compact(postcode))))
         if town is None:  # no town given and several towns have this street: not guessed
             return None
         exact = (self._exact.get((town, street_key, number, suffix, normalise_unit(unit)))

@@ -16,33 +16,20 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 
 from ..domain.addresses import (DOOR_JOIN_DISTANCE_M, join_households, match_known, normalise_city,
                                 normalise_compact, normalise_street, normalise_unit)
+from ..domain import placement, projection
+from ..domain.address_split import split_address
 from ..domain.languages import parse_language
 from ..domain.universes import tag_name
 from ..errors import InvalidInput
+from .columns import COLUMN_ALIASES, FALLBACKS, apply_overrides, guess_mapping, header_key  # noqa: F401 (re-exported)
 from .geo import block_for_points
+from .tabular import TableFormat, iter_table
 
-# Accepted spellings of each column, compared case-insensitively.
-COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "source_id", "voter_id", "person_id", "customer_id", "record_id"),
-    "street": ("street", "street_name", "address_street", "streetname"),
-    "house_number": ("house_number", "housenumber", "house_no", "number", "street_number"),
-    "unit": ("unit", "apartment", "apt", "unit_number", "suite", "flat"),
-    "city": ("city", "town", "municipality"),
-    "postcode": ("postcode", "zip", "zip_code", "zipcode", "postal_code"),
-    "lat": ("lat", "latitude", "y"),
-    "lon": ("lon", "lng", "long", "longitude", "x"),
-    "first_name": ("first_name", "firstname", "given_name", "first"),
-    "last_name": ("last_name", "lastname", "surname", "family_name", "last"),
-    "age": ("age",),
-    "birth_year": ("birth_year", "year_of_birth", "birthyear", "yob", "born"),
-    "phone": ("phone", "phone_number", "telephone", "mobile"),
-    "email": ("email", "e_mail", "e-mail", "email_address", "mail"),
-    "language": ("language", "preferred_language", "lang", "language_code"),
-}
-REQUIRED = ("id", "street", "house_number", "lat", "lon")
+REQUIRED = ("id", "street", "house_number")  # street and number may come as one ``address`` string
 # The most characters each text column holds (the database columns' lengths: tests/test_migrations.py
 # checks they agree); a longer value (a 10 MB street name: a broken file, not a row to fix) refuses the file
 # with the row and field named, on SQLite as on PostgreSQL.
@@ -53,14 +40,15 @@ TAG_PREFIX = "tag:"  # an extra column of the file, kept with each person as a t
 MAX_TAG_COLUMNS = 30  # the first this many extra columns are kept as tags; the rest are only listed as unused
 REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 # Rows set aside while reading, before any placing: each is a problem of that row alone.
-READ_REJECT_REASONS = ("no_id", "repeated_id", "no_street", "no_house_number", "bad_age", "bad_birth_year",
-                       "bad_language", "missing_coordinates", "bad_coordinates")
+READ_REJECT_REASONS = ("no_id", "repeated_id", "address_not_split", "no_street", "no_house_number", "bad_age",
+                       "bad_birth_year", "bad_language", "missing_coordinates", "bad_coordinates")
 REJECT_LABELS = {
-    "no_coordinates": "no coordinates", "swapped_lat_lon": "swapped lat lon",
+    "bad_birth_year": "year of birth not a year from 1880 to 2100",
+    "bad_language": "language not a code like fi, sv or es",
+    "no_coordinates": "no coordinates", "address_not_found": "address not found",
+    "address_not_split": "address not split into number and street (a PO box, or no number)", "swapped_lat_lon": "swapped lat lon",
     "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
     "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
-    "bad_language": "language not a code like fi, sv or es",
-    "bad_birth_year": "year of birth not a year from 1880 to 2100",
     "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
 }
 # Coordinates written as "not there" by spreadsheets and exports (compared case-insensitively).
@@ -73,12 +61,15 @@ ADDRESS_PART_WORDS = ("zip", "postal", "postcode", "plz", "city", "town", "munic
 
 @dataclass
 class DoorRows:
-    rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1) + "tag:<name>" columns
+    rows: pd.DataFrame  # canonical columns + "row" (the CSV line number, header = 1)
     has_people: bool
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)  # rows set aside while reading, with "reason"
     unused_columns: list[str] = field(default_factory=list)        # the file's columns we read nothing from
     address_like_columns: list[str] = field(default_factory=list)  # of those, the ones that look like an address part
     separator: str = ","
+    warnings: list[str] = field(default_factory=list)  # e.g. read as Latin-1: accents may be wrong
+    mapping: dict[str, str] = field(default_factory=dict)  # {file column: our field}, as used
+    table_format: str = ""
     tag_columns: tuple[str, ...] = ()  # the file's extra columns, as it names them, kept as tags
 
 
@@ -102,39 +93,99 @@ class Placement:
         return {reason: int((self.reason == reason).sum()) for reason in REJECT_REASONS}
 
 
-def read_door_rows(path: str | Path) -> DoorRows:
-    """Parse a CSV, map its columns to ours, and check the required ones; rows with a problem of their own
-    (no id, a repeated id, no street or house number, a bad age, coordinates marked missing or unreadable)
-    are set aside in ``rejects`` with the reason. The file is refused only when no row is usable."""
-    path = Path(path)
-    name = path.name
-    _check_encoding(path)
-    separator = sniff_separator(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
-                            sep=separator)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(f"is not a readable CSV ({str(error).strip()[:200]})", file=name) from None
-    columns = [str(c) for c in frame.columns]
-    rename = _column_mapping(columns, name, separator)
-    unused = [c for c in columns if c not in rename]
-    extra = [c for c in unused if c.strip() and not c.startswith("Unnamed:")][:MAX_TAG_COLUMNS]
-    tags = {TAG_PREFIX + tag_name(c): frame[c] for c in extra}
-    frame = frame.rename(columns=rename)[list(rename.values())]
-    for column, values in tags.items():
-        frame[column] = values
-    frame.insert(0, "row", np.arange(2, len(frame) + 2))  # line 1 is the header
-    if frame.empty:
+def read_door_rows(path: str | Path, mapping: dict[str, str] | None = None, member: str | None = None,
+                   chunk_rows: int = 250_000) -> DoorRows:
+    """Read a voter file or customer list (``tabular.read_table``: any encoding, separator, a ZIP of it), map
+    its columns to ours (the known spellings of ``columns.py``, with the organizer's ``mapping`` on top:
+    {file column: field, or "" for not used}) and check the required ones; rows with a problem of their own
+    (no id, a repeated id, an address that can't be split, no street or house number, a bad age, coordinates
+    marked missing or unreadable) are set aside in ``rejects`` with the reason. Rows without coordinates are
+    kept, to be placed by their address. The file is refused only when no row is usable."""
+    table_format, name, chunks = iter_table(path, member, chunk_rows)
+    seen_ids: set = set()
+    parts: list[DoorRows] = []
+    rename: dict[str, str] | None = None
+    first_row = 2
+    for frame in chunks:  # a large file a chunk of rows at a time (tabular.iter_table); a small one whole
+        if rename is None:
+            rename = file_mapping([str(c) for c in frame.columns], name, table_format, mapping)
+        parts.append(prepare_rows(frame, rename, name, table_format, first_row=first_row, seen_ids=seen_ids,
+                                  refuse_empty=False))
+        first_row += len(frame)
+    first = parts[0]
+    rows = pd.concat([part.rows for part in parts], ignore_index=True) if len(parts) > 1 else first.rows
+    rejects = pd.concat([part.rejects for part in parts], ignore_index=True) if len(parts) > 1 else first.rejects
+    del parts
+    if rows.empty and rejects.empty:
         raise InvalidInput("has a header but no rows", file=name)
+    if rows.empty:
+        top = rejects.iloc[0]
+        raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[top['reason']]})",
+                           file=name, row=int(top["row"]))
+    first.rows, first.rejects = rows, rejects
+    return first
 
+
+def file_mapping(columns: list[str], name: str, table_format: TableFormat | None = None,
+                 overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """{file column: our field}: the guess, the overrides on top, checked for the fields we need."""
+    rename = apply_overrides(columns, guess_mapping(columns), overrides, name)
+    fields = set(rename.values())
+    missing = [f for f in REQUIRED if f not in fields and not (f in ("street", "house_number") and "address" in fields)]
+    if "lat" in fields and "lon" not in fields:
+        missing.append("lon")
+    if "lon" in fields and "lat" not in fields:
+        missing.append("lat")
+    if missing:
+        hint = ""
+        separator = table_format.separator if table_format else ","
+        if len(columns) == 1 and any(mark in columns[0] for mark in ";\t|,"):
+            hint = "; its header reads as one column: is the separator something else than " + repr(separator) + "?"
+        raise InvalidInput(f"lacks the column {missing[0]!r} (columns: {', '.join(columns)}){hint}", file=name,
+                           field=missing[0])
+    return rename
+
+
+def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_format: TableFormat | None = None,
+                 first_row: int = 2, seen_ids: set | None = None, refuse_empty: bool = True) -> DoorRows:
+    """The checks of ``read_door_rows`` on a frame of text cells (a whole file, or one chunk of it starting at
+    line ``first_row``; ``seen_ids`` carries the ids of earlier chunks so a repeat is still a reject)."""
+    columns = [str(c) for c in frame.columns]
+    unused = [c for c in columns if c not in rename]
+    fallbacks = {field: [c for c in unused if header_key(c) in keys] for field, keys in FALLBACKS.items()}
+    original = frame
+    extra = [c for c in unused if c.strip() and not c.startswith("Unnamed:")][:MAX_TAG_COLUMNS]
+    frame = frame.rename(columns=rename)[list(rename.values())]
+    for field_name, spare in fallbacks.items():
+        if field_name in frame:
+            for column in spare:
+                frame[field_name] = frame[field_name].fillna(original[column])
+    for column in extra:  # kept with each person as a tag (a target universe filters on them)
+        frame[TAG_PREFIX + tag_name(column)] = original[column]
+    frame.insert(0, "row", np.arange(first_row, len(frame) + first_row))  # line 1 is the header
+    if frame.empty and refuse_empty:
+        raise InvalidInput("has a header but no rows", file=name)
     _check_lengths(frame, name)
+    for axis in ("lat", "lon"):
+        if axis not in frame:
+            frame[axis] = np.nan
+
     reason = pd.Series("", index=frame.index, dtype=object)
 
     def reject(mask, why: str) -> None:
-        reason[mask.to_numpy() & (reason == "").to_numpy()] = why
+        reason[np.asarray(mask, dtype=bool) & (reason == "").to_numpy()] = why
 
     reject(frame["id"].isna(), "no_id")
-    reject(frame["id"].notna() & frame["id"].duplicated(keep="first"), "repeated_id")
+    repeated = frame["id"].notna() & frame["id"].duplicated(keep="first")
+    if seen_ids is not None:
+        repeated |= frame["id"].isin(seen_ids)
+        seen_ids.update(frame["id"].dropna().tolist())
+    reject(repeated, "repeated_id")
+    if "address" in frame:
+        _split_addresses(frame, reject)
+    if "address2" in frame:
+        line2 = frame.pop("address2")
+        frame["unit"] = frame["unit"].fillna(line2) if "unit" in frame else line2
     reject(frame["street"].isna(), "no_street")
     reject(frame["house_number"].isna(), "no_house_number")
     if "age" in frame:
@@ -154,7 +205,7 @@ def read_door_rows(path: str | Path) -> DoorRows:
         number = pd.to_numeric(frame[axis], errors="coerce")
         odd = number.isna() & frame[axis].notna()  # only these need a second look (a file has few, if any)
         if odd.any():
-            text = frame.loc[odd, axis].str.strip()
+            text = frame.loc[odd, axis].astype(str).str.strip()
             marked = text.str.casefold().isin(MISSING_MARKS)
             reject(odd & marked.reindex(frame.index, fill_value=False), "missing_coordinates")
             number[odd] = pd.to_numeric(text.str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True), errors="coerce")
@@ -163,13 +214,15 @@ def read_door_rows(path: str | Path) -> DoorRows:
     bad = (reason != "").to_numpy()
     rejects = frame[bad].assign(reason=reason[bad].to_numpy())
     rows = frame[~bad].reset_index(drop=True)
-    if rows.empty:
+    if rows.empty and refuse_empty:
         first = rejects.iloc[0]
         raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[first['reason']]})",
                            file=name, row=int(first["row"]))
     return DoorRows(rows=rows, has_people=any(c in frame for c in PERSON_COLUMNS) or bool(extra), rejects=rejects,
                     unused_columns=unused, address_like_columns=[c for c in unused if looks_like_address_part(c)],
-                    separator=separator, tag_columns=tuple(extra))
+                    separator=table_format.separator if table_format else ",",
+                    warnings=list(table_format.warnings) if table_format else [], mapping=dict(rename),
+                    table_format=table_format.describe() if table_format else "", tag_columns=tuple(extra))
 
 
 _BAD = object()  # a language cell that names no language
@@ -182,17 +235,29 @@ def _language_or_none(value) -> object:
         return _BAD
 
 
-def sniff_separator(path: Path, sample_bytes: int = 64 * 1024) -> str:
-    """The field separator of a CSV (comma, semicolon, tab or bar), from its first kilobytes."""
-    with path.open("rb") as handle:
-        sample = handle.read(sample_bytes).decode("utf-8-sig", errors="ignore")
-    if not sample.strip():
-        return ","
-    sample = sample[:sample.rfind("\n")] if "\n" in sample[:-1] else sample  # whole lines only
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
+def _check_lengths(frame: pd.DataFrame, name: str) -> None:
+    """Refuse a value longer than its column holds (a 10 MB street name), naming the row and field."""
+    for field_name, most in TEXT_LIMITS.items():
+        if field_name not in frame:
+            continue
+        lengths = frame[field_name].str.len()
+        too_long = (lengths > most).to_numpy()
+        if too_long.any():
+            at = int(too_long.argmax())
+            raise InvalidInput(f"is {int(lengths.iloc[at]):,} characters long: at most {most} fit", file=name,
+                               row=int(frame["row"].iloc[at]), field=field_name)
+
+
+def _split_addresses(frame: pd.DataFrame, reject) -> None:
+    """Fill street, house number and unit from the one-string ``address`` (where the file has no column of
+    its own for them, or leaves it blank); a cell that can't be split is a reject of its row."""
+    text = frame.pop("address")
+    parts = {value: split_address(value) for value in text.dropna().unique()}
+    split = text.map(parts)
+    reject(text.notna() & split.isna() & (frame["street"].isna() if "street" in frame else True), "address_not_split")
+    for column, attribute in (("street", "street"), ("house_number", "house_number"), ("unit", "unit")):
+        values = split.map(lambda part: getattr(part, attribute) if part is not None else None)
+        frame[column] = frame[column].fillna(values) if column in frame else values
 
 
 def looks_like_address_part(column: str) -> bool:
@@ -203,52 +268,85 @@ def looks_like_address_part(column: str) -> bool:
         part in joined for part in ("postcode", "postalcode", "zipcode"))
 
 
-def _check_lengths(frame: pd.DataFrame, name: str) -> None:
-    """Refuse a value longer than its column holds (a 10 MB street name), naming the row and field."""
-    for field, most in TEXT_LIMITS.items():
-        if field not in frame:
-            continue
-        lengths = frame[field].str.len()
-        too_long = (lengths > most).to_numpy()
-        if too_long.any():
-            at = int(too_long.argmax())
-            raise InvalidInput(f"is {int(lengths.iloc[at]):,} characters long: at most {most} fit", file=name,
-                               row=int(frame["row"].iloc[at]), field=field)
+@dataclass
+class AddressPlacement:
+    rows: pd.DataFrame       # every row, address-only ones now with a point and "placed_by"
+    rejects: pd.DataFrame    # address-only rows that could not be placed, reason "address_not_found"
+    counts: dict[str, int]   # {"matched": n, "interpolated": n}
 
 
-def _check_encoding(path: Path) -> None:
-    """Fail early, with a line number, on a file that is not UTF-8 (a common spreadsheet export)."""
-    with path.open("rb") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise InvalidInput(f"is not UTF-8 text (byte 0x{line[error.start]:02x}); save it as "
-                                   "'CSV UTF-8' and import again", file=path.name, row=line_number) from None
+def place_by_address(rows: pd.DataFrame, known: pd.DataFrame) -> AddressPlacement:
+    """Give the rows without coordinates a point from their address (``domain.placement.StreetIndex``):
+    matched to a door we hold (``known``: street, house_number, unit, city, postcode, lat, lon) or to a row
+    of this file that has coordinates, else interpolated along the street side; else rejected as
+    ``address_not_found``. Placed rows say how in ``placed_by`` (None for rows that came with a point) and
+    carry the point of the door they were placed from (``near_lon``, ``near_lat``): a point interpolated
+    just outside every block goes to that door's block (``place_rows``).
 
-
-def _header_key(column: str) -> str:
-    """'ZIP Code', 'zip-code' and 'Zip_Code' are one spelling."""
-    return re.sub(r"[\s\-.]+", "_", column.strip().lower())
-
-
-def _column_mapping(columns: list[str], name: str, separator: str = ",") -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for column in columns:
-        lookup.setdefault(_header_key(column), column)
-    mapping = {}
-    for canonical, aliases in COLUMN_ALIASES.items():
-        found = next((lookup[a] for a in aliases if a in lookup), None)
-        if found is not None:
-            mapping[found] = canonical
-    missing = [field for field in REQUIRED if field not in mapping.values()]
-    if missing:
-        hint = ""
-        if len(columns) == 1 and any(mark in columns[0] for mark in ";\t|,"):
-            hint = "; its header reads as one column: is the separator something else than " + repr(separator) + "?"
-        raise InvalidInput(f"lacks the column {missing[0]!r} (columns: {', '.join(columns)}){hint}", file=name,
-                           field=missing[0])
-    return mapping
+    Points are projected to metres with ``projection.equal_area_crs`` for the interpolation.
+    """
+    lat, lon = rows["lat"].to_numpy(float), rows["lon"].to_numpy(float)
+    need = ~(np.isfinite(lat) & np.isfinite(lon))
+    counts = {placement.MATCHED: 0, placement.INTERPOLATED: 0}
+    rows = rows.assign(placed_by=pd.Series([None] * len(rows), index=rows.index, dtype=object))
+    if not need.any():
+        return AddressPlacement(rows, rows.iloc[:0].assign(reason=[]), counts)
+    columns = ["street", "house_number", "unit", "city", "postcode"]
+    have = rows[~need]
+    pool = pd.concat([known.reindex(columns=[*columns, "lat", "lon"]),
+                      have.reindex(columns=[*columns, "lat", "lon"])], ignore_index=True)
+    pool = pool[np.isfinite(pool["lat"].to_numpy(float)) & np.isfinite(pool["lon"].to_numpy(float))]
+    if pool.empty:
+        rejected = rows[need].drop(columns="placed_by").assign(reason="address_not_found")
+        return AddressPlacement(rows[~need], rejected, counts)
+    pool_lon, pool_lat = pool["lon"].to_numpy(float), pool["lat"].to_numpy(float)
+    crs = projection.equal_area_crs(pool_lon, pool_lat)
+    forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    back = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    x, y = forward.transform(pool_lon, pool_lat)
+    index = placement.StreetIndex()
+    values = pool[columns].astype(object).where(pool[columns].notna(), None).to_numpy()
+    for i, (street, number, unit, city, postcode) in enumerate(values):
+        index.add(str(i), street, number, unit, city, postcode, float(x[i]), float(y[i]))
+    wanted = rows.loc[need].reindex(columns=columns).astype(object)
+    wanted = wanted.where(wanted.notna(), None)
+    # A row with a postcode but no city is in the city the held doors of that postcode have (when one).
+    cities = pool.dropna(subset=["postcode", "city"]).assign(
+        postcode=lambda f: f["postcode"].map(normalise_compact), city=lambda f: f["city"].astype(str))
+    cities = cities.groupby("postcode")["city"].agg(lambda c: c.iloc[0] if c.map(normalise_city).nunique() == 1
+                                                    else None)
+    no_city = wanted["city"].isna() & wanted["postcode"].notna()
+    if no_city.any() and len(cities):
+        wanted.loc[no_city, "city"] = wanted.loc[no_city, "postcode"].map(normalise_compact).map(cities)
+        wanted = wanted.where(wanted.notna(), None)
+    answers: dict[tuple, placement.Placed | None] = {}
+    for key in map(tuple, wanted.to_numpy()):
+        if key not in answers:
+            answers[key] = index.place(*key)
+    found = [answers[tuple(key)] for key in wanted.to_numpy()]
+    ok = np.array([p is not None for p in found], dtype=bool)
+    positions = np.flatnonzero(need)
+    placed_at = positions[ok]
+    px = np.array([p.x for p in found if p is not None], dtype=float)
+    py = np.array([p.y for p in found if p is not None], dtype=float)
+    how = np.array([p.how for p in found if p is not None], dtype=object)
+    near = np.array([int(p.door_key if p.how == placement.MATCHED else p.neighbours[0])
+                     for p in found if p is not None], dtype=np.int64)
+    out = rows.copy()
+    out["near_lon"], out["near_lat"] = np.nan, np.nan
+    if len(placed_at):
+        plon, plat = back.transform(px, py)
+        out.iloc[placed_at, out.columns.get_loc("lon")] = plon
+        out.iloc[placed_at, out.columns.get_loc("lat")] = plat
+        out.iloc[placed_at, out.columns.get_loc("placed_by")] = how
+        out.iloc[placed_at, out.columns.get_loc("near_lon")] = pool_lon[near]
+        out.iloc[placed_at, out.columns.get_loc("near_lat")] = pool_lat[near]
+        for name in counts:
+            counts[name] = int((how == name).sum())
+    lost = np.zeros(len(rows), dtype=bool)
+    lost[positions[~ok]] = True
+    rejected = rows[lost].drop(columns="placed_by").assign(reason="address_not_found")
+    return AddressPlacement(out[~lost].reset_index(drop=True), rejected, counts)
 
 
 def place_rows(rows: pd.DataFrame, blocks: gpd.GeoDataFrame) -> Placement:
@@ -266,6 +364,12 @@ def place_rows(rows: pd.DataFrame, blocks: gpd.GeoDataFrame) -> Placement:
     reason = np.full(len(rows), "", dtype=object)
     reason[~has_point] = "no_coordinates"
     unplaced = has_point & (block < 0)
+    if unplaced.any() and "near_lon" in rows:  # placed from its address just outside: its neighbour's block
+        near_lon, near_lat = rows["near_lon"].to_numpy(float), rows["near_lat"].to_numpy(float)
+        fallback = unplaced & np.isfinite(near_lon) & np.isfinite(near_lat)
+        if fallback.any():
+            block[fallback] = block_for_points(near_lon[fallback], near_lat[fallback], blocks)
+        unplaced = has_point & (block < 0)
     if unplaced.any():
         swapped = block_for_points(lat[unplaced], lon[unplaced], blocks) >= 0
         reason[np.flatnonzero(unplaced)] = np.where(swapped, "swapped_lat_lon", "outside_blocks")
@@ -317,22 +421,11 @@ def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M
         "near_miss": join.near_miss[leaders],
         "too_far": join.too_far[leaders],
     })
+    if "placed_by" in first:  # address-only rows: how the door's point was found (None: it came with one)
+        doors["placed_by"] = first["placed_by"].to_numpy()
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})
-    tag_columns = [c for c in frame.columns if c.startswith(TAG_PREFIX)]
-    if tag_columns:
-        people = people.assign(tags=person_tags(frame[tag_columns]))
     return doors, people
-
-
-def person_tags(columns: pd.DataFrame) -> list[dict | None]:
-    """Each row's extra columns as its tags ({name: value}); blank cells are left out, a row with none is None."""
-    names = [c[len(TAG_PREFIX):] for c in columns.columns]
-    out = []
-    for values in columns.itertuples(index=False, name=None):
-        tags = {n: str(v).strip() for n, v in zip(names, values) if isinstance(v, str) and v.strip()}
-        out.append(tags or None)
-    return out
 
 
 def _place_key(frame: pd.DataFrame) -> pd.Series:

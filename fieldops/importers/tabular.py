@@ -131,3 +131,78 @@ def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFram
         raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format, name
+
+
+def read_head(data: bytes, name: str, rows: int = 5) -> tuple[pd.DataFrame, TableFormat]:
+    """The header and first ``rows`` rows of a table from its first bytes (a preview: the last line of the
+    bytes may be cut, so it is dropped when more follow)."""
+    table_format = sniff(data, name)
+    if table_format.encoding.startswith("utf-16") and len(data) % 2:
+        data = data[:-1]
+    text = data.decode(table_format.encoding, errors="replace")
+    lines = text.splitlines()
+    if len(lines) > rows + 1:
+        lines = lines[:rows + 1]
+    try:
+        frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=table_format.separator, dtype=str,
+                            keep_default_na=False, na_values=[""], engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame, table_format
+
+
+STREAM_BYTES = 64 * 1024 * 1024  # files larger than this are read a chunk of rows at a time
+
+
+def iter_table(path: str | Path, member: str | None = None, chunk_rows: int = 250_000,
+               stream_bytes: int | None = None):
+    """(format, display name, chunks): the table as frames of at most ``chunk_rows`` rows of text cells.
+
+    A file (or ZIP member) up to ``stream_bytes`` is read whole (``read_table``: every byte checked for
+    the encoding); a larger one is sniffed from its first bytes and decoded as a stream, so a 5-million
+    row export never sits in memory whole. In a stream a stray byte that is not of the sniffed encoding
+    is replaced (U+FFFD) rather than refused."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    size = path.stat().st_size
+    if head.startswith(b"PK"):
+        archive = zipfile.ZipFile(path)
+        _data, name = _zip_member_name(archive, path, member)
+        info = archive.getinfo(_data)
+        size, opener = info.file_size, (lambda: archive.open(info))
+    else:
+        name, opener = path.name, (lambda: path.open("rb"))
+    if size <= (STREAM_BYTES if stream_bytes is None else stream_bytes):
+        frame, table_format, name = read_table(path, member)
+        return table_format, name, (frame.iloc[start:start + chunk_rows] for start in range(0, max(len(frame), 1),
+                                                                                            chunk_rows))
+    with opener() as raw:
+        sample = raw.read(SNIFF_BYTES)
+    table_format = sniff(sample, name)
+
+    def chunks():
+        with opener() as raw:
+            text = io.TextIOWrapper(raw, encoding=table_format.encoding, errors="replace", newline="")
+            try:
+                reader = pd.read_csv(text, sep=table_format.separator, dtype=str, keep_default_na=False,
+                                     na_values=[""], engine="c", chunksize=chunk_rows)
+                for frame in reader:
+                    frame.columns = [str(column).strip() for column in frame.columns]
+                    yield frame
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+                raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+    return table_format, name, chunks()
+
+
+def _zip_member_name(archive: zipfile.ZipFile, path: Path, member: str | None) -> tuple[str, str]:
+    """The one table of a ZIP (or the named one): its name inside the archive and its display name."""
+    tables = [info for info in archive.infolist()
+              if not info.is_dir() and Path(info.filename).suffix.lower() in TABLE_SUFFIXES
+              and not Path(info.filename).name.startswith(".")]
+    if member is not None:
+        tables = [info for info in tables if Path(info.filename).name == member or info.filename == member]
+    if len(tables) != 1:
+        _from_zip(path, member)  # raises the one clear error for none, several or not named
+    return tables[0].filename, f"{path.name}/{Path(tables[0].filename).name}"

@@ -20,7 +20,8 @@ from ..extensions import db
 from ._base import utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-JOB_STATES = (QUEUED, RUNNING, DONE, FAILED)
+HELD = "held"  # uploaded, waiting for the organizer to confirm what to do (a door file's columns); never run
+JOB_STATES = (HELD, QUEUED, RUNNING, DONE, FAILED)
 FINISHED = (DONE, FAILED)
 
 # Where the job runs: a thread of the web process that took it (no Redis), or any RQ worker.

@@ -90,6 +90,9 @@ class Door(db.Model):
     do_not_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A residential building with no address in OpenStreetMap: its street is the nearest one, no house number.
     unaddressed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # How a door from an address-only row got its point (domain/placement.py): "matched" (a door we held
+    # at that address) or "interpolated" (along the street side); None: the row came with coordinates.
+    placed_by: Mapped[str | None] = mapped_column(String(16))
 
     people: Mapped[list[Person]] = relationship(back_populates="door", order_by="Person.id")
 

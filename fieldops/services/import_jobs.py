@@ -9,11 +9,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import NotFound
+from ..errors import InvalidInput, NotFound
+from ..importers import columns as columns_module
+from ..importers import doors as doors_importer
+from ..importers import tabular
 from ..extensions import db
 from ..models import Job, Office, User
 from . import imports, jobs
@@ -24,11 +27,56 @@ WHAT = {"blocks": "Blocks", "doors": "Doors and people", "osm": "OpenStreetMap t
 
 
 def submit_import(what: str, office: Office, user: User, filename: str, stream: IO[bytes], *,
-                  id_field: str | None = None, doors_field: str | None = None, layer: str | None = None) -> Job:
-    """Queue the import of an uploaded file (``what``: blocks, doors or osm) into the office."""
+                  id_field: str | None = None, doors_field: str | None = None, layer: str | None = None,
+                  confirm_columns: bool = False) -> Job:
+    """Queue the import of an uploaded file (``what``: blocks, doors or osm) into the office. With
+    ``confirm_columns`` (door files) the job is held until ``confirm_columns`` gives its column mapping."""
     params = {"id_field": id_field, "doors_field": doors_field, "layer": layer} if what == "blocks" else {}
     return jobs.submit(KIND_OF[what], title=f"{WHAT[what]} from {filename}", office=office, user=user,
-                       params=params, upload=(filename, stream))
+                       params=params, upload=(filename, stream), hold=confirm_columns and what == "doors")
+
+
+@dataclass
+class ColumnPreview:
+    """A held door file's columns as the mapping step shows them: each with a few of its values and the
+    field we guessed (``columns.guess_mapping``), and how the file was read."""
+    filename: str
+    table_format: str
+    warnings: list[str]
+    columns: list[dict[str, Any]]  # {"name", "samples": [...], "guess": field or ""}
+    error: str | None = None
+
+
+def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> ColumnPreview:
+    """Read the head of a held door file (its first ``scan_rows`` rows within the first megabyte; a ZIP
+    whole) for the mapping step: each column's first ``sample_rows`` values that are not blank."""
+    filename = jobs.file_name(job, jobs.UPLOAD) or "upload"
+    head = jobs.file_head(job, jobs.UPLOAD)
+    try:
+        if head.startswith(b"PK"):
+            with jobs.file_on_disk(job, jobs.UPLOAD) as path:
+                frame, table_format, _name = tabular.read_table(path)
+        else:
+            frame, table_format = tabular.read_head(head, filename, scan_rows)
+    except InvalidInput as error:
+        return ColumnPreview(filename, "", [], [], error=error.message)
+    columns = [str(c) for c in frame.columns]
+    guess = columns_module.guess_mapping(columns)
+    out = [{"name": c, "guess": guess.get(c, ""),
+            "samples": [str(v) for v in frame[c].dropna().head(sample_rows).tolist()]} for c in columns]
+    return ColumnPreview(filename, table_format.describe(), table_format.warnings, out)
+
+
+def confirm_columns(job: Job, mapping: dict[str, str]) -> Job:
+    """Queue a held door import with the organizer's mapping ({file column: field, "" for not used}),
+    checked first: a field needed and mapped to nothing, or two columns for one field, is refused."""
+    chosen = [field for field in mapping.values() if field]
+    repeated = sorted({field for field in chosen if chosen.count(field) > 1})
+    if repeated:
+        raise InvalidInput(f"two columns are read as {repeated[0]!r}: choose one", field=repeated[0])
+    doors_importer.file_mapping(list(mapping), jobs.file_name(job, jobs.UPLOAD) or "upload", None,
+                                {c: f for c, f in mapping.items()})
+    return jobs.release(job, {"mapping": mapping})
 
 
 def _office(job: Job) -> Office:
@@ -74,7 +122,7 @@ def import_doors_job(job: Job, progress) -> dict[str, Any]:
         rejects = folder / "rejects.csv"
         with jobs.file_on_disk(job, jobs.UPLOAD) as path:
             summary = imports.import_doors(path, office.name, rejects_path=rejects, actor_id=job.created_by_id,
-                                           progress=progress)
+                                           mapping=job.params.get("mapping") or None, progress=progress)
         if summary.rejects_file:
             with open(rejects, "rb") as handle:
                 jobs.save_file(job, REJECTS, f"rejects-{office.name}.csv", handle)

@@ -24,7 +24,8 @@ from ..extensions import db
 from ..importers.blocks import REJECT_LABELS as BLOCK_REJECT_LABELS
 from ..importers.blocks import read_blocks
 from ..domain.addresses import DOOR_JOIN_DISTANCE_M
-from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, TAG_PREFIX, group_households, place_rows,
+from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, TAG_PREFIX, group_households, place_by_address,
+                               place_rows,
                                read_door_rows, same_address)
 from ..importers.osm import read_osm
 from ..models import Office
@@ -72,6 +73,12 @@ class ImportSummary:
     near_miss_examples: list[str] = field(default_factory=list)
     join_distance_m: float | None = None
     layer: str | None = None  # the layer read from a file of several
+    # Door files: how the file was read, what it said to look at, how its columns were mapped, and how
+    # its address-only rows were placed ({"matched": n, "interpolated": n}).
+    table_format: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    placed: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The summary as a person reads it."""
@@ -96,6 +103,13 @@ class ImportSummary:
                        + (f"; {self.near_misses_too_far} of them in the door's own town (or with no town to compare)"
                           if self.near_misses_too_far else "")
                        + (f" (e.g. {'; '.join(self.near_miss_examples[:3])})" if self.near_miss_examples else ""))
+        if self.table_format:
+            out.append(f"  read as {self.table_format}")
+        for warning in self.warnings:
+            out.append(f"  warning: {warning}")
+        if sum(self.placed.values()):
+            out.append(f"  placed from the address: {self.placed.get('matched', 0)} matched to a door we hold, "
+                       f"{self.placed.get('interpolated', 0)} interpolated along the street")
         if self.unused_columns:
             out.append(f"  columns not used: {', '.join(self.unused_columns)}"
                        + (" (a voter file's are kept with its people as tags)" if self.tag_columns else ""))
@@ -187,15 +201,20 @@ def _example(door) -> str:
 
 
 def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path | None = None,
-                 actor_id: int | None = None, progress: Progress = _quiet) -> ImportSummary:
-    """Read a voter or customer CSV into doors and people of the office, all or nothing."""
+                 mapping: dict[str, str] | None = None, actor_id: int | None = None,
+                 progress: Progress = _quiet) -> ImportSummary:
+    """Read a voter file or customer list into doors and people of the office, all or nothing. ``mapping``
+    ({file column: field, "" for not used}) overrides the guessed columns (``importers/columns.py``); rows
+    without coordinates are placed from their address (matched to a door we hold, else interpolated)."""
     office = office_by_name(office_name)
     bound_m = join_distance_m()
     summary = ImportSummary(office=office.name, join_distance_m=bound_m, reject_labels=dict(REJECT_LABELS))
     timer = _Timer(summary, progress)
     timer.step("read rows")
-    door_rows = read_door_rows(path)
+    door_rows = read_door_rows(path, mapping)
     summary.rows = len(door_rows.rows) + len(door_rows.rejects)
+    summary.table_format, summary.warnings = door_rows.table_format, door_rows.warnings
+    summary.mapping = door_rows.mapping
     summary.unused_columns = door_rows.unused_columns
     summary.address_like_columns = door_rows.address_like_columns
     summary.tag_columns = list(door_rows.tag_columns)
@@ -203,13 +222,24 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     if blocks.empty:
         raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
     timer.step("place in blocks")
+    held = territory.addressed_doors(office)
+    by_address = place_by_address(door_rows.rows, held)
+    door_rows.rows = by_address.rows
+    summary.placed = by_address.counts
     placement = place_rows(door_rows.rows, blocks)
     read_counts = door_rows.rejects["reason"].value_counts().to_dict() if len(door_rows.rejects) else {}
     summary.rejects = {**{reason: int(read_counts.get(reason, 0)) for reason in READ_REJECT_REASONS},
-                       **placement.reject_counts()}
+                       **placement.reject_counts(), "address_not_found": len(by_address.rejects)}
     timer.step("group households")
     doors, people = group_households(placement.placed(door_rows.rows), bound_m)
     doors["block_id"] = blocks["id"].to_numpy()[doors["block"].to_numpy()]
+    if "placed_by" in doors and len(held):
+        # A household matched to a door we hold keeps that door as it was placed (its point is the door's).
+        was = doors["source_id"].map(held.set_index("source_id")["placed_by"].to_dict()).to_numpy(object)
+        how = doors["placed_by"].to_numpy(object).copy()
+        matched = (how == "matched") & doors["source_id"].isin(held["source_id"]).to_numpy()
+        how[matched] = [None if pd.isna(value) else value for value in was[matched]]
+        doors["placed_by"] = pd.Series(how, index=doors.index, dtype=object)
     # A household at the address of a door from OpenStreetMap (or another file) joins that door when it is
     # the same place by the one rule (domain/addresses.py); the door keeps its place and name.
     missed: list[str] = []
@@ -235,7 +265,9 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
         person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
         summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
     if rejects_path and sum(summary.rejects.values()):
-        rejected = pd.concat([door_rows.rejects, placement.rejects(door_rows.rows)], ignore_index=True)
+        rejected = pd.concat([door_rows.rejects, by_address.rejects, placement.rejects(door_rows.rows)],
+                             ignore_index=True)
+        rejected = rejected.drop(columns=[c for c in ("placed_by", "near_lon", "near_lat") if c in rejected])
         write_rejects(rejected.sort_values("row"), rejects_path)
         summary.rejects_file = str(rejects_path)
     audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,

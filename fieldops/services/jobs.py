@@ -32,7 +32,7 @@ from ..errors import Conflict, FieldopsError
 from ..extensions import db
 from ..models import Job, JobFile, Office, User
 from ..models._base import utcnow
-from ..models.jobs import DONE, FAILED, FINISHED, QUEUED, RQ, RUNNING, THREAD
+from ..models.jobs import DONE, FAILED, FINISHED, HELD, QUEUED, RQ, RUNNING, THREAD
 
 UPLOAD = "upload"    # the file a job reads: dropped when the job ends. Other files are what it wrote.
 CHUNK_BYTES = 1 << 20
@@ -45,24 +45,46 @@ class JobAbandoned(Conflict):
 
 
 def submit(kind: str, *, title: str, office: Office | None = None, user: User | None = None,
-           params: dict[str, Any] | None = None, upload: tuple[str, IO[bytes]] | None = None) -> Job:
+           params: dict[str, Any] | None = None, upload: tuple[str, IO[bytes]] | None = None,
+           hold: bool = False) -> Job:
     """Queue a job of ``kind``; it is sent to a worker when the caller's transaction commits.
 
     ``upload`` is (file name, binary stream): the file the job will read, kept in the database so a
-    worker on any host can read it.
+    worker on any host can read it. With ``hold`` the job waits (state ``held``, not sent) until
+    ``release`` queues it: the door import's column-mapping step.
     """
     from .job_kinds import kind_named
     steps = kind_named(kind).steps
     job = Job(key=uuid.uuid4().hex, kind=kind, title=title[:200], office_id=office.id if office else None,
               created_by_id=user.id if user else None,
-              runner=RQ if current_app.config.get("REDIS_URL") else THREAD, state=QUEUED, params=params or {},
+              runner=RQ if current_app.config.get("REDIS_URL") else THREAD, state=HELD if hold else QUEUED,
+              params=params or {},
               progress={"step": "", "steps": list(steps), "percent": 0})
     db.session.add(job)
     db.session.flush()
     if upload is not None:
         save_file(job, UPLOAD, *upload)
+    if not hold:
+        db.session.info.setdefault(_TO_SEND, []).append(job.key)
+    return job
+
+
+def release(job: Job, params: dict[str, Any]) -> Job:
+    """Queue a held job with the parameters now confirmed; sent when the transaction commits."""
+    locked = db.session.execute(update(Job).where(Job.id == job.id, Job.state == HELD)
+                                .values(state=QUEUED, params={**(job.params or {}), **params},
+                                        created_at=utcnow()))  # queued now: the runner's clock starts here
+    if locked.rowcount != 1:
+        raise Conflict("this import has already been started")
+    db.session.refresh(job)
     db.session.info.setdefault(_TO_SEND, []).append(job.key)
     return job
+
+
+def file_head(job: Job, name: str) -> bytes:
+    """The first chunk (up to ``CHUNK_BYTES``) of the job's file, for a preview."""
+    return db.session.scalar(select(JobFile.data).where(JobFile.job_id == job.id, JobFile.name == name)
+                             .order_by(JobFile.seq).limit(1)) or b""
 
 
 @event.listens_for(Session, "after_commit")

@@ -290,9 +290,22 @@ def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
     if "unaddressed" in frame:  # OpenStreetMap's buildings without an address
         frame["unaddressed"] = frame["unaddressed"].fillna(False).astype(bool)
         columns.append("unaddressed")
+    if "placed_by" in frame:  # doors of address-only rows: how their point was found
+        frame["placed_by"] = frame["placed_by"].astype(object).where(frame["placed_by"].notna(), None)
+        columns.append("placed_by")
     created, updated = _upsert(Door, select(Door.source_id, Door.id).where(Door.office_id == office.id),
                                frame, columns)
     return {"created": created, "updated": updated}
+
+
+def addressed_doors(office: Office) -> pd.DataFrame:
+    """Every door of the office that has a street address, with its point: what address-only rows are
+    placed from (``importers.doors.place_by_address``)."""
+    rows = db.session.execute(
+        select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.city, Door.postcode, Door.lat,
+               Door.lon, Door.placed_by).where(Door.office_id == office.id, Door.unaddressed.is_(False))).all()
+    return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "city", "postcode", "lat", "lon",
+                                       "placed_by"])
 
 
 def doors_from_other_sources(office: Office) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -14,7 +14,8 @@ from ..services import access, jobs
 bp = Blueprint("jobs", __name__)
 
 FILE_NAMES = {"rejects"}  # the files a job writes that people may download
-STATE_LABELS = {"queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+STATE_LABELS = {"held": _l("Columns to confirm"), "queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"),
+                "failed": _l("Failed")}
 # The steps the import jobs report (services/imports.py) and why a queued job waits (services/jobs.py),
 # in the page's language; a step not named here shows as the job reported it.
 STEP_LABELS = {"read blocks": _l("read blocks"), "write blocks": _l("write blocks"), "read rows": _l("read rows"),
@@ -51,6 +52,8 @@ def office_jobs(office_id: int):
 def status(job_id: int):
     view = jobs.follow(access.require_job(current_user, job_id))
     office = access.require_office(current_user, view.job.office_id) if view.job.office_id else None
+    if view.state == "held" and office is not None:  # a door file whose columns are still to confirm
+        return redirect(url_for("territory.columns", office_id=office.id, job_id=view.job.id))
     has_rejects = view.state == "done" and jobs.file_name(view.job, "rejects") is not None
     # A block file of several layers failed naming them: the page offers each as a choice for the next try.
     layer_choices = layers_named_in(view.job.error) if view.job.kind == "import-blocks" else []

@@ -12,6 +12,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from ..errors import InvalidInput
+from ..importers import columns as import_columns
 from ..services import access, import_jobs, imports
 
 bp = Blueprint("territory", __name__)
@@ -50,16 +51,52 @@ def import_page(office_id: int):
         return _page(office, form), 400
     if request.method == "POST":
         # The import runs as a background job; its page shows the progress, then the summary.
+        # A door file sent from the page (step=columns) is held until its columns are confirmed; a script
+        # posting the file alone gets the guessed mapping at once, as before.
         upload = form.upload.data
+        confirm = form.kind.data == "doors" and request.form.get("step") == "columns"
         job = import_jobs.submit_import(form.kind.data, office, current_user,
                                         secure_filename(upload.filename or "") or "upload", upload.stream,
                                         id_field=form.id_field.data or None, doors_field=form.doors_field.data or None,
-                                        layer=form.layer.data or None)
+                                        layer=form.layer.data or None, confirm_columns=confirm)
+        if confirm:
+            return redirect(url_for("territory.columns", office_id=office.id, job_id=job.id), code=303)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
     if request.args.get("kind") in KINDS:  # back from a failed import, with the choice it asked for
         form.kind.data = request.args["kind"]
         form.layer.data = request.args.get("layer", "")[:200]
     return _page(office, form)
+
+
+@bp.route("/offices/<int:office_id>/import/<int:job_id>/columns", methods=["GET", "POST"])
+@login_required
+def columns(office_id: int, job_id: int):
+    """The mapping step: each column of the uploaded door file, some of its values, and the field to read it
+    as (the guess chosen); confirming queues the import with that mapping."""
+    office = access.require_office(current_user, office_id, manage=True)
+    job = access.require_job(current_user, job_id)
+    if job.office_id != office.id or job.kind != import_jobs.KIND_OF["doors"]:
+        abort(404)
+    if job.state != "held":  # confirmed already (or by another tab): its progress
+        return redirect(url_for("jobs.status", job_id=job.id))
+    preview = import_jobs.column_preview(job)
+    error = None
+    if request.method == "POST":
+        form = FlaskForm()
+        if form.validate_on_submit():
+            mapping = {column["name"]: request.form.get(f"map-{i}", "") for i, column in enumerate(preview.columns)}
+            try:
+                import_jobs.confirm_columns(job, mapping)
+                return redirect(url_for("jobs.status", job_id=job.id), code=303)
+            except InvalidInput as problem:
+                error = problem.message
+                for i, column in enumerate(preview.columns):
+                    column["guess"] = request.form.get(f"map-{i}", "")
+        else:
+            error = "the form expired: confirm again"
+    status = 400 if error else 200
+    return render_template("territory/columns.html", office=office, job=job, preview=preview,
+                           fields=import_columns.FIELDS, error=error, form=FlaskForm()), status
 
 
 @bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")

@@ -79,12 +79,19 @@ def shapefile_zip_without_dbf() -> bytes:
     return buffer.getvalue()
 
 
+def two_tables_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.csv", "voter_id,street,house_number\n1,Fleminginkatu,3\n")
+        archive.writestr("b.csv", "voter_id,street,house_number\n2,Fleminginkatu,5\n")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("kind, name, data, message", [
     ("blocks", "blocks.zip", b"this is not a zip file at all", "blocks.zip"),
     ("blocks", "blocks.zip", shapefile_zip_without_dbf(), ".dbf"),
-    ("doors", "voters.csv", "voter_id,street,house_number\n1,Fleminginkatu,3\n".encode("utf-16"), "voters.csv"),
-    ("doors", "voters.csv", "voter_id,street,house_number,latitude,longitude\n1,Ääkkösgatan,1,60.1,24.9\n"
-     .encode("latin-1"), "is not UTF-8"),
+    ("doors", "voters.zip", two_tables_zip(), "holds several tables (a.csv, b.csv)"),  # UTF-16 is read since issue 21
+    ("doors", "voters.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "is an Excel workbook"),
 ])
 def test_broken_uploads_are_named_and_write_nothing(client, auth, world, kind, name, data, message):
     auth.login("organizer.a@test.example")

@@ -52,3 +52,22 @@ def test_without_a_town_only_a_street_of_one_town_is_placed():
     assert index.place("Main St", "7", None, None, None).how == "interpolated"
     index.add("other", "Main St", "5", None, "Shelbyville", None, 5000.0, 0.0)
     assert index.place("Main St", "7", None, None, None) is None  # Main St of which town?
+
+
+def test_a_postcode_only_door_and_a_city_door_are_one_town():
+    """Helsinki's OpenStreetMap doors say "00100" on some, "Helsinki, 00100" on others: one town, so an
+    address with neither is still on a street of one town."""
+    index = placement.StreetIndex()
+    index.add("a", "Aleksanterinkatu", "20", None, "Helsinki", "00100", 0.0, 0.0)
+    index.add("b", "Aleksanterinkatu", "24", None, None, "00100", 40.0, 0.0)
+    placed = index.place("Aleksanterinkatu", "22", None, None, None)
+    assert placed.how == "interpolated" and placed.x == 20.0
+    assert index.place("Aleksanterinkatu", "24", None, "Helsinki", None).how == "matched"
+
+
+def test_a_building_name_before_the_street_is_dropped():
+    index = placement.StreetIndex()
+    index.add("a", "Kaivopiha, Mannerheimintie", "3", None, "Helsinki", None, 0.0, 0.0)
+    index.add("b", "Mannerheimintie", "7", None, "Helsinki", None, 40.0, 0.0)
+    assert index.place("Mannerheimintie", "3", None, "Helsinki", None).door_key == "a"
+    assert index.place("Asemahalli, Mannerheimintie", "5", None, "Helsinki", None).x == 20.0

@@ -52,15 +52,16 @@ def test_organizer_imports_blocks_then_voters_and_gets_rejects(client, auth, wor
     assert db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)) == 6
 
     frame = voter_rows(tiger_frame().to_crs(4326))
-    frame.loc[0, ["latitude", "longitude"]] = [None, None]
+    frame.loc[0, ["latitude", "longitude"]] = [None, None]  # no point, and an address no door is at
+    frame.loc[0, "street"] = "Nowhere St"
     page = job_page(client, upload(client, office.id, "doors", "voters.csv", frame.to_csv(index=False).encode()))
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "no coordinates" in text
+    assert page.status_code == 200 and "address not found" in text
     link = next(part.split('"')[0] for part in text.split('href="') if "/files/rejects" in part.split('"')[0])
     download = client.get(link)
     assert download.status_code == 200
     lines = download.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("row,reason") and lines[1].startswith("2,no_coordinates,V0a")
+    assert lines[0].startswith("row,reason") and lines[1].startswith("2,address_not_found,V0a")
     assert db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)) == 12
 
 

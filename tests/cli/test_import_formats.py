@@ -1,0 +1,77 @@
+"""Issue 21.1/21.2 end to end: field exports imported with `flask import-doors`, address-only rows placed
+from the doors held and marked so on the door, --map overriding the guess, Latin-1 read with a warning."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+
+from fieldops.domain.addresses import distance_m
+from fieldops.extensions import db
+from fieldops.models import Door, Person
+
+DATA = Path(__file__).resolve().parent.parent / "importers" / "data"
+
+
+def run(runner, *args):
+    return runner.invoke(args=[*args])
+
+
+def maple(runner):
+    result = run(runner, "import-blocks", str(DATA / "maple_block.geojson"), "--office", "Maple",
+                 "--region", "Minnesota", "--id-field", "source_id")
+    assert result.exit_code == 0, result.output
+
+
+def door_at(number: str) -> Door:
+    return db.session.scalars(select(Door).where(Door.house_number == number)).one()
+
+
+def test_a_van_export_is_imported_and_its_address_only_rows_placed(runner, tmp_path):
+    maple(runner)
+    rejects = tmp_path / "rejects.csv"
+    result = run(runner, "import-doors", str(DATA / "van_export.xls"), "--office", "Maple",
+                 "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    assert "read as utf-16 text, tab-separated" in result.output
+    assert "placed from the address: 1 matched to a door we hold, 2 interpolated along the street" in result.output
+    assert "columns not used: MiddleName, Cell Phone, PreferredLanguage" in result.output
+    # Ida (104, no point) joined the door of Bo at 104: one door, two people, placed as the file said.
+    door_104 = door_at("104")
+    assert door_104.placed_by is None and {p.source_id for p in door_104.people} == {"100201", "100300"}
+    # 112 lies between 108 and 120 on the even side: a third of the way, on that side of the street.
+    door_112, door_108, door_120 = door_at("112"), door_at("108"), door_at("120")
+    assert door_112.placed_by == "interpolated"
+    expected_lon = door_108.lon + (door_120.lon - door_108.lon) * (112 - 108) / (120 - 108)
+    assert distance_m(door_112.lat, door_112.lon, door_108.lat, expected_lon) < 2
+    assert door_at("113").placed_by == "interpolated" and door_at("113").unit == "3"
+    with rejects.open(newline="") as handle:
+        reasons = {row["row"]: row["reason"] for row in csv.DictReader(handle)}
+    assert reasons == {"13": "address_not_split", "14": "address_not_found"}
+    assert "2 rejected" not in result.output and "address not found" in result.output
+    assert db.session.scalar(select(Person).where(Person.source_id == "100304")) is None
+
+
+def test_an_address_only_row_matches_a_door_of_another_file(runner, tmp_path):
+    maple(runner)
+    assert run(runner, "import-doors", str(DATA / "ecanvasser_export.csv"), "--office", "Maple").exit_code == 0
+    path = tmp_path / "walk.csv"
+    path.write_text("VANID,FirstName,StreetNo,StreetName,AptNo,Zip5\n9001,Pia,106,Maple St,B,55401\n9002,Rex,108,Maple St,,55401\n")
+    result = run(runner, "import-doors", str(path), "--office", "Maple")
+    assert result.exit_code == 0, result.output
+    assert "1 matched to a door we hold, 1 interpolated" in result.output
+    person = db.session.scalar(select(Person).where(Person.source_id == "9001"))
+    assert person.door.unit == "B" and person.door.placed_by is None  # the Ecanvasser door, which had a point
+
+
+def test_map_overrides_a_guess_and_latin1_is_a_warning(runner, tmp_path):
+    maple(runner)
+    path = tmp_path / "list.csv"
+    path.write_bytes("Ref,Number,Street,Years,Latitude,Longitude\nR1,100,Maple St,40,44.97235,-93.279\n"
+                     "R2,102,Mäple St,41,44.97235,-93.2786\n".encode("latin-1"))
+    result = run(runner, "import-doors", str(path), "--office", "Maple", "--map", "Ref=id", "--map", "Years=age")
+    assert result.exit_code == 0, result.output
+    assert "warning: list.csv is not UTF-8" in result.output and "Windows-1252" in result.output
+    assert db.session.scalar(select(Person).where(Person.source_id == "R2")).age == 41
+    assert run(runner, "import-doors", str(path), "--office", "Maple", "--map", "Ref").exit_code != 0

@@ -16,7 +16,7 @@ from .errors import FieldopsError, InvalidInput
 from .importers.columns import parse_map_options
 from .services.inputs import parse_day
 from .services import (audit, canvassing, committee_exports, coverage, demo, exports, goals, imports, jobs, mail, shifts,
-                       summaries, teams, turfs, universes, users)
+                       summaries, teams, turfs, universes, users, volunteers)
 
 
 def fails_cleanly(command):
@@ -372,7 +372,7 @@ def coverage_command(office_name, region_name, canvass_name, start, end, as_json
         rows = [figures]
     else:
         regions = [region] if region is not None else users.all_regions()
-        figures = [coverage.region_coverage(r, window) for r in regions]
+        figures = [volunteers.region_figures(r, window) for r in regions]
         figures = figures[0] if region is not None else {"regions": figures}
         rows = [o for r in ([figures] if region is not None else figures["regions"]) for o in r["offices"]]
     if as_json:

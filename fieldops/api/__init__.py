@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..services import access, coverage, shifts, sync, teams, users, volunteers, walklists
+from ..services import access, coverage, shifts, sync, teams, volunteers, walklists
 from ..web.security import request_json
 from .openapi import OPENAPI
 
@@ -51,11 +51,7 @@ def office_coverage(office_id: int):
 @bp.get("/regions/<int:region_id>/coverage")
 def region_coverage(region_id: int):
     region = access.require_region(current_user, region_id)
-    figures = coverage.region_coverage(region, coverage.parse_window(request.args, region.id))
-    people = volunteers.lead_figures(users.region_offices(region))
-    for office in figures["offices"]:
-        office["volunteers"] = people.get(office["id"])  # active this week and last, recruits, retention
-    return jsonify(figures)
+    return jsonify(volunteers.region_figures(region, coverage.parse_window(request.args, region.id)))
 
 
 @bp.get("/me/team")

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import (Contact, FollowUp, Office, Prospect, Shift, ShiftSignup, Team, TeamMember, User, VolunteerDay,
                       VolunteerNote)
 from ..models._base import utcnow
-from . import audit
+from . import audit, coverage, users
 from .inputs import required_text
 from .portable import aware
 
@@ -182,3 +182,13 @@ def lead_figures(offices: list[Office], now: datetime | None = None) -> dict[int
             "recruits": len(joined),
             "first_shift_volunteers": kept.first_timers, "came_back": kept.came_back, "retention": kept.share}
     return out
+
+
+def region_figures(region, window) -> dict:
+    """The region comparison's figures with each office's volunteers (active this week and last, recruits,
+    retention): what the API serves and ``flask coverage --region`` prints, from one place."""
+    figures = coverage.region_coverage(region, window)
+    people = lead_figures(users.region_offices(region))
+    for office in figures["offices"]:
+        office["volunteers"] = people.get(office["id"])
+    return figures

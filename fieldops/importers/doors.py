@@ -425,7 +425,20 @@ def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M
         doors["placed_by"] = first["placed_by"].to_numpy()
     person_columns = ["id", "door_source_id", *[c for c in PERSON_COLUMNS if c in frame]]
     people = frame[person_columns].rename(columns={"id": "source_id"})
+    tag_columns = [c for c in frame.columns if c.startswith(TAG_PREFIX)]
+    if tag_columns:
+        people = people.assign(tags=person_tags(frame[tag_columns]))
     return doors, people
+
+
+def person_tags(columns: pd.DataFrame) -> list[dict | None]:
+    """Each row's extra columns as its tags ({name: value}); blank cells are left out, a row with none is None."""
+    names = [c[len(TAG_PREFIX):] for c in columns.columns]
+    out = []
+    for values in columns.itertuples(index=False, name=None):
+        tags = {n: str(v).strip() for n, v in zip(names, values) if isinstance(v, str) and v.strip()}
+        out.append(tags or None)
+    return out
 
 
 def _place_key(frame: pd.DataFrame) -> pd.Series:

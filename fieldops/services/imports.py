@@ -111,8 +111,9 @@ class ImportSummary:
             out.append(f"  placed from the address: {self.placed.get('matched', 0)} matched to a door we hold, "
                        f"{self.placed.get('interpolated', 0)} interpolated along the street")
         if self.unused_columns:
-            out.append(f"  columns not used: {', '.join(self.unused_columns)}"
-                       + (" (a voter file's are kept with its people as tags)" if self.tag_columns else ""))
+            out.append(f"  columns not used: {', '.join(self.unused_columns)}")
+        if self.tag_columns:
+            out.append(f"  kept as tags: {', '.join(self.tag_columns)}")
         for column in self.address_like_columns:
             out.append(f"  warning: column {column!r} looks like part of an address but matched none of ours "
                        "(postcode, city, unit): rename it and import again if it is one")

@@ -27,7 +27,7 @@ def test_a_van_export_is_utf16_tab_text_with_one_string_addresses():
     # Ida has no Phone but a Cell Phone: it is her phone.
     assert parsed.rows.set_index("id").loc["100300", "phone"] == "6125559000"
     # Columns we have no field for are listed (kept as tags once people have tags).
-    assert parsed.unused_columns == ["MiddleName", "Cell Phone", "PreferredLanguage"]
+    assert parsed.unused_columns == ["MiddleName", "Cell Phone"]  # PreferredLanguage is read: the language
 
 
 def test_an_address_that_cant_be_split_is_a_reject_naming_its_row():

@@ -21,21 +21,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import and_, exists, func, literal, select, update
+from sqlalchemy import Integer, and_, any_, bindparam, exists, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..domain.spreadsheets import safe_cell
 from ..domain.universes import before_voting, is_chase
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.doors import COLUMN_ALIASES, _check_encoding, _header_key, sniff_separator
-from ..models import Assignment, Canvass, Door, Office, Person, Turf
+from ..models import Assignment, Block, Canvass, Door, Office, Person, Turf, TurfDoor
 from . import audit
-from .turfs import turf_doors
 from .universes import _people, canvasses_with_universe, spec_of
 from .users import office_by_name
 
 VOTED_STEPS = ("read ids", "match people", "mark voted", "rebuild chase lists")
 CHUNK = 5000
+PG_CHUNK = 50_000
 REJECT_LABELS = {"blank_id": "rows without an id", "unknown_id": "ids of nobody in this office"}
 
 
@@ -140,9 +141,14 @@ def import_voted(path: str | Path, office_name: str, *, rejects_path: str | Path
     summary.ids = len(ids)
     person_ids = [person_id for source_id in ids for person_id in known[source_id]]
     step("mark voted")
-    for start in range(0, len(person_ids), CHUNK):
-        chunk = person_ids[start:start + CHUNK]
-        result = db.session.execute(update(Person).where(Person.id.in_(chunk), Person.voted_at.is_(None))
+    # PostgreSQL takes a chunk as one array parameter (one plan, whatever its length); SQLite a list of
+    # parameters, under its limit of variables.
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    size = PG_CHUNK if postgres else CHUNK
+    for start in range(0, len(person_ids), size):
+        chunk = person_ids[start:start + size]
+        which = Person.id == any_(bindparam("ids", chunk, type_=ARRAY(Integer))) if postgres else Person.id.in_(chunk)
+        result = db.session.execute(update(Person).where(which, Person.voted_at.is_(None))
                                     .values(voted_at=at).execution_options(synchronize_session=False))
         summary.marked += result.rowcount
     summary.already = len(person_ids) - summary.marked
@@ -180,11 +186,22 @@ def chase_turf(turf: Turf, canvass: Canvass, spec=None) -> dict:
     if not is_chase(spec):
         return {"doors": None, "dropped": {}}
     still, before = _anyone(spec, canvass.id), _anyone(before_voting(spec), canvass.id)
-    doors = turf_doors(turf).where(Door.do_not_contact.is_(None)).subquery()
+    door_ids = turf_door_ids(turf)
     row = db.session.execute(
         select(func.count().filter(still), func.count().filter(and_(before, ~still)))
-        .select_from(Door).where(Door.id.in_(select(doors.c.id)))).one()
+        .select_from(Door).where(Door.id.in_(door_ids), Door.do_not_contact.is_(None))).one() if door_ids else (0, 0)
     return {"doors": int(row[0] or 0), "dropped": {"voted": int(row[1] or 0)}}
+
+
+def turf_door_ids(turf: Turf) -> list[int]:
+    """The turf's doors (``turfs.turf_doors``) as ids, read by key: its blocks' doors by the door's block
+    index and its own doors of divided blocks, two look-ups instead of one OR a planner cannot index."""
+    listed = list(db.session.scalars(select(TurfDoor.door_id).where(TurfDoor.turf_id == turf.id)))
+    if turf.kind == "doors":
+        return sorted(listed)
+    blocks = list(db.session.scalars(select(Block.id).where(Block.turf_id == turf.id)))
+    in_blocks = list(db.session.scalars(select(Door.id).where(Door.block_id.in_(blocks)))) if blocks else []
+    return sorted(set(in_blocks) | set(listed))
 
 
 def rebuild_chase(canvass: Canvass, office: Office, actor_id: int | None) -> dict:

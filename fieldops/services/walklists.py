@@ -39,10 +39,12 @@ def _walk_doors(turf: Turf, canvass: Canvass | None = None):
     """The turf's doors still to be walked: a door banned by a Hostile knock or a request never comes
     back, whatever the canvass; with a canvass that has a target universe, only its targeted doors
     (and those already knocked in it)."""
-    query = turf_doors(turf).where(Door.do_not_contact.is_(None))
     spec = spec_of(canvass.id) if canvass is not None else None
     if is_chase(spec):  # election day: a door leaves once nobody there is left to chase, knocked or not
-        return query.where(door_is_chased(spec, canvass.id))
+        from .voted import turf_door_ids
+        return select(Door).where(Door.id.in_(turf_door_ids(turf)), Door.do_not_contact.is_(None),
+                                  door_is_chased(spec, canvass.id))
+    query = turf_doors(turf).where(Door.do_not_contact.is_(None))
     targeted = door_is_targeted(canvass.id, spec) if spec is not None else None
     return query if targeted is None else query.where(targeted)
 

@@ -55,7 +55,7 @@ def _payload(offices: list[Office], now: datetime, scope: dict) -> dict:
         "knocks": sum(p["knocks"] for p in parts), "conversations": sum(p["conversations"] for p in parts),
         "offices": [{k: v for k, v in p.items() if k not in ("blocks", "turfs")} for p in parts],
         "blocks": [b for p in parts for b in p["blocks"]],
-        "turfs": sorted((t for p in parts for t in p["turfs"]), key=lambda t: t["last_knock_at"], reverse=True),
+        "turfs": sorted((t for p in parts for t in p["turfs"]), key=lambda turf: turf["last_knock_at"], reverse=True),
     }
 
 

@@ -16,7 +16,7 @@ from .errors import FieldopsError, InvalidInput
 from .importers.columns import parse_map_options
 from .services.inputs import parse_day
 from .services import (audit, canvassing, committee_exports, coverage, demo, exports, goals, imports, jobs, mail, shifts,
-                       summaries, teams, turfs, universes, users, volunteers)
+                       summaries, teams, turfs, universes, users, volunteers, voted)
 
 
 def fails_cleanly(command):
@@ -222,6 +222,20 @@ def import_osm_command(path, office_name, region_name):
     with StepBar(imports.OSM_STEPS) as bar:
         summary = imports.import_osm(path, office_name, region_name=region_name, progress=bar)
     _print_summary(summary)
+
+
+@click.command("import-voted")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--office", "office_name", required=True, help="The field office whose people voted.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write rejected rows (blank or unknown ids) here, with the reason per row.")
+@fails_cleanly
+def import_voted_command(path, office_name, rejects_path):
+    """Mark the people of a has-voted file (a CSV of voter ids) as having voted, and rebuild the chase lists."""
+    with StepBar(voted.VOTED_STEPS) as bar:
+        summary = voted.import_voted(path, office_name, rejects_path=rejects_path, progress=bar)
+    for line in summary.lines():
+        click.echo(line)
 
 
 class CountBar:
@@ -583,5 +597,5 @@ def register_commands(app: Flask) -> None:
                     rebuild_summaries_command, set_role_command, revoke_tokens_command, send_mail_command,
                     mail_worker_command, worker_command, jobs_command, send_reminders_command,
                     create_team_command, add_to_team_command, create_shift_command, set_goal_command,
-                    set_universe_command):
+                    set_universe_command, import_voted_command):
         app.cli.add_command(command)

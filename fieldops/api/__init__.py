@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..services import access, coverage, shifts, sync, teams, volunteers, walklists
+from ..services import access, coverage, live, shifts, sync, teams, volunteers, walklists
 from ..web.security import request_json
 from .openapi import OPENAPI
 
@@ -46,6 +46,17 @@ def contacts():
 def office_coverage(office_id: int):
     office = access.require_office(current_user, office_id)
     return jsonify(coverage.office_coverage(office, coverage.parse_window(request.args, office.region_id)))
+
+
+@bp.get("/offices/<int:office_id>/live")
+def office_live(office_id: int):
+    """The live map's data: today's knocks and conversations by block, and each turf's last knock."""
+    return jsonify(live.office_live(access.require_office(current_user, office_id)))
+
+
+@bp.get("/regions/<int:region_id>/live")
+def region_live(region_id: int):
+    return jsonify(live.region_live(access.require_region(current_user, region_id)))
 
 
 @bp.get("/regions/<int:region_id>/coverage")

@@ -92,6 +92,15 @@ OPENAPI: dict = {
             "summary": "A region's offices side by side",
             "parameters": [{"name": "region_id", **_ID_PARAM}, *_WINDOW_PARAMS],
             "responses": {**_json("RegionCoverage", "The region's figures"), **_errors(400, 401, 403, 404)}}},
+        "/api/v1/offices/{office_id}/live": {"get": {
+            "summary": "The live map (election day): today's knocks and conversations by block, on the office's "
+                       "clock, and each turf's last knock today; the page polls it every refresh_seconds",
+            "parameters": [{"name": "office_id", **_ID_PARAM}],
+            "responses": {**_json("LiveMap", "Today's figures by block and turf"), **_errors(401, 403, 404)}}},
+        "/api/v1/regions/{region_id}/live": {"get": {
+            "summary": "The live map of a region: its offices' blocks and turfs, each office on its own day",
+            "parameters": [{"name": "region_id", **_ID_PARAM}],
+            "responses": {**_json("LiveMap", "Today's figures by block and turf"), **_errors(401, 403, 404)}}},
         "/api/v1/me/team": {"get": {
             "summary": "My neighborhood team (a volunteer's or a team leader's): name, members, turfs",
             "responses": {**_json("MyTeam", "My team, or null when I am on none"), **_errors(401)}}},
@@ -223,6 +232,32 @@ OPENAPI: dict = {
                                                "doors": {"type": "integer"}, "attempted": {"type": "integer"},
                                                "state": {"type": "string"},
                                                "progress": {"$ref": "#/components/schemas/Progress"}}}}}},
+            "LiveMap": {"type": "object", "required": ["scope", "name", "generated_at", "refresh_seconds", "knocks",
+                                                       "conversations", "offices", "blocks", "turfs"],
+                        "properties": {
+                "scope": {"type": "string", "enum": ["office", "region"]},
+                "office_id": {"type": "integer"}, "region_id": {"type": "integer"}, "name": {"type": "string"},
+                "generated_at": {"type": "string", "format": "date-time"},
+                "refresh_seconds": {"type": "integer", "minimum": 1},
+                "knocks": {"type": "integer", "minimum": 0}, "conversations": {"type": "integer", "minimum": 0},
+                "offices": {"type": "array", "items": {"type": "object", "required": ["id", "name", "day"], "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"},
+                    "day": {"type": "string", "format": "date", "description": "Today on the office's clock"},
+                    "time_zone": {"type": ["string", "null"]}, "lat": {"type": ["number", "null"]},
+                    "lon": {"type": ["number", "null"]}, "knocks": {"type": "integer"},
+                    "conversations": {"type": "integer"}}}},
+                "blocks": {"type": "array", "description": "Blocks knocked today (no row: none)", "items": {
+                    "type": "object", "required": ["id", "lat", "lon", "knocks", "conversations"], "properties": {
+                        "id": {"type": "integer"}, "source_id": {"type": "string"}, "office_id": {"type": "integer"},
+                        "lat": {"type": "number"}, "lon": {"type": "number"},
+                        "knocks": {"type": "integer", "minimum": 1},
+                        "conversations": {"type": "integer", "minimum": 0},
+                        "last_knock_at": {"type": "string", "format": "date-time"}}}},
+                "turfs": {"type": "array", "description": "Turfs knocked today, the latest first", "items": {
+                    "type": "object", "required": ["id", "name", "knocks", "last_knock_at"], "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"}, "office_id": {"type": "integer"},
+                        "knocks": {"type": "integer", "minimum": 1},
+                        "last_knock_at": {"type": "string", "format": "date-time"}}}}}},
             "MyTeam": {"type": "object", "required": ["team"], "properties": {"team": {
                 "type": ["object", "null"], "required": ["id", "name", "members", "turfs"], "properties": {
                     "id": {"type": "integer"}, "name": {"type": "string"}, "office_id": {"type": "integer"},

@@ -256,3 +256,21 @@ def describe(spec: UniverseSpec) -> list[str]:
     for name, values in spec.tags:
         lines.append(f"{name}: " + " or ".join(values))
     return lines or ["everyone we may contact"]
+
+
+# Election day: the chase universe is the supporters (latest support 4 or 5) who have not voted yet.
+CHASE = {"support": [4, 5], "voted": False}
+# Why a door left a chase walk list, as the phone says it (the count comes first): the server decides.
+DROP_REASONS = {"voted": "doors dropped: everyone there has voted"}
+
+
+def is_chase(spec: UniverseSpec | None) -> bool:
+    """A chase canvass's universe leaves out people who voted: its walk lists drop a door once nobody
+    there is left to chase, even a door already knocked in it (election day knocks again and again)."""
+    return spec is not None and spec.voted is False
+
+
+def before_voting(spec: UniverseSpec) -> UniverseSpec:
+    """The same universe without its "has not voted" filter: whom the chase was for before anyone voted."""
+    from dataclasses import replace
+    return replace(spec, voted=None)

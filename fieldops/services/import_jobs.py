@@ -19,11 +19,11 @@ from ..importers import doors as doors_importer
 from ..importers import tabular
 from ..extensions import db
 from ..models import Job, Office, User
-from . import imports, jobs
+from . import imports, jobs, voted
 
 REJECTS = "rejects"  # the job's file of rejected rows, with the reason per row
-KIND_OF = {"blocks": "import-blocks", "doors": "import-doors", "osm": "import-osm"}
-WHAT = {"blocks": "Blocks", "doors": "Doors and people", "osm": "OpenStreetMap territory"}
+KIND_OF = {"blocks": "import-blocks", "doors": "import-doors", "osm": "import-osm", "voted": "import-voted"}
+WHAT = {"blocks": "Blocks", "doors": "Doors and people", "osm": "OpenStreetMap territory", "voted": "Has voted"}
 
 
 def submit_import(what: str, office: Office, user: User, filename: str, stream: IO[bytes], *,
@@ -136,4 +136,17 @@ def import_osm_job(job: Job, progress) -> dict[str, Any]:
     office = _office(job)
     with jobs.file_on_disk(job, jobs.UPLOAD) as path:
         summary = imports.import_osm(path, office.name, actor_id=job.created_by_id, progress=progress)
+    return asdict(summary)
+
+
+def import_voted_job(job: Job, progress) -> dict[str, Any]:
+    """A has-voted file: marks who voted, then rebuilds the office's chase walk lists (one transaction)."""
+    office = _office(job)
+    with _rejects_file(job, office) as rejects, jobs.file_on_disk(job, jobs.UPLOAD) as path:
+        summary = voted.import_voted(path, office.name, rejects_path=rejects, actor_id=job.created_by_id,
+                                     progress=progress)
+        if summary.rejects_file:
+            with open(rejects, "rb") as handle:
+                jobs.save_file(job, REJECTS, f"rejects-voted-{office.name}.csv", handle)
+            summary.rejects_file = REJECTS
     return asdict(summary)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..models import Job
-from . import import_jobs, imports
+from . import import_jobs, imports, voted
 
 Progress = Callable[..., None]
 
@@ -34,6 +34,7 @@ KINDS: dict[str, JobKind] = {
     "import-blocks": JobKind("Import blocks", imports.BLOCK_STEPS, import_jobs.import_blocks_job),
     "import-doors": JobKind("Import doors and people", imports.DOOR_STEPS, import_jobs.import_doors_job),
     "import-osm": JobKind("Import OpenStreetMap", imports.OSM_STEPS, import_jobs.import_osm_job),
+    "import-voted": JobKind("Import a has-voted file", voted.VOTED_STEPS, import_jobs.import_voted_job),
 }
 
 

@@ -114,6 +114,12 @@ def door_is_targeted(canvass_id: int | None, spec: UniverseSpec | None = None):
     return or_(_someone_targeted(spec, canvass_id), knocked)
 
 
+def door_is_chased(spec: UniverseSpec, canvass_id: int):
+    """A condition on ``Door`` for a chase canvass's walk list: someone there is still to chase (a door
+    already knocked stays only while they are)."""
+    return _someone_targeted(spec, canvass_id)
+
+
 def _someone_targeted(spec: UniverseSpec, canvass_id: int):
     """A condition on ``Door``: someone at the door is in the universe (and the door is not banned)."""
     people, conditions = _people(spec, canvass_id, literal(1))

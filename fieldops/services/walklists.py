@@ -22,6 +22,7 @@ from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE, phone_facts
 from ..domain.reknock import KnockState, ReknockRule, knock_state, progress
 from ..domain.time_zones import today
+from ..domain.universes import DROP_REASONS, is_chase
 from ..domain.walk_order import BUSY_CROSSING_M, DoorPoint, busy_sides, local_metres, walk_order
 from ..extensions import db
 from ..models import Assignment, Canvass, Contact, Door, FollowUp, Office, Person, Turf, User
@@ -30,7 +31,7 @@ from .canvassing import current_canvass_for
 from .people import door_languages
 from .portable import aware
 from .turfs import turf_doors
-from .universes import door_is_targeted, spec_of, targeted_people
+from .universes import door_is_chased, door_is_targeted, spec_of, targeted_people
 
 
 
@@ -39,8 +40,13 @@ def _walk_doors(turf: Turf, canvass: Canvass | None = None):
     """The turf's doors still to be walked: a door banned by a Hostile knock or a request never comes
     back, whatever the canvass; with a canvass that has a target universe, only its targeted doors
     (and those already knocked in it)."""
+    spec = spec_of(canvass.id) if canvass is not None else None
+    if is_chase(spec):  # election day: a door leaves once nobody there is left to chase, knocked or not
+        from .voted import turf_door_ids
+        return select(Door).where(Door.id.in_(turf_door_ids(turf)), Door.do_not_contact.is_(None),
+                                  door_is_chased(spec, canvass.id))
     query = turf_doors(turf).where(Door.do_not_contact.is_(None))
-    targeted = door_is_targeted(canvass.id) if canvass is not None else None
+    targeted = door_is_targeted(canvass.id, spec) if spec is not None else None
     return query if targeted is None else query.where(targeted)
 
 
@@ -179,7 +185,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     spoken = door_languages(door_ids)
     return {
         "turf": {"id": turf.id, "name": turf.name, "route_metres": route.metres, "doors": len(doors),
-                 "targeted": spec is not None,
+                 "targeted": spec is not None, "chase": is_chase(spec),
                  "knocks_since": knocks_since.isoformat() if knocks_since else None},
         "canvass": None if canvass is None else {
             "id": canvass.id, "name": canvass.name, "script": canvass.script, "questions": canvass.questions or [],
@@ -196,6 +202,10 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
         # of such a street and its side): the phone's "next nearest door" adds it, as the order does.
         "walking": {"busy_crossing_m": BUSY_CROSSING_M},
         "progress": progress(states.values()).as_dict(),
+        # A chase's doors that left the list, by why (the phone shows "N doors dropped: everyone there has
+        # voted"): counted here, the one place the rule lives.
+        "dropped": _dropped(turf, canvass, spec),
+        "drop_reasons": dict(DROP_REASONS),
         "doors": [
             {"id": door.id, "address": door.address, "label": labels[door.id].label, "which": labels[door.id].which,
              "name": door.name, "street": door.street, "house_number": door.house_number,
@@ -210,6 +220,13 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
             for n, door in enumerate(doors)
         ],
     }
+
+
+def _dropped(turf: Turf, canvass: Canvass | None, spec) -> dict:
+    if not is_chase(spec):
+        return {}
+    from .voted import chase_turf
+    return {reason: n for reason, n in chase_turf(turf, canvass, spec)["dropped"].items() if n}
 
 
 def _knock(state: KnockState, canvass: Canvass) -> dict:

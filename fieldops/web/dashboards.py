@@ -11,7 +11,8 @@ from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, offic
                                  region_goal_map)
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import access, canvassing, committee_exports, coverage, exports, goals, listening, turfs, users, volunteers
+from ..services import (access, canvassing, committee_exports, coverage, exports, goals, listening, live, turfs, users,
+                        volunteers)
 
 bp = Blueprint("dashboards", __name__)
 
@@ -39,6 +40,24 @@ def office(office_id: int):
                            map=map_parts(fmap, nonce=csp_nonce()),
                            chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(), window=window,
                            canvasses=canvassing.canvasses_for_office(office), pacing_chart=pacing)
+
+
+@bp.get("/offices/<int:office_id>/live")
+@login_required
+def office_live(office_id: int):
+    """The live map: the page loads today's figures, then live-map.js polls the API every 30 s."""
+    office = access.require_office(current_user, office_id)
+    return render_template("dashboards/live.html", scope_name=office.name, back_url=url_for("main.office", office_id=office.id),
+                           data=live.office_live(office), data_url=url_for("api.office_live", office_id=office.id))
+
+
+@bp.get("/regions/<int:region_id>/live")
+@login_required
+def region_live(region_id: int):
+    region = access.require_region(current_user, region_id)
+    return render_template("dashboards/live.html", scope_name=region.name,
+                           back_url=url_for("dashboards.region", region_id=region.id),
+                           data=live.region_live(region), data_url=url_for("api.region_live", region_id=region.id))
 
 
 @bp.get("/regions/<int:region_id>/compare")

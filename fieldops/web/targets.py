@@ -3,13 +3,14 @@ and its goals. Every figure comes from ``services.universes`` and ``services.goa
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..domain.consequences import PERSON_STATUS_LABELS
-from ..domain.universes import LABELS, STATUSES, SUPPORT_VALUES, parse_definition
+from ..domain.universes import LABELS, STATUSES, SUPPORT_VALUES, is_chase, parse_definition
 from ..errors import FieldopsError, InvalidInput
-from ..services import access, goals, universes, users
+from ..services import access, goals, universes, users, voted
 from ..services.inputs import parse_day
 from ..services.turfs import office_turfs
 
@@ -17,7 +18,7 @@ bp = Blueprint("targets", __name__)
 
 
 def _page(office, canvass, *, status: int = 200, universe_form=None, preview=None, universe_error=None,
-          goal_form=None, goal_error=None):
+          goal_form=None, goal_error=None, rebuilt=None):
     spec = universes.spec_of(canvass.id)
     current = universes.counts(spec, canvass, office.id) if spec is not None else None
     if universe_form is None:  # the universe as saved, in the form's terms
@@ -29,7 +30,7 @@ def _page(office, canvass, *, status: int = 200, universe_form=None, preview=Non
         may_target=access.may_target_canvass(current_user, canvass),
         tags=universes.known_tags([office.id]), goals=goals.canvass_goals(canvass, office),
         goal_form=goal_form or {}, goal_error=goal_error, turfs=office_turfs(office.id),
-        volunteers=users.office_volunteers(office)), status
+        volunteers=users.office_volunteers(office), chase=is_chase(spec), rebuilt=rebuilt), status
 
 
 def _form_of(definition: dict) -> dict:
@@ -113,6 +114,25 @@ def set_goal(office_id: int, canvass_id: int):
     flash(f"Goal set: {goal.doors:,} doors and {goal.conversations:,} conversations by "
           f"{goal.due_date.isoformat()}.", "success")
     return redirect(url_for("targets.canvass_page", office_id=office.id, canvass_id=canvass.id))
+
+
+@bp.post("/offices/<int:office_id>/canvasses/<int:canvass_id>/chase/rebuild")
+@login_required
+def rebuild_chase(office_id: int, canvass_id: int):
+    """Rebuild the office's chase walk lists from the universe (assignments stay): the page lists each
+    assigned turf's doors left and dropped."""
+    office = access.require_office(current_user, office_id, manage=True)
+    canvass = access.require_canvass_for_office(current_user, canvass_id, office.id)
+    try:
+        rebuilt = voted.rebuild_chase(canvass, office, current_user.id)
+    except FieldopsError as error:
+        unit_of_work.undo()
+        flash(error.message, "error")
+        return _page(office, canvass, status=error.status)
+    totals = rebuilt["totals"]
+    flash(_("Walk lists rebuilt: %(doors)s doors to chase in %(office)s, %(dropped)s dropped because everyone "
+            "there has voted.", doors=totals["doors"], office=office.name, dropped=totals["dropped_voted"]), "success")
+    return _page(office, canvass, rebuilt=rebuilt)
 
 
 __all__ = ["bp", "parse_definition"]

@@ -19,7 +19,8 @@ bp = Blueprint("territory", __name__)
 
 KINDS = {"blocks": "Blocks (TIGER/Line zip, zipped shapefile, GeoJSON, GeoPackage)",
          "doors": "Doors and people (voter file or customer list, CSV)",
-         "osm": "OpenStreetMap extract (.osm.pbf): blocks and doors"}
+         "osm": "OpenStreetMap extract (.osm.pbf): blocks and doors",
+         "voted": "Has voted (election day: a CSV of voter ids)"}
 
 
 class ImportForm(FlaskForm):

@@ -594,6 +594,36 @@
     $("rejected-list").replaceChildren(...rejected.map((c) => element("li", `${c.address || t("door %(id)s", { id: c.door_id })}: ${c.error}`)));
   }
 
+  // A chase canvass's doors that left the list since, and why: the server counts them (walk.dropped, by
+  // reason) and names the reason (walk.drop_reasons); the phone only shows it.
+  function renderDropped() {
+    const note = $("dropped-note");
+    if (!note) return;
+    const dropped = (walk && walk.dropped) || {};
+    const parts = Object.keys(dropped).filter((reason) => dropped[reason] > 0)
+      .map((reason) => `${dropped[reason]} ${(walk.drop_reasons || {})[reason] || reason}`);
+    note.textContent = parts.join(" · ");
+    note.hidden = !parts.length;
+  }
+
+  // After a sync (or "Sync now"), fetch the walk list again: a chase list may have lost doors whose people voted.
+  let lastStatus = "idle";
+  async function refresh() {
+    let response;
+    try {
+      response = await fetch(app.dataset.walklistUrl, { credentials: "same-origin", cache: "no-store" });
+    } catch (error) {
+      return;  // offline: keep the list this phone has
+    }
+    if (!response.ok) return;
+    walk = await response.json();
+    atDoor.overlay(walk, await outbox.pending());
+    if (walk.canvass) localKnocks = knocks.prune(walk, localKnocks);
+    renderDropped();
+    if (!$("list-view").hidden) renderList(); else renderProgress();
+  }
+  window.FieldopsRefreshWalk = refresh;
+
   async function load() {
     let response;
     try {
@@ -614,6 +644,7 @@
       localKnocks = knocks.prune(walk, localKnocks);
       knocks.remember(owner, turfId, localKnocks);
     }
+    renderDropped();
     showList();
   }
 
@@ -634,7 +665,7 @@
   $("back-to-list").addEventListener("click", showList);
   $("show-me").addEventListener("click", () => { locate(); });
   $("next-nearest").addEventListener("click", openNearest);
-  $("sync-now").addEventListener("click", () => outbox.syncNow());
+  $("sync-now").addEventListener("click", () => { outbox.syncNow().then(() => { if (walk) refresh(); }); });
   if (walking) {
     $("contact-form").addEventListener("submit", save);
     $("contact-form").addEventListener("input", (event) => {
@@ -652,6 +683,10 @@
     });
   }
   outbox.onChange(showSync);
+  outbox.onChange((state) => {  // a sync just ended well: the walk list may have changed on the server
+    if (lastStatus === "syncing" && state.status === "idle" && walk) refresh();
+    lastStatus = state.status;
+  });
   setInterval(() => { if (walk && !$("list-view").hidden) renderList(); else renderProgress(); }, 60000);
   outbox.pending().then((pending) => { localKnocks = knocks.merge(knocks.remembered(owner, turfId), pending); })
     .then(load).then(() => {

@@ -127,6 +127,10 @@ def scoped_targets(world) -> dict[str, dict]:
         "targets.canvass_page": {**office, "canvass_id": world.canvass_north.id},
         "targets.universe": {**office, "canvass_id": world.canvass_north.id},
         "targets.set_goal": {**office, "canvass_id": world.canvass_north.id},
+        # helper g (issue 18, election day): the chase's rebuild, the live map (page and data) of an office and a region
+        "targets.rebuild_chase": {**office, "canvass_id": world.canvass_north.id},
+        "dashboards.office_live": office, "dashboards.region_live": region,
+        "api.office_live": office, "api.region_live": region,
     }
 
 
@@ -221,3 +225,36 @@ def test_no_two_routes_claim_the_same_address(app):
                 clashes.append(f"{method} {rule.rule}: {seen[key]} and {rule.endpoint}")
             seen[key] = rule.endpoint
     assert clashes == []
+GOTV = ("targets.rebuild_chase", "dashboards.office_live", "dashboards.region_live", "api.office_live",
+        "api.region_live")
+
+
+def test_election_day_routes_are_for_organizers_leads_and_admins(app, client, auth, world):
+    """helper g: Alpha's organizer, North's lead and an admin reach the live map and the chase's rebuild (a
+    canvass that is not a chase is a 400 naming why); Alpha's own volunteers and team leaders do not."""
+    from fieldops.domain.universes import CHASE
+    from fieldops.services import universes
+    targets = scoped_targets(world)
+    universes.save(world.canvass_north, CHASE, None)
+    db.session.commit()
+    region_routes = {"dashboards.region_live", "api.region_live"}
+    for email in ["organizer.a@test.example", "lead.north@test.example", "admin@test.example"]:
+        auth.login(email)
+        for rule, method in routes(app):
+            if rule.endpoint not in GOTV:
+                continue
+            if email.startswith("organizer") and rule.endpoint in region_routes:
+                continue  # a region's live map is its lead's
+            response = client.open(url_for_rule(app, rule, targets[rule.endpoint]), method=method)
+            assert response.status_code == 200, f"{email}: {method} {rule.endpoint} -> {response.status_code}"
+        auth.logout()
+    for email in ["volunteer.a1@test.example", "leader.a1@test.example"]:
+        auth.login(email)
+        for rule, method in routes(app):
+            if rule.endpoint in GOTV:
+                response = client.open(url_for_rule(app, rule, targets[rule.endpoint]), method=method)
+                assert response.status_code == 403, f"{email}: {method} {rule.endpoint} -> {response.status_code}"
+        auth.logout()
+    auth.login("organizer.a@test.example")
+    assert client.get(url_for_rule(app, next(r for r in app.url_map.iter_rules() if r.endpoint == "api.region_live"),
+                                   targets["api.region_live"])).status_code == 403

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..domain.outcomes import OUTCOMES as OUTCOME_TABLE
+
 TURF_STATES = {"draft": _l("draft"), "open": _l("open"), "checked_out": _l("checked out"),
                "completed": _l("completed"), "archived": _l("archived")}
 # The workspace map's outline legend: a turf in each state.
@@ -12,8 +14,6 @@ ROLES = {"admin": _l("admin"), "lead": _l("regional lead"), "organizer": _l("org
          "team_leader": _l("team leader"), "volunteer": _l("volunteer")}
 # The volunteer ladder's stages (domain/volunteers.py keys them).
 STAGES = {"prospect": _l("Prospect"), "first_shift": _l("First shift"), "regular": _l("Regular"), "leader": _l("Leader")}
-# The outcomes' names (domain/outcomes.py keys them; its labels stay English for the API and exports).
-OUTCOMES = {"talked": _l("Talked"), "not_home": _l("Not home"), "come_back": _l("Come back later"),
-            "refused": _l("Refused"), "moved": _l("Moved"), "wrong_address": _l("Wrong address"),
-            "inaccessible": _l("Inaccessible"), "deceased": _l("Deceased"), "language_barrier": _l("Language barrier"),
-            "hostile": _l("Hostile (do not return)"), "left_literature": _l("Left literature")}
+# The outcomes' names, in the page's language: the labels of domain/outcomes.py (marked there for the catalogs),
+# which stay English for the API and exports.
+OUTCOMES = {outcome.code: _l(outcome.label) for outcome in OUTCOME_TABLE}

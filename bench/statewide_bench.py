@@ -198,8 +198,8 @@ def run(database_url: str, label: str, reuse: bool, timeout: float) -> None:
     else:
         ids = build(app)
     office, region, canvass = ids["office"], ids["region"], ids["canvass"]
-    rows = [("office dashboard", "lead@bench.example", f"/offices/{office}/dashboard?canvass={canvass}"),
-            ("region comparison", "lead@bench.example", f"/regions/{region}/compare?canvass={canvass}"),
+    rows = [("office dashboard", "lead@bench.example", f"/offices/{office}/dashboard?canvass_id={canvass}"),
+            ("region comparison", "lead@bench.example", f"/regions/{region}/compare?canvass_id={canvass}"),
             ("turf workspace page", "admin@bench.example", f"/offices/{office}/turfs")]
     viewport = "fieldops.web.maps" in sys.modules or (ROOT / "fieldops" / "web" / "maps.py").exists()
     if viewport:
@@ -211,9 +211,9 @@ def run(database_url: str, label: str, reuse: bool, timeout: float) -> None:
         street = f"{ORIGIN[0] + 0.100:.5f},{ORIGIN[1] + 0.200:.5f},{ORIGIN[0] + 0.104:.5f},{ORIGIN[1] + 0.202:.5f}"
         for layer in ("coverage", "turfs"):
             rows.append((f"{layer} map data, whole office (zoom 10)", "admin@bench.example",
-                         f"/offices/{office}/map/{layer}?bbox={whole}&zoom=10&canvass={canvass}"))
+                         f"/offices/{office}/map/{layer}?bbox={whole}&zoom=10&canvass_id={canvass}"))
             rows.append((f"{layer} map data, street zoom (17)", "admin@bench.example",
-                         f"/offices/{office}/map/{layer}?bbox={street}&zoom=17&canvass={canvass}"))
+                         f"/offices/{office}/map/{layer}?bbox={street}&zoom=17&canvass_id={canvass}"))
     print(f"\n### Statewide office on {label} (2026-12-03; {BLOCKS:,} blocks, {BLOCKS * DOORS_PER_BLOCK:,} doors, "
           f"{CONTACTS:,} contacts; first request cold, then the median of 3)\n")
     print("| request | time | size | target |\n|---|---|---|---|")

@@ -86,6 +86,34 @@ class _Register(MacroElement):
         self.blocks, self.turfs = blocks, turfs
 
 
+class _RegisterViewport(MacroElement):
+    """Viewport mode: the editor script loads the blocks and turfs in view from ``data_url`` itself."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.fieldopsMap = {map: {{ this._parent.get_name() }}, dataUrl: {{ this.data_url|tojson }}};
+        {% endmacro %}
+    """)
+
+    def __init__(self, data_url: str):
+        super().__init__()
+        self.data_url = data_url
+
+
+def viewport_office_map(data_url: str, extent: tuple[float, float, float, float] | None, *, vendor_prefix: str,
+                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """The office's turf map without a block in the page: ``static/js/turf-editor.js`` asks ``data_url``
+    (``/offices/<id>/map/turfs``) for the blocks and turfs of the viewport on every move. ``extent`` is
+    (west, south, east, north) of the office's blocks."""
+    centre = ((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2) if extent else (0, 0)
+    fmap = folium.Map(location=centre, zoom_start=15 if extent else 2, tiles=tiles, control_scale=True,
+                      prefer_canvas=True)
+    local_leaflet(fmap, vendor_prefix)
+    if extent:
+        fmap.fit_bounds([[extent[1], extent[0]], [extent[3], extent[2]]])
+    fmap.add_child(_RegisterViewport(data_url))
+    return fmap
+
+
 def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: str,
                centre: tuple[float, float] | None = None, tiles: str | None = "OpenStreetMap") -> folium.Map:
     """Build the office's turf map (lon/lat in, Folium map out)."""

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import shapely
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Integer, bindparam, cast, delete, exists, func, insert, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.addresses import normalise_street
@@ -633,9 +634,9 @@ def _display_shape():
     return func.coalesce(Block.display_outline, Block.geometry, type_=WKBGeometry())
 
 
-def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
-    """The office's blocks and live turfs, as the map builder takes them."""
-    blocks = [MapBlock(r.id, r.source_id, r.shape, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
+def office_map_data(office: Office, with_blocks: bool = True) -> tuple[list[MapBlock], list[MapTurf]]:
+    """The office's blocks (none unless ``with_blocks``) and live turfs, as the map builder takes them."""
+    blocks = [] if not with_blocks else [MapBlock(r.id, r.source_id, r.shape, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
         select(Block.id, Block.source_id, _display_shape().label("shape"), Block.door_count, Block.turf_id,
                Block.divided).where(Block.office_id == office.id).order_by(Block.id))]
     turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline, t.count_basis) for t in office_turfs(office.id)]
@@ -649,6 +650,25 @@ def office_door_points(office: Office) -> list[tuple[float, float, int]]:
 
 
 _OUTLINES: dict[int, tuple[tuple, object]] = {}
+OUTLINE_BLOCKS = 5_000  # offices of more blocks are outlined by the cells their blocks' centres fall in
+OUTLINE_CELLS = 200     # cells across such an office's longer side
+
+
+def _cell_outline(office_id: int):
+    """A large office's territory as the union of the grid cells holding its blocks' centres: one grouped
+    query and at most ``OUTLINE_CELLS``² boxes, whatever the office's number of blocks (a region map
+    shows whole offices, so a cell of a two-hundredth of the office is detail enough)."""
+    west, south, east, north = db.session.execute(
+        select(func.min(Block.centroid_lon), func.min(Block.centroid_lat), func.max(Block.centroid_lon),
+               func.max(Block.centroid_lat)).where(Block.office_id == office_id)).one()
+    size = max(east - west, north - south, 1e-6) / OUTLINE_CELLS
+    cx = cast((Block.centroid_lon - west) / size, Integer)
+    cy = cast((Block.centroid_lat - south) / size, Integer)
+    cells = np.array(db.session.execute(select(cx, cy).where(Block.office_id == office_id).group_by(cx, cy)).all(),
+                     dtype=float).reshape(-1, 2)
+    boxes = shapely.box(west + (cells[:, 0] - 0.5) * size, south + (cells[:, 1] - 0.5) * size,
+                        west + (cells[:, 0] + 1.5) * size, south + (cells[:, 1] + 1.5) * size)
+    return shapely.simplify(shapely.union_all(boxes), size / 2)
 
 
 def office_outlines(office_ids: list[int]) -> dict[int, object]:
@@ -670,7 +690,9 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
         if stamp is None:
             outlines[office_id] = None
             continue
-        if cached is None or cached[0] != stamp:
+        if (cached is None or cached[0] != stamp) and stamp[0] > OUTLINE_BLOCKS:
+            cached = _OUTLINES[office_id] = (stamp, _cell_outline(office_id))
+        elif cached is None or cached[0] != stamp:
             # Display outlines: a vertex budget per block, so one detailed block cannot make this slow.
             geometries = [bounded_simplify(g, 0.00001) for g in
                           db.session.scalars(select(_display_shape()).where(Block.office_id == office_id))]

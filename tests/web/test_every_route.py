@@ -126,6 +126,8 @@ def scoped_targets(world) -> dict[str, dict]:
         "targets.canvass_page": {**office, "canvass_id": world.canvass_north.id},
         "targets.universe": {**office, "canvass_id": world.canvass_north.id},
         "targets.set_goal": {**office, "canvass_id": world.canvass_north.id},
+        # helper s (issue 18): the office maps' viewport data (coverage: who sees the office; turfs: who changes it)
+        "maps.office_view": {**office, "layer": "turfs"},
     }
 
 

@@ -28,7 +28,8 @@ FINE_ZOOM = 15        # from here on, blocks themselves (if few enough in view)
 MAX_BLOCKS = 3_000    # blocks in one answer, at most
 CELLS = 48            # cells across the view at coarse zooms
 MAX_DOORS = 20_000    # door points in one answer, at most
-MAX_TURFS = 2_000     # turf outlines in one answer, at most
+MAX_TURFS = 2_000     # turf outlines in one answer at street zoom, at most
+MAX_COARSE_TURFS = 300  # ... and zoomed out (beyond, the cells alone)
 LAYERS = ("coverage", "turfs")
 
 
@@ -78,9 +79,17 @@ def turf_bounds(turfs) -> dict[int, list[float]]:
     return out
 
 
-def _in_box(box):
+def _in_box(office: Office, box):
+    """Blocks whose bounding box meets ``box``. Their centres lie at most the office's largest block's size
+    outside it: that strip of centres is a range of ``ix_block_office_place``, so the database reads only
+    the index entries near the view, not every block of the office."""
     west, south, east, north = box
-    return and_(Block.max_lon >= west, Block.min_lon <= east, Block.max_lat >= south, Block.min_lat <= north)
+    wide, high = db.session.execute(select(func.max(Block.max_lon - Block.min_lon), func.max(Block.max_lat - Block.min_lat))
+                                    .where(Block.office_id == office.id)).one()
+    wide, high = float(wide or 0), float(high or 0)
+    return and_(Block.centroid_lon >= west - wide, Block.centroid_lon <= east + wide,
+                Block.centroid_lat >= south - high, Block.centroid_lat <= north + high,
+                Block.max_lon >= west, Block.min_lon <= east, Block.max_lat >= south, Block.min_lat <= north)
 
 
 def office_view(office: Office, layer: str, window: Window, box, zoom: int) -> dict:
@@ -88,40 +97,49 @@ def office_view(office: Office, layer: str, window: Window, box, zoom: int) -> d
     if layer not in LAYERS:
         raise InvalidInput(f"layer must be one of {', '.join(LAYERS)}", field="layer")
     tolerance = tolerance_for(zoom)
-    in_view = db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id, _in_box(box)))
-    answer = {"layer": layer, "zoom": zoom, "blocks_in_view": in_view, "turfs": _turfs(office, box, tolerance),
+    in_box = _in_box(office, box)
+    in_view = db.session.scalar(select(func.count()).select_from(Block).where(Block.office_id == office.id, in_box))
+    fine = zoom >= FINE_ZOOM and in_view <= MAX_BLOCKS
+    shown, hidden = _turfs(office, box, tolerance, MAX_TURFS if fine else MAX_COARSE_TURFS)
+    answer = {"layer": layer, "zoom": zoom, "blocks_in_view": in_view, "turfs": shown, "turfs_hidden": hidden,
               "classes": [list(c) for c in COVERAGE_CLASSES], "noDoors": NO_DOORS}
-    if zoom >= FINE_ZOOM and in_view <= MAX_BLOCKS:
-        answer.update(mode="blocks", blocks=_blocks(office, layer, window, box, tolerance), cells=[],
+    if fine:
+        answer.update(mode="blocks", blocks=_blocks(office, layer, window, in_box, tolerance), cells=[],
                       doors=_doors(office, box) if layer == "coverage" else [])
     else:
         answer.update(mode="cells", blocks=[], cells=_cells(office, layer, window, box), doors=[])
     return answer
 
 
-def _turfs(office: Office, box, tolerance: float) -> list[dict]:
+def _turfs(office: Office, box, tolerance: float, most: int) -> tuple[list[dict], int]:
+    """Live turfs in view, outlined at the zoom's tolerance; none (and how many) when more than ``most``
+    are in view: zoomed out over a statewide office, thousands of outlines would hide the cells."""
     view = shapely.box(*box)
+    turfs = [t for t in db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived")
+                                           .order_by(Turf.id))
+             if t.outline is not None and not t.outline.is_empty]
+    if turfs:
+        bounds = shapely.bounds([t.outline for t in turfs])
+        near = (bounds[:, 2] >= box[0]) & (bounds[:, 0] <= box[2]) & (bounds[:, 3] >= box[1]) & (bounds[:, 1] <= box[3])
+        turfs = [t for t, keep in zip(turfs, near) if keep and t.outline.intersects(view)]
+    if len(turfs) > most:
+        return [], len(turfs)
     shown = []
-    for turf in db.session.scalars(select(Turf).where(Turf.office_id == office.id, Turf.state != "archived")
-                                   .order_by(Turf.id)):
+    for turf in turfs:
         outline = turf.outline
-        if outline is None or outline.is_empty or not outline.intersects(view):
-            continue
         shown.append({"id": turf.id, "name": turf.name, "state": turf.state, "doors": turf.door_count,
                       "colour": STATE_COLOURS.get(turf.state, "#111827"),
                       "label": f"{turf.name} · {turf.door_count} {turf.count_basis.replace('_', ' ')} · "
                                f"{turf.state.replace('_', ' ')}",
                       "shape": pack_geometry(outline, max(tolerance, 5e-5) if tolerance > 1e-5 else 1e-5)})
-        if len(shown) >= MAX_TURFS:
-            break
-    return shown
+    return shown, 0
 
 
-def _blocks(office: Office, layer: str, window: Window, box, tolerance: float) -> list[dict]:
+def _blocks(office: Office, layer: str, window: Window, in_box, tolerance: float) -> list[dict]:
     rows = db.session.execute(
         select(Block.id, Block.source_id, _display_shape().label("shape"), Block.door_count, Block.turf_id,
                Block.divided)
-        .where(Block.office_id == office.id, _in_box(box)).order_by(Block.id)).all()
+        .where(Block.office_id == office.id, in_box).order_by(Block.id)).all()
     names = dict(db.session.execute(select(Turf.id, Turf.name).where(Turf.office_id == office.id)).all())
     # Grows with the doors knocked (and targeted), not with the office's blocks.
     knocked = _contact_counts("block", window, [office.id]) if layer == "coverage" else {}

@@ -658,16 +658,26 @@ def _cell_outline(office_id: int):
     """A large office's territory as the union of the grid cells holding its blocks' centres: one grouped
     query and at most ``OUTLINE_CELLS``² boxes, whatever the office's number of blocks (a region map
     shows whole offices, so a cell of a two-hundredth of the office is detail enough)."""
-    west, south, east, north = db.session.execute(
+    west, south, east, north, wide, high = db.session.execute(
         select(func.min(Block.centroid_lon), func.min(Block.centroid_lat), func.max(Block.centroid_lon),
-               func.max(Block.centroid_lat)).where(Block.office_id == office_id)).one()
-    size = max(east - west, north - south, 1e-6) / OUTLINE_CELLS
+               func.max(Block.centroid_lat), func.avg(Block.max_lon - Block.min_lon),
+               func.avg(Block.max_lat - Block.min_lat)).where(Block.office_id == office_id)).one()
+    # No smaller than an average block, so neighbouring blocks' cells touch.
+    size = max(max(east - west, north - south, 1e-6) / OUTLINE_CELLS, float(wide or 0), float(high or 0))
     cx = cast((Block.centroid_lon - west) / size, Integer)
     cy = cast((Block.centroid_lat - south) / size, Integer)
     cells = np.array(db.session.execute(select(cx, cy).where(Block.office_id == office_id).group_by(cx, cy)).all(),
                      dtype=float).reshape(-1, 2)
-    boxes = shapely.box(west + (cells[:, 0] - 0.5) * size, south + (cells[:, 1] - 0.5) * size,
-                        west + (cells[:, 0] + 1.5) * size, south + (cells[:, 1] + 1.5) * size)
+    # Runs of neighbouring cells in a row become one box (a solid office: one box a row), each grown by
+    # half a cell so rows overlap and the union closes: hundreds of boxes to union, not tens of thousands.
+    cells = cells[np.lexsort((cells[:, 0], cells[:, 1]))]
+    starts = np.ones(len(cells), dtype=bool)
+    starts[1:] = (cells[1:, 1] != cells[:-1, 1]) | (cells[1:, 0] != cells[:-1, 0] + 1)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], len(cells)) - 1
+    x0, x1, y = cells[first, 0], cells[last, 0], cells[first, 1]
+    boxes = shapely.box(west + (x0 - 0.5) * size, south + (y - 0.5) * size,
+                        west + (x1 + 1.5) * size, south + (y + 1.5) * size)
     return shapely.simplify(shapely.union_all(boxes), size / 2)
 
 
@@ -677,12 +687,19 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
     In-process and per office: each gunicorn worker computes an office's outline once.
     """
     # Blocks added, removed or reshaped (a re-import updates them in place) change this stamp.
-    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9), row.detail)
+    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9))
               for row in db.session.execute(
-        select(Block.office_id, func.count(Block.id).label("count"), func.max(Block.id).label("last"),
-               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"),
-               func.sum(func.length(Block.display_outline)).label("detail"))
+        select(Block.office_id, func.count().label("count"), func.max(Block.centroid_lon + Block.centroid_lat).label("last"),
+               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"))
         .where(Block.office_id.in_(office_ids)).group_by(Block.office_id))}
+    # Reshaped outlines count too where the outline is the blocks' union (small offices: the large ones'
+    # cells follow the centres and extents above, read from an index without the shapes).
+    small = [office_id for office_id, stamp in stamps.items() if stamp[0] <= OUTLINE_BLOCKS]
+    if small:
+        for office_id, detail in db.session.execute(
+                select(Block.office_id, func.sum(func.length(Block.display_outline)))
+                .where(Block.office_id.in_(small)).group_by(Block.office_id)):
+            stamps[office_id] = (*stamps[office_id], detail)
     outlines = {}
     for office_id in office_ids:
         stamp = stamps.get(office_id)

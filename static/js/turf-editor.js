@@ -280,6 +280,10 @@
     note.getContainer().textContent = answer.mode === "cells"
       ? t("%(n)s blocks in view, grouped: zoom in to pick blocks.", { n: answer.blocks_in_view.toLocaleString() })
       : "";
+    if (answer.turfs_hidden) {
+      note.getContainer().textContent += " " + t("%(n)s turfs in view: zoom in to see their outlines.",
+                                                 { n: answer.turfs_hidden.toLocaleString() });
+    }
     registry.mode = answer.mode;
     labelTurfs();
     render();

@@ -91,3 +91,16 @@ def test_the_turfs_layer_is_for_who_may_change_the_office(client, auth, world):
     auth.logout()
     auth.login("organizer.b@test.example")
     assert client.get(f"/offices/{world.office_a.id}/map/coverage?bbox={ALPHA}&zoom=17").status_code == 403
+
+
+def test_a_large_office_is_outlined_by_the_cells_of_its_blocks(app, world, monkeypatch):
+    from fieldops.services import turfs
+    import shapely
+    monkeypatch.setattr(turfs, "OUTLINE_BLOCKS", 10)
+    turfs._OUTLINES.clear()
+    outline = turfs.office_outlines([world.office_a.id])[world.office_a.id]
+    centres = shapely.points(list(db.session.execute(select(Block.centroid_lon, Block.centroid_lat)
+                                                     .where(Block.office_id == world.office_a.id))))
+    assert outline.geom_type == "Polygon" and all(outline.contains(centres))
+    assert outline.area < 0.004 * 0.004 * 3  # about the 4 x 4 blocks, not a box around the region
+    turfs._OUTLINES.clear()

@@ -687,7 +687,7 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
     In-process and per office: each gunicorn worker computes an office's outline once.
     """
     # Blocks added, removed or reshaped (a re-import updates them in place) change this stamp.
-    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9))
+    stamps = {row.office_id: (row.count, row.last, float(f"{row.extent or 0.0:.10g}"))  # 10 digits: a parallel sum varies below
               for row in db.session.execute(
         select(Block.office_id, func.count().label("count"), func.max(Block.centroid_lon + Block.centroid_lat).label("last"),
                func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"))

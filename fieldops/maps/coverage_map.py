@@ -106,7 +106,10 @@ def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, ve
         folium.GeoJson({"type": "FeatureCollection", "features": outlines}, name="Turfs",
                        style_function=lambda f: {"fill": False, "color": "#111827", "weight": 2},
                        tooltip=TextTooltip(fields=["name"], labels=False)).add_to(fmap)
-    if bounds is not None:
+    if bounds is not None and data_url:
+        # Fitted by the script without animation: a zoom animation still running would undo a first move.
+        data["extent"] = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    elif bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
 

@@ -182,6 +182,7 @@
         window.fieldopsMap.mode = answer.mode;
       }
 
+      if (data.extent) map.fitBounds(data.extent, {animate: false});
       map.on("moveend", load);
       load();
     },

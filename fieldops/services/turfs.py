@@ -666,8 +666,8 @@ def _cell_outline(office_id: int):
     size = max(max(east - west, north - south, 1e-6) / OUTLINE_CELLS, float(wide or 0), float(high or 0))
     cx = cast((Block.centroid_lon - west) / size, Integer)
     cy = cast((Block.centroid_lat - south) / size, Integer)
-    cells = np.array(db.session.execute(select(cx, cy).where(Block.office_id == office_id).group_by(cx, cy)).all(),
-                     dtype=float).reshape(-1, 2)
+    rows = db.session.execute(select(cx, cy).where(Block.office_id == office_id).group_by(cx, cy)).all()
+    cells = np.array([(x, y) for x, y in rows], dtype=float).reshape(-1, 2)  # plain tuples: numpy reads Rows slowly
     # Runs of neighbouring cells in a row become one box (a solid office: one box a row), each grown by
     # half a cell so rows overlap and the union closes: hundreds of boxes to union, not tens of thousands.
     cells = cells[np.lexsort((cells[:, 0], cells[:, 1]))]

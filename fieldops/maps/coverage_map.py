@@ -58,7 +58,11 @@ class _PackedCoverage(JSCSSMixin):
     """The blocks and doors as packed integers (``maps.packing``), drawn by ``static/js/coverage-map.js``."""
     _template = Template("""
         {% macro script(this, kwargs) %}
+        {% if this.data.dataUrl %}
+        window.fieldopsCoverage.view({{ this._parent.get_name() }}, {{ this.data|tojson }});
+        {% else %}
         window.fieldopsCoverage.draw({{ this._parent.get_name() }}, {{ this.data|tojson }});
+        {% endif %}
         {% endmacro %}
     """)
 
@@ -67,25 +71,31 @@ class _PackedCoverage(JSCSSMixin):
         self._name = "PackedCoverage"
         self.data = data
         self.default_js, self.default_css = [], []
-        if data["doors"]:
+        if data["doors"] or data.get("dataUrl"):
             local_marker_cluster(self, vendor_prefix)
         self.default_js = [*self.default_js, ("fieldops_coverage", script_url)]
 
 
 def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, vendor_prefix: str, script_url: str,
                         household_url: str = "", doors: list[tuple[float, float, int]] = (),
-                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+                        tiles: str | None = "OpenStreetMap", data_url: str | None = None,
+                        extent: tuple[float, float, float, float] | None = None) -> folium.Map:
     """Blocks coloured by coverage, turfs outlined, and the doors (lat, lon, id) as clusters that open on zoom.
+
+    With ``data_url`` (``/offices/<id>/map/coverage?...``) the page embeds no block, door or turf: the
+    script asks that URL for what the viewport shows on every move, and ``extent`` (west, south, east,
+    north) sets the first view.
 
     An office of 10,000 blocks and 50,000 doors is mostly data: it goes to the
     page as packed integers (about a quarter of the GeoJSON), and
     ``script_url`` (static/js/coverage-map.js) draws it on a canvas.
     """
-    bounds = shapely.total_bounds([b.geometry for b in blocks]) if blocks else None
+    bounds = shapely.total_bounds([b.geometry for b in blocks]) if blocks else extent
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
-    fmap = folium.Map(location=centre, zoom_start=15 if blocks else 2, tiles=tiles, control_scale=True)
+    fmap = folium.Map(location=centre, zoom_start=15 if bounds is not None else 2, tiles=tiles, control_scale=True)
     local_leaflet(fmap, vendor_prefix)
     data = {"classes": [list(c) for c in COVERAGE_CLASSES], "noDoors": NO_DOORS, "householdUrl": household_url,
+            "dataUrl": data_url,
             "blocks": [[b.id, b.source_id, b.doors, b.attempted, b.reached, pack_geometry(b.geometry)]
                        for b in blocks],
             "doors": pack_points(doors)}
@@ -96,7 +106,10 @@ def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, ve
         folium.GeoJson({"type": "FeatureCollection", "features": outlines}, name="Turfs",
                        style_function=lambda f: {"fill": False, "color": "#111827", "weight": 2},
                        tooltip=TextTooltip(fields=["name"], labels=False)).add_to(fmap)
-    if bounds is not None:
+    if bounds is not None and data_url:
+        # Fitted by the script without animation: a zoom animation still running would undo a first move.
+        data["extent"] = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    elif bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap
 

@@ -86,6 +86,36 @@ class _Register(MacroElement):
         self.blocks, self.turfs = blocks, turfs
 
 
+class _RegisterViewport(MacroElement):
+    """Viewport mode: the editor script loads the blocks and turfs in view from ``data_url`` itself."""
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {% if this.extent %}
+        {{ this._parent.get_name() }}.fitBounds({{ this.extent|tojson }}, {animate: false});
+        {% endif %}
+        window.fieldopsMap = {map: {{ this._parent.get_name() }}, dataUrl: {{ this.data_url|tojson }}};
+        {% endmacro %}
+    """)
+
+    def __init__(self, data_url: str, extent=None):
+        super().__init__()
+        self.data_url = data_url
+        # Fitted without animation: a zoom animation still running would undo the user's first move.
+        self.extent = [[extent[1], extent[0]], [extent[3], extent[2]]] if extent else None
+
+
+def viewport_office_map(data_url: str, extent: tuple[float, float, float, float] | None, *, vendor_prefix: str,
+                        tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """The office's turf map without a block in the page: ``static/js/turf-editor.js`` asks ``data_url``
+    (``/offices/<id>/map/turfs``) for the blocks and turfs of the viewport on every move. ``extent`` is
+    (west, south, east, north) of the office's blocks."""
+    centre = ((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2) if extent else (0, 0)
+    fmap = folium.Map(location=centre, zoom_start=15 if extent else 2, tiles=tiles, control_scale=True)
+    local_leaflet(fmap, vendor_prefix)
+    fmap.add_child(_RegisterViewport(data_url, extent))
+    return fmap
+
+
 def office_map(blocks: list[MapBlock], turfs: list[MapTurf], *, vendor_prefix: str,
                centre: tuple[float, float] | None = None, tiles: str | None = "OpenStreetMap") -> folium.Map:
     """Build the office's turf map (lon/lat in, Folium map out)."""

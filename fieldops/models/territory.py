@@ -42,7 +42,14 @@ class Office(db.Model):
 
 class Block(db.Model):
     """The smallest unit of territory: a census block or a street-bounded city block."""
-    __table_args__ = (UniqueConstraint("office_id", "source_id"),)
+    __table_args__ = (
+        UniqueConstraint("office_id", "source_id"),
+        # Covering indexes (issue 18): a statewide office's door and turf totals, extent and viewport
+        # queries read these instead of every block row with its shapes.
+        Index("ix_block_office_turf_doors", "office_id", "turf_id", "door_count", "divided"),
+        Index("ix_block_office_place", "office_id", "centroid_lon", "centroid_lat", "min_lon", "min_lat",
+              "max_lon", "max_lat", "door_count", "turf_id", "divided"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import shapely
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Integer, bindparam, cast, delete, exists, func, insert, select, update
 
 from ..domain.adjacency import block_graph
 from ..domain.addresses import normalise_street
@@ -641,9 +642,9 @@ def _display_shape():
     return func.coalesce(Block.display_outline, Block.geometry, type_=WKBGeometry())
 
 
-def office_map_data(office: Office) -> tuple[list[MapBlock], list[MapTurf]]:
-    """The office's blocks and live turfs, as the map builder takes them."""
-    blocks = [MapBlock(r.id, r.source_id, r.shape, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
+def office_map_data(office: Office, with_blocks: bool = True) -> tuple[list[MapBlock], list[MapTurf]]:
+    """The office's blocks (none unless ``with_blocks``) and live turfs, as the map builder takes them."""
+    blocks = [] if not with_blocks else [MapBlock(r.id, r.source_id, r.shape, r.door_count, r.turf_id, r.divided) for r in db.session.execute(
         select(Block.id, Block.source_id, _display_shape().label("shape"), Block.door_count, Block.turf_id,
                Block.divided).where(Block.office_id == office.id).order_by(Block.id))]
     turfs = [MapTurf(t.id, t.name, t.state, t.door_count, t.outline, t.count_basis) for t in office_turfs(office.id)]
@@ -657,6 +658,35 @@ def office_door_points(office: Office) -> list[tuple[float, float, int]]:
 
 
 _OUTLINES: dict[int, tuple[tuple, object]] = {}
+OUTLINE_BLOCKS = 5_000  # offices of more blocks are outlined by the cells their blocks' centres fall in
+OUTLINE_CELLS = 200     # cells across such an office's longer side
+
+
+def _cell_outline(office_id: int):
+    """A large office's territory as the union of the grid cells holding its blocks' centres: one grouped
+    query and at most ``OUTLINE_CELLS``² boxes, whatever the office's number of blocks (a region map
+    shows whole offices, so a cell of a two-hundredth of the office is detail enough)."""
+    west, south, east, north, wide, high = db.session.execute(
+        select(func.min(Block.centroid_lon), func.min(Block.centroid_lat), func.max(Block.centroid_lon),
+               func.max(Block.centroid_lat), func.avg(Block.max_lon - Block.min_lon),
+               func.avg(Block.max_lat - Block.min_lat)).where(Block.office_id == office_id)).one()
+    # No smaller than an average block, so neighbouring blocks' cells touch.
+    size = max(max(east - west, north - south, 1e-6) / OUTLINE_CELLS, float(wide or 0), float(high or 0))
+    cx = cast((Block.centroid_lon - west) / size, Integer)
+    cy = cast((Block.centroid_lat - south) / size, Integer)
+    rows = db.session.execute(select(cx, cy).where(Block.office_id == office_id).group_by(cx, cy)).all()
+    cells = np.array([(x, y) for x, y in rows], dtype=float).reshape(-1, 2)  # plain tuples: numpy reads Rows slowly
+    # Runs of neighbouring cells in a row become one box (a solid office: one box a row), each grown by
+    # half a cell so rows overlap and the union closes: hundreds of boxes to union, not tens of thousands.
+    cells = cells[np.lexsort((cells[:, 0], cells[:, 1]))]
+    starts = np.ones(len(cells), dtype=bool)
+    starts[1:] = (cells[1:, 1] != cells[:-1, 1]) | (cells[1:, 0] != cells[:-1, 0] + 1)
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:], len(cells)) - 1
+    x0, x1, y = cells[first, 0], cells[last, 0], cells[first, 1]
+    boxes = shapely.box(west + (x0 - 0.5) * size, south + (y - 0.5) * size,
+                        west + (x1 + 1.5) * size, south + (y + 1.5) * size)
+    return shapely.simplify(shapely.union_all(boxes), size / 2)
 
 
 def office_outlines(office_ids: list[int]) -> dict[int, object]:
@@ -665,12 +695,19 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
     In-process and per office: each gunicorn worker computes an office's outline once.
     """
     # Blocks added, removed or reshaped (a re-import updates them in place) change this stamp.
-    stamps = {row.office_id: (row.count, row.last, round(row.extent or 0.0, 9), row.detail)
+    stamps = {row.office_id: (row.count, row.last, float(f"{row.extent or 0.0:.10g}"))  # 10 digits: a parallel sum varies below
               for row in db.session.execute(
-        select(Block.office_id, func.count(Block.id).label("count"), func.max(Block.id).label("last"),
-               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"),
-               func.sum(func.length(Block.display_outline)).label("detail"))
+        select(Block.office_id, func.count().label("count"), func.max(Block.centroid_lon + Block.centroid_lat).label("last"),
+               func.sum(Block.min_lon + Block.min_lat + Block.max_lon + Block.max_lat).label("extent"))
         .where(Block.office_id.in_(office_ids)).group_by(Block.office_id))}
+    # Reshaped outlines count too where the outline is the blocks' union (small offices: the large ones'
+    # cells follow the centres and extents above, read from an index without the shapes).
+    small = [office_id for office_id, stamp in stamps.items() if stamp[0] <= OUTLINE_BLOCKS]
+    if small:
+        for office_id, detail in db.session.execute(
+                select(Block.office_id, func.sum(func.length(Block.display_outline)))
+                .where(Block.office_id.in_(small)).group_by(Block.office_id)):
+            stamps[office_id] = (*stamps[office_id], detail)
     outlines = {}
     for office_id in office_ids:
         stamp = stamps.get(office_id)
@@ -678,7 +715,9 @@ def office_outlines(office_ids: list[int]) -> dict[int, object]:
         if stamp is None:
             outlines[office_id] = None
             continue
-        if cached is None or cached[0] != stamp:
+        if (cached is None or cached[0] != stamp) and stamp[0] > OUTLINE_BLOCKS:
+            cached = _OUTLINES[office_id] = (stamp, _cell_outline(office_id))
+        elif cached is None or cached[0] != stamp:
             # Display outlines: a vertex budget per block, so one detailed block cannot make this slow.
             geometries = [bounded_simplify(g, 0.00001) for g in
                           db.session.scalars(select(_display_shape()).where(Block.office_id == office_id))]

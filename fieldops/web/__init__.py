@@ -31,6 +31,7 @@ def register_web(app: Flask) -> None:
     from .households import bp as households_bp
     from .jobs import bp as jobs_bp
     from .paper import bp as paper_bp
+    from .maps import bp as maps_bp
     from .people import bp as people_bp
     from .recruits import bp as recruits_bp
     from .relationships import bp as relationships_bp
@@ -50,6 +51,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(targets_bp)
     app.register_blueprint(dashboards_bp)
+    app.register_blueprint(maps_bp)
     app.register_blueprint(households_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(paper_bp)

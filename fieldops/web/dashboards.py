@@ -11,8 +11,8 @@ from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, offic
                                  region_goal_map)
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import (access, canvassing, committee_exports, coverage, exports, goals, listening, live, turfs, users,
-                        volunteers)
+from ..services import (access, canvassing, committee_exports, coverage, exports, goals, listening, live, map_view, turfs,
+                        users, volunteers)
 
 bp = Blueprint("dashboards", __name__)
 
@@ -23,11 +23,13 @@ def office(office_id: int):
     office = access.require_office(current_user, office_id)
     window = coverage.parse_window(request.args, office.region_id)
     figures = coverage.office_coverage(office, window)
-    fmap = office_coverage_map(coverage.coverage_blocks(office, window), turfs.office_map_data(office)[1],
-                               doors=turfs.office_door_points(office),
-                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"),
+    # The page embeds no block: the map asks for what its viewport shows (services/map_view.py).
+    fmap = office_coverage_map([], [], vendor_prefix=url_for("static", filename="vendor").rstrip("/"),
                                script_url=url_for("static", filename="js/coverage-map.js"),
-                               household_url=url_for("households.timeline", door_id=0))
+                               household_url=url_for("households.timeline", door_id=0),
+                               data_url=url_for("maps.office_view", office_id=office.id, layer="coverage",
+                                                **{k: v for k, v in window.as_dict().items() if v is not None}),
+                               extent=map_view.office_extent(office))
     chart = bar_chart([(d["date"], d["knocks"], d["conversations"]) for d in figures["days"]],
                       "Knocks per day, and of those, conversations", "Knocks", "Conversations")
     goal = goals.office_goals([office.id], window.canvass_id).get(office.id) if figures["goal_doors"] else None

@@ -17,8 +17,8 @@ from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import asked_questions
 from ..domain.turf_drawing import scale_bar
 from ..errors import InvalidInput
-from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, office_map
-from ..services import access, audit, turf_map, turfs, universes, walklists
+from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, viewport_office_map
+from ..services import access, audit, map_view, turf_map, turfs, universes, walklists
 from .labels import OUTCOMES as OUTCOME_LABELS, TURF_STATE_LEGEND, TURF_STATES
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
@@ -44,11 +44,14 @@ def _ids(body: dict, field: str) -> list[int]:
 @login_required
 def workspace(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
-    blocks, live_turfs = turfs.office_map_data(office)
-    fmap = office_map(blocks, live_turfs, vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+    live_turfs = turfs.office_map_data(office, with_blocks=False)[1]
+    # The page embeds no block: the editor asks for what its viewport shows (services/map_view.py).
+    fmap = viewport_office_map(url_for("maps.office_view", office_id=office.id, layer="turfs"),
+                               map_view.office_extent(office),
+                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
     return render_template("turfs/workspace.html", office=office, map=map_parts(fmap, nonce=csp_nonce()),
-                           turfs=live_turfs,
-                           free_blocks=sum(1 for b in blocks if b.turf_id is None and not b.divided),
+                           turfs=live_turfs, turf_bounds=map_view.turf_bounds(live_turfs),
+                           free_blocks=map_view.free_block_count(office),
                            next_name=turfs.next_turf_name(office), legend=_legend(),
                            state_colours=STATE_COLOURS, unassigned_edge=UNASSIGNED_EDGE,
                            state_labels=TURF_STATE_LEGEND, turf_states=TURF_STATES,

@@ -98,5 +98,96 @@
       }
       window.fieldopsMap = {map, blocks, doors};
     },
+
+    // Viewport mode (fieldops/services/map_view.py): the page embeds nothing; on every move the map asks
+    // data.dataUrl for what it shows: blocks with their coverage at street zoom, cells of blocks when
+    // zoomed out, and the turfs' outlines.
+    view(map, data) {
+      const t = window.t || ((text, values) => text.replace(/%\((\w+)\)s/g, (w, k) => String(values[k])));
+      const renderer = L.canvas({padding: 0.2});
+      const blocks = L.featureGroup().addTo(map);
+      const turfs = L.featureGroup().addTo(map);
+      const doors = L.markerClusterGroup ? L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 19})
+        : L.featureGroup();
+      doors.addTo(map);
+      const note = L.control({position: "bottomleft"});
+      note.onAdd = () => { const div = L.DomUtil.create("div", "map-note"); div.setAttribute("aria-live", "polite"); return div; };
+      note.addTo(map);
+      window.fieldopsMap = {map, blocks, doors, turfs, loaded: 0};
+      let asked = 0;
+      const icon = L.divIcon({className: "door-dot", iconSize: [8, 8]});
+
+      function cellPopup(cell) {
+        return table([[t("Blocks"), cell.blocks], [t("Doors"), cell.doors], [t("Attempted"), cell.attempted],
+                      [t("Reached"), cell.reached],
+                      [t("Coverage"), cell.doors ? Math.round(100 * cell.attempted / cell.doors) + "%" : "-"]]);
+      }
+
+      async function load() {
+        const b = map.getBounds();
+        const url = new URL(data.dataUrl, window.location.href);
+        url.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+          .map((v, i) => Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)).toFixed(5)).join(","));
+        url.searchParams.set("zoom", String(map.getZoom()));
+        const mine = ++asked;
+        let answer;
+        try {
+          const response = await fetch(url, {credentials: "same-origin"});
+          if (!response.ok) throw new Error(String(response.status));
+          answer = await response.json();
+        } catch (error) {
+          note.getContainer().textContent = t("Could not load the map: %(error)s", {error: error.message});
+          return;
+        }
+        if (mine !== asked) return;  // a later move already asked again
+        blocks.clearLayers();
+        turfs.clearLayers();
+        doors.clearLayers();
+        for (const block of answer.blocks) {
+          const latlngs = block.shape.map((rings) => rings.map((ring) => unpack(ring, 2)));
+          L.polygon(latlngs, {renderer, fillColor: block.fill, fillOpacity: 0.75, color: "#4b5563", weight: 0.5})
+            .bindPopup(() => blockPopup([block.id, block.source_id, block.doors, block.attempted, block.reached]))
+            .addTo(blocks);
+        }
+        for (const cell of answer.cells) {
+          L.rectangle([[cell.bounds[0], cell.bounds[1]], [cell.bounds[2], cell.bounds[3]]],
+                      {renderer, fillColor: cell.fill, fillOpacity: 0.75, color: "#9ca3af", weight: 0.3})
+            .bindPopup(() => cellPopup(cell)).addTo(blocks);
+        }
+        for (const turf of answer.turfs) {
+          const latlngs = turf.shape.map((rings) => rings.map((ring) => unpack(ring, 2)));
+          const tip = document.createElement("span");
+          tip.textContent = turf.name;
+          L.polygon(latlngs, {fill: false, color: "#111827", weight: 2}).bindTooltip(tip).addTo(turfs);
+        }
+        if (answer.doors.length) {
+          const places = new Map();
+          for (const [lat, lon, id] of unpack(answer.doors, 3)) {
+            const key = `${lat},${lon}`;
+            if (!places.has(key)) places.set(key, {lat, lon, ids: []});
+            places.get(key).ids.push(id);
+          }
+          const markers = [...places.values()].map(({lat, lon, ids}) => ids.length === 1
+            ? L.marker([lat, lon], {icon, keyboard: false}).bindPopup(() => doorPopup(ids[0], data.householdUrl))
+            : L.marker([lat, lon], {keyboard: false, icon: L.divIcon({className: "building-dot",
+                                                                      html: String(ids.length), iconSize: [22, 22]})})
+              .bindPopup(() => buildingPopup(ids, data.householdUrl)));
+          if (doors.addLayers) doors.addLayers(markers); else markers.forEach((m) => m.addTo(doors));
+        }
+        note.getContainer().textContent = answer.mode === "cells"
+          ? t("%(n)s blocks in view, grouped: zoom in to see each block.", {n: answer.blocks_in_view.toLocaleString()})
+          : "";
+        if (answer.turfs_hidden) {
+          note.getContainer().textContent += " " + t("%(n)s turfs in view: zoom in to see their outlines.",
+                                                     { n: answer.turfs_hidden.toLocaleString() });
+        }
+        window.fieldopsMap.loaded += 1;
+        window.fieldopsMap.mode = answer.mode;
+      }
+
+      if (data.extent) map.fitBounds(data.extent, {animate: false});
+      map.on("moveend", load);
+      load();
+    },
   };
 })();

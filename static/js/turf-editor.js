@@ -1,10 +1,18 @@
 // The office map's turf editor: draw a shape or click blocks to make a turf, or add and remove a turf's blocks.
-// The map itself is built by Folium (fieldops/maps/office_map.py), which leaves its layers in window.fieldopsMap.
+// The map itself is built by Folium (fieldops/maps/office_map.py viewport_office_map), which leaves it and the
+// URL of its data in window.fieldopsMap; this script asks that URL for the blocks and turfs in view on every
+// move (fieldops/services/map_view.py): blocks at street zoom, cells of blocks when zoomed out.
 (function () {
   const panel = document.getElementById("turf-editor");
   const registry = window.fieldopsMap;
   if (!panel || !registry) return;
-  const { map, blocks, turfs } = registry;
+  const { map } = registry;
+  const SCALE = 1e5;
+  const blocks = L.featureGroup().addTo(map);
+  const turfs = L.featureGroup().addTo(map);
+  registry.blocks = blocks;
+  registry.turfs = turfs;
+  registry.loaded = 0;
   const status = document.getElementById("editor-status");
   const selectionBox = document.getElementById("editor-selection");
   const summary = document.getElementById("selection-summary");
@@ -15,17 +23,22 @@
   // One selection at a time: a new turf (blocks to take) or an existing turf (blocks to add and remove).
   let selection = null;
   const blockLayers = new Map();
-  blocks.eachLayer((layer) => blockLayers.set(layer.feature.properties.id, layer));
+  const blockDoors = new Map();  // every block seen so far: a selection outlives a move of the map
 
   function doorsOf(ids) {
     let total = 0;
-    ids.forEach((id) => { total += blockLayers.get(id).feature.properties.doors; });
+    ids.forEach((id) => { total += blockDoors.get(id) || 0; });
     return total;
+  }
+
+  function baseStyle(props) {
+    return { fillColor: props.fill, fillOpacity: 0.7, color: props.edge, weight: props.free ? 2 : 0.5,
+             dashArray: props.free ? "4 3" : null };
   }
 
   function highlight() {
     blockLayers.forEach((layer, id) => {
-      blocks.resetStyle(layer);
+      layer.setStyle(baseStyle(layer.feature.properties));
       if (!selection) return;
       if (selection.add.has(id)) layer.setStyle({ color: "#1d4ed8", weight: 4, dashArray: null });
       else if (selection.remove.has(id)) layer.setStyle({ color: "#b91c1c", weight: 4, dashArray: "2 4" });
@@ -115,7 +128,7 @@
   });
 
   // Clicking: toggles a block in the current selection.
-  blocks.eachLayer((layer) => {
+  function clickable(layer) {
     layer.on("click", () => {
       if (drawing) return;
       const props = layer.feature.properties;
@@ -139,7 +152,7 @@
       }
       render();
     });
-  });
+  }
 
   document.querySelectorAll("button.edit-blocks").forEach((button) => {
     button.addEventListener("click", () => {
@@ -147,9 +160,8 @@
                     add: new Set(), remove: new Set() };
       show(t("Editing %(turf)s: click its blocks to remove them, or free blocks to add them.", { turf: button.dataset.turfName }));
       render();
-      turfs.eachLayer((layer) => {
-        if (layer.feature.properties.id === selection.turfId) map.fitBounds(layer.getBounds(), { maxZoom: 17 });
-      });
+      const bounds = button.dataset.bounds ? JSON.parse(button.dataset.bounds) : null;
+      if (bounds) map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { maxZoom: 17 });
       panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
     });
   });
@@ -199,7 +211,88 @@
       }
     });
   }
+  // [lat0, lon0, dlat1, dlon1, ...] (fieldops/maps/packing.py) -> [[lat, lon], ...]
+  function unpack(flat) {
+    const points = [];
+    let lat = 0, lon = 0;
+    for (let i = 0; i + 2 <= flat.length; i += 2) {
+      lat += flat[i];
+      lon += flat[i + 1];
+      points.push([lat / SCALE, lon / SCALE]);
+    }
+    return points;
+  }
+
+  function latlngs(shape) {
+    return shape.map((rings) => rings.map(unpack));
+  }
+
+  const note = L.control({ position: "bottomleft" });
+  note.onAdd = () => { const div = L.DomUtil.create("div", "map-note"); div.setAttribute("aria-live", "polite"); return div; };
+  note.addTo(map);
+  let asked = 0;
+
+  async function load() {
+    const b = map.getBounds();
+    const url = new URL(registry.dataUrl, window.location.href);
+    url.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+      .map((v, i) => Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)).toFixed(5)).join(","));
+    url.searchParams.set("zoom", String(map.getZoom()));
+    const mine = ++asked;
+    let answer;
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      answer = await response.json();
+    } catch (error) {
+      note.getContainer().textContent = t("Could not load the map: %(error)s", { error: error.message });
+      return;
+    }
+    if (mine !== asked) return;  // a later move already asked again
+    turfs.eachLayer((layer) => { if (layer.fieldopsLabel) map.removeLayer(layer.fieldopsLabel); });
+    blocks.clearLayers();
+    turfs.clearLayers();
+    blockLayers.clear();
+    for (const block of answer.blocks) {
+      const layer = L.polygon(latlngs(block.shape), baseStyle(block));
+      layer.feature = { type: "Feature", properties: block };
+      layer.bindTooltip(textNode(t("Block %(block)s · %(doors)s doors · turf: %(turf)s",
+                                   { block: block.source_id, doors: block.doors, turf: block.turf })));
+      clickable(layer);
+      blockLayers.set(block.id, layer);
+      blockDoors.set(block.id, block.doors);
+      layer.addTo(blocks);
+    }
+    for (const cell of answer.cells) {
+      L.rectangle([[cell.bounds[0], cell.bounds[1]], [cell.bounds[2], cell.bounds[3]]],
+                  { fillColor: cell.fill, fillOpacity: 0.7, color: cell.free ? registry.freeEdge || "#ea580c" : "#9ca3af",
+                    weight: cell.free ? 1 : 0.3 })
+        .bindTooltip(textNode(t("%(blocks)s blocks, %(doors)s doors, %(free)s in no turf",
+                                { blocks: cell.blocks, doors: cell.doors, free: cell.free })))
+        .addTo(blocks);
+    }
+    for (const turf of answer.turfs) {
+      const layer = L.polygon(latlngs(turf.shape), { fill: false, weight: 3, color: turf.colour });
+      layer.feature = { type: "Feature", properties: turf };
+      layer.bindTooltip(textNode(turf.label));
+      layer.addTo(turfs);
+    }
+    turfs.bringToFront();
+    note.getContainer().textContent = answer.mode === "cells"
+      ? t("%(n)s blocks in view, grouped: zoom in to pick blocks.", { n: answer.blocks_in_view.toLocaleString() })
+      : "";
+    if (answer.turfs_hidden) {
+      note.getContainer().textContent += " " + t("%(n)s turfs in view: zoom in to see their outlines.",
+                                                 { n: answer.turfs_hidden.toLocaleString() });
+    }
+    registry.mode = answer.mode;
+    labelTurfs();
+    render();
+    registry.loaded += 1;
+  }
+
   map.on("zoomend", labelTurfs);
-  labelTurfs();
+  map.on("moveend", load);
+  load();
   render();
 })();

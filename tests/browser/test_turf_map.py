@@ -20,6 +20,19 @@ def screen_point(page, lon: float, lat: float) -> tuple[float, float]:
     return box["x"] + point[0], box["y"] + point[1]
 
 
+def show_street_zoom(page) -> None:
+    """Zoom to Bravo's blocks and wait until the map has drawn what it asked for (issue 18: the map
+    loads the blocks in view after each move)."""
+    wait_until(page, "window.fieldopsMap.loaded > 0")
+    loads = page.evaluate("window.fieldopsMap.loaded")
+    moved = page.evaluate("(() => { const m = window.fieldopsMap.map; const before = m.getCenter().toString() + m.getZoom();"
+                          " m.setView([60.1025, 24.952], 17, {animate: false});"
+                          " return before !== m.getCenter().toString() + m.getZoom(); })()")
+    if moved:
+        wait_until(page, f"window.fieldopsMap.loaded > {loads}")
+    wait_until(page, "window.fieldopsMap.mode === 'blocks' && window.fieldopsMap.blocks.getLayers().length > 0")
+
+
 def turf_blocks(name: str) -> list[str]:
     db.session.expire_all()
     turf = db.session.scalar(select(Turf).where(Turf.name == name))
@@ -32,7 +45,7 @@ def test_drawing_a_polygon_makes_a_turf_of_the_blocks_inside(desktop, live_serve
     sign_in(page, live_server, "organizer.b@test.example", PASSWORD)
     page.goto(f"{live_server}/offices/{world.office_b.id}/turfs")
     wait_until(page, "window.fieldopsMap !== undefined")
-    page.evaluate("window.fieldopsMap.map.setView([60.1025, 24.952], 17, {animate: false})")
+    show_street_zoom(page)
     # A shape around the centres of row 2 (4 blocks x 5 doors), clear of rows 1 and 3.
     lon0, lon1 = ORIGIN[0] + 0.2 * CELL, ORIGIN[0] + 3.8 * CELL
     lat0, lat1 = ORIGIN[1] + 2.3 * CELL, ORIGIN[1] + 2.7 * CELL
@@ -64,7 +77,7 @@ def test_drawing_a_polygon_makes_a_turf_of_the_blocks_inside(desktop, live_serve
 
     # Clicking two free blocks of row 3 makes another turf.
     wait_until(page, "window.fieldopsMap !== undefined")
-    page.evaluate("window.fieldopsMap.map.setView([60.1025, 24.952], 17, {animate: false})")
+    show_street_zoom(page)
     for column in (0, 1):
         page.mouse.click(*screen_point(page, ORIGIN[0] + (column + 0.5) * CELL, ORIGIN[1] + 3.5 * CELL))
     assert page.locator("#selection-summary").inner_text().startswith("2 blocks, 10 doors")

@@ -131,6 +131,8 @@ def scoped_targets(world) -> dict[str, dict]:
         "targets.rebuild_chase": {**office, "canvass_id": world.canvass_north.id},
         "dashboards.office_live": office, "dashboards.region_live": region,
         "api.office_live": office, "api.region_live": region,
+        # helper s (issue 18): the office maps' viewport data (coverage: who sees the office; turfs: who changes it)
+        "maps.office_view": {**office, "layer": "turfs"},
     }
 
 

@@ -37,7 +37,9 @@ def test_workspace_map_uses_only_our_own_copies_of_leaflet(client, auth, world):
     sources = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert sources == [], sources  # nothing from a CDN: the page works offline except the tiles
     assert "window.fieldopsMap" in page
-    assert "Bravo 1 \\u00b7 40 doors \\u00b7 draft" in page  # the turf's label, as the map's data holds it
+    # The turf's label, as the map's data holds it (the page asks for what its viewport shows: issue 18).
+    data = client.get(f"/offices/{world.office_b.id}/map/turfs?bbox=24.94,60.09,24.96,60.11&zoom=16").get_json()
+    assert [t["label"] for t in data["turfs"]] == ["Bravo 1 · 40 doors · draft"]
     assert "8 blocks in no turf" in page
 
 

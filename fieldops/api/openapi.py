@@ -26,12 +26,14 @@ def _json(schema_ref: str, description: str) -> dict:
 
 _ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _ID_PARAM = {"in": "path", "required": True, "schema": _ID}
+# A day of a date range: the years services/inputs.parse_day takes (a year 216 is a typing slip, refused).
+_WINDOW_DAY = {"type": "string", "format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"}
 _WINDOW_PARAMS = [
     {"name": "canvass_id", "in": "query", "required": False, "schema": _ID},
-    {"name": "start", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
-     "description": "First day counted, on each office's own clock (its time zone)"},
-    {"name": "end", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
-     "description": "Last day counted (included), on each office's own clock"},
+    {"name": "start", "in": "query", "required": False, "schema": _WINDOW_DAY,
+     "description": "First day counted, on each office's own clock (its time zone); 1900 to 2999"},
+    {"name": "end", "in": "query", "required": False, "schema": _WINDOW_DAY,
+     "description": "Last day counted (included), on each office's own clock; 1900 to 2999"},
 ]
 _COUNTS = {"doors": {"type": "integer"}, "attempted": {"type": "integer"}, "reached": {"type": "integer"},
            "coverage": {"type": "number"}, "contact_rate": {"type": "number"}}

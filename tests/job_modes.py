@@ -97,8 +97,9 @@ def job_mode(request, app):
     app.config.update(saved)
 
 
-def finished_job(job_id: int, timeout: float = 60.0) -> Job:
-    """The job, once it has ended (read afresh from the database)."""
+def finished_job(job_id: int, timeout: float = 180.0) -> Job:
+    """The job, once it has ended (read afresh from the database). The RQ worker is another process: on a
+    loaded machine (CI runs SQLite and PostgreSQL side by side) it may take a while to pick the job up."""
     deadline = time.monotonic() + timeout
     while True:
         db.session.commit()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .addresses import normalise_compact, normalise_street, normalise_unit
+from .text import N_
 
 _UNIT = re.compile(r"^([A-Z]*)(\d*)([A-Z]*)$")
 
@@ -71,11 +72,20 @@ class DoorLabel:
     which: str | None   # what tells the door from the others at its address; None when it is alone there
 
 
-def door_labels(doors: Iterable) -> dict[int, DoorLabel]:
+# The words of a label, marked for the catalogs; ``phrase`` puts them in the reader's language.
+PHRASES = {"door_of": N_("door %(n)s of %(total)s at this address"), "near": N_("near %(street)s")}
+
+
+def english(key: str, **values) -> str:
+    return PHRASES[key] % values
+
+
+def door_labels(doors: Iterable, phrase=english) -> dict[int, DoorLabel]:
     """A label per door (by id) that tells apart the doors sharing a street address: its unit, else its
     name (OpenStreetMap names most shops and buildings), else 'door 2 of 3 at this address', numbered in
     unit order, then by id. Give every door of the addresses concerned (a whole block), or the numbers
-    of the others will be wrong."""
+    of the others will be wrong. ``phrase(key, **values)`` writes the words of ``PHRASES`` (in English
+    unless the caller translates them)."""
     buildings: dict[str, list] = {}
     for door in doors:
         buildings.setdefault(own_building_key(door.street, door.house_number, door.id), []).append(door)
@@ -88,7 +98,7 @@ def door_labels(doors: Iterable) -> dict[int, DoorLabel]:
             street = f"{door.street or ''} {door.house_number or ''}".strip()
             unit, name = normalise_unit(door.unit), (door.name or "").strip()
             if getattr(door, "unaddressed", False):  # a house without an address: say so, and where
-                labels[door.id] = DoorLabel(f"near {street}" + (f" · {name}" if name else ""), None)
+                labels[door.id] = DoorLabel(phrase("near", street=street) + (f" · {name}" if name else ""), None)
             elif len(group) == 1:
                 labels[door.id] = DoorLabel(f"{street} {door.unit}" if unit else street, None)
             elif unit and units[unit] == 1:
@@ -96,6 +106,6 @@ def door_labels(doors: Iterable) -> dict[int, DoorLabel]:
             elif name and names[name.casefold()] == 1:
                 labels[door.id] = DoorLabel(f"{street} · {name}", name)
             else:
-                which = f"door {n} of {len(group)} at this address"
+                which = phrase("door_of", n=n, total=len(group))
                 labels[door.id] = DoorLabel(f"{street} · {which}", which)
     return labels

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from sqlalchemy import select
 
-from ..domain.buildings import DoorLabel, building_key, door_labels, unit_order
+from ..domain.buildings import PHRASES, DoorLabel, building_key, door_labels, unit_order
 from ..extensions import db
 from ..models import BuildingNote, Door, User
 from ..models._base import utcnow
@@ -38,7 +39,12 @@ def labels_for(doors: Sequence[Door]) -> dict[int, DoorLabel]:
     rows = db.session.execute(select(Door.id, Door.street, Door.house_number, Door.unit, Door.name, Door.unaddressed)
                               .where(Door.block_id.in_(block_ids))).all()
     wanted = {door.id for door in doors}
-    return {door_id: label for door_id, label in door_labels(rows).items() if door_id in wanted}
+    return {door_id: label for door_id, label in door_labels(rows, phrase=_phrase).items() if door_id in wanted}
+
+
+def _phrase(key: str, **values) -> str:
+    """A label's words in the reader's language (the request's, or English outside one)."""
+    return gettext(PHRASES[key], **values)
 
 
 def set_note(door: Door, text: str, user: User) -> BuildingNote:

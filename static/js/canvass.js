@@ -157,7 +157,8 @@
   function renderProgress() {
     if (!walk) return;
     const counts = knocks.progress(walk, localKnocks, Date.now());
-    $("progress").textContent = `${knocks.progressText(counts)} · ${t("%(m)s m walk", { m: Math.round(walk.turf.route_metres) })}`;
+    const walkLength = t("%(m)s m walk", { m: Math.round(walk.turf.route_metres) });  // outside the template: pybabel reads it there
+    $("progress").textContent = `${knocks.progressText(counts)} · ${walkLength}`;
     $("door-progress").textContent = t("%(done)s of %(doors)s done", { done: counts.done, doors: counts.doors });
   }
 
@@ -171,7 +172,8 @@
       if (door.building && door.building.key !== building) {
         // A building shows once, its units under it; its note says how to get in.
         const header = element("li", null, "building-head");
-        header.append(element("strong", `${door.building.label} · ${t("%(n)s units", { n: door.building.units })}`));
+        const units = t("%(n)s units", { n: door.building.units });
+        header.append(element("strong", `${door.building.label} · ${units}`));
         if (door.building.note) header.append(element("span", door.building.note, "building-note"));
         list.append(header);
       }

@@ -34,7 +34,8 @@
     const tip = element("span");
     // A building of many units: its first and last few, not a column down the screen.
     const labels = mark.labels.length > 8
-      ? [...mark.labels.slice(0, 3), `… ${t("%(n)s more", { n: mark.labels.length - 6 })} …`, ...mark.labels.slice(-3)] : mark.labels;
+      ? [...mark.labels.slice(0, 3), "… " + t("%(n)s more", { n: mark.labels.length - 6 }) + " …", ...mark.labels.slice(-3)]
+      : mark.labels;
     labels.forEach((label, n) => {
       if (n) tip.append(document.createElement("br"));
       tip.append(document.createTextNode(label));

@@ -33,10 +33,19 @@ MAX_COARSE_TURFS = 300  # ... and zoomed out (beyond, the cells alone)
 LAYERS = ("coverage", "turfs")
 
 
-def parse_view(args) -> tuple[tuple[float, float, float, float], int]:
-    """``bbox=west,south,east,north`` (degrees) and ``zoom`` (0-22) from the query string."""
+WHOLE_WORLD = (-180.0, -90.0, 180.0, 90.0)
+DEFAULT_ZOOM = 12  # a whole office, as its map first opens
+
+
+def parse_view(args, default_box: tuple[float, float, float, float] | None = None
+               ) -> tuple[tuple[float, float, float, float], int]:
+    """``bbox=west,south,east,north`` (degrees) and ``zoom`` (0-22) from the query string. Without a bbox the
+    view is ``default_box`` (the office's extent, else the world), without a zoom DEFAULT_ZOOM."""
+    text = (args.get("bbox") or "").strip()
+    if not text:
+        text = ",".join(str(v) for v in (default_box or WHOLE_WORLD))
     try:
-        west, south, east, north = (float(v) for v in (args.get("bbox") or "").split(","))
+        west, south, east, north = (float(v) for v in text.split(","))
     except ValueError:
         raise InvalidInput("bbox must be west,south,east,north in degrees", field="bbox") from None
     if not all(math.isfinite(v) for v in (west, south, east, north)) or not (
@@ -44,7 +53,7 @@ def parse_view(args) -> tuple[tuple[float, float, float, float], int]:
         raise InvalidInput("bbox must be west,south,east,north in degrees, west < east and south < north",
                            field="bbox")
     try:
-        zoom = int(args.get("zoom", ""))
+        zoom = int((args.get("zoom") or "").strip() or DEFAULT_ZOOM)
     except ValueError:
         raise InvalidInput("zoom must be a whole number from 0 to 22", field="zoom") from None
     if not 0 <= zoom <= 22:

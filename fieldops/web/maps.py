@@ -22,5 +22,5 @@ def office_view(office_id: int, layer: str):
         raise InvalidInput(f"layer must be one of {', '.join(map_view.LAYERS)}", field="layer")
     office = access.require_office(current_user, office_id, manage=layer == "turfs")
     window = coverage.parse_window(request.args, office.region_id)
-    box, zoom = map_view.parse_view(request.args)
+    box, zoom = map_view.parse_view(request.args, default_box=map_view.office_extent(office))
     return jsonify(map_view.office_view(office, layer, window, box, zoom))

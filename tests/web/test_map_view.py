@@ -79,9 +79,12 @@ def test_bad_boxes_and_zooms_are_refused_naming_the_field(client, auth, world):
     base = f"/offices/{world.office_a.id}/map/coverage"
     for query, field in (("bbox=1,2,3&zoom=3", "bbox"), ("bbox=5,2,3,4&zoom=3", "bbox"),
                          ("bbox=1,2,nan,4&zoom=3", "bbox"), (f"bbox={ALPHA}&zoom=99", "zoom"),
-                         (f"bbox={ALPHA}", "zoom")):
+                         (f"bbox={ALPHA}&zoom=x", "zoom")):
         response = client.get(f"{base}?{query}")
         assert response.status_code == 400 and field in response.get_data(as_text=True), query
+    # Without a box or a zoom, the view is the whole office at a city zoom (a script's first look).
+    whole = client.get(base)
+    assert whole.status_code == 200 and whole.get_json() == client.get(f"{base}?zoom=12").get_json()
     assert client.get(f"/offices/{world.office_a.id}/map/everything?bbox={ALPHA}&zoom=3").status_code == 400
 
 

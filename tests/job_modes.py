@@ -39,7 +39,11 @@ def redis_client():
 def start_worker(app, queue: str, log_folder: Path, *extra: str) -> subprocess.Popen:
     """A ``flask worker`` process on the suite's database and the given queue, logging into the folder."""
     env = {**os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "REDIS_URL": REDIS_URL, "SECRET_KEY": "test-secret", "PYTHONUNBUFFERED": "1"}
+           "REDIS_URL": REDIS_URL, "SECRET_KEY": "test-secret", "PYTHONUNBUFFERED": "1",
+           # A worker sits idle between jobs: it pings its connection before each job, as the README's
+           # production section runs workers, so a database restart (tests/test_database_restart.py ends
+           # every session) costs it nothing.
+           "DATABASE_PRE_PING": "1"}
     log = open(log_folder / f"worker-{queue}.log", "ab")
     return subprocess.Popen([sys.executable, "-m", "tests.jobs.worker", "worker", "--queue", queue, *extra],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

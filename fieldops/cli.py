@@ -550,16 +550,20 @@ def create_shift_command(office_name, canvass_name, start, end, place, capacity,
 @click.option("--by", "by", required=True, help="The date the goal is for (YYYY-MM-DD, the office's day).")
 @click.option("--turf", "turf_id", type=int, help="A goal for one turf of the office (its id) instead.")
 @click.option("--volunteer", "volunteer_email", help="A goal for one volunteer of the office instead.")
+@click.option("--team", "team_name", help="A goal for one neighborhood team of the office instead.")
 @fails_cleanly
-def set_goal_command(office_name, canvass_name, doors, conversations, by, turf_id, volunteer_email):
-    """Set the office's goal for a canvass (or a turf's, or a volunteer's): doors and conversations by a date."""
+def set_goal_command(office_name, canvass_name, doors, conversations, by, turf_id, volunteer_email, team_name):
+    """Set the office's goal for a canvass (or a turf's, a volunteer's or a team's): doors and conversations
+    by a date."""
     office = users.office_by_name(office_name)
     canvass = canvassing.canvass_by_name(canvass_name, office=office)
     turf = turfs.turf_by_id(turf_id) if turf_id is not None else None
     volunteer = users.user_by_email(volunteer_email) if volunteer_email else None
+    team = teams.team_by_name(team_name, office) if team_name else None
     goal = goals.set_goal(canvass, office, doors=doors, conversations=conversations, due=parse_day(by, "by"),
-                          actor_id=None, turf=turf, volunteer=volunteer)
-    who = f"turf {turf.name}" if turf else volunteer.email if volunteer else office.name
+                          actor_id=None, turf=turf, volunteer=volunteer, team=team)
+    who = f"turf {turf.name}" if turf else volunteer.email if volunteer else f"team {team.name}" if team \
+        else office.name
     click.echo(f"Goal for {who} in {canvass.name}: {goal.doors:,} doors and {goal.conversations:,} conversations "
                f"by {goal.due_date.isoformat()}.")
 

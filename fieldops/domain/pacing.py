@@ -93,6 +93,17 @@ def projection_line(today: date, done: int, result: Pace) -> list[tuple[date, fl
     return [(today, float(done)), (result.projected_finish, float(result.goal))]
 
 
+def share_of(part: int, whole: int) -> float:
+    """The part's share of the whole (0 when the whole is empty), 4 places: a team's share of its office's
+    doors, by which it takes its part of the office's goal."""
+    return round(min(part / whole, 1.0), 4) if whole > 0 and part > 0 else 0.0
+
+
+def scaled(goal: int, share: float) -> int:
+    """A goal's part for a share of it, rounded up: a share of a goal is never 0 while the share is not."""
+    return math.ceil(goal * share - 1e-9) if goal and share else 0
+
+
 def ranked(offices: list[dict]) -> dict[str, list[int]]:
     """Office ids ranked by percent of goal (highest first) and by projected finish (soonest first;
     offices without a projection last), from dicts with "id", "percent" and "projected_finish" (a date

@@ -25,8 +25,8 @@ class Universe(db.Model):
 
 
 class Goal(db.Model):
-    """Doors to knock and conversations to have by a date, for a canvass and an office, or one of its turfs
-    or volunteers (``turf_id`` / ``volunteer_id`` set)."""
+    """Doors to knock and conversations to have by a date, for a canvass and an office, or one of its turfs,
+    volunteers or neighborhood teams (``turf_id`` / ``volunteer_id`` / ``team_id`` set: at most one)."""
     __table_args__ = (Index("ix_goal_canvass_office", "canvass_id", "office_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +34,7 @@ class Goal(db.Model):
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"), index=True)
     turf_id: Mapped[int | None] = mapped_column(ForeignKey("turf.id", ondelete="CASCADE"), index=True)
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     doors: Mapped[int] = mapped_column(Integer)
     conversations: Mapped[int] = mapped_column(Integer)
     due_date: Mapped[date] = mapped_column(Date)

@@ -1,7 +1,8 @@
 """Goals and pacing against the database: set a goal, and measure every office against its own.
 
 A goal is doors to knock and conversations to have by a date, for a canvass and an office (or one of
-its turfs or volunteers). Pacing is never stored: ``domain.pacing`` computes it from the summaries
+its turfs, volunteers or neighborhood teams). A team without a goal of its own is paced against its
+share of the office's goal (the office's numbers times the team's share of the office's doors). Pacing is never stored: ``domain.pacing`` computes it from the summaries
 (doors first knocked in the canvass, ``DoorCanvass``; conversations per volunteer-day,
 ``VolunteerDay``), each office on its own clock.
 """
@@ -17,7 +18,7 @@ from ..domain.outcomes import REACHED_CODES
 from ..domain.time_zones import UTC, day_starts, today as today_in
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Block, Canvass, Contact, DoorCanvass, Goal, Office, Turf, User, VolunteerDay
+from ..models import Block, Canvass, Contact, Door, DoorCanvass, Goal, Office, Team, Turf, User, VolunteerDay
 from . import audit
 from .portable import local_day
 from .summaries import counted
@@ -48,8 +49,8 @@ def check_numbers(doors, conversations) -> tuple[int, int]:
 
 
 def set_goal(canvass: Canvass, office: Office, *, doors, conversations, due: date | None, actor_id: int | None,
-             turf: Turf | None = None, volunteer: User | None = None) -> Goal:
-    """Set (or replace) the goal of the office, or of one of its turfs or volunteers, for the canvass."""
+             turf: Turf | None = None, volunteer: User | None = None, team: Team | None = None) -> Goal:
+    """Set (or replace) the goal of the office, or of one of its turfs, volunteers or teams, for the canvass."""
     doors, conversations = check_numbers(doors, conversations)
     if due is None:
         raise InvalidInput("give the date the goal is for", field="by")
@@ -62,28 +63,33 @@ def set_goal(canvass: Canvass, office: Office, *, doors, conversations, due: dat
         raise NotFound(f"no turf with id {turf.id} in {office.name}")
     if volunteer is not None and volunteer.office_id != office.id:
         raise NotFound(f"no volunteer {volunteer.email} in {office.name}")
-    if turf is not None and volunteer is not None:
-        raise InvalidInput("a goal is for the office, one turf or one volunteer: not both", field="volunteer")
+    if team is not None and team.office_id != office.id:
+        raise NotFound(f"no team with id {team.id} in {office.name}")
+    if sum(x is not None for x in (turf, volunteer, team)) > 1:
+        raise InvalidInput("a goal is for the office, one turf, one volunteer or one team: only one of them",
+                           field="volunteer" if volunteer is not None else "team")
     goal = db.session.scalar(select(Goal).where(
         Goal.canvass_id == canvass.id, Goal.office_id == office.id,
         Goal.turf_id.is_(None) if turf is None else Goal.turf_id == turf.id,
-        Goal.volunteer_id.is_(None) if volunteer is None else Goal.volunteer_id == volunteer.id))
+        Goal.volunteer_id.is_(None) if volunteer is None else Goal.volunteer_id == volunteer.id,
+        Goal.team_id.is_(None) if team is None else Goal.team_id == team.id))
     if goal is None:
         goal = Goal(canvass_id=canvass.id, office_id=office.id, turf_id=turf.id if turf else None,
-                    volunteer_id=volunteer.id if volunteer else None)
+                    volunteer_id=volunteer.id if volunteer else None, team_id=team.id if team else None)
         db.session.add(goal)
     goal.doors, goal.conversations, goal.due_date = doors, conversations, due
     goal.set_by_id, goal.set_at = actor_id, datetime.now(timezone.utc)
     db.session.flush()
     audit.record(actor_id, "goal.set", "canvass", canvass.id, office=office.id, turf=goal.turf_id,
-                 volunteer=goal.volunteer_id, doors=doors, conversations=conversations, by=due.isoformat())
+                 volunteer=goal.volunteer_id, team=goal.team_id, doors=doors, conversations=conversations, by=due.isoformat())
     return goal
 
 
 def office_goals(office_ids: list[int], canvass_id: int | None = None) -> dict[int, Goal]:
-    """Each office's own goal (not a turf's or volunteer's): for the canvass, or, without one, the goal
-    set most recently."""
-    query = select(Goal).where(Goal.office_id.in_(office_ids), Goal.turf_id.is_(None), Goal.volunteer_id.is_(None))
+    """Each office's own goal (not a turf's, volunteer's or team's): for the canvass, or, without one, the
+    goal set most recently."""
+    query = select(Goal).where(Goal.office_id.in_(office_ids), Goal.turf_id.is_(None), Goal.volunteer_id.is_(None),
+                               Goal.team_id.is_(None))
     if canvass_id is not None:
         query = query.where(Goal.canvass_id == canvass_id)
     goals: dict[int, Goal] = {}
@@ -162,22 +168,29 @@ def goal_fields(goal: Goal, doors: int, doors_7d: int, talks: int, talks_7d: int
 def office_chart_series(office: Office, goal: Goal, today: date | None = None) -> dict:
     """The office dashboard's pacing chart: doors knocked to date (running total per office-local day),
     the goal line from the canvass's start (or the first knock) to the goal, and the projection."""
+    return _chart_series(office, goal.canvass_id, goal.doors, goal.due_date, today)
+
+
+def _chart_series(office: Office, canvass_id: int, goal_doors: int, due: date, today: date | None,
+                  *where) -> dict:
+    """A pacing chart's three lines for the office's doors first knocked in the canvass (``where``: more
+    conditions on ``DoorCanvass``, a team's doors)."""
     zone = office.time_zone or UTC
     today = today or today_in(datetime.now(timezone.utc), zone)
     day = local_day(DoorCanvass.first_at, Office.time_zone)
     per_day = [(d if isinstance(d, date) else date.fromisoformat(str(d)), int(n)) for d, n in db.session.execute(
         select(day, func.count()).join(Office, Office.id == DoorCanvass.office_id)
-        .where(DoorCanvass.canvass_id == goal.canvass_id, DoorCanvass.office_id == office.id).group_by(day))]
+        .where(DoorCanvass.canvass_id == canvass_id, DoorCanvass.office_id == office.id, *where).group_by(day))]
     actual = rules.cumulative(per_day, today)
     done = actual[-1][1] if actual else 0
     recent = sum(n for d, n in per_day if rules.last_week_start(today) <= d <= today)
-    result = rules.pace(goal.doors, done, recent, today, goal.due_date)
-    canvass = db.session.get(Canvass, goal.canvass_id)
+    result = rules.pace(goal_doors, done, recent, today, due)
+    canvass = db.session.get(Canvass, canvass_id)
     start = min([d for d, _ in actual] + ([canvass.start_date] if canvass.start_date else []) + [today])
     if actual and actual[0][0] > start:
         actual = [(start, 0), *actual]
     return {"actual": actual + ([(today, done)] if actual and actual[-1][0] < today else []),
-            "goal": rules.goal_line(start, goal.due_date, goal.doors),
+            "goal": rules.goal_line(start, due, goal_doors),
             "projection": rules.projection_line(today, done, result), "pace": result}
 
 
@@ -185,14 +198,19 @@ def canvass_goals(canvass: Canvass, office: Office, today: date | None = None) -
     """The office's goals for the canvass (the office's own first, then turfs', then volunteers'), each
     with what is done so far: doors knocked and conversations had in the canvass."""
     goals = list(db.session.scalars(select(Goal).where(Goal.canvass_id == canvass.id, Goal.office_id == office.id)
-                                    .order_by(Goal.turf_id.is_not(None), Goal.volunteer_id.is_not(None), Goal.id)))
+                                    .order_by(Goal.turf_id.is_not(None), Goal.volunteer_id.is_not(None),
+                                              Goal.team_id.is_not(None), Goal.id)))
     if not goals:
         return []
     today = today or today_in(datetime.now(timezone.utc), office.time_zone)
     office_fields = office_pacing([office.id], canvass.id, today)[office.id]
     rows = []
     for goal in goals:
-        if goal.turf_id is None and goal.volunteer_id is None:
+        if goal.team_id is not None:
+            team = db.session.get(Team, goal.team_id)
+            doors, _, talks, _ = _team_done(team, canvass.id, today)
+            who = f"Team {team.name}"
+        elif goal.turf_id is None and goal.volunteer_id is None:
             p = office_fields["pacing"]
             doors, talks = p["doors"]["done"], p["conversations"]["done"]
             who = office.name
@@ -230,3 +248,63 @@ def _volunteer_done(volunteer_id: int, office_id: int, canvass_id: int) -> tuple
         .where(VolunteerDay.volunteer_id == volunteer_id, VolunteerDay.office_id == office_id,
                VolunteerDay.canvass_id == canvass_id)).one()
     return int(knocks), int(talks)
+
+
+# --- a neighborhood team's pacing (issue 20.2: its leader sees it on the team's page) ------------------
+
+def _team_door_ids(team: Team):
+    from .teams import team_door_ids  # teams imports coverage, which imports this module
+    return team_door_ids(team)
+
+
+def _team_done(team: Team, canvass_id: int, today: date) -> tuple[int, int, int, int]:
+    """Doors first knocked and conversations had at the team's doors in the canvass: to date, and in the
+    last 7 days of the office's clock."""
+    office = db.session.get(Office, team.office_id)
+    since = day_starts(rules.last_week_start(today), office.time_zone or UTC)
+    door_ids = _team_door_ids(team)
+    doors, doors_7d = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((DoorCanvass.first_at >= since, 1), else_=0)), 0))
+        .where(DoorCanvass.canvass_id == canvass_id, DoorCanvass.office_id == office.id,
+               DoorCanvass.door_id.in_(door_ids))).one()
+    talks, talks_7d = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((Contact.recorded_at >= since, 1), else_=0)), 0))
+        .where(Contact.canvass_id == canvass_id, Contact.office_id == office.id, Contact.door_id.in_(door_ids),
+               Contact.outcome.in_(sorted(REACHED_CODES)), counted())).one()
+    return int(doors), int(doors_7d), int(talks), int(talks_7d)
+
+
+def team_pacing(team: Team, canvass_id: int | None = None, today: date | None = None) -> dict | None:
+    """The team's goal and where it stands: its own goal for the canvass, else its share of the office's
+    goal (the office's doors and conversations times the team's share of the office's doors, rounded
+    up). Without ``canvass_id``: the canvass of the team's latest goal, else of the office's. None when
+    neither has a goal. ``source`` says which ("team" or "share", with ``share`` the fraction)."""
+    office = db.session.get(Office, team.office_id)
+    query = select(Goal).where(Goal.team_id == team.id)
+    if canvass_id is not None:
+        query = query.where(Goal.canvass_id == canvass_id)
+    own = db.session.scalars(query.order_by(Goal.set_at.desc(), Goal.id.desc())).first()
+    share = None
+    if own is not None:
+        goal_doors, goal_talks, due, canvass_id = own.doors, own.conversations, own.due_date, own.canvass_id
+    else:
+        office_goal = office_goals([office.id], canvass_id).get(office.id)
+        if office_goal is None:
+            return None
+        team_doors = db.session.scalar(select(func.count()).select_from(_team_door_ids(team).subquery())) or 0
+        office_doors = db.session.scalar(select(func.count()).select_from(Door).join(Block, Block.id == Door.block_id)
+                                         .where(Block.office_id == office.id)) or 0
+        share = rules.share_of(team_doors, office_doors)
+        goal_doors, goal_talks = rules.scaled(office_goal.doors, share), rules.scaled(office_goal.conversations, share)
+        due, canvass_id = office_goal.due_date, office_goal.canvass_id
+        if not goal_doors and not goal_talks:
+            return None
+    today = today or today_in(datetime.now(timezone.utc), office.time_zone)
+    doors, doors_7d, talks, talks_7d = _team_done(team, canvass_id, today)
+    chart = _chart_series(office, canvass_id, goal_doors, due, today, DoorCanvass.door_id.in_(_team_door_ids(team))) \
+        if goal_doors else None
+    return {"source": "team" if own is not None else "share", "share": share,
+            "canvass": db.session.get(Canvass, canvass_id), "goal_doors": goal_doors,
+            "goal_conversations": goal_talks, "due_date": due,
+            "doors": rules.pace(goal_doors, doors, doors_7d, today, due),
+            "conversations": rules.pace(goal_talks, talks, talks_7d, today, due), "chart": chart}

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
+from ..charts import pacing_chart
 from ..errors import FieldopsError, InvalidInput
-from ..services import access, canvassing, shifts, teams, turfs, users
+from ..services import access, canvassing, goals, shifts, teams, turfs, users
+from ..services.inputs import parse_day, parse_id
 
 bp = Blueprint("teams", __name__)
 
@@ -42,6 +44,13 @@ def office_teams(office_id: int):
 def _team_page(team, status: int = 200, **extra):
     work = access.may_work_team(current_user, team)
     overview = teams.team_overview(team, datetime.now(timezone.utc)) if work else None
+    pacing = goals.team_pacing(team) if work else None
+    chart = None
+    if pacing and pacing["chart"]:
+        series = pacing["chart"]
+        chart = pacing_chart(series["actual"], series["goal"], series["projection"],
+                             _("Doors knocked toward %(doors)s by %(day)s", doors=f"{pacing['goal_doors']:,}",
+                               day=pacing["due_date"].isoformat()))
     team_shifts = shifts.team_shifts(team) if work else []
     office = access.require_office(current_user, team.office_id) if access.may_manage(current_user, team.office_id) \
         else None
@@ -50,7 +59,8 @@ def _team_page(team, status: int = 200, **extra):
         members=teams.members(team), team_turfs=teams.team_turfs(team),
         office_turfs=turfs.office_turfs(team.office_id) if office else [],
         candidates=[u for u in users.office_volunteers(office) if u.role != "organizer"] if office else [],
-        shifts=team_shifts, **extra), status
+        canvasses=canvassing.canvasses_for_office(office) if office else [],
+        shifts=team_shifts, pacing=pacing, pacing_chart=chart, **extra), status
 
 
 @bp.get("/teams/<int:team_id>")
@@ -66,6 +76,30 @@ def set_turfs(team_id: int):
     teams.set_turfs(team, request.form.getlist("turfs", type=int), current_user.id)
     teams.set_owns_promises(team, request.form.get("owns_promises") == "yes", current_user.id)
     flash(_("The turfs and promises of %(name)s saved.", name=team.name), "success")
+    return redirect(url_for("teams.team", team_id=team.id))
+
+
+@bp.post("/teams/<int:team_id>/goal")
+@login_required
+def set_goal(team_id: int):
+    """The team's own goal for a canvass (the office's organizers set it; without one the team is paced on
+    its share of the office's goal)."""
+    team = access.require_team(current_user, team_id, shape=True)
+    office = access.require_office(current_user, team.office_id, manage=True)
+    form = {key: request.form.get(key, "") for key in ("canvass", "doors", "conversations", "by")}
+    try:
+        canvass_id = parse_id(form["canvass"], "canvass")
+        if canvass_id is None:
+            raise InvalidInput("choose a canvass", field="canvass")
+        goal = goals.set_goal(canvassing.canvass_of_office(canvass_id, office.id), office, doors=form["doors"],
+                              conversations=form["conversations"], due=parse_day(form["by"], "by"),
+                              actor_id=current_user.id, team=team)
+    except FieldopsError as error:
+        unit_of_work.undo()
+        return _team_page(team, status=error.status, goal_form=form, goal_error=error.message)
+    flash(_("Goal for %(team)s: %(doors)s doors and %(conversations)s conversations by %(day)s.", team=team.name,
+            doors=f"{goal.doors:,}", conversations=f"{goal.conversations:,}", day=goal.due_date.isoformat()),
+          "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
 

@@ -85,6 +85,7 @@ def scoped_targets(world) -> dict[str, dict]:
     helper_v = {
         "teams.office_teams": office, "teams.team": team, "teams.set_turfs": team, "teams.add_member": team,
         "teams.remove_member": {**team, **member}, "teams.hand_out": {**team, "turf_id": world.turf_a1.id},
+        "teams.set_goal": team,  # issue 20.2: a team's own goal (the office's organizers set it)
         "shifts.office_shifts": office, "shifts.shift": {"shift_id": shift.id},
         "shifts.check_in": {"shift_id": shift.id, "signup_id": signup.id}, "api.office_shifts": office,
         "shifts.walk_in": {"shift_id": shift.id},

@@ -330,7 +330,7 @@ def run(database_url: str, label: str, reuse: bool = False) -> None:
         def office_map_html() -> str:
             fmap = office_coverage_map(coverage.coverage_blocks(office, window), turfs.office_map_data(office)[1],
                                        doors=turfs.office_door_points(office), vendor_prefix="/static/vendor",
-                                       script_url="/static/js/coverage-map.js", household_url="/doors/0")
+                                       script_url="/static/js/coverage-map.js", loader_url="/static/js/viewport-loader.js", household_url="/doors/0")
             parts = map_parts(fmap)
             return parts["header"] + parts["html"] + parts["script"]
 

@@ -66,18 +66,19 @@ class _PackedCoverage(JSCSSMixin):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, script_url: str, vendor_prefix: str):
+    def __init__(self, data: dict, script_url: str, loader_url: str, vendor_prefix: str):
         super().__init__()
         self._name = "PackedCoverage"
         self.data = data
         self.default_js, self.default_css = [], []
         if data["doors"] or data.get("dataUrl"):
             local_marker_cluster(self, vendor_prefix)
-        self.default_js = [*self.default_js, ("fieldops_coverage", script_url)]
+        # viewport-loader.js first: it unpacks the integers and follows the viewport for coverage-map.js.
+        self.default_js = [*self.default_js, ("fieldops_viewport", loader_url), ("fieldops_coverage", script_url)]
 
 
 def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, vendor_prefix: str, script_url: str,
-                        household_url: str = "", doors: list[tuple[float, float, int]] = (),
+                        loader_url: str, household_url: str = "", doors: list[tuple[float, float, int]] = (),
                         tiles: str | None = "OpenStreetMap", data_url: str | None = None,
                         extent: tuple[float, float, float, float] | None = None) -> folium.Map:
     """Blocks coloured by coverage, turfs outlined, and the doors (lat, lon, id) as clusters that open on zoom.
@@ -88,7 +89,8 @@ def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, ve
 
     An office of 10,000 blocks and 50,000 doors is mostly data: it goes to the
     page as packed integers (about a quarter of the GeoJSON), and
-    ``script_url`` (static/js/coverage-map.js) draws it on a canvas.
+    ``script_url`` (static/js/coverage-map.js) draws it on a canvas, after ``loader_url``
+    (static/js/viewport-loader.js, which the turf editor shares).
     """
     bounds = shapely.total_bounds([b.geometry for b in blocks]) if blocks else extent
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
@@ -99,7 +101,7 @@ def office_coverage_map(blocks: list[CoverageBlock], turfs: list[MapTurf], *, ve
             "blocks": [[b.id, b.source_id, b.doors, b.attempted, b.reached, pack_geometry(b.geometry)]
                        for b in blocks],
             "doors": pack_points(doors)}
-    _PackedCoverage(data, script_url, vendor_prefix).add_to(fmap)
+    _PackedCoverage(data, script_url, loader_url, vendor_prefix).add_to(fmap)
     outlines = [{"type": "Feature", "geometry": display_geometry(t.outline, TURF_TOLERANCE_DEG),
                  "properties": {"name": t.name}} for t in turfs if t.outline is not None]
     if outlines:

@@ -26,6 +26,7 @@ def office(office_id: int):
     # The page embeds no block: the map asks for what its viewport shows (services/map_view.py).
     fmap = office_coverage_map([], [], vendor_prefix=url_for("static", filename="vendor").rstrip("/"),
                                script_url=url_for("static", filename="js/coverage-map.js"),
+                               loader_url=url_for("static", filename="js/viewport-loader.js"),
                                household_url=url_for("households.timeline", door_id=0),
                                data_url=url_for("maps.office_view", office_id=office.id, layer="coverage",
                                                 **{k: v for k, v in window.as_dict().items() if v is not None}),

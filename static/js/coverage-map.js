@@ -4,22 +4,10 @@
 // building (doors at one point) are one marker with their count.
 (function () {
   "use strict";
-  const SCALE = 1e5;
   // The page's translations (static/js/i18n.js); a map drawn on a page without them speaks English.
   const t = (text, values) => (window.t ? window.t(text, values)
     : text.replace(/%\((\w+)\)s/g, (whole, name) => (values && name in values ? String(values[name]) : whole)));
-
-  // [lat0, lon0, (extra...), dlat1, dlon1, (extra...), ...] -> [[lat, lon, extra...], ...]
-  function unpack(flat, stride) {
-    const points = [];
-    let lat = 0, lon = 0;
-    for (let i = 0; i + stride <= flat.length; i += stride) {
-      lat += flat[i];
-      lon += flat[i + 1];
-      points.push([lat / SCALE, lon / SCALE, ...flat.slice(i + 2, i + stride)]);
-    }
-    return points;
-  }
+  const unpack = (flat, stride) => window.fieldopsViewport.unpack(flat, stride);  // viewport-loader.js, loaded first
 
   function colour(doors, attempted, classes, noDoors) {
     if (!doors) return noDoors;
@@ -103,18 +91,14 @@
     // data.dataUrl for what it shows: blocks with their coverage at street zoom, cells of blocks when
     // zoomed out, and the turfs' outlines.
     view(map, data) {
-      const t = window.t || ((text, values) => text.replace(/%\((\w+)\)s/g, (w, k) => String(values[k])));
+      const viewport = window.fieldopsViewport;  // static/js/viewport-loader.js
       const renderer = L.canvas({padding: 0.2});
       const blocks = L.featureGroup().addTo(map);
       const turfs = L.featureGroup().addTo(map);
       const doors = L.markerClusterGroup ? L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 19})
         : L.featureGroup();
       doors.addTo(map);
-      const note = L.control({position: "bottomleft"});
-      note.onAdd = () => { const div = L.DomUtil.create("div", "map-note"); div.setAttribute("aria-live", "polite"); return div; };
-      note.addTo(map);
       window.fieldopsMap = {map, blocks, doors, turfs, loaded: 0};
-      let asked = 0;
       const icon = L.divIcon({className: "door-dot", iconSize: [8, 8]});
 
       function cellPopup(cell) {
@@ -123,29 +107,12 @@
                       [t("Coverage"), cell.doors ? Math.round(100 * cell.attempted / cell.doors) + "%" : "-"]]);
       }
 
-      async function load() {
-        const b = map.getBounds();
-        const url = new URL(data.dataUrl, window.location.href);
-        url.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
-          .map((v, i) => Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)).toFixed(5)).join(","));
-        url.searchParams.set("zoom", String(map.getZoom()));
-        const mine = ++asked;
-        let answer;
-        try {
-          const response = await fetch(url, {credentials: "same-origin"});
-          if (!response.ok) throw new Error(String(response.status));
-          answer = await response.json();
-        } catch (error) {
-          note.getContainer().textContent = t("Could not load the map: %(error)s", {error: error.message});
-          return;
-        }
-        if (mine !== asked) return;  // a later move already asked again
+      function draw(answer) {
         blocks.clearLayers();
         turfs.clearLayers();
         doors.clearLayers();
         for (const block of answer.blocks) {
-          const latlngs = block.shape.map((rings) => rings.map((ring) => unpack(ring, 2)));
-          L.polygon(latlngs, {renderer, fillColor: block.fill, fillOpacity: 0.75, color: "#4b5563", weight: 0.5})
+          L.polygon(viewport.shape(block.shape), {renderer, fillColor: block.fill, fillOpacity: 0.75, color: "#4b5563", weight: 0.5})
             .bindPopup(() => blockPopup([block.id, block.source_id, block.doors, block.attempted, block.reached]))
             .addTo(blocks);
         }
@@ -155,10 +122,9 @@
             .bindPopup(() => cellPopup(cell)).addTo(blocks);
         }
         for (const turf of answer.turfs) {
-          const latlngs = turf.shape.map((rings) => rings.map((ring) => unpack(ring, 2)));
           const tip = document.createElement("span");
           tip.textContent = turf.name;
-          L.polygon(latlngs, {fill: false, color: "#111827", weight: 2}).bindTooltip(tip).addTo(turfs);
+          L.polygon(viewport.shape(turf.shape), {fill: false, color: "#111827", weight: 2}).bindTooltip(tip).addTo(turfs);
         }
         if (answer.doors.length) {
           const places = new Map();
@@ -174,20 +140,13 @@
               .bindPopup(() => buildingPopup(ids, data.householdUrl)));
           if (doors.addLayers) doors.addLayers(markers); else markers.forEach((m) => m.addTo(doors));
         }
-        note.getContainer().textContent = answer.mode === "cells"
-          ? t("%(n)s blocks in view, grouped: zoom in to see each block.", {n: answer.blocks_in_view.toLocaleString()})
-          : "";
-        if (answer.turfs_hidden) {
-          note.getContainer().textContent += " " + t("%(n)s turfs in view: zoom in to see their outlines.",
-                                                     { n: answer.turfs_hidden.toLocaleString() });
-        }
         window.fieldopsMap.loaded += 1;
         window.fieldopsMap.mode = answer.mode;
       }
 
       if (data.extent) map.fitBounds(data.extent, {animate: false});
-      map.on("moveend", load);
-      load();
+      viewport.follow(map, data.dataUrl, draw,
+                      (n) => t("%(n)s blocks in view, grouped: zoom in to see each block.", {n}));
     },
   };
 })();

@@ -7,7 +7,6 @@
   const registry = window.fieldopsMap;
   if (!panel || !registry) return;
   const { map } = registry;
-  const SCALE = 1e5;
   const blocks = L.featureGroup().addTo(map);
   const turfs = L.featureGroup().addTo(map);
   registry.blocks = blocks;
@@ -211,44 +210,9 @@
       }
     });
   }
-  // [lat0, lon0, dlat1, dlon1, ...] (fieldops/maps/packing.py) -> [[lat, lon], ...]
-  function unpack(flat) {
-    const points = [];
-    let lat = 0, lon = 0;
-    for (let i = 0; i + 2 <= flat.length; i += 2) {
-      lat += flat[i];
-      lon += flat[i + 1];
-      points.push([lat / SCALE, lon / SCALE]);
-    }
-    return points;
-  }
+  const latlngs = window.fieldopsViewport.shape;  // static/js/viewport-loader.js, loaded first
 
-  function latlngs(shape) {
-    return shape.map((rings) => rings.map(unpack));
-  }
-
-  const note = L.control({ position: "bottomleft" });
-  note.onAdd = () => { const div = L.DomUtil.create("div", "map-note"); div.setAttribute("aria-live", "polite"); return div; };
-  note.addTo(map);
-  let asked = 0;
-
-  async function load() {
-    const b = map.getBounds();
-    const url = new URL(registry.dataUrl, window.location.href);
-    url.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
-      .map((v, i) => Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)).toFixed(5)).join(","));
-    url.searchParams.set("zoom", String(map.getZoom()));
-    const mine = ++asked;
-    let answer;
-    try {
-      const response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(String(response.status));
-      answer = await response.json();
-    } catch (error) {
-      note.getContainer().textContent = t("Could not load the map: %(error)s", { error: error.message });
-      return;
-    }
-    if (mine !== asked) return;  // a later move already asked again
+  function draw(answer) {
     turfs.eachLayer((layer) => { if (layer.fieldopsLabel) map.removeLayer(layer.fieldopsLabel); });
     blocks.clearLayers();
     turfs.clearLayers();
@@ -278,13 +242,6 @@
       layer.addTo(turfs);
     }
     turfs.bringToFront();
-    note.getContainer().textContent = answer.mode === "cells"
-      ? t("%(n)s blocks in view, grouped: zoom in to pick blocks.", { n: answer.blocks_in_view.toLocaleString() })
-      : "";
-    if (answer.turfs_hidden) {
-      note.getContainer().textContent += " " + t("%(n)s turfs in view: zoom in to see their outlines.",
-                                                 { n: answer.turfs_hidden.toLocaleString() });
-    }
     registry.mode = answer.mode;
     labelTurfs();
     render();
@@ -292,7 +249,7 @@
   }
 
   map.on("zoomend", labelTurfs);
-  map.on("moveend", load);
-  load();
+  window.fieldopsViewport.follow(map, registry.dataUrl, draw,
+                                 (n) => t("%(n)s blocks in view, grouped: zoom in to pick blocks.", { n }));
   render();
 })();

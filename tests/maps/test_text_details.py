@@ -20,6 +20,7 @@ def built_maps() -> dict[str, folium.Map]:
         "office": office_map([MapBlock(1, MARKUP, SQUARE, 3, 1)], [turf], vendor_prefix="/static/vendor", tiles=None),
         "coverage": office_coverage_map([CoverageBlock(1, MARKUP, SQUARE, 3, 1, 1)], [turf],
                                         vendor_prefix="/static/vendor", script_url="/static/js/coverage-map.js",
+                                        loader_url="/static/js/viewport-loader.js",
                                         tiles=None),
         "region": region_coverage_map([OfficeArea(1, MARKUP, SQUARE, 3, 1, 1)], vendor_prefix="/static/vendor",
                                       tiles=None),

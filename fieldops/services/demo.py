@@ -25,7 +25,8 @@ from ..domain.roles import Role
 from ..domain.turf_states import TurfState
 from ..extensions import db
 from ..models import Assignment, Block, Canvass, Contact, Door, FollowUp, Office, Person, Region, Turf, User
-from . import canvassing, listening, recruits, summaries, territory, turfs, users
+from . import canvassing, goals, listening, recruits, summaries, teams, territory, turfs, users
+from .turf_doors import part_doors
 
 DATA_DIR = PROJECT_ROOT / "data" / "helsinki"
 REGION_NAME = "Helsinki Centre"
@@ -38,6 +39,11 @@ DEMO_NAMESPACE = uuid.UUID("6f1d0c3e-8a51-4c3b-9a55-1d6f0e2b7c10")
 CANVASS_NAME = "Neighbourhood listening canvass (demo)"
 EARLIER_CANVASS_NAME = "Spring introduction canvass (demo)"
 VOLUNTEER_NAMES = {"Kluuvi": ["Aino Volunteer", "Eero Volunteer"], "Kaartinkaupunki": ["Helmi Volunteer"]}
+# A neighborhood team of Kluuvi, led by one of its volunteers: it owns the turfs its leader was handed and the
+# next two, so "My team" has turfs walked and free to hand out.
+TEAM = {"office": "Kluuvi", "name": "Kluuvi harbour side", "leader": "eero@fieldops.example", "free_turfs": 2}
+# Each office's goal for the current canvass: shares of its doors, due on the canvass's last day.
+GOAL_DOOR_SHARE, GOAL_CONVERSATION_SHARE = 0.5, 0.15
 
 QUESTIONS = [
     {"key": "support", "label": "How likely are you to support us? (1 = not at all, 5 = certainly)",
@@ -115,8 +121,32 @@ def load_demo(password: str, now: datetime | None = None) -> DemoSummary:
     summaries.rebuild_all()
     for office in offices.values():
         listening.retag_office(office)
+        _set_goal(office, current)
+    _add_team(offices[TEAM["office"]], current)
     db.session.flush()
     return _describe(summary)
+
+
+def _set_goal(office: Office, canvass: Canvass) -> None:
+    """The office's goal for the canvass, so its dashboard, the region comparison and its team have a pace."""
+    doors = db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)) or 0
+    if doors:
+        goals.set_goal(canvass, office, doors=round(doors * GOAL_DOOR_SHARE),
+                       conversations=round(doors * GOAL_CONVERSATION_SHARE), due=canvass.end_date, actor_id=None)
+
+
+def _add_team(office: Office, canvass: Canvass) -> None:
+    """The demo's neighborhood team: its leader's turfs and the next free ones, its leader made team leader."""
+    leader = db.session.scalar(select(User).where(User.email == TEAM["leader"]))
+    if leader is None:
+        return
+    handed = list(db.session.scalars(select(Assignment.turf_id).where(
+        Assignment.volunteer_id == leader.id, Assignment.canvass_id == canvass.id).order_by(Assignment.turf_id)))
+    free = db.session.scalars(select(Turf.id).where(
+        Turf.office_id == office.id, Turf.state == TurfState.OPEN.value, Turf.id.not_in(handed or [0]))
+        .order_by(Turf.name).limit(TEAM["free_turfs"])).all()
+    team = teams.create_team(office, TEAM["name"], None, turf_ids=[*handed, *free])
+    teams.add_member(team, leader, None, leader=True)
 
 
 def _already_loaded() -> bool:
@@ -140,7 +170,8 @@ def _describe(summary: DemoSummary) -> DemoSummary:
         }
     present = set(db.session.scalars(select(User.email).where(
         User.email.in_([email for email, *_ in _demo_people()]))))
-    summary.logins = [DemoLogin(email, role.value, "everything" if role is Role.ADMIN else office or REGION_NAME)
+    roles = dict(db.session.execute(select(User.email, User.role).where(User.email.in_(present))).all())
+    summary.logins = [DemoLogin(email, roles[email], "everything" if role is Role.ADMIN else office or REGION_NAME)
                       for email, role, _, office in _demo_people() if email in present]
     return summary
 
@@ -231,11 +262,14 @@ def _add_history(office: Office, canvass: Canvass, volunteers: list[User], now: 
     span = (last_day - first_day).days
     if not volunteers or span < 0:
         return 0
-    query = (select(Door.id, Door.source_id, Block.turf_id).join(Block, Block.id == Door.block_id)
-             .where(Door.office_id == office.id).order_by(Door.id))
+    # A door's turf: its block's, or, in a block divided between turfs, the one holding it door by door.
+    parts = part_doors()
+    turf_of = func.coalesce(Block.turf_id, parts.c.turf_id)
+    query = (select(Door.id, Door.source_id, turf_of).join(Block, Block.id == Door.block_id)
+             .outerjoin(parts, parts.c.door_id == Door.id).where(Door.office_id == office.id).order_by(Door.id))
     if assigned_only:
         assigned = select(Assignment.turf_id).where(Assignment.canvass_id == canvass.id)
-        query = query.where(Block.turf_id.in_(assigned))
+        query = query.where(turf_of.in_(assigned))
     doors = db.session.execute(query).all()
     first_person = dict(db.session.execute(
         select(Person.door_id, func.min(Person.id)).where(Person.door_id.in_([d.id for d in doors]))

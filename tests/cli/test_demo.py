@@ -30,7 +30,7 @@ def test_demo_loads_then_adds_nothing_the_second_time(runner):
     assert after_first["Region"] == 1 and after_first["Office"] >= 2
     assert after_first["Block"] >= 60 and after_first["Door"] >= 1000
     roles = set(db.session.scalars(select(User.role)))
-    assert roles == {"admin", "lead", "organizer", "volunteer"}
+    assert roles == {"admin", "lead", "organizer", "volunteer", "team_leader"}
     for email in db.session.scalars(select(User.email)):
         assert email in first.output  # every login is printed
     # Every door sits in a block of its own office, and block door counts agree.
@@ -43,6 +43,24 @@ def test_demo_loads_then_adds_nothing_the_second_time(runner):
     from fieldops.models import FollowUp, Prospect
     wanting = db.session.scalar(select(func.count(FollowUp.id)).where(FollowUp.kind == "volunteer"))
     assert wanting and db.session.scalar(select(func.count(Prospect.id))) == wanting
+
+
+def test_the_demo_has_a_team_with_a_leader_and_goals_to_pace_against(runner, client, auth, app):
+    """A new user meets teams and pacing in the demo: Kluuvi's team leader sees the team's turfs (walked and
+    free) and its pace toward its share of Kluuvi's goal; each office's dashboard paces toward its own."""
+    from fieldops.models import Goal, Office, Team
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    team = db.session.scalar(select(Team))
+    assert team.name == "Kluuvi harbour side"
+    assert db.session.scalar(select(func.count(Goal.id))) == 2  # one per office, none for the team
+    auth.login("eero@fieldops.example", app.config["DEMO_PASSWORD"])
+    page = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert "share of the office's goal" in page and 'id="team-pacing-chart"' in page
+    assert page.count('class="card" data-turf=') == 4  # Eero's two turfs and two free ones
+    auth.logout()
+    kluuvi = db.session.scalar(select(Office).where(Office.name == "Kluuvi"))
+    auth.login("organizer.kluuvi@fieldops.example", app.config["DEMO_PASSWORD"])
+    assert 'id="office-pacing"' in client.get(f"/offices/{kluuvi.id}/dashboard").get_data(as_text=True)
 
 
 def test_demo_users_can_sign_in(runner, client, app):

@@ -24,8 +24,12 @@ def test_office_dashboard_equals_the_command_on_the_demo(client, auth, runner, a
     cli = json.loads(runner.invoke(args=["coverage", "--office", "Kaartinkaupunki", "--canvass", canvass.name,
                                          "--json"]).stdout)
     shown = figures_on_page(page)
+    pacing = {key: shown.pop(key) for key in ("done", "conversations", "pace_needed", "pace_7d", "projected_finish")}
     assert shown == {"doors": str(cli["doors"]), "attempted": str(cli["attempted"]), "reached": str(cli["reached"]),
                      "coverage": f"{cli['coverage'] * 100:.1f}%", "contact_rate": f"{cli['contact_rate'] * 100:.1f}%"}
+    # The demo sets each office a goal: the page paces toward the same one as the command.
+    assert pacing["done"].endswith(f"/ {cli['goal_doors']}") and pacing["pace_needed"] == str(cli["pace_needed"])
+    assert pacing["pace_7d"] == str(cli["pace_7d"]) and pacing["projected_finish"] == str(cli["projected_finish"])
     assert cli["attempted"] > 0
     for turf in cli["turfs"]:
         assert f">{turf['name']}</a>" in page

@@ -106,4 +106,7 @@ def from_environment() -> dict:
         # How far (metres) a household may be from a door at its street address and in its town and still be
         # one door with it; farther, it is a door of its own (domain/addresses.py has the rule).
         "DOOR_JOIN_DISTANCE_M": _whole_number("DOOR_JOIN_DISTANCE_M", 150),
+        # An auto-cut over more free blocks than this runs as a background job (services/cut_jobs.py), not in the
+        # request: planning 10,000 blocks takes longer than a web worker's timeout.
+        "CUT_IN_JOB_BLOCKS": _whole_number("CUT_IN_JOB_BLOCKS", 3000),
     }

@@ -20,7 +20,7 @@ LANGUAGES = ("es", "fi", "sv")
 # Words that are the same in a language as in English (names, codes): no translation needed.
 SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail", "UTC"}
 # Words a language writes as English does ("No" in Spanish, a language's own name).
-SAME_IN_LANGUAGE = {"es": {"No"}, "fi": {"Somali", "Tagalog"}, "sv": {"Tagalog"}}
+SAME_IN_LANGUAGE = {"es": {"No", "no"}, "fi": {"Somali", "Tagalog"}, "sv": {"Tagalog"}}
 TRANSLATED_TEMPLATES = (
     "base.html", "auth/login.html", "auth/forgot.html", "auth/reset.html", "account/account.html",
     "account/_tokens.html", "admin/audit.html", "admin/office_form.html", "admin/territory.html",
@@ -38,6 +38,8 @@ TRANSLATED_TEMPLATES = (
     "mail/join.txt", "mail/join_existing.txt", "mail/password_reset.txt",
     "mail/password_reset_by_organizer.txt", "mail/recruit_invite.txt", "mail/shift_reminder.txt",
     "mail/shift_signed_up.txt",
+    # background auto-cuts and exports (issue 21.4)
+    "jobs/kinds/cut-turfs.html", "jobs/kinds/export-contacts.html", "dashboards/_export_job.html",
 )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..models import Job
-from . import import_jobs, imports, voted
+from . import cut_jobs, export_jobs, import_jobs, imports, voted
 
 Progress = Callable[..., None]
 
@@ -35,6 +35,8 @@ KINDS: dict[str, JobKind] = {
     "import-doors": JobKind("Import doors and people", imports.DOOR_STEPS, import_jobs.import_doors_job),
     "import-osm": JobKind("Import OpenStreetMap", imports.OSM_STEPS, import_jobs.import_osm_job),
     "import-voted": JobKind("Import a has-voted file", voted.VOTED_STEPS, import_jobs.import_voted_job),
+    cut_jobs.KIND: JobKind("Cut turfs", cut_jobs.STEPS, cut_jobs.cut_turfs_job),
+    export_jobs.KIND: JobKind("Export contacts", export_jobs.STEPS, export_jobs.export_contacts_job),
 }
 
 

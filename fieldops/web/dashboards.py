@@ -2,7 +2,7 @@
 side by side. Every number comes from ``services.coverage``, as ``flask coverage --json`` prints it."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from ..charts import bar_chart, line_chart, pacing_chart
@@ -11,8 +11,8 @@ from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, offic
                                  region_goal_map)
 from ..maps.office_map import map_parts
 from .security import csp_nonce
-from ..services import (access, canvassing, committee_exports, coverage, exports, goals, listening, live, map_view, turfs,
-                        users, volunteers)
+from ..services import (access, canvassing, committee_exports, coverage, export_jobs, exports, goals, listening, live,
+                        map_view, turfs, users, volunteers)
 
 bp = Blueprint("dashboards", __name__)
 
@@ -123,6 +123,17 @@ def office_contacts(office_id: int):
     scope = committee_exports.scope_of(office, window)
     return Response(stream_with_context(lines(scope, committee_exports.Counts())), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/offices/<int:office_id>/contacts/export")
+@login_required
+def office_contacts_job(office_id: int):
+    """The same file as a background job (services/export_jobs.py): for offices whose export would outlast
+    a web request. Its page offers the file when it is written."""
+    office = access.require_office(current_user, office_id, manage=True)
+    window = coverage.parse_window(request.form, office.region_id)
+    job = export_jobs.submit_export(office, current_user, window, request.form.get("format", "csv"))
+    return redirect(url_for("jobs.status", job_id=job.id), code=303)
 
 
 @bp.get("/regions/<int:region_id>/contacts.csv")

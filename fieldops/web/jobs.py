@@ -2,18 +2,17 @@
 refreshed by the browser without JavaScript), its progress as JSON, and the files it wrote."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..importers.blocks import layers_named_in
-from ..services import access, jobs
+from ..services import access, audit, jobs
 
 bp = Blueprint("jobs", __name__)
 
-FILE_NAMES = {"rejects"}  # the files a job writes that people may download
+FILE_NAMES = {"rejects", "export"}  # the files a job writes that people may download
+MIMETYPES = {".csv": "text/csv", ".json": "application/json"}
 STATE_LABELS = {"held": _l("Columns to confirm"), "queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"),
                 "failed": _l("Failed")}
 # The steps the import jobs report (services/imports.py) and why a queued job waits (services/jobs.py),
@@ -21,7 +20,8 @@ STATE_LABELS = {"held": _l("Columns to confirm"), "queued": _l("Waiting"), "runn
 STEP_LABELS = {"read blocks": _l("read blocks"), "write blocks": _l("write blocks"), "read rows": _l("read rows"),
                "place in blocks": _l("place in blocks"), "group households": _l("group households"),
                "write doors": _l("write doors"), "write people": _l("write people"),
-               "read OpenStreetMap": _l("read OpenStreetMap"), "saving": _l("saving")}
+               "read OpenStreetMap": _l("read OpenStreetMap"), "saving": _l("saving"),
+               "plan": _l("plan the turfs"), "save": _l("save the turfs"), "write the file": _l("write the file")}
 WAITING_LABELS = {"waiting for a worker to take it": _l("waiting for a worker to take it"),
                   "about to begin": _l("about to begin")}
 
@@ -81,5 +81,9 @@ def job_file(job_id: int, name: str):
     filename = jobs.file_name(job, name) if name in FILE_NAMES else None
     if filename is None:
         abort(404)
-    data = b"".join(jobs.file_chunks(job, name))
-    return send_file(io.BytesIO(data), mimetype="text/csv", as_attachment=True, download_name=filename)
+    if name == "export":  # contacts leaving the system: each download is in the audit log, as the export was
+        audit.record(current_user.id, "export.download", "job", job.id, filename=filename)
+    # Chunk by chunk from the database: a statewide export never sits whole in the web worker's memory.
+    mimetype = MIMETYPES.get(filename[filename.rfind("."):].lower(), "application/octet-stream")
+    return Response(stream_with_context(jobs.file_chunks(job, name)), mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -18,7 +18,7 @@ from ..domain.surveys import asked_questions
 from ..domain.turf_drawing import scale_bar
 from ..errors import InvalidInput
 from ..maps.office_map import STATE_COLOURS, UNASSIGNED_EDGE, door_legend, map_parts, viewport_office_map
-from ..services import access, audit, map_view, turf_map, turfs, universes, walklists
+from ..services import access, audit, cut_jobs, map_view, turf_map, turfs, universes, walklists
 from .labels import OUTCOMES as OUTCOME_LABELS, TURF_STATE_LEGEND, TURF_STATES
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
@@ -96,12 +96,17 @@ def cut(office_id: int):
     except ValueError:
         raise InvalidInput("give the number of doors per turf as a whole number", field="doors") from None
     canvass_id = (request.form.get("canvass") or "").strip()
-    weights = None
+    canvass = weights = None
     if canvass_id:
         if not canvass_id.isdigit():
             raise InvalidInput("choose a canvass from the list", field="canvass")
         canvass = access.require_canvass_for_office(current_user, int(canvass_id), office.id)
         weights = turfs.TargetedDoors(office, canvass.id)
+    if target < 1:
+        raise InvalidInput("the number of doors per turf must be at least 1", field="doors")
+    if cut_jobs.needs_job(office):  # too many blocks to plan inside the request: a worker cuts them
+        job = cut_jobs.submit_cut(office, current_user, target, canvass)
+        return redirect(url_for("jobs.status", job_id=job.id), code=303)
     result = turfs.auto_cut(office, target, current_user.id, weights=weights)
     if result.turfs:
         flash(turfs.cut_summary(result), "success")

@@ -99,6 +99,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "api.office_coverage": office, "api.region_coverage": region, "api.turf_walklist": turf,
         "dashboards.office": office, "dashboards.office_contacts": office, "dashboards.region": region,
         "dashboards.region_contacts": region,
+        "dashboards.office_contacts_job": office,  # issue 21.4: the office's contacts as a background job
         "field.canvasses": office, "field.hand_out": turf, "field.invite": office,
         "field.keep_follow_up": {"follow_up_id": promise.id}, "field.phone": turf,
         "field.take_back": {"assignment_id": assignment}, "field.volunteers": office,

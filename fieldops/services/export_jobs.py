@@ -1,0 +1,92 @@
+"""Contact exports as background jobs: an office's contacts (Fieldops' CSV, a VAN bulk-upload file or OSDI
+JSON) written by a worker into a file the job keeps, for the organizer to download from the job's page.
+
+A direct download streams from the web worker, which a long export can outlast (gunicorn's 30 s timeout on a
+statewide office); a job has no such limit and its page shows the rows written. The export is written to
+the audit log when it is asked for, as a direct download is, and each download of the file again.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..models import Job, Office, User
+from . import committee_exports, coverage, exports, jobs
+from .inputs import parse_day
+
+KIND = "export-contacts"
+STEPS = ("write the file",)
+EXPORT = "export"  # the job's file: what it wrote
+EXTENSIONS = {"csv": "csv", "van-bulk": "csv", "osdi": "json"}
+PROGRESS_EVERY = 5_000  # rows between two progress reports
+
+
+def file_name(office: Office, file_format: str) -> str:
+    suffix = "" if file_format == "csv" else f"-{file_format}"
+    return f"contacts-office-{office.id}{suffix}.{EXTENSIONS[file_format]}"
+
+
+def submit_export(office: Office, user: User, window: coverage.Window, file_format: str) -> Job:
+    """Queue the export of the office's contacts in the window, in the format; audited now."""
+    if file_format not in committee_exports.FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(committee_exports.FORMATS)}", field="format")
+    filename = file_name(office, file_format)
+    job = jobs.submit(KIND, title=f"Contacts of {office.name} as {filename}", office=office, user=user,
+                      params={"format": file_format, **window.as_dict()})
+    exports.record_export(user.id, "office", office.id, window, f"background job {job.id}: {filename}")
+    return job
+
+
+class _Counted:
+    """Counts the rows an export has written so far (its progress), whatever the format."""
+
+    def __init__(self):
+        self.counts = committee_exports.Counts()
+
+    @property
+    def rows(self) -> int:
+        return self.counts.rows
+
+    def rows_of(self, rows):
+        for row in rows:
+            self.counts.rows += 1
+            yield row
+
+
+def _lines(office: Office, window: coverage.Window, file_format: str, counted: _Counted):
+    if file_format == "csv":
+        return exports.csv_lines(counted.rows_of(exports.contact_rows([office.id], window)))
+    lines = committee_exports.van_bulk_lines if file_format == "van-bulk" else committee_exports.osdi_lines
+    return lines(committee_exports.scope_of(office, window), counted.counts)
+
+
+def export_contacts_job(job: Job, progress) -> dict[str, Any]:
+    office = db.session.get(Office, job.office_id) if job.office_id else None
+    if office is None:
+        raise NotFound("the office of this export no longer exists")
+    params = job.params
+    window = coverage.window_for(office.region_id, params.get("canvass_id"), parse_day(params.get("start"), "start"),
+                                 parse_day(params.get("end"), "end"))
+    file_format = params["format"]
+    folder, counted = Path(tempfile.mkdtemp(prefix="fieldops-export-")), _Counted()
+    filename = file_name(office, file_format)
+    try:
+        path = folder / "export"
+        progress(STEPS[0])
+        reported = 0
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            for chunk in _lines(office, window, file_format, counted):
+                handle.write(chunk)
+                if counted.rows - reported >= PROGRESS_EVERY:
+                    reported = counted.rows
+                    progress(STEPS[0], rows=reported)
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            jobs.save_file(job, EXPORT, filename, handle)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"file": EXPORT, "filename": filename, "format": file_format, "rows": counted.rows, "bytes": size}

@@ -1,0 +1,65 @@
+"""An office's contacts exported by a background job (issue 21.4): asked for from the dashboard, written by a
+worker (a thread, or an RQ worker), offered on the job's page, the same file as the direct download; the
+export and each download of its file are in the audit log, and only the office's organizers reach either."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from fieldops.extensions import db
+from fieldops.models import AuditEvent, Job
+from tests.job_modes import finished_job
+from tests.web.test_contact_exports import add_contact
+
+
+def _export(client, office_id: int, **form) -> int:
+    answer = client.post(f"/offices/{office_id}/contacts/export", data=form)
+    assert answer.status_code == 303 and "/jobs/" in answer.headers["Location"], answer.status_code
+    return int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def test_the_job_writes_the_same_file_as_the_download_and_audits_both(client, auth, world, job_mode):
+    add_contact(world, "Wants a bench, by the stop", world.canvass_north)
+    add_contact(world, "Asked about the school", world.canvass_north)
+    add_contact(world, "other canvass", world.canvass_south)
+    auth.login("organizer.a@test.example")
+    page = client.get(f"/offices/{world.office_a.id}/dashboard?canvass_id={world.canvass_north.id}")
+    assert 'id="export-job-form"' in page.get_data(as_text=True)
+    job_id = _export(client, world.office_a.id, format="csv", canvass_id=str(world.canvass_north.id))
+    job = finished_job(job_id)
+    assert job.state == "done", job.error
+    assert job.result["rows"] == 2 and job.result["filename"] == f"contacts-office-{world.office_a.id}.csv"
+    status = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "2 rows written." in status and f'href="/jobs/{job_id}/files/export"' in status
+    download = client.get(f"/jobs/{job_id}/files/export")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert f'filename="contacts-office-{world.office_a.id}.csv"' in download.headers["Content-Disposition"]
+    written = download.get_data()  # read to the end (it streams) before the next request
+    direct = client.get(f"/offices/{world.office_a.id}/contacts.csv?canvass_id={world.canvass_north.id}")
+    assert written == direct.get_data() and written.count(b"\n") == 3  # the same file: header and two rows
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions.count("export.contacts") == 2 and actions.count("export.download") == 1  # job, direct; file
+
+
+def test_a_committee_format_as_a_job(client, auth, world, job_mode):
+    add_contact(world, "Wants a bench, by the stop", world.canvass_north)
+    auth.login("organizer.a@test.example")
+    job = finished_job(_export(client, world.office_a.id, format="osdi"))
+    assert job.state == "done", job.error
+    download = client.get(f"/jobs/{job.id}/files/export")
+    assert download.mimetype == "application/json"
+    assert json.loads(download.get_data(as_text=True))["origin_system"] == "Fieldops"
+
+
+def test_export_jobs_are_the_office_organizers_alone(client, auth, world):
+    auth.login("organizer.a@test.example")
+    refused = client.post(f"/offices/{world.office_a.id}/contacts/export", data={"format": "xls"})
+    assert refused.status_code == 400 and "format must be one of" in refused.get_data(as_text=True)
+    auth.logout()
+    for email in ("volunteer.a1@test.example", "organizer.b@test.example"):
+        auth.login(email)
+        assert client.post(f"/offices/{world.office_a.id}/contacts/export", data={"format": "csv"}).status_code == 403
+        auth.logout()
+    assert db.session.scalar(select(func.count(Job.id))) == 0
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "export.contacts")) == 0

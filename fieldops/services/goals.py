@@ -292,8 +292,7 @@ def team_pacing(team: Team, canvass_id: int | None = None, today: date | None = 
         if office_goal is None:
             return None
         team_doors = db.session.scalar(select(func.count()).select_from(_team_door_ids(team).subquery())) or 0
-        office_doors = db.session.scalar(select(func.count()).select_from(Door).join(Block, Block.id == Door.block_id)
-                                         .where(Block.office_id == office.id)) or 0
+        office_doors = db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)) or 0
         share = rules.share_of(team_doors, office_doors)
         goal_doors, goal_talks = rules.scaled(office_goal.doors, share), rules.scaled(office_goal.conversations, share)
         due, canvass_id = office_goal.due_date, office_goal.canvass_id

@@ -135,12 +135,18 @@ def office_pacing(office_ids: list[int], canvass_id: int | None = None, today: d
             else:
                 for office_id in in_zone:
                     done[office_id][0] = int(doors_done.get(office_id, 0))
-            for office_id, recent in db.session.execute(  # the last days only (ix_door_canvass_first)
-                    select(DoorCanvass.office_id, func.count())
-                    .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.first_at >= since,
-                           DoorCanvass.office_id.in_(in_zone))
-                    .group_by(DoorCanvass.office_id)):
-                done[office_id][1] = int(recent)
+            # The last days only, from ix_door_canvass_first (canvass, first_at, office). Grouped by
+            # "office_id + 0" and the offices picked here: grouped by the bare column (or with an IN on it),
+            # SQLite's planner takes the other index for its order and reads every door of the canvass
+            # (150-300 ms at 370,000 doors, instead of the few of the last 7 days).
+            office = (DoorCanvass.office_id + 0).label("office")
+            wanted = set(in_zone)
+            for office_id, recent in db.session.execute(
+                    select(office, func.count())
+                    .where(DoorCanvass.canvass_id == canvass_id_, DoorCanvass.first_at >= since)
+                    .group_by(office)):
+                if office_id in wanted:
+                    done[office_id][1] = int(recent)
             for office_id, talks, recent in db.session.execute(
                     select(VolunteerDay.office_id, func.sum(VolunteerDay.conversations),
                            func.sum(case((VolunteerDay.day >= week, VolunteerDay.conversations), else_=0)))

@@ -8,7 +8,9 @@ A list row with a street and a house number but no point is
    same side of the street (odd numbers face one side, even the other), in proportion to the numbers:
    No. 7 between No. 5 and No. 11 lies a third of the way. Past the last known number on its side it
    is carried on along the line of the last two, at most ``MAX_EXTRAPOLATION_M`` beyond the last door;
-   a street side with one known number places only numbers close to it (``MAX_NUMBER_GAP``);
+   a street side with one known number places only numbers close to it (``MAX_NUMBER_GAP``). The other
+   side's numbers place an address only where they agree with its own side (``_across``): the two sides
+   of a long street are often numbered apart;
 3. else not placed: ``address not found``.
 
 A row without a town (no city, no postcode) is placed only on a street that exists in one town of the
@@ -30,6 +32,7 @@ MATCHED, INTERPOLATED = "matched", "interpolated"
 NOT_FOUND = "address not found"
 MAX_EXTRAPOLATION_M = 100.0
 MAX_NUMBER_GAP = 4  # a lone known No. 12 places 8 to 16, not No. 90
+ACROSS_BASE_M, ACROSS_PER_NUMBER_M = 60.0, 10.0  # metres, and metres a house number
 _RANGE = re.compile(r"^\s*(\d+)\s*[-–]\s*(\d+)\s*$")
 
 
@@ -154,9 +157,23 @@ class StreetIndex:
         # Between numbers of its own side, else of the other side (across the street: metres off); else
         # across from the very next number (No. 1 faces No. 2); else past the end of its own side; else
         # a known number close to it on either side.
-        return ((same and _inside(same, number, exact_number=True)) or (other and _inside(other, number))
-                or _near_lone(number, 1, other) or (same and _along(same, number))
+        return ((same and _inside(same, number, exact_number=True))
+                or _across(other and _inside(other, number), same, number)
+                or _across(_near_lone(number, 1, other), same, number) or (same and _along(same, number))
                 or _near_lone(number, MAX_NUMBER_GAP, same, other))
+
+
+def _across(placed: Placed | None, same: _Side | None, number: int) -> Placed | None:
+    """A place found across the street, kept only if it agrees with the address's own side: within
+    ``ACROSS_BASE_M`` plus ``ACROSS_PER_NUMBER_M`` a number of the nearest known number on its own side.
+    The two sides of a long street are numbered apart (Mannerheimintie 13 faces 20-something, not 12-14),
+    so the other side's numbers alone can put an address hundreds of metres off."""
+    if placed is None or same is None or not same.numbers:
+        return placed
+    at = min(range(len(same.numbers)), key=lambda i: abs(same.numbers[i] - number))
+    x, y, _key = same.points[at]
+    limit = ACROSS_BASE_M + ACROSS_PER_NUMBER_M * abs(same.numbers[at] - number)
+    return placed if ((placed.x - x) ** 2 + (placed.y - y) ** 2) ** 0.5 <= limit else None
 
 
 def _along(side: _Side, number: int) -> Placed | None:

@@ -71,3 +71,17 @@ def test_a_building_name_before_the_street_is_dropped():
     index.add("b", "Mannerheimintie", "7", None, "Helsinki", None, 40.0, 0.0)
     assert index.place("Mannerheimintie", "3", None, "Helsinki", None).door_key == "a"
     assert index.place("Asemahalli, Mannerheimintie", "5", None, "Helsinki", None).x == 20.0
+
+
+def test_across_the_street_only_where_the_two_sides_agree():
+    """Mannerheimintie 13A was put between 12 and 14, 614 m from where it is: a long street's sides are
+    numbered apart. The other side's numbers place an address only near its own side's nearest known number
+    (60 m, and 10 m a number); else it carries on along its own side."""
+    # Odd side: 9 and 11 at x 90 and 110. Even side: 12 and 14 far down the street, at x 700 and 720.
+    index = street((9, 90), (11, 110), (12, 700), (14, 720))
+    placed = index.place("Main St", "13", None, "Springfield", None)
+    assert placed.y == 0.0 and placed.x == pytest.approx(130)  # along its own side, past No. 11
+    assert placed.neighbours == ("d9", "d11")
+    # Where the sides agree (the even numbers face the odd ones), across the street still places it.
+    facing = street((9, 90), (11, 110), (12, 120), (14, 140)).place("Main St", "13", None, "Springfield", None)
+    assert facing.y == 20.0 and facing.x == pytest.approx(130)

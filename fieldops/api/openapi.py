@@ -274,7 +274,22 @@ OPENAPI: dict = {
                                                          "properties": {"id": {"type": "integer"},
                                                                         "name": {"type": "string"},
                                                                         "doors": {"type": "integer"},
-                                                                        "state": {"type": "string"}}}}}}}},
+                                                                        "state": {"type": "string"}}}},
+                    "pacing": {"type": ["object", "null"],
+                               "description": "Toward the team's own goal (source \"team\") or its share of the "
+                                              "office's goal by its share of the doors (source \"share\", share "
+                                              "0..1); null without either. doors and conversations: goal, done, "
+                                              "remaining, percent, days_left, pace_needed, pace_7d, "
+                                              "projected_finish, on_track",
+                               "required": ["source", "goal_doors", "goal_conversations", "goal_date", "doors",
+                                            "conversations"],
+                               "properties": {"source": {"type": "string", "enum": ["team", "share"]},
+                                              "share": {"type": ["number", "null"]},
+                                              "canvass_id": {"type": "integer"},
+                                              "goal_doors": {"type": "integer"},
+                                              "goal_conversations": {"type": "integer"},
+                                              "goal_date": {"type": "string", "format": "date"},
+                                              "doors": {"type": "object"}, "conversations": {"type": "object"}}}}}}},
             "OfficeShifts": {"type": "object", "required": ["shifts"], "properties": {"shifts": {
                 "type": "array", "items": {
                     "type": "object",

@@ -194,7 +194,8 @@ def team_promises(team: Team, now: datetime) -> list[dict]:
 
 
 def my_team(user: User) -> dict | None:
-    """The user's team as the API gives it: name, members, turfs (None when on no team)."""
+    """The user's team as the API gives it: name, members, turfs, and its pacing toward its goal (None when
+    on no team)."""
     membership = db.session.get(TeamMember, user.id)
     if membership is None:
         return None
@@ -202,7 +203,19 @@ def my_team(user: User) -> dict | None:
     return {"id": team.id, "name": team.name, "office_id": team.office_id, "leader": membership.leader,
             "owns_promises": team.owns_promises,
             "members": [{"id": u.id, "name": u.name, "leader": leader} for u, leader in members(team) if u.active],
-            "turfs": [{"id": t.id, "name": t.name, "doors": t.door_count, "state": t.state} for t in team_turfs(team)]}
+            "turfs": [{"id": t.id, "name": t.name, "doors": t.door_count, "state": t.state} for t in team_turfs(team)],
+            "pacing": _pacing_json(team)}
+
+
+def _pacing_json(team: Team) -> dict | None:
+    from . import goals  # goals reads the team's doors from here
+    pacing = goals.team_pacing(team)
+    if pacing is None:
+        return None
+    return {"source": pacing["source"], "share": pacing["share"], "canvass_id": pacing["canvass"].id,
+            "goal_doors": pacing["goal_doors"], "goal_conversations": pacing["goal_conversations"],
+            "goal_date": pacing["due_date"].isoformat(), "doors": pacing["doors"].as_dict(),
+            "conversations": pacing["conversations"].as_dict()}
 
 
 def neighborhood_of(user: User) -> int | None:

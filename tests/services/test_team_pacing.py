@@ -11,7 +11,7 @@ from fieldops.extensions import db
 from fieldops.models import Goal
 from fieldops.services import goals, summaries
 from tests.api.test_contact_sync import doors_of
-from tests.factories import build_teams
+from tests.factories import build_teams, create_token
 from tests.services.test_targets import _contact
 
 TODAY = date(2026, 12, 3)
@@ -90,6 +90,10 @@ def test_the_leader_sees_the_pacing_and_the_organizer_sets_the_team_goal(world, 
     assert "share of the office's goal in North spring: 50% of the office's doors" in page
     assert "6 / 20</span>" in page and "3 / 10</span>" in page and 'id="team-pacing-chart"' in page
     assert 'id="team-goal-form"' not in page  # a leader paces the team; the office sets its goal
+    team = client.get("/api/v1/me/team", headers={"Authorization": f"Bearer {create_token('leader.a1@test.example')}"}
+                      ).get_json()["team"]
+    assert (team["pacing"]["source"], team["pacing"]["share"], team["pacing"]["goal_doors"]) == ("share", 0.5, 20)
+    assert team["pacing"]["doors"]["done"] == 6 and team["pacing"]["goal_date"] == SOON
     goal = {"canvass": str(world.canvass_north.id), "doors": "12", "conversations": "5", "by": SOON}
     assert client.post(f"/teams/{teams.north.id}/goal", data=goal).status_code == 403
     auth.logout()

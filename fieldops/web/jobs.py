@@ -23,7 +23,7 @@ STEP_LABELS = {"read blocks": _l("read blocks"), "write blocks": _l("write block
                "write doors": _l("write doors"), "write people": _l("write people"),
                "read OpenStreetMap": _l("read OpenStreetMap"), "saving": _l("saving")}
 WAITING_LABELS = {"waiting for a worker to take it": _l("waiting for a worker to take it"),
-                  "about to begin": _l("about to begin")}
+                  "about to begin": _l("about to begin"), "receiving the file": _l("receiving the file")}
 
 
 def step_label(step: str) -> str:

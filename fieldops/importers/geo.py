@@ -27,12 +27,15 @@ def block_for_points(lon: np.ndarray, lat: np.ndarray, blocks: gpd.GeoDataFrame)
     shared edge goes to the lowest-indexed block, so the answer is
     deterministic.
     """
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    # Each distinct point once: a voter file repeats its households' points (two rows of three, say).
+    pairs, row_pair = np.unique(np.column_stack([lon, lat]), axis=0, return_inverse=True)
+    points = shapely.points(pairs[:, 0], pairs[:, 1])
     point_index, block_index = blocks.sindex.query(points, predicate="intersects")
     result = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(result, point_index, block_index)
     result[result == np.iinfo(np.int64).max] = -1
-    return result
+    return result[row_pair.reshape(-1)]
 
 
 def bounds_frame(geoms: gpd.GeoSeries) -> pd.DataFrame:

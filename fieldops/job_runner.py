@@ -234,8 +234,10 @@ def receive(uploads: list[jobs.PendingUpload]) -> None:
     """Store the rest of each upload in a thread of this process (its request has answered)."""
     app = current_app._get_current_object()
     for upload in uploads:
+        # Not a daemon: a process stopped gracefully (a deploy, gunicorn recycling its worker) finishes
+        # storing the file before it exits; one killed outright leaves the job to the stale rule.
         threading.Thread(target=_receive_in_thread, args=(app, upload), name=f"fieldops-receive-{upload.key[:8]}",
-                         daemon=True).start()
+                         daemon=False).start()
 
 
 def _receive_in_thread(app: Flask, upload: jobs.PendingUpload) -> None:

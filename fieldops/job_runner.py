@@ -18,6 +18,11 @@ would: SQLite has one writer, and a web process should not run two big imports a
 
 A worker killed at any point leaves its job running with a silent heartbeat, and its transaction
 dies with it: the next reader of the job (``lost_reason``) marks it failed with "the worker stopped".
+
+``receive(uploads)`` stores the rest of big uploads after the request has answered, each in a thread of
+the web process, with a heartbeat of its own ("receiving the file"), then sends the job if it is queued.
+A web process that dies mid-copy leaves a silent heartbeat too: the job is failed with
+``RECEIVING_STOPPED``, its partial file dropped, nothing imported.
 """
 from __future__ import annotations
 
@@ -31,9 +36,11 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from rq import Queue, SimpleWorker
+from sqlalchemy.exc import OperationalError
 
 from . import job_progress, unit_of_work
 from .errors import FieldopsError
+from .extensions import db
 from .models import Job
 from .models.jobs import FINISHED, HELD, QUEUED, RQ, RUNNING, THREAD
 from .services import job_kinds, jobs
@@ -44,6 +51,9 @@ JOB_TIMEOUT_S = 6 * 3600  # RQ stops a job after this long: a statewide file tak
 WORKER_STOPPED = "the worker stopped (killed or restarted) before the job ended"
 NEVER_BEGAN = "the web process that was to run it stopped before it began"
 LOST_FROM_QUEUE = "it was lost from the job queue (Redis was emptied, or could not be reached when it was sent)"
+RECEIVING_STOPPED = ("the web process that took the upload stopped before the whole file was stored: "
+                     "nothing was imported; upload the file again")
+RECEIVE_BATCH_CHUNKS = 8  # chunks stored per transaction: SQLite's other writers wait for one batch at most
 QUEUE_GRACE_S = 10.0  # a job just committed may not be in Redis yet
 
 _one_at_a_time = threading.Lock()  # thread mode: this process runs one job at a time
@@ -220,13 +230,82 @@ def _in_thread(app: Flask, key: str) -> None:
             log.exception("job %s: its thread stopped", key)
 
 
+def receive(uploads: list[jobs.PendingUpload]) -> None:
+    """Store the rest of each upload in a thread of this process (its request has answered)."""
+    app = current_app._get_current_object()
+    for upload in uploads:
+        # Not a daemon: a process stopped gracefully (a deploy, gunicorn recycling its worker) finishes
+        # storing the file before it exits; one killed outright leaves the job to the stale rule.
+        threading.Thread(target=_receive_in_thread, args=(app, upload), name=f"fieldops-receive-{upload.key[:8]}",
+                         daemon=False).start()
+
+
+def _receive_in_thread(app: Flask, upload: jobs.PendingUpload) -> None:
+    with app.app_context():
+        live = LiveProgress(job_progress.store(), upload.key, upload.steps)
+        live.waiting(jobs.RECEIVING)
+        live.start(job_progress.heartbeat_every())
+        send_now = False
+        try:
+            send_now = _store_rest(upload)
+        except BaseException as error:
+            log.exception("job %s: its upload could not be stored", upload.key)
+            unit_of_work.run(jobs.fail, upload.key, f"the uploaded file could not be stored: {reason_for(error)}")
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            os.close(upload.fd)
+            live.stop()  # before sending: the runner's live progress is the job's from now on
+        if send_now:
+            send([upload.key])
+
+
+def _store_rest(upload: jobs.PendingUpload) -> bool:
+    """Copy the upload after its first chunk into the job's file, a batch of chunks per transaction; True if
+    the job is to be sent now."""
+    seq, offset = 1, jobs.CHUNK_BYTES
+    while offset < upload.size:
+        chunks = []
+        while len(chunks) < RECEIVE_BATCH_CHUNKS and offset < upload.size:
+            data = os.pread(upload.fd, jobs.CHUNK_BYTES, offset)
+            if not data:
+                break
+            chunks.append(data)
+            offset += len(data)
+        if not chunks:
+            break
+        if not _while_locked(jobs.store_chunks, upload.job_id, upload.filename, seq, chunks):
+            unit_of_work.run(jobs.drop_received, upload.key)  # reported failed meanwhile
+            return False
+        seq += len(chunks)
+    return _while_locked(jobs.file_received, upload.key)
+
+
+def _while_locked(work, *args):
+    """``unit_of_work.run``, waiting out a SQLite writer that holds the database longer than its retry (a job
+    of this process in its one transaction): the heartbeat goes on meanwhile, so the job stays "receiving"."""
+    while True:
+        try:
+            return unit_of_work.run(work, *args)
+        except OperationalError as error:
+            if "locked" not in str(error).lower() or db.session.get_bind().dialect.name != "sqlite":
+                raise
+            time.sleep(0.5)
+
+
 def lost_reason(job: Job, snapshot: dict | None, now: float, since: float) -> str | None:
     """Why a job that has not ended will never end, or None if it may still: its heartbeat went silent, its
     thread's process stopped before it began, or the queue lost it. ``since`` is when it started (or was
     queued), in seconds since the epoch."""
-    if job.state in FINISHED or job.state == HELD:  # held: waits for the organizer, not for a worker
+    if job.state in FINISHED:
         return None
     stale = job_progress.stale_after()
+    if job.receiving:  # the web process that took the upload is storing it: its own heartbeat says it lives
+        if snapshot is not None:
+            return RECEIVING_STOPPED if now - snapshot.get("beat", 0) > stale else None
+        return RECEIVING_STOPPED if now - since > stale else None
+    if job.state == HELD:  # waits for the organizer, not for a worker
+        return None
     if snapshot is not None:
         return WORKER_STOPPED if now - snapshot.get("beat", 0) > stale else None
     if now - since <= stale:

@@ -177,9 +177,10 @@ def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_f
 
     reject(frame["id"].isna(), "no_id")
     repeated = frame["id"].notna() & frame["id"].duplicated(keep="first")
-    if seen_ids is not None:
-        repeated |= frame["id"].isin(seen_ids)
-        seen_ids.update(frame["id"].dropna().tolist())
+    if seen_ids is not None:  # a set lookup per id: Series.isin(set) would copy the whole set every chunk
+        ids = frame["id"].tolist()
+        repeated |= np.fromiter((value in seen_ids for value in ids), dtype=bool, count=len(ids))
+        seen_ids.update(value for value in ids if isinstance(value, str))
     reject(repeated, "repeated_id")
     if "address" in frame:
         _split_addresses(frame, reject)
@@ -198,9 +199,14 @@ def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_f
                | (years.notna() & (years % 1 != 0)), "bad_birth_year")
         frame["birth_year"] = years.where((years >= 1880) & (years <= 2100) & (years % 1 == 0)).astype("Int64")
     if "language" in frame:  # an ISO 639 code ("fi") or a known name ("Finnish"): domain.languages
-        codes = [_language_or_none(value) for value in frame["language"]]
-        reject(pd.Series([code is _BAD for code in codes], index=frame.index), "bad_language")
-        frame["language"] = [None if code is _BAD else code for code in codes]
+        # once per distinct cell: a statewide file has millions of rows and a handful of languages
+        cells, distinct = pd.factorize(frame["language"], use_na_sentinel=True)
+        parsed = np.array([_language_or_none(value) for value in distinct] + [None], dtype=object)
+        codes = parsed[cells]  # the sentinel -1 (a blank cell) takes the None at the end
+        bad = np.array([code is _BAD for code in parsed], dtype=bool)[cells]
+        reject(bad, "bad_language")
+        codes[bad] = None
+        frame["language"] = codes
     for axis in ("lat", "lon"):
         number = pd.to_numeric(frame[axis], errors="coerce")
         odd = number.isna() & frame[axis].notna()  # only these need a second look (a file has few, if any)
@@ -252,11 +258,15 @@ def _split_addresses(frame: pd.DataFrame, reject) -> None:
     """Fill street, house number and unit from the one-string ``address`` (where the file has no column of
     its own for them, or leaves it blank); a cell that can't be split is a reject of its row."""
     text = frame.pop("address")
-    parts = {value: split_address(value) for value in text.dropna().unique()}
-    split = text.map(parts)
-    reject(text.notna() & split.isna() & (frame["street"].isna() if "street" in frame else True), "address_not_split")
-    for column, attribute in (("street", "street"), ("house_number", "house_number"), ("unit", "unit")):
-        values = split.map(lambda part: getattr(part, attribute) if part is not None else None)
+    # Split once per distinct cell (households repeat their address), then each row takes its cell's parts.
+    cells, distinct = pd.factorize(text, use_na_sentinel=True)
+    parts = [split_address(value) for value in distinct]
+    unsplit = np.array([part is None for part in parts] + [False], dtype=bool)[cells]  # -1: a blank cell
+    reject(unsplit & (frame["street"].isna().to_numpy() if "street" in frame else True), "address_not_split")
+    for column in ("street", "house_number", "unit"):
+        of_cell = np.array([getattr(part, column) if part is not None else None for part in parts] + [None],
+                           dtype=object)
+        values = pd.Series(of_cell[cells], index=frame.index, dtype=object)
         frame[column] = frame[column].fillna(values) if column in frame else values
 
 

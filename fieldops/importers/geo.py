@@ -27,12 +27,16 @@ def block_for_points(lon: np.ndarray, lat: np.ndarray, blocks: gpd.GeoDataFrame)
     shared edge goes to the lowest-indexed block, so the answer is
     deterministic.
     """
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    # Each distinct point once: a voter file repeats its households' points (two rows of three, say). Hashed
+    # as one complex number per point (np.unique would sort); a point missing a coordinate is in no block.
+    row_pair, pairs = pd.factorize(lon + 1j * lat, use_na_sentinel=False)
+    points = shapely.points(pairs.real, pairs.imag)
     point_index, block_index = blocks.sindex.query(points, predicate="intersects")
     result = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(result, point_index, block_index)
     result[result == np.iinfo(np.int64).max] = -1
-    return result
+    return result[row_pair]
 
 
 def bounds_frame(geoms: gpd.GeoSeries) -> pd.DataFrame:

@@ -133,14 +133,16 @@ def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFram
     return frame, table_format, name
 
 
-def read_head(data: bytes, name: str, rows: int = 5) -> tuple[pd.DataFrame, TableFormat]:
-    """The header and first ``rows`` rows of a table from its first bytes (a preview: the last line of the
-    bytes may be cut, so it is dropped when more follow)."""
+def read_head(data: bytes, name: str, rows: int = 5, *, whole: bool = False) -> tuple[pd.DataFrame, TableFormat]:
+    """The header and first ``rows`` rows of a table from its first bytes (a preview: unless the bytes are
+    the ``whole`` file, their last line may be cut, so it is dropped)."""
     table_format = sniff(data, name)
     if table_format.encoding.startswith("utf-16") and len(data) % 2:
         data = data[:-1]
     text = data.decode(table_format.encoding, errors="replace")
     lines = text.splitlines()
+    if not whole and len(lines) > 1:
+        lines = lines[:-1]  # cut where the bytes end: maybe inside a quoted cell, where the parser would choke
     if len(lines) > rows + 1:
         lines = lines[:rows + 1]
     try:

@@ -6,14 +6,15 @@ its live progress is kept outside the database (see ``fieldops/job_progress.py``
 transaction is open then, and on SQLite nobody else could write a progress row.
 
 A ``JobFile`` holds a file the job reads (the upload) or writes (the rejected rows), in chunks in
-the database, so that a worker on another host reads and writes the same files as the web.
+the database, so that a worker on another host reads and writes the same files as the web. A big
+upload is stored after the request has answered (``Job.receiving`` meanwhile; see ``services/jobs.py``).
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -42,6 +43,9 @@ class Job(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     runner: Mapped[str] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(8), default=QUEUED, index=True)
+    # True while the web process that took the upload is still storing the file after its answer (the
+    # request keeps only the head): the job is sent to its runner only once the file is whole.
+    receiving: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the last progress, once ended
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -28,12 +28,18 @@ WHAT = {"blocks": "Blocks", "doors": "Doors and people", "osm": "OpenStreetMap t
 
 def submit_import(what: str, office: Office, user: User, filename: str, stream: IO[bytes], *,
                   id_field: str | None = None, doors_field: str | None = None, layer: str | None = None,
-                  confirm_columns: bool = False) -> Job:
+                  confirm_columns: bool = False, receive_after: bool = False) -> Job:
     """Queue the import of an uploaded file (``what``: blocks, doors or osm) into the office. With
-    ``confirm_columns`` (door files) the job is held until ``confirm_columns`` gives its column mapping."""
+    ``confirm_columns`` (door files) the job is held until ``confirm_columns`` gives its column mapping.
+    With ``receive_after`` (the upload page) a big file is stored after the answer (``jobs.submit``), but a
+    held ZIP now: the mapping step reads its table, and a ZIP's directory is at its end."""
     params = {"id_field": id_field, "doors_field": doors_field, "layer": layer} if what == "blocks" else {}
+    hold = confirm_columns and what == "doors"
+    if hold and receive_after:
+        receive_after = stream.read(2) != b"PK"
+        stream.seek(0)
     return jobs.submit(KIND_OF[what], title=f"{WHAT[what]} from {filename}", office=office, user=user,
-                       params=params, upload=(filename, stream), hold=confirm_columns and what == "doors")
+                       params=params, upload=(filename, stream), hold=hold, receive_after=receive_after)
 
 
 @dataclass
@@ -57,7 +63,7 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
             with jobs.file_on_disk(job, jobs.UPLOAD) as path:
                 frame, table_format, _name = tabular.read_table(path)
         else:
-            frame, table_format = tabular.read_head(head, filename, scan_rows)
+            frame, table_format = tabular.read_head(head, filename, scan_rows, whole=len(head) < jobs.CHUNK_BYTES)
     except InvalidInput as error:
         return ColumnPreview(filename, "", [], [], error=error.message)
     columns = [str(c) for c in frame.columns]

@@ -8,9 +8,17 @@ sends nothing. Like every service, nothing here commits.
 States: ``queued`` -> ``running`` -> ``done`` or ``failed``. ``start`` and ``fail`` are small units
 of work of their own (run by ``fieldops/job_runner.py``); ``finish`` runs inside the work's own
 transaction, so the work's writes and "done" are committed together or not at all.
+
+A big upload is stored after the answer (``receive_after``): the request stores only the file's head
+(what the column-mapping step reads) and marks the job ``receiving``; once the request has committed, a
+thread of the web process (``job_runner.receive``) stores the rest from the file Werkzeug spooled the
+body into, then clears ``receiving`` and sends the job if it is queued. ``release`` of a held job sends
+it only if the file is whole already: whichever of the two comes second sends it (each changes the
+job row, then reads the other's flag: the row lock, or SQLite's one writer, orders them).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -23,7 +31,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import and_, delete, event, insert, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
@@ -37,6 +45,8 @@ from ..models.jobs import DONE, FAILED, FINISHED, HELD, QUEUED, RQ, RUNNING, THR
 UPLOAD = "upload"    # the file a job reads: dropped when the job ends. Other files are what it wrote.
 CHUNK_BYTES = 1 << 20
 _TO_SEND = "fieldops.jobs_to_send"  # session.info: keys of the jobs submitted in this transaction
+_TO_RECEIVE = "fieldops.uploads_to_receive"  # session.info: uploads whose rest is stored after the commit
+RECEIVING = "receiving the file"  # why a job waits while the web process stores its upload
 LIST_LIMIT = 50
 
 
@@ -44,41 +54,110 @@ class JobAbandoned(Conflict):
     """The job was marked failed (its worker taken for dead) while its work was still running."""
 
 
+@dataclass
+class PendingUpload:
+    """The rest of an upload, to be stored after the request's commit by ``job_runner.receive``."""
+    key: str
+    job_id: int
+    filename: str
+    fd: int    # a descriptor of its own on the file the body was spooled into (read with pread; closed when done)
+    size: int
+    steps: tuple[str, ...]
+
+
 def submit(kind: str, *, title: str, office: Office | None = None, user: User | None = None,
            params: dict[str, Any] | None = None, upload: tuple[str, IO[bytes]] | None = None,
-           hold: bool = False) -> Job:
+           hold: bool = False, receive_after: bool = False) -> Job:
     """Queue a job of ``kind``; it is sent to a worker when the caller's transaction commits.
 
     ``upload`` is (file name, binary stream): the file the job will read, kept in the database so a
-    worker on any host can read it. With ``hold`` the job waits (state ``held``, not sent) until
-    ``release`` queues it: the door import's column-mapping step.
+    worker on any host can read it. With ``receive_after`` and a stream on disk bigger than one chunk
+    (an upload Werkzeug spooled to a temporary file), only its first chunk is stored now and the rest by
+    a thread of this process after the commit; the job is sent when the file is whole. With ``hold`` the
+    job waits (state ``held``, not sent) until ``release`` queues it: the door import's column-mapping step.
     """
     from .job_kinds import kind_named
     steps = kind_named(kind).steps
     job = Job(key=uuid.uuid4().hex, kind=kind, title=title[:200], office_id=office.id if office else None,
               created_by_id=user.id if user else None,
               runner=RQ if current_app.config.get("REDIS_URL") else THREAD, state=HELD if hold else QUEUED,
-              params=params or {},
+              params=params or {}, receiving=False,
               progress={"step": "", "steps": list(steps), "percent": 0})
     db.session.add(job)
     db.session.flush()
+    pending = None
     if upload is not None:
-        save_file(job, UPLOAD, *upload)
-    if not hold:
+        filename, stream = upload
+        size = _spooled_size(stream) if receive_after else None
+        if size is not None and size > CHUNK_BYTES:
+            pending = PendingUpload(job.key, job.id, secure_filename(filename or "") or UPLOAD,
+                                    os.dup(stream.fileno()), size, tuple(steps))
+            _insert_chunk(job.id, UPLOAD, pending.filename, 0, os.pread(pending.fd, CHUNK_BYTES, 0))
+            job.receiving = True
+            db.session.flush()
+            db.session.info.setdefault(_TO_RECEIVE, []).append(pending)
+        else:
+            save_file(job, UPLOAD, *upload)
+    if not hold and pending is None:
         db.session.info.setdefault(_TO_SEND, []).append(job.key)
     return job
 
 
+def _spooled_size(stream: IO[bytes]) -> int | None:
+    """The size of an upload held in a file on disk, which another thread can read after the request, or
+    None for one in memory (its position left at the start either way)."""
+    try:
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(0)
+        if size > CHUNK_BYTES:
+            stream.fileno()  # Werkzeug spools a body over 500 kB to a temporary file: this one is on disk
+    except (AttributeError, OSError, ValueError):
+        return None
+    return size
+
+
 def release(job: Job, params: dict[str, Any]) -> Job:
-    """Queue a held job with the parameters now confirmed; sent when the transaction commits."""
+    """Queue a held job with the parameters now confirmed; sent when the transaction commits, or, if its
+    file is still being received, by the receiver once it is whole."""
     locked = db.session.execute(update(Job).where(Job.id == job.id, Job.state == HELD)
                                 .values(state=QUEUED, params={**(job.params or {}), **params},
                                         created_at=utcnow()))  # queued now: the runner's clock starts here
     if locked.rowcount != 1:
         raise Conflict("this import has already been started")
-    db.session.refresh(job)
-    db.session.info.setdefault(_TO_SEND, []).append(job.key)
+    db.session.refresh(job)  # after our change of the row: sees the receiver's, if it came first
+    if not job.receiving:
+        db.session.info.setdefault(_TO_SEND, []).append(job.key)
     return job
+
+
+def store_chunks(job_id: int, filename: str, first_seq: int, chunks: list[bytes]) -> bool:
+    """Store the next chunks of an upload being received; False if the job has ended meanwhile (reported
+    failed: the receiver stops)."""
+    state = db.session.scalar(select(Job.state).where(Job.id == job_id))
+    if state is None or state in FINISHED:
+        return False
+    for offset, data in enumerate(chunks):
+        _insert_chunk(job_id, UPLOAD, filename, first_seq + offset, data)
+    return True
+
+
+def file_received(key: str) -> bool:
+    """The upload of the job is whole: say so; True if the job is to be sent now (queued, not held)."""
+    changed = db.session.execute(update(Job).where(Job.key == key, Job.receiving.is_(True),
+                                                   Job.state.in_((HELD, QUEUED))).values(receiving=False)).rowcount
+    if not changed:  # reported failed meanwhile: what was stored after that goes too
+        _drop_upload(key)
+        return False
+    state = db.session.scalar(select(Job.state).where(Job.key == key))  # after our change: sees release's
+    if state == QUEUED:  # the runner's clock starts now, not when the upload began
+        db.session.execute(update(Job).where(Job.key == key).values(created_at=utcnow()))
+    return state == QUEUED
+
+
+def drop_received(key: str) -> None:
+    """The part of an upload stored before its job ended (the receiver stops)."""
+    _drop_upload(key)
 
 
 def file_head(job: Job, name: str) -> bytes:
@@ -90,14 +169,20 @@ def file_head(job: Job, name: str) -> bytes:
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
     keys = session.info.pop(_TO_SEND, None)
-    if keys:
+    uploads = session.info.pop(_TO_RECEIVE, None)
+    if keys or uploads:
         from .. import job_runner
-        job_runner.send(keys)
+        if uploads:
+            job_runner.receive(uploads)
+        if keys:
+            job_runner.send(keys)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_TO_SEND, None)
+    for upload in session.info.pop(_TO_RECEIVE, None) or ():
+        os.close(upload.fd)
 
 
 def job_by_key(key: str) -> Job | None:
@@ -122,11 +207,12 @@ def finish(key: str, result: dict[str, Any], progress: dict[str, Any]) -> None:
 
 def fail(key: str, reason: str, progress: dict[str, Any] | None = None) -> bool:
     """Mark a job that has not ended failed, with the reason; False if it had already ended."""
-    values: dict[str, Any] = {"state": FAILED, "error": reason[:2000], "finished_at": utcnow()}
+    values: dict[str, Any] = {"state": FAILED, "error": reason[:2000], "finished_at": utcnow(), "receiving": False}
     if progress is not None:
         values["progress"] = progress
-    changed = db.session.execute(update(Job).where(Job.key == key, Job.state.in_((QUEUED, RUNNING)))
-                                 .values(**values)).rowcount
+    # A held job fails only while its file is being received (the receiver stopped); else it waits.
+    live = or_(Job.state.in_((QUEUED, RUNNING)), and_(Job.state == HELD, Job.receiving.is_(True)))
+    changed = db.session.execute(update(Job).where(Job.key == key, live).values(**values)).rowcount
     if changed:
         _drop_upload(key)
     return bool(changed)
@@ -147,10 +233,14 @@ def save_file(job: Job, name: str, filename: str, stream: IO[bytes]) -> None:
         data = stream.read(CHUNK_BYTES)
         if not data and seq:
             break
-        db.session.execute(insert(JobFile).values(job_id=job.id, name=name, filename=filename, seq=seq, data=data))
+        _insert_chunk(job.id, name, filename, seq, data)
         seq += 1
         if not data:
             break
+
+
+def _insert_chunk(job_id: int, name: str, filename: str, seq: int, data: bytes) -> None:
+    db.session.execute(insert(JobFile).values(job_id=job_id, name=name, filename=filename, seq=seq, data=data))
 
 
 def file_name(job: Job, name: str) -> str | None:
@@ -238,7 +328,7 @@ def follow(job: Job) -> JobView:
     view = JobView(job=job, step=facts.get("step", ""), steps=list(facts.get("steps", [])),
                    percent=int(facts.get("percent", 0)), rows=facts.get("rows"), rejected=facts.get("rejected"))
     if job.state == QUEUED:
-        view.waiting = (facts.get("waiting") or
+        view.waiting = (RECEIVING if job.receiving else facts.get("waiting") or
                         ("waiting for a worker to take it" if job.runner == RQ else "about to begin"))
     if job.state == DONE:
         view.percent = 100

@@ -23,7 +23,7 @@ STEP_LABELS = {"read blocks": _l("read blocks"), "write blocks": _l("write block
                "read OpenStreetMap": _l("read OpenStreetMap"), "saving": _l("saving"),
                "plan": _l("plan the turfs"), "save": _l("save the turfs"), "write the file": _l("write the file")}
 WAITING_LABELS = {"waiting for a worker to take it": _l("waiting for a worker to take it"),
-                  "about to begin": _l("about to begin")}
+                  "about to begin": _l("about to begin"), "receiving the file": _l("receiving the file")}
 
 
 def step_label(step: str) -> str:

@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 
 from ..errors import InvalidInput
 from ..importers import columns as import_columns
-from ..services import access, import_jobs, imports
+from ..services import access, import_jobs, imports, jobs
 
 bp = Blueprint("territory", __name__)
 
@@ -59,7 +59,8 @@ def import_page(office_id: int):
         job = import_jobs.submit_import(form.kind.data, office, current_user,
                                         secure_filename(upload.filename or "") or "upload", upload.stream,
                                         id_field=form.id_field.data or None, doors_field=form.doors_field.data or None,
-                                        layer=form.layer.data or None, confirm_columns=confirm)
+                                        layer=form.layer.data or None, confirm_columns=confirm,
+                                        receive_after=True)  # the answer comes before the file is stored whole
         if confirm:
             return redirect(url_for("territory.columns", office_id=office.id, job_id=job.id), code=303)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
@@ -78,7 +79,7 @@ def columns(office_id: int, job_id: int):
     job = access.require_job(current_user, job_id)
     if job.office_id != office.id or job.kind != import_jobs.KIND_OF["doors"]:
         abort(404)
-    if job.state != "held":  # confirmed already (or by another tab): its progress
+    if jobs.follow(job).state != "held":  # confirmed already (or by another tab), or its upload was lost: its page
         return redirect(url_for("jobs.status", job_id=job.id))
     preview = import_jobs.column_preview(job)
     error = None

@@ -3,8 +3,8 @@ office's supporters not spoken with in 30 days from a covering index instead of 
 
 - ix_supporter_office_door (office_id, door_id).
 
-Revision ID: 0021_supporter_depth
-Revises: 0020_team_goals
+Revision ID: 0022_supporter_depth
+Revises: 0021_team_goals
 Create Date: 2026-12-03 11:20:00.000000
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_supporter_depth'
-down_revision = '0020_team_goals'
+revision = '0022_supporter_depth'
+down_revision = '0021_team_goals'
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 
 - goal.team_id: the team the goal is for (the office's own goal, a turf's and a volunteer's leave it empty).
 
-Revision ID: 0020_team_goals
-Revises: 0019_viewport
+Revision ID: 0021_team_goals
+Revises: 0020_big_imports
 Create Date: 2026-12-03 11:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_team_goals'
-down_revision = '0019_viewport'
+revision = '0021_team_goals'
+down_revision = '0020_big_imports'
 branch_labels = None
 depends_on = None
 

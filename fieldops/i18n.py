@@ -30,6 +30,7 @@ from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .config import INSTANCE_DIR, PROJECT_ROOT
+from .errors import FieldopsError, InvalidInput
 
 from .domain.office_settings import LANGUAGE_CODES, language as office_language
 
@@ -123,6 +124,15 @@ def js_messages() -> str:
     return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
 
 
+def error_text(error: FieldopsError) -> str:
+    """A service's or importer's error as a page shows it, in the page's language: its text translated,
+    then its values filled in; for bad input, where it was found too ("rivi 3, kenttä 'street': ...").
+    The API keeps ``error.message``, the English."""
+    text = gettext(error.text, **error.values) if error.values else gettext(error.text)
+    where = ", ".join(error.where(gettext)) if isinstance(error, InvalidInput) else ""
+    return f"{where}: {text}" if where else text
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale,
@@ -131,4 +141,4 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language():
         return {"page_language": str(get_locale() or DEFAULT), "js_messages": js_messages,
-                "languages": LANGUAGES}
+                "languages": LANGUAGES, "error_text": error_text}

@@ -25,10 +25,11 @@ from typing import Any
 from .conditions import check_condition, matches, parse_condition
 from .languages import FALLBACK, parse_language
 from .payloads import shown as shown_value
+from .text import N_
 
 KINDS = ("scale", "yes_no", "choice", "text")
-KIND_LABELS = {"scale": "Scale (1 to 5)", "yes_no": "Yes or no", "choice": "One choice of several",
-               "text": "Free text"}
+KIND_LABELS = {"scale": N_("Scale (1 to 5)"), "yes_no": N_("Yes or no"), "choice": N_("One choice of several"),
+               "text": N_("Free text")}  # translated where shown
 MAX_TEXT = 1000
 MAX_QUESTIONS = 20
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

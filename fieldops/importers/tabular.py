@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput
+from ..domain.text import N_
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".tab", ".xls")
 SEPARATORS = ",;\t|"
@@ -51,7 +52,7 @@ def open_table(path: str | Path, member: str | None = None) -> tuple[bytes, str]
     if head.startswith(b"PK"):
         return _from_zip(path, member)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput("is an Excel workbook, not text: open it and save it as CSV UTF-8", file=path.name)
+        raise InvalidInput(N_("is an Excel workbook, not text: open it and save it as CSV UTF-8"), file=path.name)
     return path.read_bytes(), path.name
 
 
@@ -59,7 +60,7 @@ def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InvalidInput("looks like a ZIP but can't be opened", file=path.name) from None
+        raise InvalidInput(N_("looks like a ZIP but can't be opened"), file=path.name) from None
     with archive:
         tables = [info for info in archive.infolist()
                   if not info.is_dir() and Path(info.filename).suffix.lower() in TABLE_SUFFIXES
@@ -67,15 +68,15 @@ def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
         if member is not None:
             tables = [info for info in tables if Path(info.filename).name == member or info.filename == member]
             if not tables:
-                raise InvalidInput(f"holds no table named {member!r}", file=path.name, field="member")
+                raise InvalidInput(N_("holds no table named %(member)r"), member=member, file=path.name, field="member")
         if not tables and any(info.filename.startswith("xl/") for info in archive.infolist()):
-            raise InvalidInput("is an Excel workbook (.xlsx), not text: open it and save it as CSV UTF-8",
+            raise InvalidInput(N_("is an Excel workbook (.xlsx), not text: open it and save it as CSV UTF-8"),
                                file=path.name)
         if not tables:
-            raise InvalidInput("holds no table (.csv, .txt, .tsv or .xls)", file=path.name)
+            raise InvalidInput(N_("holds no table (.csv, .txt, .tsv or .xls)"), file=path.name)
         if len(tables) > 1:
             names = ", ".join(Path(info.filename).name for info in tables)
-            raise InvalidInput(f"holds several tables ({names}): say which to import", file=path.name,
+            raise InvalidInput(N_("holds several tables (%(names)s): say which to import"), names=names, file=path.name,
                                field="member")
         return archive.read(tables[0]), f"{path.name}/{Path(tables[0].filename).name}"
 
@@ -83,7 +84,7 @@ def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
 def sniff(data: bytes, name: str) -> TableFormat:
     """The encoding and separator of a table's bytes."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput("is an Excel workbook, not text: open it and save it as CSV UTF-8", file=name)
+        raise InvalidInput(N_("is an Excel workbook, not text: open it and save it as CSV UTF-8"), file=name)
     warnings: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
@@ -128,7 +129,7 @@ def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFram
         frame = pd.read_csv(io.StringIO(text), sep=table_format.separator, dtype=str, keep_default_na=False,
                             na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+        raise InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format, name
 
@@ -147,7 +148,7 @@ def read_head(data: bytes, name: str, rows: int = 5) -> tuple[pd.DataFrame, Tabl
         frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=table_format.separator, dtype=str,
                             keep_default_na=False, na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+        raise InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format
 
@@ -192,7 +193,8 @@ def iter_table(path: str | Path, member: str | None = None, chunk_rows: int = 25
                     frame.columns = [str(column).strip() for column in frame.columns]
                     yield frame
             except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-                raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+                raise InvalidInput(N_("is not a readable table (%(value)s)"),
+                                   value=str(error).strip()[:200], file=name) from None
     return table_format, name, chunks()
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import InvalidInput
 from ..models import Job
 from . import import_jobs, imports, voted
+from ..domain.text import N_
 
 Progress = Callable[..., None]
 
@@ -31,10 +32,10 @@ class JobKind:
 
 
 KINDS: dict[str, JobKind] = {
-    "import-blocks": JobKind("Import blocks", imports.BLOCK_STEPS, import_jobs.import_blocks_job),
-    "import-doors": JobKind("Import doors and people", imports.DOOR_STEPS, import_jobs.import_doors_job),
-    "import-osm": JobKind("Import OpenStreetMap", imports.OSM_STEPS, import_jobs.import_osm_job),
-    "import-voted": JobKind("Import a has-voted file", voted.VOTED_STEPS, import_jobs.import_voted_job),
+    "import-blocks": JobKind(N_("Import blocks"), imports.BLOCK_STEPS, import_jobs.import_blocks_job),
+    "import-doors": JobKind(N_("Import doors and people"), imports.DOOR_STEPS, import_jobs.import_doors_job),
+    "import-osm": JobKind(N_("Import OpenStreetMap"), imports.OSM_STEPS, import_jobs.import_osm_job),
+    "import-voted": JobKind(N_("Import a has-voted file"), voted.VOTED_STEPS, import_jobs.import_voted_job),
 }
 
 
@@ -42,4 +43,4 @@ def kind_named(name: str) -> JobKind:
     try:
         return KINDS[name]
     except KeyError:
-        raise InvalidInput(f"no kind of job named {name!r}", field="kind") from None
+        raise InvalidInput(N_("no kind of job named %(name)r"), name=name, field="kind") from None

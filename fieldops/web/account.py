@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import i18n, unit_of_work
 from ..errors import FieldopsError
+from ..i18n import error_text
 from ..services import users
 from . import sessions
 
@@ -36,7 +37,7 @@ def change_password():
         users.change_own_password(me, request.form.get("current", ""), new)
     except FieldopsError as failure:
         unit_of_work.undo()
-        return _page(error=failure.message), failure.status
+        return _page(error=error_text(failure)), failure.status
     sessions.restart(me)
     flash(_("Your password is changed. You stay signed in here; everywhere else you were signed out, "
             "and your API tokens were revoked."), "success")

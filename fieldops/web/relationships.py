@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..domain import office_settings, result_codes, time_zones
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text
 from .. import unit_of_work
 from ..services import access, canvassing, followups, idle_turfs, listening, relationships, territory, trust, users
 
@@ -97,7 +98,7 @@ def settings(office_id: int):
             moved = territory.set_time_zone(office, request.form.get("time_zone"), current_user.id)
         except FieldopsError as error:
             unit_of_work.undo()
-            return _settings_page(office, request.form, error.message), error.status
+            return _settings_page(office, request.form, error_text(error)), error.status
         saved = ngettext("Settings saved; %(num)d issue mention found in the office's notes.",
                          "Settings saved; %(num)d issue mentions found in the office's notes.", tagged)
         if moved:

@@ -7,6 +7,7 @@ links to its household timeline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import folium
 import shapely
@@ -18,6 +19,7 @@ from .assets import local_leaflet, local_marker_cluster
 from .office_map import MapTurf, display_geometry
 from .packing import pack_geometry, pack_points
 from .text_details import TextPopup, TextTooltip
+from ..domain.text import N_
 
 # Coverage -> colour, light to dark blue (ColorBrewer Blues, colour-blind safe); no doors: grey.
 COVERAGE_CLASSES = ((0.0, "#eff3ff"), (0.25, "#bdd7e7"), (0.5, "#6baed6"), (0.75, "#3182bd"), (1.0, "#08519c"))
@@ -45,11 +47,16 @@ def coverage_colour(doors: int, attempted: int) -> str:
     return COVERAGE_CLASSES[-1][1]
 
 
-def coverage_legend() -> list[tuple[str, str]]:
-    """(label, colour) for the legend, in order."""
-    labels, lower = [("no doors", NO_DOORS)], 0.0
+def _english(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def coverage_legend(say: Callable[..., str] = _english) -> list[tuple[str, str]]:
+    """(label, colour) for the legend, in order; ``say(text, **values)`` words it (a page passes gettext)."""
+    labels, lower = [(say(N_("no doors")), NO_DOORS)], 0.0
     for upper, colour in COVERAGE_CLASSES:
-        labels.append(("0% (none knocked)" if upper == 0 else f"{lower:.0%}–{upper:.0%}", colour))
+        labels.append((say(N_("%(percent)s (none knocked)"), percent="0%") if upper == 0
+                       else f"{lower:.0%}–{upper:.0%}", colour))
         lower = upper
     return labels
 
@@ -139,11 +146,12 @@ def goal_colour(percent: float | None) -> str:
     return GOAL_CLASSES[-1][1]
 
 
-def goal_legend() -> list[tuple[str, str]]:
+def goal_legend(say: Callable[..., str] = _english) -> list[tuple[str, str]]:
     """(label, colour) for the map coloured by percent of goal."""
-    labels, lower = [("no goal", NO_GOAL)], 0.0
+    labels, lower = [(say(N_("no goal")), NO_GOAL)], 0.0
     for upper, colour in GOAL_CLASSES:
-        labels.append((f"{lower:.0%} or more" if upper == float("inf") else f"{lower:.0%}–{upper:.0%}", colour))
+        labels.append((say(N_("%(percent)s or more"), percent=f"{lower:.0%}") if upper == float("inf")
+                       else f"{lower:.0%}–{upper:.0%}", colour))
         lower = upper
     return labels
 

@@ -212,7 +212,7 @@
     if (!script) return "";
     const text = (walk && language && atDoor.languages.script(walk, language)) || script.dataset.script;
     return text.replace(/\{name\}/g, app.dataset.volunteer)
-      .replace(/\{street\}/g, door && door.street ? door.street : "your street");
+      .replace(/\{street\}/g, door && door.street ? door.street : t("your street"));
   }
 
   function renderScript(door) {
@@ -426,7 +426,7 @@
     tick.type = "checkbox";
     tick.className = "spoke-with";
     tick.checked = index === 0;
-    spoke.append(tick, document.createTextNode(" Spoke with them"));
+    spoke.append(tick, document.createTextNode(" " + t("Spoke with them")));
     box.append(spoke);
     asked().forEach((question) => box.append(questionField(question, index)));
     return box;

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -133,6 +134,16 @@ def error_text(error: FieldopsError) -> str:
     return f"{where}: {text}" if where else text
 
 
+def table_format_text(text: str) -> str:
+    """How an import read its table ("utf-8 text, comma-separated", as the job's result keeps it) in the
+    page's language; anything else as it is."""
+    from .importers.tabular import SEPARATOR_NAMES, TABLE_FORMAT
+    match = re.fullmatch(r"(\S+) text, (\w+)-separated", text or "")
+    if not match or match.group(2) not in SEPARATOR_NAMES.values():
+        return text
+    return gettext(TABLE_FORMAT, encoding=match.group(1), separator=gettext(match.group(2)))
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale,
@@ -141,4 +152,4 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language():
         return {"page_language": str(get_locale() or DEFAULT), "js_messages": js_messages,
-                "languages": LANGUAGES, "error_text": error_text}
+                "languages": LANGUAGES, "error_text": error_text, "table_format_text": table_format_text}

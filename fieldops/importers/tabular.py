@@ -31,7 +31,10 @@ from ..domain.text import N_
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".tab", ".xls")
 SEPARATORS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
-SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
+# How a table was read, as the import summary and the mapping step say it (English kept in the job's result;
+# the pages word it in the reader's language: fieldops.i18n.table_format_text).
+TABLE_FORMAT = N_("%(encoding)s text, %(separator)s-separated")
 
 
 @dataclass
@@ -41,7 +44,7 @@ class TableFormat:
     warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        return f"{self.encoding} text, {SEPARATOR_NAMES[self.separator]}-separated"
+        return TABLE_FORMAT % {"encoding": self.encoding, "separator": SEPARATOR_NAMES[self.separator]}
 
 
 def open_table(path: str | Path, member: str | None = None) -> tuple[bytes, str]:

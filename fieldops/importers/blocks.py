@@ -34,11 +34,11 @@ MAX_BLOCK_VERTICES = 100_000  # a census block has tens; a long coastline a few 
 
 
 REJECT_LABELS = {
-    "no_geometry": "no geometry", "not_a_polygon": "not a polygon", "no_area": "a polygon with no area even after repair",
+    "no_geometry": N_("no geometry"), "not_a_polygon": N_("not a polygon"), "no_area": N_("a polygon with no area even after repair"),
     "too_many_corners": f"more than {MAX_BLOCK_VERTICES:,} corners (simplify the layer first)",
-    "no_block_id": "no block id", "id_too_long": f"block id longer than {MAX_ID_LENGTH} characters",
-    "repeated_id": "block id repeated from an earlier feature",
-    "housing_not_a_number": "housing units not a number",
+    "no_block_id": N_("no block id"), "id_too_long": f"block id longer than {MAX_ID_LENGTH} characters",
+    "repeated_id": N_("block id repeated from an earlier feature"),
+    "housing_not_a_number": N_("housing units not a number"),
 }
 
 

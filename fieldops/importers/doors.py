@@ -44,13 +44,13 @@ REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 READ_REJECT_REASONS = ("no_id", "repeated_id", "address_not_split", "no_street", "no_house_number", "bad_age",
                        "bad_birth_year", "bad_language", "missing_coordinates", "bad_coordinates")
 REJECT_LABELS = {
-    "bad_birth_year": "year of birth not a year from 1880 to 2100",
-    "bad_language": "language not a code like fi, sv or es",
-    "no_coordinates": "no coordinates", "address_not_found": "address not found",
-    "address_not_split": "address not split into number and street (a PO box, or no number)", "swapped_lat_lon": "swapped lat lon",
-    "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
-    "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
-    "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
+    "bad_birth_year": N_("year of birth not a year from 1880 to 2100"),
+    "bad_language": N_("language not a code like fi, sv or es"),
+    "no_coordinates": N_("no coordinates"), "address_not_found": N_("address not found"),
+    "address_not_split": N_("address not split into number and street (a PO box, or no number)"), "swapped_lat_lon": N_("swapped lat lon"),
+    "outside_blocks": N_("outside blocks"), "no_id": N_("no id"), "repeated_id": N_("id repeated from an earlier row"),
+    "no_street": N_("no street"), "no_house_number": N_("no house number"), "bad_age": N_("age not a number from 0 to 130"),
+    "missing_coordinates": N_("missing coordinates (N/A)"), "bad_coordinates": N_("coordinates that are not numbers"),
 }
 # Coordinates written as "not there" by spreadsheets and exports (compared case-insensitively).
 MISSING_MARKS = ("n/a", "na", "-", "--", "null", "none", "nan", "?", "#n/a")

@@ -585,21 +585,34 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     return CutResult(turfs, report)
 
 
-def cut_summary(result: CutResult) -> str:
-    """The cut's quality in two sentences an organizer reads after cutting (the page and the CLI)."""
-    report, counts = result.report, result.report["counts"].replace("_", " ")
-    text = (f"Cut {report['doors']:,} {counts} into {report['turfs']} draft turfs of about {report['target']}: "
-            f"{report['turfs_within_20pct']} of {report['turfs']} ({report['within_20pct']:.0%}) within ±20%, "
-            f"{'all contiguous' if report['contiguous'] else 'NOT all contiguous'}.")
+def _english(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def cut_summary(result: CutResult, say=_english) -> str:
+    """The cut's quality in two sentences an organizer reads after cutting (the page and the CLI).
+
+    ``say(text, **values)`` words each sentence: English for the CLI, the page's gettext on the page."""
+    report = result.report
+    counts = say(N_("housing units")) if report["counts"].replace("_", " ") == "housing units" else say(N_("doors"))
+    text = say(N_("Cut %(doors)s %(counts)s into %(turfs)s draft turfs of about %(target)s: %(within)s of "
+                  "%(turfs)s (%(percent)s) within ±20%%, %(contiguity)s."),
+               doors=f"{report['doors']:,}", counts=counts, turfs=report["turfs"], target=report["target"],
+               within=report["turfs_within_20pct"], percent=f"{report['within_20pct']:.0%}",
+               contiguity=say(N_("all contiguous")) if report["contiguous"] else say(N_("NOT all contiguous")))
     worst = report["largest_deviation_turf"]
     if report["largest_deviation_reason"] and 0 <= worst < len(result.turfs):
-        text += (f" Largest deviation {report['largest_deviation']:.0%}: {result.turfs[worst].name} with "
-                 f"{report['largest_deviation_doors']:,} {counts}, because {report['largest_deviation_reason']}.")
+        # The reason is one of the domain's sentences (turf_quality.py, marked N_), or a block's own note.
+        text += " " + say(N_("Largest deviation %(deviation)s: %(turf)s with %(doors)s %(counts)s, because %(reason)s."),
+                          deviation=f"{report['largest_deviation']:.0%}", turf=result.turfs[worst].name,
+                          doors=f"{report['largest_deviation_doors']:,}", counts=counts,
+                          reason=say(report["largest_deviation_reason"]))
     else:
-        text += f" Largest deviation {report['largest_deviation']:.0%}."
+        text += " " + say(N_("Largest deviation %(deviation)s."), deviation=f"{report['largest_deviation']:.0%}")
     if report.get("divided_blocks"):
-        text += (f" {report['divided_blocks']} blocks held more than a turf should, or could not balance whole: "
-                 f"their doors are divided, by building and street side, among {report['part_block_turfs']} turfs.")
+        text += " " + say(N_("%(blocks)s blocks held more than a turf should, or could not balance whole: their doors "
+                             "are divided, by building and street side, among %(turfs)s turfs."),
+                          blocks=report["divided_blocks"], turfs=report["part_block_turfs"])
     return text
 
 

@@ -38,7 +38,7 @@ from ..domain.text import N_
 VOTED_STEPS = ("read ids", "match people", "mark voted", "rebuild chase lists")
 CHUNK = 5000
 PG_CHUNK = 50_000
-REJECT_LABELS = {"blank_id": "rows without an id", "unknown_id": "ids of nobody in this office"}
+REJECT_LABELS = {"blank_id": N_("rows without an id"), "unknown_id": N_("ids of nobody in this office")}
 
 
 def _quiet(_label: str, **_facts) -> None:

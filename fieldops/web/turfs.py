@@ -105,7 +105,7 @@ def cut(office_id: int):
         weights = turfs.TargetedDoors(office, canvass.id)
     result = turfs.auto_cut(office, target, current_user.id, weights=weights)
     if result.turfs:
-        flash(turfs.cut_summary(result), "success")
+        flash(turfs.cut_summary(result, say=_), "success")
     else:
         flash(_("Every block already belongs to a turf: there was nothing to cut."), "info")
     return redirect(url_for("turfs.workspace", office_id=office.id))

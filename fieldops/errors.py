@@ -22,7 +22,10 @@ class FieldopsError(Exception):
     """Base class: ``message`` is what the user reads (English); ``text`` and ``values`` translate it."""
     status = 400
 
-    def __init__(self, message: str, **values: Any):
+    def __init__(self, message: str | BaseException, **values: Any):
+        if isinstance(message, BaseException):  # a domain refusal passed on (domain.text.Refused): its words kept
+            values = {**getattr(message, "values", {}), **values}
+            message = getattr(message, "text", str(message))
         self.text, self.values = message, values
         self.message = _english(message, values)
         super().__init__(self.message)
@@ -48,7 +51,7 @@ class InvalidInput(FieldopsError):
     """Bad input, with where it was found: the file, the row or feature, the field."""
     status = 400
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | str | None = None,
+    def __init__(self, message: str | BaseException, *, file: str | None = None, row: int | str | None = None,
                  field: str | None = None, **values: Any):
         super().__init__(message, **values)
         self.reason = self.message

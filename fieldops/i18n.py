@@ -31,6 +31,7 @@ from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .config import INSTANCE_DIR, PROJECT_ROOT
+from .domain.text import Refused
 from .errors import FieldopsError, InvalidInput
 
 from .domain.office_settings import LANGUAGE_CODES, language as office_language
@@ -125,11 +126,20 @@ def js_messages() -> str:
     return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
 
 
+def refusal_text(refusal: ValueError) -> str:
+    """A domain refusal (``domain.text.Refused``) in the page's language; any other ValueError as it says
+    itself. Also for one quoted inside another message ("Alpha 1 cannot be split: <why>")."""
+    if not isinstance(refusal, Refused):
+        return str(refusal)
+    return gettext(refusal.text, **refusal.values) if refusal.values else gettext(refusal.text)
+
+
 def error_text(error: FieldopsError) -> str:
     """A service's or importer's error as a page shows it, in the page's language: its text translated,
     then its values filled in; for bad input, where it was found too ("rivi 3, kenttä 'street': ...").
     The API keeps ``error.message``, the English."""
-    text = gettext(error.text, **error.values) if error.values else gettext(error.text)
+    values = {key: (refusal_text(value) if isinstance(value, Refused) else value) for key, value in error.values.items()}
+    text = gettext(error.text, **values) if values else gettext(error.text)
     where = ", ".join(error.where(gettext)) if isinstance(error, InvalidInput) else ""
     return f"{where}: {text}" if where else text
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from .text import N_, Refused
 
 
 class TurfState(StrEnum):
@@ -48,7 +49,7 @@ RESHAPEABLE = frozenset({TurfState.DRAFT, TurfState.OPEN})
 HANDED_OUT_FROM = frozenset({TurfState.DRAFT, TurfState.OPEN, TurfState.CHECKED_OUT})
 
 
-class TransitionError(ValueError):
+class TransitionError(Refused):
     """What was asked of a turf is not allowed in its state, or while volunteers hold it."""
 
 
@@ -80,7 +81,7 @@ def _state(value: str) -> TurfState:
     try:
         return TurfState(value)
     except ValueError:
-        raise TransitionError(f"unknown turf state {value!r}") from None
+        raise TransitionError(N_("unknown turf state %(value)r"), value=value) from None
 
 
 def _held(holders: int) -> str:
@@ -141,7 +142,7 @@ def states_on_hand_out(state: str) -> tuple[TurfState, ...]:
     already checked out (more volunteers joining) stays as it is. TransitionError if it cannot be."""
     source = _state(state)
     if source not in HANDED_OUT_FROM:
-        raise TransitionError(f"it is {said(source)}; open it first")
+        raise TransitionError(N_("it is %(value)s; open it first"), value=said(source))
     path = {TurfState.DRAFT: (TurfState.OPEN, TurfState.CHECKED_OUT), TurfState.OPEN: (TurfState.CHECKED_OUT,)}
     return path.get(source, ())
 
@@ -164,5 +165,6 @@ def check_transition(current: str, target: str) -> TurfState:
     source, destination = _state(current), _state(target)
     if destination not in TRANSITIONS[source]:
         allowed = ", ".join(sorted(said(state) for state in TRANSITIONS[source])) or "none"
-        raise TransitionError(f"a {said(source)} turf cannot become {said(destination)} (allowed: {allowed})")
+        raise TransitionError(N_("a %(value)s turf cannot become %(value2)s (allowed: %(allowed)s)"),
+                              value=said(source), value2=said(destination), allowed=allowed)
     return destination

@@ -47,7 +47,7 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
     try:
         questions = check_questions(questions or [])
     except ValueError as error:
-        raise InvalidInput(str(error), field="questions") from None
+        raise InvalidInput(error, field="questions") from None
     translations = _checked_translations(questions, translations)
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
                       script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
@@ -70,7 +70,7 @@ def _checked_translations(questions: list, translations) -> dict:
     try:
         return check_translations(questions, translations)
     except ValueError as error:
-        raise InvalidInput(str(error), field="translations") from None
+        raise InvalidInput(error, field="translations") from None
 
 
 def _checked_name(name: str, region_id: int, canvass_id: int | None = None) -> str:
@@ -126,7 +126,7 @@ def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date
     try:
         edited = check_question_edit(before, questions, {key for key, n in counts.items() if n})
     except ValueError as error:
-        raise InvalidInput(str(error), field="questions") from None
+        raise InvalidInput(error, field="questions") from None
     kept = {q["key"] for q in edited}
     out_now = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.canvass_id == canvass.id,
                                                                         Assignment.returned_at.is_(None)))
@@ -135,7 +135,7 @@ def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date
     try:
         edited = check_questions(edited)
     except ValueError as error:
-        raise InvalidInput(str(error), field="questions") from None
+        raise InvalidInput(error, field="questions") from None
     changes = {field: {"was": str(old), "now": str(new)} for field, old, new in (
         ("name", canvass.name, name), ("start", canvass.start_date, start), ("end", canvass.end_date, end),
         ("reknock_hours", canvass.reknock_hours, reknock_hours), ("max_attempts", canvass.max_attempts, max_attempts))

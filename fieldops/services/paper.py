@@ -32,7 +32,7 @@ def record_sheet(turf: Turf, canvass: Canvass, volunteer: User, day: date | None
     try:
         check_day(day, now.date())
     except ValueError as error:
-        raise InvalidInput(str(error), field="day") from None
+        raise InvalidInput(error, field="day") from None
     try:
         knocked = read_sheet(rows, canvass.questions or [])
     except SheetError as error:

@@ -215,7 +215,7 @@ def set_languages(user: User, text, actor: User) -> User:
     try:
         user.languages = language_rules.parse_languages(text or "")
     except ValueError as error:
-        raise InvalidInput(str(error), field="languages") from None
+        raise InvalidInput(error, field="languages") from None
     if actor.id != user.id:
         audit.record(actor.id, "user.languages", "user", user.id, languages=user.languages)
     return user
@@ -262,7 +262,7 @@ def make_language_turf(office, language_text: str, user: User | None, now: datet
     try:
         language = language_rules.parse_language(language_text, "language")
     except ValueError as error:
-        raise InvalidInput(str(error), field="language") from None
+        raise InvalidInput(error, field="language") from None
     if not language:
         raise InvalidInput(N_("say which language"), field="language")
     door_ids = doors_needing(office.id, language)

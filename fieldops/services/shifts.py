@@ -19,7 +19,7 @@ from ..models._base import utcnow
 from . import audit, canvassing, mail
 from .inputs import required_text
 from .portable import aware
-from ..domain.text import N_
+from ..domain.text import N_, Refused
 
 MAX_NAME, MAX_PLACE, MAX_PHONE = 120, 255, 40
 
@@ -55,7 +55,9 @@ def create_shift(office: Office, canvass: Canvass, *, starts_at: datetime, ends_
         raise InvalidInput(N_("that canvass is not one this office works on"), field="canvass")
     try:
         rules.check_plan(starts_at, ends_at, capacity, now or utcnow())
-    except ValueError as error:
+    except ValueError as error:  # the domain's refusals name their field
+        if isinstance(error, Refused):
+            raise InvalidInput(error, field=error.field) from None
         field, _, message = str(error).partition(": ")
         raise InvalidInput(message, field=field) from None
     turfs = list(db.session.scalars(select(Turf).where(Turf.id.in_(turf_ids)))) if turf_ids else []

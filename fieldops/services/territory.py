@@ -101,7 +101,7 @@ def _zone(text: str | None) -> str | None:
     try:
         return time_zones.check_zone(text)
     except ValueError as error:
-        raise InvalidInput(str(error), field="time_zone") from None
+        raise InvalidInput(error, field="time_zone") from None
 
 
 def create_office(region: Region, name: str, *, address: str | None = None, lat: float | None = None,

@@ -58,7 +58,7 @@ def build_user(email: str, role: str, password: str, *, name: str | None = None,
     try:
         role_enum = parse_role(role)
     except ValueError as error:
-        raise InvalidInput(str(error), field="role") from None
+        raise InvalidInput(error, field="role") from None
     check_password_rules(password)
     office, region = _home(role_enum, office_name, region_name)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -94,7 +94,7 @@ def change_role(email: str, role: str, *, office_name: str | None = None, region
     try:
         role_enum = parse_role(role)
     except ValueError as error:
-        raise InvalidInput(str(error), field="role") from None
+        raise InvalidInput(error, field="role") from None
     office, region = _home(role_enum, office_name, region_name)
     before = {"role": user.role, "office_id": user.office_id, "region_id": user.region_id}
     user.role = role_enum.value

@@ -80,3 +80,14 @@ def test_the_universe_is_described_in_the_page_language(client, auth, world):
     page = client.post(url, data={"action": "preview", "support": ["4", "5"], "voted": "no", "age_min": "30"},
                        headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert "stödsvar 4 eller 5" in page and "har inte röstat än" in page and "i åldern 30 eller äldre" in page
+
+
+def test_a_domain_rules_refusal_reads_in_finnish_and_its_english_stays_for_the_api(client, auth, world):
+    auth.login("organizer.a@test.example")
+    form = {"name": "Alpha autumn", "q0_label": "Worry", "q0_kind": "choice", "q0_choices": "Schools"}
+    finnish = client.post(f"/offices/{world.office_a.id}/canvasses", data=form, headers={"Accept-Language": "fi"})
+    assert finnish.status_code == 400
+    assert ("kenttä 'questions': kysymys 1 ('Worry'): anna vähintään kaksi eri vaihtoehtoa"
+            in html.unescape(finnish.get_data(as_text=True)))
+    english = client.post(f"/offices/{world.office_a.id}/canvasses", data=form)
+    assert "question 1 (&#39;Worry&#39;): give at least two different choices" in english.get_data(as_text=True)

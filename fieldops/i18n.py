@@ -31,7 +31,7 @@ from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .config import INSTANCE_DIR, PROJECT_ROOT
-from .domain.text import Refused
+from .domain.text import N_, Refused
 from .errors import FieldopsError, InvalidInput
 
 from .domain.office_settings import LANGUAGE_CODES, language as office_language
@@ -52,7 +52,7 @@ def check_language(code: str | None) -> str | None:
     if code in (None, ""):
         return None
     if code not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        raise Refused(N_("language must be one of %(names)s"), names=", ".join(LANGUAGES))
     return code
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import i18n, unit_of_work
 from ..errors import FieldopsError
-from ..i18n import error_text
+from ..i18n import error_text, refusal_text
 from ..services import users
 from . import sessions
 
@@ -52,7 +52,7 @@ def set_language():
     try:
         me.locale = i18n.check_language(request.form.get("locale"))
     except ValueError as error:
-        return _page(error=str(error)), 400
+        return _page(error=refusal_text(error)), 400
     with force_locale(me.locale or i18n.select_locale()):
         flash(_("Language saved."), "success")
     return redirect(url_for("account.account"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -99,7 +99,7 @@ def columns(office_id: int, job_id: int):
                 for i, column in enumerate(preview.columns):
                     column["guess"] = request.form.get(f"map-{i}", "")
         else:
-            error = "the form expired: confirm again"
+            error = _("the form expired: confirm again")
     status = 400 if error else 200
     return render_template("territory/columns.html", office=office, job=job, preview=preview,
                            fields=import_columns.FIELDS, error=error, form=FlaskForm()), status

@@ -48,6 +48,7 @@ class ColumnPreview:
     warnings: list[str]
     columns: list[dict[str, Any]]  # {"name", "samples": [...], "guess": field or ""}
     error: str | None = None
+    failure: InvalidInput | None = None  # the same refusal, for the page to word in its language
 
 
 def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> ColumnPreview:
@@ -62,7 +63,7 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
         else:
             frame, table_format = tabular.read_head(head, filename, scan_rows)
     except InvalidInput as error:
-        return ColumnPreview(filename, "", [], [], error=error.message)
+        return ColumnPreview(filename, "", [], [], error=error.message, failure=error)
     columns = [str(c) for c in frame.columns]
     guess = columns_module.guess_mapping(columns)
     out = [{"name": c, "guess": guess.get(c, ""),

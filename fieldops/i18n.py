@@ -154,6 +154,22 @@ def table_format_text(text: str) -> str:
     return gettext(TABLE_FORMAT, encoding=match.group(1), separator=gettext(match.group(2)))
 
 
+@functools.cache
+def _stored_pattern(template: str) -> re.Pattern:
+    return re.compile(re.sub(r"%\\\(([a-z_0-9]+)\\\)s", r"(?P<\1>.+?)", re.escape(template)))
+
+
+def stored_text(text: str) -> str:
+    """A sentence a job kept in its result in English (an import's warning), in the page's language when it
+    is one of the known ones (``tabular.STORED_WARNINGS``); anything else as it is."""
+    from .importers.tabular import STORED_WARNINGS
+    for template in STORED_WARNINGS:
+        match = _stored_pattern(template).fullmatch(text or "")
+        if match:
+            return gettext(template, **match.groupdict())
+    return text
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale,
@@ -162,4 +178,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language():
         return {"page_language": str(get_locale() or DEFAULT), "js_messages": js_messages,
-                "languages": LANGUAGES, "error_text": error_text, "table_format_text": table_format_text}
+                "languages": LANGUAGES, "error_text": error_text, "table_format_text": table_format_text,
+                "stored_text": stored_text}

@@ -35,6 +35,9 @@ SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|":
 # How a table was read, as the import summary and the mapping step say it (English kept in the job's result;
 # the pages word it in the reader's language: fieldops.i18n.table_format_text).
 TABLE_FORMAT = N_("%(encoding)s text, %(separator)s-separated")
+NOT_UTF8 = N_("%(name)s is not UTF-8 (byte 0x%(byte)s on line %(line)s): read as Windows-1252 (Latin-1); check "
+              "that names with accents came out right")
+STORED_WARNINGS = (NOT_UTF8,)  # the sentences a summary keeps, which the pages word again (i18n.stored_text)
 
 
 @dataclass
@@ -104,8 +107,7 @@ def sniff(data: bytes, name: str) -> TableFormat:
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
             encoding = "cp1252"
-            warnings.append(f"{name} is not UTF-8 (byte 0x{data[error.start]:02x} on line {line}): read as "
-                            "Windows-1252 (Latin-1); check that names with accents came out right")
+            warnings.append(NOT_UTF8 % {"name": name, "byte": f"{data[error.start]:02x}", "line": line})
     head = data[:SNIFF_BYTES].decode(encoding, errors="replace")
     return TableFormat(encoding, _separator(head), warnings)
 

@@ -91,3 +91,16 @@ def test_a_domain_rules_refusal_reads_in_finnish_and_its_english_stays_for_the_a
             in html.unescape(finnish.get_data(as_text=True)))
     english = client.post(f"/offices/{world.office_a.id}/canvasses", data=form)
     assert "question 1 (&#39;Worry&#39;): give at least two different choices" in english.get_data(as_text=True)
+
+
+def test_the_mapping_step_words_how_the_file_was_read_and_its_warning_in_swedish(client, auth, world):
+    auth.login("organizer.a@test.example")
+    data = "id,address,first_name\n1,Mannerheimintie 5,José\n".encode("cp1252")
+    answer = client.post(f"/offices/{world.office_a.id}/import", content_type="multipart/form-data",
+                         data={"kind": "doors", "step": "columns", "upload": (io.BytesIO(data), "voters.csv")})
+    assert answer.status_code == 303 and "/columns" in answer.headers["Location"]
+    page = html.unescape(client.get(answer.headers["Location"], headers={"Accept-Language": "sv"}).get_data(as_text=True))
+    assert "cp1252-text, avgränsare: komma" in page
+    assert "voters.csv är inte UTF-8 (byte 0xe9 på rad 2): lästes som Windows-1252 (Latin-1)" in page
+    english = html.unescape(client.get(answer.headers["Location"]).get_data(as_text=True))
+    assert "cp1252 text, comma-separated" in english and "voters.csv is not UTF-8 (byte 0xe9 on line 2)" in english

@@ -224,7 +224,7 @@
     if (!map) {
       map = L.map("mini-map", { zoomControl: false, attributionControl: true });
       L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+        { maxZoom: 19, attribution: t("© OpenStreetMap contributors") }).addTo(map);
       map.fitBounds(L.latLngBounds(walk.doors.map((d) => [d.lat, d.lon])), { padding: [12, 12] });
     }
     markers.forEach((marker) => marker.remove());

@@ -157,15 +157,16 @@ def goal_legend(say: Callable[..., str] = _english) -> list[tuple[str, str]]:
 
 
 def region_goal_map(offices: list[OfficeArea], *, vendor_prefix: str,
-                    tiles: str | None = "OpenStreetMap") -> folium.Map:
+                    tiles: str | None = "OpenStreetMap", say: Callable[..., str] = _english) -> folium.Map:
     """Each office's territory coloured by its percent of goal (doors), with a popup of its figures."""
-    return region_coverage_map(offices, vendor_prefix=vendor_prefix, tiles=tiles, by_goal=True)
+    return region_coverage_map(offices, vendor_prefix=vendor_prefix, tiles=tiles, by_goal=True, say=say)
 
 
 def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
-                        tiles: str | None = "OpenStreetMap", by_goal: bool = False) -> folium.Map:
+                        tiles: str | None = "OpenStreetMap", by_goal: bool = False,
+                        say: Callable[..., str] = _english) -> folium.Map:
     """Each office's territory coloured by its coverage (or, ``by_goal``, its percent of goal), with a popup
-    of its figures."""
+    of its figures; ``say(text)`` words the popup's names (a page passes gettext)."""
     shown = [o for o in offices if o.outline is not None and not o.outline.is_empty]
     bounds = shapely.total_bounds([o.outline for o in shown]) if shown else None
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
@@ -175,19 +176,19 @@ def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
         "office": o.name, "doors": o.doors, "attempted": o.attempted, "reached": o.reached,
         "coverage": f"{o.attempted / o.doors:.1%}" if o.doors else "—",
         "contact_rate": f"{o.reached / o.attempted:.1%}" if o.attempted else "—",
-        "goal": "no goal" if o.percent_of_goal is None else f"{o.percent_of_goal:.0%}",
+        "goal": say(N_("no goal")) if o.percent_of_goal is None else f"{o.percent_of_goal:.0%}",
         "colour": goal_colour(o.percent_of_goal) if by_goal else coverage_colour(o.doors, o.attempted)}}
         for o in shown]
-    shown_as = ("goal", "Percent of goal") if by_goal else ("coverage", "Coverage")
+    shown_as = ("goal", say(N_("Percent of goal"))) if by_goal else ("coverage", say(N_("Coverage")))
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features}, name="Offices",
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75,
                                       "color": "#111827", "weight": 2},
-            tooltip=TextTooltip(fields=["office", shown_as[0]], aliases=["Office", shown_as[1]]),
+            tooltip=TextTooltip(fields=["office", shown_as[0]], aliases=[say(N_("Office")), shown_as[1]]),
             popup=TextPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate", "goal"],
-                            aliases=["Office", "Doors", "Attempted", "Reached", "Coverage", "Contact rate",
-                                     "Percent of goal"]),
+                            aliases=[say(N_(name)) for name in ("Office", "Doors", "Attempted", "Reached",
+                                                                "Coverage", "Contact rate", "Percent of goal")]),
         ).add_to(fmap)
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap

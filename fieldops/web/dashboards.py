@@ -87,7 +87,7 @@ def region(region_id: int):
     outlines = turfs.office_outlines([o["id"] for o in figures["offices"]])
     fmap = region_coverage_map([OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"],
                                            o["reached"]) for o in figures["offices"]],
-                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"), say=_)
     fmap_parts = map_parts(fmap, nonce=csp_nonce())
     office_ids = [o["id"] for o in figures["offices"]]
     has_goals = any(o["goal_doors"] is not None for o in figures["offices"])
@@ -96,7 +96,7 @@ def region(region_id: int):
         goal_map = map_parts(region_goal_map(
             [OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"], o["reached"],
                         o["percent_of_goal"]) for o in figures["offices"]],
-            vendor_prefix=url_for("static", filename="vendor").rstrip("/")), nonce=csp_nonce())
+            vendor_prefix=url_for("static", filename="vendor").rstrip("/"), say=_), nonce=csp_nonce())
         # One page, two maps: the second's header without the script and style links the first already has.
         seen = set(fmap_parts["header"].splitlines())
         goal_map["header"] = "\n".join(line for line in goal_map["header"].splitlines()

@@ -31,7 +31,7 @@ from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .config import INSTANCE_DIR, PROJECT_ROOT
-from .domain.text import N_, Refused
+from .domain.text import N_, Phrase, Refused
 from .errors import FieldopsError, InvalidInput
 
 from .domain.office_settings import LANGUAGE_CODES, language as office_language
@@ -131,15 +131,20 @@ def refusal_text(refusal: ValueError) -> str:
     itself. Also for one quoted inside another message ("Alpha 1 cannot be split: <why>")."""
     if not isinstance(refusal, Refused):
         return str(refusal)
-    return gettext(refusal.text, **refusal.values) if refusal.values else gettext(refusal.text)
+    return gettext(refusal.text, **_worded(refusal.values)) if refusal.values else gettext(refusal.text)
+
+
+def _worded(values: dict) -> dict:
+    """A message's values as the page says them: a refusal quoted inside it, and a Phrase, translated too."""
+    return {key: refusal_text(value) if isinstance(value, Refused) else gettext(value) if isinstance(value, Phrase)
+            else value for key, value in values.items()}
 
 
 def error_text(error: FieldopsError) -> str:
     """A service's or importer's error as a page shows it, in the page's language: its text translated,
     then its values filled in; for bad input, where it was found too ("rivi 3, kenttä 'street': ...").
     The API keeps ``error.message``, the English."""
-    values = {key: (refusal_text(value) if isinstance(value, Refused) else value) for key, value in error.values.items()}
-    text = gettext(error.text, **values) if values else gettext(error.text)
+    text = gettext(error.text, **_worded(error.values)) if error.values else gettext(error.text)
     where = ", ".join(error.where(gettext)) if isinstance(error, InvalidInput) else ""
     return f"{where}: {text}" if where else text
 

@@ -22,3 +22,8 @@ class Refused(ValueError):
         self.text, self.values, self.field = message, values, field
         said = message % values if values else message
         super().__init__(f"{field}: {said}" if field else said)  # "end: the shift ends before it starts"
+
+
+class Phrase(str):
+    """Words quoted inside a message that are themselves in the catalogs (a turf state: 'checked out'):
+    the page translates them too when it shows the message. A plain str everywhere else."""

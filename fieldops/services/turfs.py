@@ -27,7 +27,8 @@ from ..domain.projection import equal_area_crs
 from ..domain.turf_cut import cut_turfs
 from ..domain.turf_plan import PIECE_SHARE, plan_report, plan_turfs
 from ..domain.turf_quality import cut_report
-from ..domain.turf_states import Action, Holding, Offer, TransitionError, TurfState, check, check_transition, offer
+from ..domain.turf_states import (Action, Holding, Offer, TransitionError, TurfState, check, check_transition, offer,
+                                  said)
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
@@ -115,14 +116,24 @@ def merge_candidates(turf: Turf) -> list[Turf]:
     return [t for t in others if offer(facts[t.id]).reshape and offer(facts[t.id]).delete]
 
 
+# What was refused, a sentence each (so each language words its own verb); a state change names the state.
+REFUSED_AS = {"reshaped": N_("%(turf)s cannot be reshaped: %(error)s"), "split": N_("%(turf)s cannot be split: %(error)s"),
+              "merged": N_("%(turf)s cannot be merged: %(error)s"),
+              "merged away": N_("%(turf)s cannot be merged away: %(error)s"),
+              "deleted": N_("%(turf)s cannot be deleted: %(error)s")}
+
+
 def _allow(turf: Turf, action: Action, verb: str, target: str | None = None) -> None:
-    """Lock the turf, count who holds it, and ask the table; Conflict with the reason if it says no."""
+    """Lock the turf, count who holds it, and ask the table; Conflict with the reason if it says no.
+    ``verb``: a key of REFUSED_AS, or the state asked for (``target``) when it is None."""
     lock_turf(turf.id)
     try:
         check(action, holdings([turf])[turf.id], target)
     except TransitionError as error:
-        raise Conflict(N_("%(turf)s cannot be %(verb)s: %(error)s"),
-                       turf=turf.name, verb=verb, error=error) from None
+        if verb in REFUSED_AS:
+            raise Conflict(REFUSED_AS[verb], turf=turf.name, error=error) from None
+        raise Conflict(N_("%(turf)s cannot be made %(state)s: %(error)s"), turf=turf.name,
+                       state=said(target or verb), error=error) from None
 
 
 def _free_blocks(office: Office, block_ids: list[int]) -> None:
@@ -361,7 +372,7 @@ def change_state(turf: Turf, target: str, user_id: int | None) -> Turf:
         new_state = TurfState(target)
     except ValueError:
         raise InvalidInput(N_("unknown turf state %(target)r"), target=target, field="state") from None
-    _allow(turf, Action.STATE, f"made {new_state.value.replace('_', ' ')}", target)
+    _allow(turf, Action.STATE, new_state.value, target)
     return move_to(turf, new_state, user_id)
 
 

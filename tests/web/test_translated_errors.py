@@ -8,7 +8,7 @@ import io
 import pytest
 
 from fieldops.extensions import db
-from fieldops.models import Canvass, Door
+from fieldops.models import Canvass, Door, Turf
 from tests.job_modes import finished_job
 
 
@@ -104,3 +104,16 @@ def test_the_mapping_step_words_how_the_file_was_read_and_its_warning_in_swedish
     assert "voters.csv är inte UTF-8 (byte 0xe9 på rad 2): lästes som Windows-1252 (Latin-1)" in page
     english = html.unescape(client.get(answer.headers["Location"]).get_data(as_text=True))
     assert "cp1252 text, comma-separated" in english and "voters.csv is not UTF-8 (byte 0xe9 on line 2)" in english
+
+
+def test_a_refused_turf_action_names_why_and_the_state_in_finnish(client, auth, world):
+    auth.login("organizer.a@test.example")
+    turf = db.session.query(Turf).filter_by(name="Alpha 1").one()  # handed to volunteer A1
+    page = client.post(f"/turfs/{turf.id}/delete", headers={"Accept-Language": "fi"})
+    assert page.status_code == 409
+    assert ("aluetta Alpha 1 ei voi poistaa: se on vapaaehtoisen käsissä: ota se ensin takaisin"
+            in html.unescape(page.get_data(as_text=True)))
+    state = client.post(f"/turfs/{turf.id}/state", data={"state": "archived"}, headers={"Accept-Language": "fi"})
+    assert "alue Alpha 1 ei voi siirtyä tilaan arkistoitu" in html.unescape(state.get_data(as_text=True))
+    english = client.post(f"/turfs/{turf.id}/delete")
+    assert "Alpha 1 cannot be deleted: it is in a volunteer&#39;s hands" in english.get_data(as_text=True)

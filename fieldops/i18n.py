@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .config import INSTANCE_DIR, PROJECT_ROOT
+from .domain.text import N_, Phrase, Refused
+from .errors import FieldopsError, InvalidInput
 
 from .domain.office_settings import LANGUAGE_CODES, language as office_language
 
@@ -49,7 +52,7 @@ def check_language(code: str | None) -> str | None:
     if code in (None, ""):
         return None
     if code not in LANGUAGES:
-        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        raise Refused(N_("language must be one of %(names)s"), names=", ".join(LANGUAGES))
     return code
 
 
@@ -123,6 +126,55 @@ def js_messages() -> str:
     return text.replace("<", "\\u003c")  # inside a <script> element: no "</script>" can end it early
 
 
+def refusal_text(refusal: ValueError) -> str:
+    """A domain refusal (``domain.text.Refused``) in the page's language; any other ValueError as it says
+    itself. Also for one quoted inside another message ("Alpha 1 cannot be split: <why>")."""
+    if not isinstance(refusal, Refused):
+        return str(refusal)
+    return gettext(refusal.text, **_worded(refusal.values)) if refusal.values else gettext(refusal.text)
+
+
+def _worded(values: dict) -> dict:
+    """A message's values as the page says them: a refusal quoted inside it, and a Phrase, translated too."""
+    return {key: refusal_text(value) if isinstance(value, Refused) else gettext(value) if isinstance(value, Phrase)
+            else value for key, value in values.items()}
+
+
+def error_text(error: FieldopsError) -> str:
+    """A service's or importer's error as a page shows it, in the page's language: its text translated,
+    then its values filled in; for bad input, where it was found too ("rivi 3, kenttä 'street': ...").
+    The API keeps ``error.message``, the English."""
+    text = gettext(error.text, **_worded(error.values)) if error.values else gettext(error.text)
+    where = ", ".join(error.where(gettext)) if isinstance(error, InvalidInput) else ""
+    return f"{where}: {text}" if where else text
+
+
+def table_format_text(text: str) -> str:
+    """How an import read its table ("utf-8 text, comma-separated", as the job's result keeps it) in the
+    page's language; anything else as it is."""
+    from .importers.tabular import SEPARATOR_NAMES, TABLE_FORMAT
+    match = re.fullmatch(r"(\S+) text, (\w+)-separated", text or "")
+    if not match or match.group(2) not in SEPARATOR_NAMES.values():
+        return text
+    return gettext(TABLE_FORMAT, encoding=match.group(1), separator=gettext(match.group(2)))
+
+
+@functools.cache
+def _stored_pattern(template: str) -> re.Pattern:
+    return re.compile(re.sub(r"%\\\(([a-z_0-9]+)\\\)s", r"(?P<\1>.+?)", re.escape(template)))
+
+
+def stored_text(text: str) -> str:
+    """A sentence a job kept in its result in English (an import's warning), in the page's language when it
+    is one of the known ones (``tabular.STORED_WARNINGS``); anything else as it is."""
+    from .importers.tabular import STORED_WARNINGS
+    for template in STORED_WARNINGS:
+        match = _stored_pattern(template).fullmatch(text or "")
+        if match:
+            return gettext(template, **match.groupdict())
+    return text
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale,
@@ -131,4 +183,5 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language():
         return {"page_language": str(get_locale() or DEFAULT), "js_messages": js_messages,
-                "languages": LANGUAGES}
+                "languages": LANGUAGES, "error_text": error_text, "table_format_text": table_format_text,
+                "stored_text": stored_text}

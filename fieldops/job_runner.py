@@ -44,6 +44,7 @@ from .extensions import db
 from .models import Job
 from .models.jobs import FINISHED, HELD, QUEUED, RQ, RUNNING, THREAD
 from .services import job_kinds, jobs
+from .domain.text import N_
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +137,28 @@ class LiveProgress:
 
 
 def reason_for(error: BaseException) -> str:
-    """What the organizer reads when a job fails."""
+    """What the organizer reads when a job fails (English: the job's ``error``, its JSON, the CLI)."""
     if isinstance(error, FieldopsError):
         return error.message
+    words = reason_words(error)
+    return words["text"] % words["values"]
+
+
+def reason_words(error: BaseException) -> dict[str, Any]:
+    """The same reason as the catalogs know it, kept with the job so its page can say it in the reader's
+    language (``web/jobs.py``): the text, its values (as text, JSON-ready), and where bad input was."""
+    if isinstance(error, FieldopsError):
+        where = {key: getattr(error, key, None) for key in ("file", "row", "field")}
+        return {"text": error.text, "values": {key: value if isinstance(value, (int, float, str)) else str(value)
+                                               for key, value in error.values.items()},
+                **{key: value for key, value in where.items() if value is not None}}
     if type(error).__name__ == "JobTimeoutException":
-        return f"it ran for longer than the {JOB_TIMEOUT_S // 3600} hours a job may take"
+        return {"text": N_("it ran for longer than the %(hours)s hours a job may take"),
+                "values": {"hours": JOB_TIMEOUT_S // 3600}}
     if not isinstance(error, Exception):
-        return "the worker was stopped before the job ended"
-    return f"an unexpected error ({type(error).__name__}) stopped it; the worker's log has the details"
+        return {"text": N_("the worker was stopped before the job ended"), "values": {}}
+    return {"text": N_("an unexpected error (%(kind)s) stopped it; the worker's log has the details"),
+            "values": {"kind": type(error).__name__}}
 
 
 def _queued_kind(key: str) -> str | None:
@@ -182,7 +197,8 @@ def perform(key: str, gate=None) -> str:
             except BaseException as error:
                 if not isinstance(error, FieldopsError):
                     log.exception("job %s (%s) failed", key, kind_name)
-                unit_of_work.run(jobs.fail, key, reason_for(error), live.last())
+                unit_of_work.run(jobs.fail, key, reason_for(error),
+                                 {**(live.last() or {}), "error_words": reason_words(error)})
                 if not isinstance(error, Exception):
                     raise
                 return "failed"
@@ -351,7 +367,7 @@ def work(queues: list[str] | None = None, *, burst: bool = False, name: str | No
     app = current_app._get_current_object()
     url = app.config.get("REDIS_URL")
     if not url:
-        raise FieldopsError("REDIS_URL is not set: without Redis, jobs run in the web process and need no worker")
+        raise FieldopsError(N_("REDIS_URL is not set: without Redis, jobs run in the web process and need no worker"))
     connection = Redis.from_url(url)  # its own: RQ sets its own socket timeout for the blocking pops
     names = queues or [job_progress.queue_name(app)]
     worker = AppWorker([Queue(queue, connection=connection) for queue in names], connection=connection,

@@ -18,9 +18,9 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("es", "fi", "sv")
 # Words that are the same in a language as in English (names, codes): no translation needed.
-SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail", "UTC"}
+SAME_IN_EVERY_LANGUAGE = {"Fieldops", "OK", "CSV", "API", "E-mail", "UTC", "OSDI", "JSON"}
 # Words a language writes as English does ("No" in Spanish, a language's own name).
-SAME_IN_LANGUAGE = {"es": {"No", "no"}, "fi": {"Somali", "Tagalog"}, "sv": {"Tagalog"}}
+SAME_IN_LANGUAGE = {"es": {"No", "no"}, "fi": {"Somali", "Tagalog"}, "sv": {"Tagalog", "Team %(name)s"}}
 TRANSLATED_TEMPLATES = (
     "base.html", "auth/login.html", "auth/forgot.html", "auth/reset.html", "account/account.html",
     "account/_tokens.html", "admin/audit.html", "admin/office_form.html", "admin/territory.html",
@@ -40,6 +40,10 @@ TRANSLATED_TEMPLATES = (
     "mail/shift_signed_up.txt",
     # background auto-cuts and exports (issue 21.4)
     "jobs/kinds/cut-turfs.html", "jobs/kinds/export-contacts.html", "dashboards/_export_job.html",
+    # the dashboards, canvasses, household timeline, targets and import pages (helper L4)
+    "dashboards/live.html", "dashboards/office.html", "dashboards/region.html", "field/canvass_edit.html",
+    "field/canvasses.html", "households/timeline.html", "jobs/kinds/default.html", "jobs/kinds/import-voted.html",
+    "office.html", "targets/canvass.html", "territory/columns.html", "territory/import.html",
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from .text import N_, Refused
 
 OPERATORS = ("=", "!=", ">=", "<=", ">", "<", "in")
 _TEXT = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*(>=|<=|!=|=|>|<|\bin\b)\s*(.+?)\s*$")
@@ -41,7 +42,8 @@ def parse_condition(text: str, questions: list[dict[str, Any]]) -> dict[str, Any
         return None
     found = _TEXT.match(text)
     if not found:
-        raise ValueError(f"{text!r}: write it like 'support >= 3' (a question, an operator, a value)")
+        raise Refused(N_("%(text)r: write it like 'support >= 3' (a question, an operator, a value)"),
+                      text=text)
     key, op, value = found.group(1), found.group(2), found.group(3)
     numbered = re.fullmatch(r"[qQ](\d+)", key)
     if numbered and 1 <= int(numbered.group(1)) <= len(questions):
@@ -49,7 +51,7 @@ def parse_condition(text: str, questions: list[dict[str, Any]]) -> dict[str, Any
     earlier = {q["key"]: q for q in questions}
     question = earlier.get(key)
     if question is None:
-        raise ValueError(f"{text!r}: {key!r} is not an earlier question")
+        raise Refused(N_("%(text)r: %(key)r is not an earlier question"), text=text, key=key)
     if op == "in":
         return {"key": key, "op": op, "value": [_value(v.strip(), question) for v in value.split(",") if v.strip()]}
     return {"key": key, "op": op, "value": _value(value.strip(), question)}
@@ -59,11 +61,13 @@ def _value(text: str, question: dict[str, Any]) -> Any:
     kind = question["kind"]
     if kind == "scale":
         if not re.fullmatch(r"-?\d+", text):
-            raise ValueError(f"{question['key']!r} is answered with a number, not {text!r}")
+            raise Refused(N_("%(key)r is answered with a number, not %(text)r"),
+                          key=question['key'], text=text)
         return int(text)
     if kind == "yes_no":
         if text.casefold() not in ("yes", "no", "true", "false"):
-            raise ValueError(f"{question['key']!r} is answered yes or no, not {text!r}")
+            raise Refused(N_("%(key)r is answered yes or no, not %(text)r"),
+                          key=question['key'], text=text)
         return text.casefold() in ("yes", "true")
     return text
 
@@ -72,26 +76,31 @@ def check_condition(condition: Any, earlier: list[dict[str, Any]], name: str) ->
     """A condition as stored (from a questions file or the form), checked: it names an earlier question,
     a known operator, and a value that question can have. ``name`` says which question it belongs to."""
     if not isinstance(condition, dict) or set(condition) != {"key", "op", "value"}:
-        raise ValueError(f"{name}: show_if is {{\"key\", \"op\", \"value\"}}")
+        raise Refused(N_('%(name)s: show_if is {"key", "op", "value"}'), name=name)
     by_key = {q["key"]: q for q in earlier}
     question = by_key.get(condition["key"])
     if question is None:
-        raise ValueError(f"{name}: show_if names {condition['key']!r}, which is not an earlier question")
+        raise Refused(N_("%(name)s: show_if names %(key)r, which is not an earlier question"),
+                      name=name, key=condition['key'])
     op, value = condition["op"], condition["value"]
     if op not in OPERATORS:
-        raise ValueError(f"{name}: show_if's op must be one of {', '.join(OPERATORS)}")
+        raise Refused(N_("%(name)s: show_if's op must be one of %(names)s"),
+                      name=name, names=', '.join(OPERATORS))
     values = value if op == "in" else [value]
     if op == "in" and not isinstance(value, list):
-        raise ValueError(f"{name}: show_if with 'in' takes a list of values")
+        raise Refused(N_("%(name)s: show_if with 'in' takes a list of values"), name=name)
     for item in values:
         if question["kind"] == "scale" and (isinstance(item, bool) or not isinstance(item, int)):
-            raise ValueError(f"{name}: {condition['key']!r} is a scale: compare it with a whole number")
+            raise Refused(N_("%(name)s: %(key)r is a scale: compare it with a whole number"),
+                          name=name, key=condition['key'])
         if question["kind"] == "yes_no" and not isinstance(item, bool):
-            raise ValueError(f"{name}: {condition['key']!r} is yes or no: compare it with true or false")
+            raise Refused(N_("%(name)s: %(key)r is yes or no: compare it with true or false"),
+                          name=name, key=condition['key'])
         if question["kind"] == "choice" and item not in question["choices"]:
-            raise ValueError(f"{name}: {item!r} is not a choice of {condition['key']!r}")
+            raise Refused(N_("%(name)s: %(item)r is not a choice of %(key)r"),
+                          name=name, item=item, key=condition['key'])
     if op in (">=", "<=", ">", "<") and question["kind"] != "scale":
-        raise ValueError(f"{name}: only a scale compares with {op}")
+        raise Refused(N_("%(name)s: only a scale compares with %(op)s"), name=name, op=op)
     return {"key": condition["key"], "op": op, "value": value}
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .outcomes import BY_CODE
+from .text import N_
 
 ACTIVE = "active"
 GONE_STATUSES = ("moved", "deceased", "do_not_contact")  # people walk lists leave out
-DOOR_BANS = {"hostile": "Hostile at the door", "request": "Asked not to be contacted"}
-PERSON_STATUS_LABELS = {"active": "Lives here", "moved": "Moved away", "deceased": "Deceased",
-                        "merged": "Merged into another resident (added at the door)",
-                        "do_not_contact": "Asked not to be contacted"}
+DOOR_BANS = {"hostile": N_("Hostile at the door"), "request": N_("Asked not to be contacted")}
+PERSON_STATUS_LABELS = {"active": N_("Lives here"), "moved": N_("Moved away"), "deceased": N_("Deceased"),
+                        "merged": N_("Merged into another resident (added at the door)"),
+                        "do_not_contact": N_("Asked not to be contacted")}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .text import N_
+from .text import N_, Refused
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ BY_CODE = {kind.code: kind for kind in FOLLOW_UP_KINDS}
 def due_date(kind: str, made_on: date, office_days: dict[str, int] | None = None) -> date:
     """When a promise of ``kind`` made on ``made_on`` falls due; the office's own days win."""
     if kind not in BY_CODE:
-        raise ValueError(f"unknown follow-up {kind!r}: expected one of {', '.join(BY_CODE)}")
+        raise Refused(N_("unknown follow-up %(kind)r: expected one of %(names)s"),
+                      kind=kind, names=', '.join(BY_CODE))
     days = (office_days or {}).get(kind, BY_CODE[kind].due_days)
     return made_on + timedelta(days=int(days))

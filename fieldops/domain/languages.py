@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .text import N_
+from .text import N_, Refused
 
 FALLBACK = "en"
 NAMES = {
@@ -26,14 +26,15 @@ def parse_language(value, field: str = "language") -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{field} must be a language code like fi, sv or es")
+        raise Refused(N_("%(field_name)s must be a language code like fi, sv or es"), field_name=field)
     text = value.strip().casefold()
     if not text:
         return None
     by_name = {name.casefold(): code for code, name in NAMES.items()}
     text = by_name.get(text, text)
     if not _CODE.match(text):
-        raise ValueError(f"{field} {value!r} is not a language code like fi, sv or es")
+        raise Refused(N_("%(field_name)s %(value)r is not a language code like fi, sv or es"),
+                      field_name=field, value=value)
     return text
 
 
@@ -42,14 +43,15 @@ def parse_languages(values, field: str = "languages") -> list[str]:
     if isinstance(values, str):
         values = [v for v in re.split(r"[,\s;]+", values) if v]
     if not isinstance(values, list):
-        raise ValueError(f"{field} must be a list of language codes")
+        raise Refused(N_("%(field_name)s must be a list of language codes"), field_name=field)
     codes = []
     for value in values:
         code = parse_language(value, field)
         if code and code not in codes:
             codes.append(code)
     if len(codes) > MAX_LANGUAGES:
-        raise ValueError(f"{field}: at most {MAX_LANGUAGES} languages")
+        raise Refused(N_("%(field_name)s: at most %(max_languages)s languages"),
+                      field_name=field, max_languages=MAX_LANGUAGES)
     return codes
 
 

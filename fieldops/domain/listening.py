@@ -8,6 +8,7 @@ mentions an issue when one of its words starts a word of the note, so
 from __future__ import annotations
 
 import re
+from .text import N_, Refused
 
 DEFAULT_ISSUES: dict[str, tuple[str, ...]] = {
     "housing": ("housing", "rent", "landlord", "evict"),
@@ -36,17 +37,20 @@ def parse_issue_list(text: str) -> dict[str, tuple[str, ...]]:
         name, _, words = line.partition(":")
         name = name.strip().casefold()
         if not _NAME.match(name):
-            raise ValueError(f"line {number}: start with the issue's name (letters, digits, spaces), then a colon")
+            raise Refused(N_("line %(number)s: start with the issue's name (letters, digits, spaces), then a colon"),
+                          number=number)
         if name in issues:
-            raise ValueError(f"line {number}: {name!r} is listed twice")
+            raise Refused(N_("line %(number)s: %(name)r is listed twice"), number=number, name=name)
         keywords = tuple(dict.fromkeys(w.strip().casefold() for w in words.split(",") if w.strip())) or (name,)
         if len(keywords) > MAX_WORDS:
-            raise ValueError(f"line {number}: at most {MAX_WORDS} words per issue")
+            raise Refused(N_("line %(number)s: at most %(max_words)s words per issue"),
+                          number=number, max_words=MAX_WORDS)
         if any(not _WORD.fullmatch(word) for word in keywords):
-            raise ValueError(f"line {number}: each word is a single word (no spaces or punctuation)")
+            raise Refused(N_("line %(number)s: each word is a single word (no spaces or punctuation)"),
+                          number=number)
         issues[name] = keywords
     if len(issues) > MAX_ISSUES:
-        raise ValueError(f"at most {MAX_ISSUES} issues")
+        raise Refused(N_("at most %(max_issues)s issues"), max_issues=MAX_ISSUES)
     return issues
 
 

@@ -12,6 +12,7 @@ from .followups import FOLLOW_UP_KINDS
 from .listening import DEFAULT_ISSUES, issue_list_text, parse_issue_list
 from .relationships import DEFAULT_NEGLECT_DAYS, MAX_NEGLECT_DAYS
 from .volunteers import DEFAULT_QUIET_DAYS
+from .text import N_, Refused
 
 MAX_DUE_DAYS = 60
 DEFAULT_IDLE_DAYS = 7  # a turf in a volunteer's hands with no knock for this long is listed for its organizer
@@ -72,10 +73,10 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
     try:
         issue_list = parse_issue_list(fields.get("issues", ""))
     except ValueError as error:
-        raise ValueError(f"issues: {error}") from None
+        raise Refused(N_("issues: %(error)s"), error=error) from None
     chosen = fields.get("language") or None
     if chosen is not None and chosen not in LANGUAGE_CODES:
-        raise ValueError(f"language: must be one of {', '.join(LANGUAGE_CODES)}")
+        raise Refused(N_("language: must be one of %(names)s"), names=', '.join(LANGUAGE_CODES))
     return {"follow_up_days": days, "neglect_days": neglect, "idle_days": idle, "language": chosen,
             "quiet_volunteer_days": quiet,
             "issues": {name: list(words) for name, words in issue_list.items()}}
@@ -84,5 +85,6 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
 def _whole(raw: str | None, field: str, low: int, high: int) -> int:
     text = (raw or "").strip()
     if not text.isdigit() or not low <= int(text) <= high:
-        raise ValueError(f"{field}: a whole number of days from {low} to {high}")
+        raise Refused(N_("%(field_name)s: a whole number of days from %(low)s to %(high)s"),
+                      field_name=field, low=low, high=high)
     return int(text)

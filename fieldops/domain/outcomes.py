@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import N_
+from .text import N_, Refused
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def outcome(code: str) -> Outcome:
     try:
         return BY_CODE[code]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown outcome {code!r}: expected one of {', '.join(OUTCOME_CODES)}") from None
+        raise Refused(N_("unknown outcome %(code)r: expected one of %(names)s"),
+                      code=code, names=', '.join(OUTCOME_CODES)) from None
 
 
 def phone_facts() -> list[dict]:

@@ -25,6 +25,7 @@ from typing import Any
 from .followups import BY_CODE as FOLLOW_UP_KINDS
 from .outcomes import BY_CODE as OUTCOMES_BY_CODE, OUTCOMES
 from .surveys import check_answers
+from .text import N_, Refused
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O or U to misread
 BY_SHORT = {o.short: o.code for o in OUTCOMES}
@@ -126,13 +127,15 @@ def read_answer(question: dict[str, Any], written: str) -> Any:
     else:
         value = text
     if value is None:
-        raise ValueError(f"{text!r} is not an answer: write {answer_hint(question)}")
+        raise Refused(N_("%(text)r is not an answer: write %(value)s"),
+                      text=text, value=answer_hint(question))
     try:
         return check_answers([question], {question["key"]: value})[question["key"]]
     except ValueError:
         if kind == "text":
             raise
-        raise ValueError(f"{text!r} is not an answer: write {answer_hint(question)}") from None
+        raise Refused(N_("%(text)r is not an answer: write %(value)s"),
+                      text=text, value=answer_hint(question)) from None
 
 
 def read_promises(written: str) -> tuple[str, ...]:
@@ -186,6 +189,6 @@ def read_sheet(rows: list[SheetRow], questions: list[dict[str, Any]] = ()) -> li
 def check_day(day: date, today: date) -> date:
     """The date written on the sheet, if it is not still to come (``today`` is the office's). ValueError."""
     if day > today:
-        raise ValueError(f"the date written, {day.isoformat()}, is after today ({today.isoformat()}): "
-                         "check the date on the sheet")
+        raise Refused(N_("the date written, %(value)s, is after today (%(value2)s): check the date on the sheet"),
+                      value=day.isoformat(), value2=today.isoformat())
     return day

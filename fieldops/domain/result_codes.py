@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .outcomes import BY_CODE, OUTCOMES
+from .text import N_, Refused
 
 SETTINGS_KEY = "results_for_committee"
 MAX_NAME = 100
@@ -98,8 +99,9 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
             continue
         match = _MAPPING_LINE.match(line)
         if not match:
-            raise ValueError(f"survey_names: line {number} ({line.strip()[:40]!r}) should read "
-                             "'question_key: Survey question name' or 'question_key=answer: Response name'")
+            raise Refused(N_("survey_names: line %(number)s (%(value)r) should read 'question_key: Survey question name' or "
+                             "'question_key=answer: Response name'"),
+                          number=number, value=line.strip()[:40])
         name = _clean_name(match["name"], f"survey_names: line {number}")
         if match["answer"] is None:
             questions[match["key"]] = name
@@ -111,9 +113,10 @@ def parse_form(fields: dict[str, str]) -> dict[str, Any]:
 def _clean_name(value: str, field: str) -> str:
     name = " ".join(str(value).split())
     if len(name) > MAX_NAME:
-        raise ValueError(f"{field}: at most {MAX_NAME} characters")
+        raise Refused(N_("%(field_name)s: at most %(max_name)s characters"),
+                      field_name=field, max_name=MAX_NAME)
     if any(ord(ch) < 32 for ch in name):
-        raise ValueError(f"{field}: no control characters")
+        raise Refused(N_("%(field_name)s: no control characters"), field_name=field)
     return name
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from .text import N_, Refused
 
 
 class Role(StrEnum):
@@ -24,7 +25,8 @@ def parse_role(text: str) -> Role:
     try:
         return Role(text.strip().lower())
     except ValueError:
-        raise ValueError(f"unknown role {text!r}: choose one of {', '.join(ROLE_NAMES)}") from None
+        raise Refused(N_("unknown role %(text)r: choose one of %(names)s"),
+                      text=text, names=', '.join(ROLE_NAMES)) from None
 
 
 # Who may walk a turf: handed one by an organizer or a team leader.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .trust import metres_between
+from .text import N_, Refused
 
 REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))  # before the shift starts
 MAX_CAPACITY = 500
@@ -16,15 +17,16 @@ MAX_HOURS = 16
 def check_plan(starts_at: datetime, ends_at: datetime, capacity: int, now: datetime) -> None:
     """Raise ValueError naming the field when a shift's time or capacity cannot be."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise ValueError("start: give the time with its zone (or on the office's clock)")
+        raise Refused(N_("give the time with its zone (or on the office's clock)"), field="start")
     if ends_at <= starts_at:
-        raise ValueError("end: the shift ends before it starts")
+        raise Refused(N_("the shift ends before it starts"), field="end")
     if ends_at - starts_at > timedelta(hours=MAX_HOURS):
-        raise ValueError(f"end: a shift lasts at most {MAX_HOURS} hours")
+        raise Refused(N_("a shift lasts at most %(max_hours)s hours"), field="end", max_hours=MAX_HOURS)
     if ends_at < now:
-        raise ValueError("end: that shift is already over")
+        raise Refused(N_("that shift is already over"), field="end")
     if not 1 <= capacity <= MAX_CAPACITY:
-        raise ValueError(f"capacity: a whole number from 1 to {MAX_CAPACITY}")
+        raise Refused(N_("a whole number from 1 to %(max_capacity)s"), field="capacity",
+                      max_capacity=MAX_CAPACITY)
 
 
 def reminders_due(starts_at: datetime, now: datetime, sent: set[str]) -> list[str]:

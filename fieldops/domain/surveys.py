@@ -25,10 +25,11 @@ from typing import Any
 from .conditions import check_condition, matches, parse_condition
 from .languages import FALLBACK, parse_language
 from .payloads import shown as shown_value
+from .text import N_, Refused
 
 KINDS = ("scale", "yes_no", "choice", "text")
-KIND_LABELS = {"scale": "Scale (1 to 5)", "yes_no": "Yes or no", "choice": "One choice of several",
-               "text": "Free text"}
+KIND_LABELS = {"scale": N_("Scale (1 to 5)"), "yes_no": N_("Yes or no"), "choice": N_("One choice of several"),
+               "text": N_("Free text")}  # translated where shown
 MAX_TEXT = 1000
 MAX_QUESTIONS = 20
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -43,33 +44,39 @@ def question_key(label: str) -> str:
 def check_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The questions, cleaned (keys made where missing, scale bounds filled in), or ValueError."""
     if not isinstance(questions, list):
-        raise ValueError("questions must be a list")
+        raise Refused(N_("questions must be a list"))
     if len(questions) > MAX_QUESTIONS:
-        raise ValueError(f"a canvass asks at most {MAX_QUESTIONS} questions")
+        raise Refused(N_("a canvass asks at most %(max_questions)s questions"),
+                      max_questions=MAX_QUESTIONS)
     cleaned, keys = [], set()
     for number, question in enumerate(questions, start=1):
         label = str(question.get("label", "")).strip()
         if not label:
-            raise ValueError(f"question {number} needs a label")
+            raise Refused(N_("question %(number)s needs a label"), number=number)
         kind = question.get("kind")
         if kind not in KINDS:
-            raise ValueError(f"question {number} ({label!r}): kind must be one of {', '.join(KINDS)}")
+            raise Refused(N_("question %(number)s (%(label)r): kind must be one of %(names)s"),
+                          number=number, label=label, names=', '.join(KINDS))
         key = str(question.get("key") or question_key(label))
         if not _KEY.match(key):
-            raise ValueError(f"question {number} ({label!r}): key {key!r} must be lower-case letters, digits and _")
+            raise Refused(N_("question %(number)s (%(label)r): key %(key)r must be lower-case letters, digits and _"),
+                          number=number, label=label, key=key)
         if key in keys:
-            raise ValueError(f"question {number} ({label!r}): another question already uses the key {key!r}")
+            raise Refused(N_("question %(number)s (%(label)r): another question already uses the key %(key)r"),
+                          number=number, label=label, key=key)
         keys.add(key)
         item: dict[str, Any] = {"key": key, "label": label, "kind": kind}
         if kind == "scale":
             low, high = int(question.get("min", 1)), int(question.get("max", 5))
             if not low < high:
-                raise ValueError(f"question {number} ({label!r}): the scale needs min below max")
+                raise Refused(N_("question %(number)s (%(label)r): the scale needs min below max"),
+                              number=number, label=label)
             item.update(min=low, max=high)
         if kind == "choice":
             choices = [str(c).strip() for c in question.get("choices", []) if str(c).strip()]
             if len(choices) < 2 or len(set(choices)) != len(choices):
-                raise ValueError(f"question {number} ({label!r}): give at least two different choices")
+                raise Refused(N_("question %(number)s (%(label)r): give at least two different choices"),
+                              number=number, label=label)
             item["choices"] = choices
         if question.get("hidden"):
             item["hidden"] = True
@@ -89,32 +96,36 @@ def check_translations(questions: list[dict[str, Any]], translations: Any) -> di
     if translations in (None, "", {}):
         return {}
     if not isinstance(translations, dict):
-        raise ValueError('translations are an object: {"fi": {"script": "...", "questions": {...}}}')
+        raise Refused(N_('translations are an object: {"fi": {"script": "...", "questions": {...}}}'))
     by_key = {q["key"]: q for q in questions}
     cleaned: dict[str, Any] = {}
     for raw_code, part in translations.items():
         code = parse_language(raw_code, "translations")
         if code is None or code == FALLBACK:
-            raise ValueError(f"translations: {raw_code!r} is not another language (English is the questions themselves)")
+            raise Refused(N_("translations: %(raw_code)r is not another language (English is the questions themselves)"),
+                          raw_code=raw_code)
         if not isinstance(part, dict) or set(part) - {"script", "questions"}:
-            raise ValueError(f"translations {code}: give \"script\" and/or \"questions\"")
+            raise Refused(N_('translations %(code)s: give "script" and/or "questions"'), code=code)
         item: dict[str, Any] = {}
         if part.get("script"):
             if not isinstance(part["script"], str):
-                raise ValueError(f"translations {code}: the script is text")
+                raise Refused(N_("translations %(code)s: the script is text"), code=code)
             item["script"] = part["script"].strip()
         texts = part.get("questions") or {}
         if not isinstance(texts, dict):
-            raise ValueError(f"translations {code}: questions are an object of question key -> label and choices")
+            raise Refused(N_("translations %(code)s: questions are an object of question key -> label and choices"),
+                          code=code)
         item["questions"] = {}
         for key, text in texts.items():
             question = by_key.get(key)
             if question is None:
-                raise ValueError(f"translations {code}: no question {key!r} in this canvass")
+                raise Refused(N_("translations %(code)s: no question %(key)r in this canvass"),
+                              code=code, key=key)
             if isinstance(text, str):
                 text = {"label": text}
             if not isinstance(text, dict) or set(text) - {"label", "choices"}:
-                raise ValueError(f"translations {code}, {key!r}: give \"label\" and/or \"choices\"")
+                raise Refused(N_('translations %(code)s, %(key)r: give "label" and/or "choices"'),
+                              code=code, key=key)
             entry: dict[str, Any] = {}
             if text.get("label"):
                 entry["label"] = str(text["label"]).strip()
@@ -122,8 +133,8 @@ def check_translations(questions: list[dict[str, Any]], translations: Any) -> di
                 choices = [str(c).strip() for c in text["choices"]] if isinstance(text["choices"], list) else None
                 if question["kind"] != "choice" or choices is None or len(choices) != len(question["choices"]) \
                         or not all(choices):
-                    raise ValueError(f"translations {code}, {key!r}: translate each of its "
-                                     f"{len(question.get('choices', []))} choices, in order")
+                    raise Refused(N_("translations %(code)s, %(key)r: translate each of its %(count)s choices, in order"),
+                                  code=code, key=key, count=len(question.get('choices', [])))
                 entry["choices"] = choices
             item["questions"][key] = entry
         cleaned[code] = item
@@ -179,26 +190,30 @@ def check_question_edit(before: list[dict[str, Any]], after: list[dict[str, Any]
         name = f"question {old['label']!r}"
         new = new_by_key.get(old["key"])
         if new is None:
-            raise ValueError(f"{name} has answers: hide it from new contacts instead of removing it")
+            raise Refused(N_("%(name)s has answers: hide it from new contacts instead of removing it"),
+                          name=name)
         if new["kind"] != old["kind"]:
-            raise ValueError(f"{name} has answers: its answer stays {KIND_LABELS[old['kind']].lower()}")
+            raise Refused(N_("%(name)s has answers: its answer stays %(value)s"),
+                          name=name, value=KIND_LABELS[old['kind']].lower())
         if old["kind"] == "choice":
             dropped = [c for c in old["choices"] if c not in new["choices"]]
             if dropped:
-                raise ValueError(f"{name} has answers: keep the choice {dropped[0]!r} (you may add others)")
+                raise Refused(N_("%(name)s has answers: keep the choice %(value)r (you may add others)"),
+                              name=name, value=dropped[0])
         if old["kind"] == "scale" and (new["min"] > old["min"] or new["max"] < old["max"]):
-            raise ValueError(f"{name} has answers: its scale stays {old['min']} to {old['max']}")
+            raise Refused(N_("%(name)s has answers: its scale stays %(min)s to %(max)s"),
+                          name=name, min=old['min'], max=old['max'])
     return cleaned
 
 
 def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> dict[str, Any]:
     """The answers, checked against the questions; unanswered questions are left out."""
     if not isinstance(answers, dict):
-        raise ValueError("answers must be an object of question key -> answer")
+        raise Refused(N_("answers must be an object of question key -> answer"))
     by_key = {q["key"]: q for q in questions}
     unknown = sorted(set(answers) - set(by_key))
     if unknown:
-        raise ValueError(f"no question {shown_value(unknown[0])} in this canvass")
+        raise Refused(N_("no question %(value)s in this canvass"), value=shown_value(unknown[0]))
     cleaned = {}
     for key, value in answers.items():
         if value is None or value == "":
@@ -207,15 +222,18 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
         kind = question["kind"]
         if kind == "scale":
             if isinstance(value, bool) or not isinstance(value, int) or not question["min"] <= value <= question["max"]:
-                raise ValueError(f"answer to {key!r} must be a whole number from {question['min']} to {question['max']}")
+                raise Refused(N_("answer to %(key)r must be a whole number from %(min)s to %(max)s"),
+                              key=key, min=question['min'], max=question['max'])
         elif kind == "yes_no":
             if not isinstance(value, bool):
-                raise ValueError(f"answer to {key!r} must be true or false")
+                raise Refused(N_("answer to %(key)r must be true or false"), key=key)
         elif kind == "choice":
             if value not in question["choices"]:
-                raise ValueError(f"answer to {key!r} must be one of {', '.join(question['choices'])}")
+                raise Refused(N_("answer to %(key)r must be one of %(names)s"),
+                              key=key, names=', '.join(question['choices']))
         elif not isinstance(value, str) or len(value) > MAX_TEXT:
-            raise ValueError(f"answer to {key!r} must be text of at most {MAX_TEXT} characters")
+            raise Refused(N_("answer to %(key)r must be text of at most %(max_text)s characters"),
+                          key=key, max_text=MAX_TEXT)
         cleaned[key] = value.strip() if isinstance(value, str) else value
     # A question its conditions did not show has no answer: the phone never sends one, and one sent
     # anyway (a phone offline since the condition changed) is dropped, never stored.

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
+from .text import N_, Refused
 
 UTC = "UTC"
 MAX_NAME = 64
@@ -38,9 +39,10 @@ def check_zone(name: str | None) -> str:
     """The zone name, trimmed, if it is a known IANA name; ValueError otherwise."""
     text = (name or "").strip()
     if not text:
-        raise ValueError("choose a time zone, such as Europe/Helsinki")
+        raise Refused(N_("choose a time zone, such as Europe/Helsinki"))
     if len(text) > MAX_NAME or text not in known_zones():
-        raise ValueError(f"{text[:MAX_NAME]!r} is not a time zone name such as Europe/Helsinki or America/Chicago")
+        raise Refused(N_("%(value)r is not a time zone name such as Europe/Helsinki or America/Chicago"),
+                      value=text[:MAX_NAME])
     return text
 
 

@@ -7,11 +7,13 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from .text import N_
+
 FAR_M, SUSPECT_M = 100.0, 300.0
 PACE_DOORS, PACE_WINDOW = 10, timedelta(minutes=2)   # ten doors within two minutes
 RATE_MIN_KNOCKS, RATE_SHARE = 30, 0.95              # near-100% conversations over many knocks
-FLAG_LABELS = {"far": "over 100 m from the door", "suspect": "over 300 m from the door",
-               "pace": "ten doors within two minutes", "rate": "a conversation at nearly every door"}
+FLAG_LABELS = {"far": N_("over 100 m from the door"), "suspect": N_("over 300 m from the door"),
+               "pace": N_("ten doors within two minutes"), "rate": N_("a conversation at nearly every door")}
 
 
 def metres_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from .text import N_, Refused
 
 BAND = 0.2              # a turf within +-20% of the target is balanced
 _BAND_MARGIN = 0.18     # aim a little inside the band so rounding never tips a turf out
@@ -54,7 +55,7 @@ def cut_turfs(blocks: list[BlockInput], neighbours: list[list[int]], target: int
     the cut favours round turfs, without it only close centres.
     """
     if target <= 0:
-        raise ValueError("the target number of doors per turf must be positive")
+        raise Refused(N_("the target number of doors per turf must be positive"))
     if not blocks:
         return []
     state = _State(blocks, neighbours, target, shared)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
+from .text import N_
 from .turf_cut import BAND
 
 
@@ -90,10 +91,10 @@ def deviation_reason(groups: Sequence[Sequence[int]], block_doors: Sequence[int]
             return notes[unit]
     members = set(group)
     if not any(n not in members for u in group for n in neighbours[u]):
-        return "its blocks touch no other block: an island that no cut can enlarge or share"
+        return N_("its blocks touch no other block: an island that no cut can enlarge or share")
     turf_of = {u: t for t, g in enumerate(groups) for u in g}
     touching = {turf_of[n] for u in group for n in neighbours[u] if n not in members and n in turf_of}
     if not touching:
-        return "the blocks around it are in no turf (they have no doors), so it cannot grow"
-    return ("its blocks are too coarse for the band: every move to or from the touching turfs would push one of "
-            "them outside ±20%")
+        return N_("the blocks around it are in no turf (they have no doors), so it cannot grow")
+    return N_("its blocks are too coarse for the band: every move to or from the touching turfs would push one of "
+              "them outside ±20%")

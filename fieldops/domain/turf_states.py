@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from .text import N_, Phrase, Refused
 
 
 class TurfState(StrEnum):
@@ -48,7 +49,7 @@ RESHAPEABLE = frozenset({TurfState.DRAFT, TurfState.OPEN})
 HANDED_OUT_FROM = frozenset({TurfState.DRAFT, TurfState.OPEN, TurfState.CHECKED_OUT})
 
 
-class TransitionError(ValueError):
+class TransitionError(Refused):
     """What was asked of a turf is not allowed in its state, or while volunteers hold it."""
 
 
@@ -71,57 +72,67 @@ class Offer:
     held_by: int                    # active assignments; when not 0 the page says to take it back first
 
 
-def said(state: str) -> str:
-    """The state as people say it: 'checked out', not 'checked_out'."""
-    return str(state).replace("_", " ")
+def said(state: str) -> Phrase:
+    """The state as people say it: 'checked out', not 'checked_out' (a Phrase: pages translate it)."""
+    return Phrase(str(state).replace("_", " "))
 
 
 def _state(value: str) -> TurfState:
     try:
         return TurfState(value)
     except ValueError:
-        raise TransitionError(f"unknown turf state {value!r}") from None
+        raise TransitionError(N_("unknown turf state %(value)r"), value=value) from None
 
 
-def _held(holders: int) -> str:
-    whose = "a volunteer's hands" if holders == 1 else f"{holders} volunteers' hands"
-    return f"it is in {whose}: take it back first, so their walk list does not change under them"
+def _held(holders: int) -> TransitionError:
+    if holders == 1:
+        return TransitionError(N_("it is in a volunteer's hands: take it back first, so their walk list does not "
+                                  "change under them"))
+    return TransitionError(N_("it is in %(holders)s volunteers' hands: take it back first, so their walk list "
+                              "does not change under them"), holders=holders)
 
 
 def refusal(action: Action, turf: Holding, target: str | None = None) -> str | None:
     """Why ``action`` cannot be done to the turf, or None if it can; ``target`` is the state asked for
     (``Action.STATE``)."""
+    refused_by = refused(action, turf, target)
+    return None if refused_by is None else str(refused_by)
+
+
+def refused(action: Action, turf: Holding, target: str | None = None) -> TransitionError | None:
+    """``refusal`` as the error itself, its words kept apart for the pages to translate."""
     source = _state(turf.state)
     if action is Action.STATE:
         destination = _state(target or "")
         if destination is source:
-            return f"it is already {said(source)}"
+            return TransitionError(N_("it is already %(state)s"), state=said(source))
         if destination is TurfState.CHECKED_OUT:
-            return "a turf is checked out by handing it out to volunteers, not by hand"
+            return TransitionError(N_("a turf is checked out by handing it out to volunteers, not by hand"))
         if turf.holders:
             return _held(turf.holders)
         if destination not in TRANSITIONS[source]:
             allowed = ", ".join(said(s) for s in TurfState
                                 if s in TRANSITIONS[source] and s is not TurfState.CHECKED_OUT) or "none"
-            return f"a {said(source)} turf cannot become {said(destination)} (allowed: {allowed})"
+            return TransitionError(N_("a %(value)s turf cannot become %(value2)s (allowed: %(allowed)s)"),
+                                   value=said(source), value2=said(destination), allowed=allowed)
         return None
     if turf.holders:
         return _held(turf.holders)
     if action is Action.RESHAPE:
         if not turf.has_blocks:
-            return "it is a re-visit list of chosen doors, with no blocks to reshape"
+            return TransitionError(N_("it is a re-visit list of chosen doors, with no blocks to reshape"))
         if source not in RESHAPEABLE:
-            return f"it is {said(source)}; only draft or open turfs are reshaped"
+            return TransitionError(N_("it is %(state)s; only draft or open turfs are reshaped"), state=said(source))
     if action is Action.DELETE and turf.used:
-        return "it has been handed out or walked; archive it instead to keep its history"
+        return TransitionError(N_("it has been handed out or walked; archive it instead to keep its history"))
     return None
 
 
 def check(action: Action, turf: Holding, target: str | None = None) -> None:
-    """Raise TransitionError with the reason if ``action`` is not allowed (see ``refusal``)."""
-    reason = refusal(action, turf, target)
-    if reason:
-        raise TransitionError(reason)
+    """Raise the TransitionError if ``action`` is not allowed (see ``refusal``)."""
+    reason = refused(action, turf, target)
+    if reason is not None:
+        raise reason
 
 
 def by_hand(turf: Holding) -> tuple[TurfState, ...]:
@@ -141,7 +152,7 @@ def states_on_hand_out(state: str) -> tuple[TurfState, ...]:
     already checked out (more volunteers joining) stays as it is. TransitionError if it cannot be."""
     source = _state(state)
     if source not in HANDED_OUT_FROM:
-        raise TransitionError(f"it is {said(source)}; open it first")
+        raise TransitionError(N_("it is %(value)s; open it first"), value=said(source))
     path = {TurfState.DRAFT: (TurfState.OPEN, TurfState.CHECKED_OUT), TurfState.OPEN: (TurfState.CHECKED_OUT,)}
     return path.get(source, ())
 
@@ -164,5 +175,6 @@ def check_transition(current: str, target: str) -> TurfState:
     source, destination = _state(current), _state(target)
     if destination not in TRANSITIONS[source]:
         allowed = ", ".join(sorted(said(state) for state in TRANSITIONS[source])) or "none"
-        raise TransitionError(f"a {said(source)} turf cannot become {said(destination)} (allowed: {allowed})")
+        raise TransitionError(N_("a %(value)s turf cannot become %(value2)s (allowed: %(allowed)s)"),
+                              value=said(source), value2=said(destination), allowed=allowed)
     return destination

@@ -19,10 +19,11 @@ The definition, every key optional (an empty definition is everyone we may conta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InvalidInput
 from .consequences import ACTIVE
+from .text import N_
 
 SUPPORT_VALUES = (1, 2, 3, 4, 5)
 NO_ANSWER = "none"
@@ -34,12 +35,12 @@ MAX_TAGS = 10
 
 # What each filter means, in the words the canvass page shows.
 LABELS = {
-    "support": "Support answer (latest)",
-    "contacted_this": "Knocked in this canvass",
-    "contacted_other": "Knocked in another canvass",
-    "not_spoken_days": "Last conversation more than N days ago",
-    "age_min": "Age from", "age_max": "Age to",
-    "status": "Person status", "tags": "Tags from imports", "voted": "Has voted",
+    "support": N_("Support answer (latest)"),
+    "contacted_this": N_("Knocked in this canvass"),
+    "contacted_other": N_("Knocked in another canvass"),
+    "not_spoken_days": N_("Last conversation more than N days ago"),
+    "age_min": N_("Age from"), "age_max": N_("Age to"),
+    "status": N_("Person status"), "tags": N_("Tags from imports"), "voted": N_("Has voted"),
 }
 
 
@@ -85,7 +86,7 @@ def _flag(raw: dict, key: str) -> bool | None:
         return value
     if isinstance(value, str) and value.lower() in ("yes", "true", "1", "no", "false", "0"):
         return value.lower() in ("yes", "true", "1")
-    raise InvalidInput("must be yes or no (true or false)", field=key)
+    raise InvalidInput(N_("must be yes or no (true or false)"), field=key)
 
 
 def _whole(raw: dict, key: str, low: int, high: int) -> int | None:
@@ -93,15 +94,15 @@ def _whole(raw: dict, key: str, low: int, high: int) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise InvalidInput("must be a whole number", field=key)
+        raise InvalidInput(N_("must be a whole number"), field=key)
     if isinstance(value, str):
         if not value.strip().isdigit():
-            raise InvalidInput(f"{value!r} is not a whole number", field=key)
+            raise InvalidInput(N_("%(value)r is not a whole number"), value=value, field=key)
         value = int(value.strip())
     if not isinstance(value, int):
-        raise InvalidInput("must be a whole number", field=key)
+        raise InvalidInput(N_("must be a whole number"), field=key)
     if not low <= value <= high:
-        raise InvalidInput(f"must be between {low} and {high}", field=key)
+        raise InvalidInput(N_("must be between %(low)s and %(high)s"), low=low, high=high, field=key)
     return value
 
 
@@ -110,7 +111,7 @@ def _support(raw: dict) -> tuple[tuple[int, ...] | None, bool]:
     if value is None or value == [] or value == "":
         return None, False
     if not isinstance(value, list):
-        raise InvalidInput("must be a list of answers 1 to 5 (and \"none\" for never answered)", field="support")
+        raise InvalidInput(N_('must be a list of answers 1 to 5 (and "none" for never answered)'), field="support")
     picked, none = set(), False
     for item in value:
         if item == NO_ANSWER:
@@ -120,7 +121,7 @@ def _support(raw: dict) -> tuple[tuple[int, ...] | None, bool]:
         elif isinstance(item, int) and not isinstance(item, bool) and item in SUPPORT_VALUES:
             picked.add(item)
         else:
-            raise InvalidInput(f"{item!r} is not an answer: use 1 to 5, or \"none\"", field="support")
+            raise InvalidInput(N_('%(item)r is not an answer: use 1 to 5, or "none"'), item=item, field="support")
     return (tuple(sorted(picked)) if picked else None), none
 
 
@@ -129,7 +130,7 @@ def _status(raw: dict) -> tuple[str, ...]:
     if value is None or value == []:
         return (ACTIVE,)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput("must be a list of statuses", field="status")
+        raise InvalidInput(N_("must be a list of statuses"), field="status")
     for item in value:
         if item not in STATUSES:
             raise InvalidInput(f"{item!r} is not a status one may target: use {', '.join(STATUSES)}"
@@ -143,16 +144,16 @@ def _tags(raw: dict) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if value is None or value == {}:
         return ()
     if not isinstance(value, dict):
-        raise InvalidInput("must map a tag's name to its value or values", field="tags")
+        raise InvalidInput(N_("must map a tag's name to its value or values"), field="tags")
     if len(value) > MAX_TAGS:
-        raise InvalidInput(f"at most {MAX_TAGS} tags", field="tags")
+        raise InvalidInput(N_("at most %(max_tags)s tags"), max_tags=MAX_TAGS, field="tags")
     out = []
     for name, values in sorted(value.items()):
         if not isinstance(name, str) or not name.strip():
-            raise InvalidInput("a tag needs a name", field="tags")
+            raise InvalidInput(N_("a tag needs a name"), field="tags")
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-            raise InvalidInput(f"tag {name!r} needs a value or a list of values", field="tags")
+            raise InvalidInput(N_("tag %(name)r needs a value or a list of values"), name=name, field="tags")
         out.append((tag_name(name), tuple(sorted({v.strip() for v in values}))))
     return tuple(out)
 
@@ -167,14 +168,14 @@ def parse_definition(raw: Any) -> UniverseSpec:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InvalidInput("a universe is a JSON object of filters", field="universe")
+        raise InvalidInput(N_("a universe is a JSON object of filters"), field="universe")
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
-        raise InvalidInput(f"is not a filter (filters: {', '.join(KEYS)})", field=unknown[0])
+        raise InvalidInput(N_("is not a filter (filters: %(names)s)"), names=', '.join(KEYS), field=unknown[0])
     support, support_none = _support(raw)
     age_min, age_max = _whole(raw, "age_min", 0, 130), _whole(raw, "age_max", 0, 130)
     if age_min is not None and age_max is not None and age_max < age_min:
-        raise InvalidInput("the age range ends before it starts", field="age_max")
+        raise InvalidInput(N_("the age range ends before it starts"), field="age_max")
     return UniverseSpec(
         support=support, support_none=support_none,
         contacted_this=_flag(raw, "contacted_this"), contacted_other=_flag(raw, "contacted_other"),
@@ -235,27 +236,42 @@ def matches(spec: UniverseSpec, person: PersonFacts) -> bool:
     return True
 
 
-def describe(spec: UniverseSpec) -> list[str]:
-    """The universe in words, one line per filter, for the canvass page."""
+def _english(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def describe(spec: UniverseSpec, say: Callable[..., str] = _english,
+             status_labels: dict[str, str] | None = None) -> list[str]:
+    """The universe in words, one line per filter, for the canvass page and the CLI.
+
+    ``say(text, **values)`` words each phrase (``N_``-marked, with named placeholders): English by default,
+    the page passes its gettext, so the domain stays pure and one function words both."""
+    def either(values) -> str:  # "4 or 5", "a, b or c"
+        values = [str(v) for v in values]
+        return values[0] if len(values) == 1 else say(N_("%(some)s or %(last)s"), some=", ".join(values[:-1]),
+                                                      last=values[-1])
+
     lines = []
     if spec.filters_support:
-        answers = [str(v) for v in spec.support or ()] + (["never answered"] if spec.support_none else [])
-        lines.append("support answer " + " or ".join(answers))
-    for key, yes, no in (("contacted_this", "knocked in this canvass", "not yet knocked in this canvass"),
-                         ("contacted_other", "knocked in another canvass", "never knocked in another canvass"),
-                         ("voted", "has voted", "has not voted yet")):
+        answers = [str(v) for v in spec.support or ()] + ([say(N_("never answered"))] if spec.support_none else [])
+        lines.append(say(N_("support answer %(answers)s"), answers=either(answers)))
+    for key, yes, no in (("contacted_this", N_("knocked in this canvass"), N_("not yet knocked in this canvass")),
+                         ("contacted_other", N_("knocked in another canvass"), N_("never knocked in another canvass")),
+                         ("voted", N_("has voted"), N_("has not voted yet"))):
         if getattr(spec, key) is not None:
-            lines.append(yes if getattr(spec, key) else no)
+            lines.append(say(yes if getattr(spec, key) else no))
     if spec.not_spoken_days is not None:
-        lines.append(f"no conversation in the last {spec.not_spoken_days} days")
+        lines.append(say(N_("no conversation in the last %(days)s days"), days=spec.not_spoken_days))
     if spec.age_min is not None or spec.age_max is not None:
-        lines.append(f"aged {spec.age_min if spec.age_min is not None else 0} to "
-                     f"{spec.age_max if spec.age_max is not None else 'any'}")
+        low = spec.age_min if spec.age_min is not None else 0
+        lines.append(say(N_("aged %(low)s to %(high)s"), low=low, high=spec.age_max) if spec.age_max is not None
+                     else say(N_("aged %(low)s or more"), low=low))
     if spec.status != (ACTIVE,):
-        lines.append("status " + " or ".join(spec.status))
+        labels = status_labels or {}
+        lines.append(say(N_("status %(statuses)s"), statuses=either(labels.get(s, s) for s in spec.status)))
     for name, values in spec.tags:
-        lines.append(f"{name}: " + " or ".join(values))
-    return lines or ["everyone we may contact"]
+        lines.append(f"{name}: " + either(values))
+    return lines or [say(N_("everyone we may contact"))]
 
 
 # Election day: the chase universe is the supporters (latest support 4 or 5) who have not voted yet.

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from ..errors import InvalidInput
+from ..domain.text import N_
 
 MB = 1024 * 1024
 
@@ -36,11 +37,12 @@ def check_zip(path: str | Path, limit: int | None = None) -> list[str]:
     for member in members:
         parts = PurePosixPath(member.filename.replace("\\", "/"))
         if parts.is_absolute() or ".." in parts.parts or ":" in member.filename:
-            raise InvalidInput(f"holds {member.filename[:80]!r}, a file that would land outside the archive's "
-                               "folder: export the archive again", file=name)
+            raise InvalidInput(N_("holds %(value)r, a file that would land outside the archive's folder: export the archive again"),
+                               value=member.filename[:80], file=name)
         total += member.file_size
         if total > limit:
-            raise InvalidInput(f"expands to more than {limit // MB} MB, the upload limit (it is "
-                               f"{path.stat().st_size / MB:.1f} MB zipped): send the files unzipped or smaller",
+            raise InvalidInput(N_("expands to more than %(count)s MB, the upload limit (it is %(count2)s MB zipped): send the files "
+                                  "unzipped or smaller"),
+                               count=limit // MB, count2=format(path.stat().st_size / MB, '.1f'),
                                file=name)
     return [member.filename for member in members]

@@ -23,6 +23,7 @@ import shapely
 from ..errors import InvalidInput
 from .archives import check_zip
 from .geo import WGS84
+from ..domain.text import N_
 
 # Census TIGER/Line block fields, newest first.
 ID_FIELD_GUESSES = ("GEOID20", "GEOID10", "GEOID", "BLOCKID20", "BLOCKID10", "source_id", "id")
@@ -33,11 +34,11 @@ MAX_BLOCK_VERTICES = 100_000  # a census block has tens; a long coastline a few 
 
 
 REJECT_LABELS = {
-    "no_geometry": "no geometry", "not_a_polygon": "not a polygon", "no_area": "a polygon with no area even after repair",
+    "no_geometry": N_("no geometry"), "not_a_polygon": N_("not a polygon"), "no_area": N_("a polygon with no area even after repair"),
     "too_many_corners": f"more than {MAX_BLOCK_VERTICES:,} corners (simplify the layer first)",
-    "no_block_id": "no block id", "id_too_long": f"block id longer than {MAX_ID_LENGTH} characters",
-    "repeated_id": "block id repeated from an earlier feature",
-    "housing_not_a_number": "housing units not a number",
+    "no_block_id": N_("no block id"), "id_too_long": f"block id longer than {MAX_ID_LENGTH} characters",
+    "repeated_id": N_("block id repeated from an earlier feature"),
+    "housing_not_a_number": N_("housing units not a number"),
 }
 
 
@@ -66,9 +67,9 @@ def read_blocks(path: str | Path, id_field: str | None = None, doors_field: str 
     if raw.crs is None and topojson:
         raw = _topojson_crs(raw, name)
     if raw.crs is None:
-        raise InvalidInput("has no coordinate reference system (a shapefile needs its .prj)", file=name)
+        raise InvalidInput(N_("has no coordinate reference system (a shapefile needs its .prj)"), file=name)
     if raw.empty:
-        raise InvalidInput("holds no features", file=name)
+        raise InvalidInput(N_("holds no features"), file=name)
     id_field = _pick_field(raw, id_field, ID_FIELD_GUESSES, name, "--id-field", required=True)
     doors_field = _pick_field(raw, doors_field, DOORS_FIELD_GUESSES, name, "--doors-field", required=False)
     columns = [c for c in raw.columns if c != raw.geometry.name]
@@ -95,7 +96,8 @@ def read_blocks(path: str | Path, id_field: str | None = None, doors_field: str 
     bad = reason != ""
     if bad.all():
         first = int(np.flatnonzero(bad)[0])
-        raise InvalidInput(f"has no usable feature (each has a problem; the first: {REJECT_LABELS[reason[first]]})",
+        raise InvalidInput(N_("has no usable feature (each has a problem; the first: %(value)s)"),
+                           value=REJECT_LABELS[reason[first]],
                            file=name, row=_feature(first))
     rejects = pd.DataFrame({"row": np.flatnonzero(bad) + 1, "id": source_ids.to_numpy()[bad],
                             "reason": reason[bad]})
@@ -132,9 +134,9 @@ def _topojson_crs(raw: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     minx, miny, maxx, maxy = raw.total_bounds
     if -180.0 <= minx <= maxx <= 180.0 and -90.0 <= miny <= maxy <= 90.0:
         return raw.set_crs(WGS84)
-    raise InvalidInput("is TopoJSON whose coordinates are projected and do not say in which CRS: convert it to "
-                       "a GeoPackage that says so, e.g. `ogr2ogr -a_srs EPSG:5070 blocks.gpkg FILE.topojson` "
-                       "(with the EPSG code of its projection), and import that", file=name)
+    raise InvalidInput(N_("is TopoJSON whose coordinates are projected and do not say in which CRS: convert it to a GeoPackage "
+                          "that says so, e.g. `ogr2ogr -a_srs EPSG:5070 blocks.gpkg FILE.topojson` (with the EPSG code of its "
+                          "projection), and import that"), file=name)
 
 
 def _layers(target: str) -> list[str]:
@@ -152,11 +154,12 @@ def _choose(layers: list[str], chosen: str | None, name: str) -> str | None:
     if chosen:
         found = next((layer for layer in layers if layer.casefold() == chosen.strip().casefold()), None)
         if found is None:
-            raise InvalidInput(f"has no layer {chosen!r} (layers: {', '.join(layers)})", file=name, field="layer")
+            raise InvalidInput(N_("has no layer %(chosen)r (layers: %(names)s)"),
+                               chosen=chosen, names=', '.join(layers), file=name, field="layer")
         return found
     if len(layers) > 1:
-        raise InvalidInput(f"holds {len(layers)} layers ({LAYER_SEPARATOR.join(layers)}): choose one with "
-                           "--layer NAME (on the import page: Layer)", file=name, field="layer")
+        raise InvalidInput(N_("holds %(count)s layers (%(names)s): choose one with --layer NAME (on the import page: Layer)"),
+                           count=len(layers), names=LAYER_SEPARATOR.join(layers), file=name, field="layer")
     return layers[0] if layers else None
 
 
@@ -174,17 +177,18 @@ def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | No
     """The chosen layer of the file, its name when the file has several, and whether it is TopoJSON."""
     name = path.name
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InvalidInput(f"is not a block file we read ({', '.join(SUPPORTED_SUFFIXES)})", file=name)
+        raise InvalidInput(N_("is not a block file we read (%(names)s)"),
+                           names=', '.join(SUPPORTED_SUFFIXES), file=name)
     target = str(path)
     layer_name = None
     read_layer = None
     if path.suffix.lower() == ".zip":
         if not zipfile.is_zipfile(path):
-            raise InvalidInput("is not a zip archive", file=name)
+            raise InvalidInput(N_("is not a zip archive"), file=name)
         members = check_zip(path)  # no zip-slip member, no zip bomb
         shapefiles = [m for m in members if m.lower().endswith(".shp")]
         if not shapefiles:
-            raise InvalidInput("holds no .shp shapefile", file=name)
+            raise InvalidInput(N_("holds no .shp shapefile"), file=name)
         stems = {Path(m).stem: m for m in shapefiles}
         chosen = _choose(list(stems), layer, name)
         shapefile = stems[chosen]
@@ -192,12 +196,13 @@ def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | No
         stem = shapefile[:-4]
         for part in (".dbf", ".shx"):
             if not any(m.lower() == (stem + part).lower() for m in members):
-                raise InvalidInput(f"the shapefile {shapefile} has no {part} beside it", file=name)
+                raise InvalidInput(N_("the shapefile %(shapefile)s has no %(part)s beside it"),
+                                   shapefile=shapefile, part=part, file=name)
         target = f"/vsizip/{path}/{shapefile}"
     elif path.suffix.lower() == ".shp":
         for part in (".dbf", ".shx"):
             if not path.with_suffix(part).exists() and not path.with_suffix(part.upper()).exists():
-                raise InvalidInput(f"has no {part} file beside it", file=name)
+                raise InvalidInput(N_("has no %(part)s file beside it"), part=part, file=name)
     else:
         layers = _layers(target)
         read_layer = _choose(layers, layer, name)
@@ -206,7 +211,7 @@ def _read_any(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | No
         frame = gpd.read_file(target, layer=read_layer) if read_layer else gpd.read_file(target)
     except Exception as error:  # pyogrio raises several types; all mean "unreadable"
         reason = (str(error).splitlines() or [""])[0].replace(target, name).replace(str(path), name)
-        raise InvalidInput(f"cannot be read as a spatial file ({reason[:200]})", file=name) from None
+        raise InvalidInput(N_("cannot be read as a spatial file (%(value)s)"), value=reason[:200], file=name) from None
     return frame, layer_name, _is_topojson(path)
 
 
@@ -215,13 +220,15 @@ def _pick_field(frame: gpd.GeoDataFrame, chosen: str | None, guesses: tuple[str,
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if chosen:
         if chosen not in columns:
-            raise InvalidInput(f"has no field {chosen!r} (fields: {', '.join(columns)})", file=name, field=chosen)
+            raise InvalidInput(N_("has no field %(chosen)r (fields: %(names)s)"),
+                               chosen=chosen, names=', '.join(columns), file=name, field=chosen)
         return chosen
     for guess in guesses:
         if guess in columns:
             return guess
     if required:
-        raise InvalidInput(f"has no block id field we recognise: pass {option} (fields: {', '.join(columns)})",
+        raise InvalidInput(N_("has no block id field we recognise: pass %(option)s (fields: %(names)s)"),
+                           option=option, names=', '.join(columns),
                            file=name)
     return None
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import re
 
-FIELDS: dict[str, str] = {  # our field -> how a person reads it (the mapping step's choices)
-    "id": "id (voter or person id)", "address": "address (one string: number, street, unit)",
-    "address2": "address line 2 (unit)", "house_number": "house number", "street": "street", "unit": "unit",
-    "city": "city", "postcode": "postcode", "lat": "latitude", "lon": "longitude",
-    "first_name": "first name", "last_name": "last name", "age": "age", "birth_year": "year of birth",
-    "phone": "phone", "email": "email", "language": "preferred language",
+from ..domain.text import N_
+
+FIELDS: dict[str, str] = {  # our field -> how a person reads it (the mapping step's choices, translated there)
+    "id": N_("id (voter or person id)"), "address": N_("address (one string: number, street, unit)"),
+    "address2": N_("address line 2 (unit)"), "house_number": N_("house number"), "street": N_("street"), "unit": N_("unit"),
+    "city": N_("city"), "postcode": N_("postcode"), "lat": N_("latitude"), "lon": N_("longitude"),
+    "first_name": N_("first name"), "last_name": N_("last name"), "age": N_("age"), "birth_year": N_("year of birth"),
+    "phone": N_("phone"), "email": N_("email"), "language": N_("preferred language"),
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,10 +87,12 @@ def apply_overrides(columns: list[str], guessed: dict[str, str], overrides: dict
     mapping = dict(guessed)
     for column, field in (overrides or {}).items():
         if column not in columns:
-            raise InvalidInput(f"has no column {column!r} to map (columns: {', '.join(columns)})", file=name,
+            raise InvalidInput(N_("has no column %(column)r to map (columns: %(names)s)"),
+                               column=column, names=', '.join(columns), file=name,
                                field=column)
         if field and field not in FIELDS:
-            raise InvalidInput(f"can't map {column!r} to {field!r}: the fields are {', '.join(FIELDS)}",
+            raise InvalidInput(N_("can't map %(column)r to %(field_name)r: the fields are %(names)s"),
+                               column=column, field_name=field, names=', '.join(FIELDS),
                                file=name, field=column)
         if field:
             mapping = {c: f for c, f in mapping.items() if f != field}
@@ -105,7 +109,7 @@ def parse_map_options(values: tuple[str, ...] | list[str]) -> dict[str, str]:
         column, sep, field = value.rpartition("=")
         if not sep or not column.strip():
             from ..errors import InvalidInput
-            raise InvalidInput(f"--map {value!r} is not 'File column=field'", field="map")
+            raise InvalidInput(N_("--map %(value)r is not 'File column=field'"), value=value, field="map")
         field = field.strip()
         out[column.strip()] = "" if field in ("", "-") else field
     return out

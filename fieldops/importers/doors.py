@@ -28,6 +28,7 @@ from ..errors import InvalidInput
 from .columns import COLUMN_ALIASES, FALLBACKS, apply_overrides, guess_mapping, header_key  # noqa: F401 (re-exported)
 from .geo import block_for_points
 from .tabular import TableFormat, iter_table
+from ..domain.text import N_
 
 REQUIRED = ("id", "street", "house_number")  # street and number may come as one ``address`` string
 # The most characters each text column holds (the database columns' lengths: tests/test_migrations.py
@@ -43,13 +44,13 @@ REJECT_REASONS = ("no_coordinates", "swapped_lat_lon", "outside_blocks")
 READ_REJECT_REASONS = ("no_id", "repeated_id", "address_not_split", "no_street", "no_house_number", "bad_age",
                        "bad_birth_year", "bad_language", "missing_coordinates", "bad_coordinates")
 REJECT_LABELS = {
-    "bad_birth_year": "year of birth not a year from 1880 to 2100",
-    "bad_language": "language not a code like fi, sv or es",
-    "no_coordinates": "no coordinates", "address_not_found": "address not found",
-    "address_not_split": "address not split into number and street (a PO box, or no number)", "swapped_lat_lon": "swapped lat lon",
-    "outside_blocks": "outside blocks", "no_id": "no id", "repeated_id": "id repeated from an earlier row",
-    "no_street": "no street", "no_house_number": "no house number", "bad_age": "age not a number from 0 to 130",
-    "missing_coordinates": "missing coordinates (N/A)", "bad_coordinates": "coordinates that are not numbers",
+    "bad_birth_year": N_("year of birth not a year from 1880 to 2100"),
+    "bad_language": N_("language not a code like fi, sv or es"),
+    "no_coordinates": N_("no coordinates"), "address_not_found": N_("address not found"),
+    "address_not_split": N_("address not split into number and street (a PO box, or no number)"), "swapped_lat_lon": N_("swapped lat lon"),
+    "outside_blocks": N_("outside blocks"), "no_id": N_("no id"), "repeated_id": N_("id repeated from an earlier row"),
+    "no_street": N_("no street"), "no_house_number": N_("no house number"), "bad_age": N_("age not a number from 0 to 130"),
+    "missing_coordinates": N_("missing coordinates (N/A)"), "bad_coordinates": N_("coordinates that are not numbers"),
 }
 # Coordinates written as "not there" by spreadsheets and exports (compared case-insensitively).
 MISSING_MARKS = ("n/a", "na", "-", "--", "null", "none", "nan", "?", "#n/a")
@@ -117,10 +118,11 @@ def read_door_rows(path: str | Path, mapping: dict[str, str] | None = None, memb
     rejects = pd.concat([part.rejects for part in parts], ignore_index=True) if len(parts) > 1 else first.rejects
     del parts
     if rows.empty and rejects.empty:
-        raise InvalidInput("has a header but no rows", file=name)
+        raise InvalidInput(N_("has a header but no rows"), file=name)
     if rows.empty:
         top = rejects.iloc[0]
-        raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[top['reason']]})",
+        raise InvalidInput(N_("has no usable row (each has a problem; the first: %(value)s)"),
+                           value=REJECT_LABELS[top['reason']],
                            file=name, row=int(top["row"]))
     first.rows, first.rejects = rows, rejects
     return first
@@ -141,7 +143,8 @@ def file_mapping(columns: list[str], name: str, table_format: TableFormat | None
         separator = table_format.separator if table_format else ","
         if len(columns) == 1 and any(mark in columns[0] for mark in ";\t|,"):
             hint = "; its header reads as one column: is the separator something else than " + repr(separator) + "?"
-        raise InvalidInput(f"lacks the column {missing[0]!r} (columns: {', '.join(columns)}){hint}", file=name,
+        raise InvalidInput(N_("lacks the column %(value)r (columns: %(names)s)%(hint)s"),
+                           value=missing[0], names=', '.join(columns), hint=hint, file=name,
                            field=missing[0])
     return rename
 
@@ -164,7 +167,7 @@ def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_f
         frame[TAG_PREFIX + tag_name(column)] = original[column]
     frame.insert(0, "row", np.arange(first_row, len(frame) + first_row))  # line 1 is the header
     if frame.empty and refuse_empty:
-        raise InvalidInput("has a header but no rows", file=name)
+        raise InvalidInput(N_("has a header but no rows"), file=name)
     _check_lengths(frame, name)
     for axis in ("lat", "lon"):
         if axis not in frame:
@@ -222,7 +225,8 @@ def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_f
     rows = frame[~bad].reset_index(drop=True)
     if rows.empty and refuse_empty:
         first = rejects.iloc[0]
-        raise InvalidInput(f"has no usable row (each has a problem; the first: {REJECT_LABELS[first['reason']]})",
+        raise InvalidInput(N_("has no usable row (each has a problem; the first: %(value)s)"),
+                           value=REJECT_LABELS[first['reason']],
                            file=name, row=int(first["row"]))
     return DoorRows(rows=rows, has_people=any(c in frame for c in PERSON_COLUMNS) or bool(extra), rejects=rejects,
                     unused_columns=unused, address_like_columns=[c for c in unused if looks_like_address_part(c)],
@@ -250,7 +254,8 @@ def _check_lengths(frame: pd.DataFrame, name: str) -> None:
         too_long = (lengths > most).to_numpy()
         if too_long.any():
             at = int(too_long.argmax())
-            raise InvalidInput(f"is {int(lengths.iloc[at]):,} characters long: at most {most} fit", file=name,
+            raise InvalidInput(N_("is %(value)s characters long: at most %(most)s fit"),
+                               value=format(int(lengths.iloc[at]), ','), most=most, file=name,
                                row=int(frame["row"].iloc[at]), field=field_name)
 
 

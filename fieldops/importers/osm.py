@@ -28,6 +28,7 @@ from ..domain.addresses import has_twin, join_households, normalise_city, normal
 from ..domain.units import expand_flats, numbered_flats
 from ..errors import InvalidInput
 from .geo import WGS84, areas_m2, block_for_points, metric_crs
+from ..domain.text import N_
 
 # Streets that bound blocks. Service roads, footways and paths run inside blocks.
 BLOCK_BOUNDING_HIGHWAYS = frozenset({
@@ -61,17 +62,17 @@ def read_osm(path: str | Path, min_block_area_m2: float = MIN_BLOCK_AREA_M2) -> 
             roads, addressed, buildings, landuse = _read_layers(pyrosm.OSM(str(path)))
     except Exception as error:  # pyrosm raises its own types for broken files; all mean "unreadable"
         reason = str(error).split("; ")[-1].replace(str(path), name)[:200]  # never the server's folder
-        raise InvalidInput(f"is not a readable OpenStreetMap PBF ({reason})", file=name) from None
+        raise InvalidInput(N_("is not a readable OpenStreetMap PBF (%(reason)s)"), reason=reason, file=name) from None
     if roads is None or roads.empty:
-        raise InvalidInput("holds no streets, so no blocks can be made", file=name)
+        raise InvalidInput(N_("holds no streets, so no blocks can be made"), file=name)
     if not roads["highway"].isin(BLOCK_BOUNDING_HIGHWAYS).any():
         kinds = ", ".join(sorted(set(roads["highway"].dropna().astype(str)))[:6])
-        raise InvalidInput(f"holds only paths and service roads ({kinds}), no streets that bound blocks: "
-                           "use an extract that takes in the streets around them", file=name)
+        raise InvalidInput(N_("holds only paths and service roads (%(kinds)s), no streets that bound blocks: use an extract that "
+                              "takes in the streets around them"), kinds=kinds, file=name)
     blocks, slivers = blocks_from_streets(roads, min_block_area_m2)
     if blocks.empty:
-        raise InvalidInput("its streets enclose no block larger than "
-                           f"{min_block_area_m2:.0f} m²", file=name)
+        raise InvalidInput(N_("its streets enclose no block larger than %(min_block_area_m2)s m²"),
+                           min_block_area_m2=format(min_block_area_m2, '.0f'), file=name)
     doors = doors_from_addresses(addressed) if addressed is not None else _empty_doors()
     unaddressed = unaddressed_doors(buildings, landuse, roads, addressed_points=doors[["lon", "lat"]])
     if len(unaddressed):

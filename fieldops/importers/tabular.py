@@ -26,11 +26,18 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput
+from ..domain.text import N_
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".tab", ".xls")
 SEPARATORS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
-SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
+# How a table was read, as the import summary and the mapping step say it (English kept in the job's result;
+# the pages word it in the reader's language: fieldops.i18n.table_format_text).
+TABLE_FORMAT = N_("%(encoding)s text, %(separator)s-separated")
+NOT_UTF8 = N_("%(name)s is not UTF-8 (byte 0x%(byte)s on line %(line)s): read as Windows-1252 (Latin-1); check "
+              "that names with accents came out right")
+STORED_WARNINGS = (NOT_UTF8,)  # the sentences a summary keeps, which the pages word again (i18n.stored_text)
 
 
 @dataclass
@@ -40,7 +47,7 @@ class TableFormat:
     warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        return f"{self.encoding} text, {SEPARATOR_NAMES[self.separator]}-separated"
+        return TABLE_FORMAT % {"encoding": self.encoding, "separator": SEPARATOR_NAMES[self.separator]}
 
 
 def open_table(path: str | Path, member: str | None = None) -> tuple[bytes, str]:
@@ -51,7 +58,7 @@ def open_table(path: str | Path, member: str | None = None) -> tuple[bytes, str]
     if head.startswith(b"PK"):
         return _from_zip(path, member)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput("is an Excel workbook, not text: open it and save it as CSV UTF-8", file=path.name)
+        raise InvalidInput(N_("is an Excel workbook, not text: open it and save it as CSV UTF-8"), file=path.name)
     return path.read_bytes(), path.name
 
 
@@ -59,7 +66,7 @@ def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InvalidInput("looks like a ZIP but can't be opened", file=path.name) from None
+        raise InvalidInput(N_("looks like a ZIP but can't be opened"), file=path.name) from None
     with archive:
         tables = [info for info in archive.infolist()
                   if not info.is_dir() and Path(info.filename).suffix.lower() in TABLE_SUFFIXES
@@ -67,15 +74,15 @@ def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
         if member is not None:
             tables = [info for info in tables if Path(info.filename).name == member or info.filename == member]
             if not tables:
-                raise InvalidInput(f"holds no table named {member!r}", file=path.name, field="member")
+                raise InvalidInput(N_("holds no table named %(member)r"), member=member, file=path.name, field="member")
         if not tables and any(info.filename.startswith("xl/") for info in archive.infolist()):
-            raise InvalidInput("is an Excel workbook (.xlsx), not text: open it and save it as CSV UTF-8",
+            raise InvalidInput(N_("is an Excel workbook (.xlsx), not text: open it and save it as CSV UTF-8"),
                                file=path.name)
         if not tables:
-            raise InvalidInput("holds no table (.csv, .txt, .tsv or .xls)", file=path.name)
+            raise InvalidInput(N_("holds no table (.csv, .txt, .tsv or .xls)"), file=path.name)
         if len(tables) > 1:
             names = ", ".join(Path(info.filename).name for info in tables)
-            raise InvalidInput(f"holds several tables ({names}): say which to import", file=path.name,
+            raise InvalidInput(N_("holds several tables (%(names)s): say which to import"), names=names, file=path.name,
                                field="member")
         return archive.read(tables[0]), f"{path.name}/{Path(tables[0].filename).name}"
 
@@ -83,7 +90,7 @@ def _from_zip(path: Path, member: str | None) -> tuple[bytes, str]:
 def sniff(data: bytes, name: str) -> TableFormat:
     """The encoding and separator of a table's bytes."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidInput("is an Excel workbook, not text: open it and save it as CSV UTF-8", file=name)
+        raise InvalidInput(N_("is an Excel workbook, not text: open it and save it as CSV UTF-8"), file=name)
     warnings: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
@@ -100,8 +107,7 @@ def sniff(data: bytes, name: str) -> TableFormat:
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
             encoding = "cp1252"
-            warnings.append(f"{name} is not UTF-8 (byte 0x{data[error.start]:02x} on line {line}): read as "
-                            "Windows-1252 (Latin-1); check that names with accents came out right")
+            warnings.append(NOT_UTF8 % {"name": name, "byte": f"{data[error.start]:02x}", "line": line})
     head = data[:SNIFF_BYTES].decode(encoding, errors="replace")
     return TableFormat(encoding, _separator(head), warnings)
 
@@ -128,7 +134,7 @@ def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFram
         frame = pd.read_csv(io.StringIO(text), sep=table_format.separator, dtype=str, keep_default_na=False,
                             na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+        raise InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format, name
 
@@ -149,7 +155,7 @@ def read_head(data: bytes, name: str, rows: int = 5, *, whole: bool = False) -> 
         frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=table_format.separator, dtype=str,
                             keep_default_na=False, na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+        raise InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format
 
@@ -194,7 +200,8 @@ def iter_table(path: str | Path, member: str | None = None, chunk_rows: int = 25
                     frame.columns = [str(column).strip() for column in frame.columns]
                     yield frame
             except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-                raise InvalidInput(f"is not a readable table ({str(error).strip()[:200]})", file=name) from None
+                raise InvalidInput(N_("is not a readable table (%(value)s)"),
+                                   value=str(error).strip()[:200], file=name) from None
     return table_format, name, chunks()
 
 

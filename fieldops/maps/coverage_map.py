@@ -7,6 +7,7 @@ links to its household timeline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import folium
 import shapely
@@ -18,6 +19,7 @@ from .assets import local_leaflet, local_marker_cluster
 from .office_map import MapTurf, display_geometry
 from .packing import pack_geometry, pack_points
 from .text_details import TextPopup, TextTooltip
+from ..domain.text import N_
 
 # Coverage -> colour, light to dark blue (ColorBrewer Blues, colour-blind safe); no doors: grey.
 COVERAGE_CLASSES = ((0.0, "#eff3ff"), (0.25, "#bdd7e7"), (0.5, "#6baed6"), (0.75, "#3182bd"), (1.0, "#08519c"))
@@ -45,11 +47,16 @@ def coverage_colour(doors: int, attempted: int) -> str:
     return COVERAGE_CLASSES[-1][1]
 
 
-def coverage_legend() -> list[tuple[str, str]]:
-    """(label, colour) for the legend, in order."""
-    labels, lower = [("no doors", NO_DOORS)], 0.0
+def _english(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def coverage_legend(say: Callable[..., str] = _english) -> list[tuple[str, str]]:
+    """(label, colour) for the legend, in order; ``say(text, **values)`` words it (a page passes gettext)."""
+    labels, lower = [(say(N_("no doors")), NO_DOORS)], 0.0
     for upper, colour in COVERAGE_CLASSES:
-        labels.append(("0% (none knocked)" if upper == 0 else f"{lower:.0%}–{upper:.0%}", colour))
+        labels.append((say(N_("%(percent)s (none knocked)"), percent="0%") if upper == 0
+                       else f"{lower:.0%}–{upper:.0%}", colour))
         lower = upper
     return labels
 
@@ -141,25 +148,27 @@ def goal_colour(percent: float | None) -> str:
     return GOAL_CLASSES[-1][1]
 
 
-def goal_legend() -> list[tuple[str, str]]:
+def goal_legend(say: Callable[..., str] = _english) -> list[tuple[str, str]]:
     """(label, colour) for the map coloured by percent of goal."""
-    labels, lower = [("no goal", NO_GOAL)], 0.0
+    labels, lower = [(say(N_("no goal")), NO_GOAL)], 0.0
     for upper, colour in GOAL_CLASSES:
-        labels.append((f"{lower:.0%} or more" if upper == float("inf") else f"{lower:.0%}–{upper:.0%}", colour))
+        labels.append((say(N_("%(percent)s or more"), percent=f"{lower:.0%}") if upper == float("inf")
+                       else f"{lower:.0%}–{upper:.0%}", colour))
         lower = upper
     return labels
 
 
 def region_goal_map(offices: list[OfficeArea], *, vendor_prefix: str,
-                    tiles: str | None = "OpenStreetMap") -> folium.Map:
+                    tiles: str | None = "OpenStreetMap", say: Callable[..., str] = _english) -> folium.Map:
     """Each office's territory coloured by its percent of goal (doors), with a popup of its figures."""
-    return region_coverage_map(offices, vendor_prefix=vendor_prefix, tiles=tiles, by_goal=True)
+    return region_coverage_map(offices, vendor_prefix=vendor_prefix, tiles=tiles, by_goal=True, say=say)
 
 
 def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
-                        tiles: str | None = "OpenStreetMap", by_goal: bool = False) -> folium.Map:
+                        tiles: str | None = "OpenStreetMap", by_goal: bool = False,
+                        say: Callable[..., str] = _english) -> folium.Map:
     """Each office's territory coloured by its coverage (or, ``by_goal``, its percent of goal), with a popup
-    of its figures."""
+    of its figures; ``say(text)`` words the popup's names (a page passes gettext)."""
     shown = [o for o in offices if o.outline is not None and not o.outline.is_empty]
     bounds = shapely.total_bounds([o.outline for o in shown]) if shown else None
     centre = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds is not None else (0, 0)
@@ -169,19 +178,19 @@ def region_coverage_map(offices: list[OfficeArea], *, vendor_prefix: str,
         "office": o.name, "doors": o.doors, "attempted": o.attempted, "reached": o.reached,
         "coverage": f"{o.attempted / o.doors:.1%}" if o.doors else "—",
         "contact_rate": f"{o.reached / o.attempted:.1%}" if o.attempted else "—",
-        "goal": "no goal" if o.percent_of_goal is None else f"{o.percent_of_goal:.0%}",
+        "goal": say(N_("no goal")) if o.percent_of_goal is None else f"{o.percent_of_goal:.0%}",
         "colour": goal_colour(o.percent_of_goal) if by_goal else coverage_colour(o.doors, o.attempted)}}
         for o in shown]
-    shown_as = ("goal", "Percent of goal") if by_goal else ("coverage", "Coverage")
+    shown_as = ("goal", say(N_("Percent of goal"))) if by_goal else ("coverage", say(N_("Coverage")))
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features}, name="Offices",
             style_function=lambda f: {"fillColor": f["properties"]["colour"], "fillOpacity": 0.75,
                                       "color": "#111827", "weight": 2},
-            tooltip=TextTooltip(fields=["office", shown_as[0]], aliases=["Office", shown_as[1]]),
+            tooltip=TextTooltip(fields=["office", shown_as[0]], aliases=[say(N_("Office")), shown_as[1]]),
             popup=TextPopup(fields=["office", "doors", "attempted", "reached", "coverage", "contact_rate", "goal"],
-                            aliases=["Office", "Doors", "Attempted", "Reached", "Coverage", "Contact rate",
-                                     "Percent of goal"]),
+                            aliases=[say(N_(name)) for name in ("Office", "Doors", "Attempted", "Reached",
+                                                                "Coverage", "Contact rate", "Percent of goal")]),
         ).add_to(fmap)
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return fmap

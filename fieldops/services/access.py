@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import (Assignment, Block, Canvass, Door, Invite, Job, Office, Region, Shift, Team, TeamMember, TeamTurf,
                       Turf, TurfDoor, User)
 from ..models._base import utcnow
+from ..domain.text import N_
 
 
 def actor_of(user: User, *, with_team: bool = False) -> rules.Actor:
@@ -78,7 +79,7 @@ def require_region(user: User, region_id: int, *, manage: bool = False) -> Regio
     """The region, if the user may see it (or, with ``manage``, change it: region-wide canvasses)."""
     region = db.session.get(Region, region_id)
     if region is None:
-        raise NotFound(f"no region with id {region_id}")
+        raise NotFound(N_("no region with id %(region_id)s"), region_id=region_id)
     check = rules.can_manage if manage else rules.can_view
     if not check(actor_of(user), rules.Place(region_id=region.id)):
         raise Forbidden("you may not " + ("change" if manage else "see") + " this region")
@@ -93,7 +94,7 @@ def require_office(user: User, office_id: int, *, manage: bool = False) -> Offic
     """The office, if the user may see it (or, with ``manage``, change it)."""
     office = db.session.get(Office, office_id)
     if office is None:
-        raise NotFound(f"no office with id {office_id}")
+        raise NotFound(N_("no office with id %(office_id)s"), office_id=office_id)
     check = rules.can_manage if manage else rules.can_view
     if not check(actor_of(user), _place(office)):
         raise Forbidden("you may not " + ("change" if manage else "see") + " this office")
@@ -104,7 +105,7 @@ def require_turf(user: User, turf_id: int, *, manage: bool = False) -> Turf:
     """The turf, if the user may see its doors (volunteers: only when it is handed to them)."""
     turf = db.session.get(Turf, turf_id)
     if turf is None:
-        raise NotFound(f"no turf with id {turf_id}")
+        raise NotFound(N_("no turf with id %(turf_id)s"), turf_id=turf_id)
     office = db.session.get(Office, turf.office_id)
     actor = actor_of(user)
     if manage:
@@ -128,9 +129,9 @@ def require_turf_hand_out(user: User, turf_id: int) -> Turf:
     """The turf, if the user may hand it out and take it back."""
     turf = db.session.get(Turf, turf_id)
     if turf is None:
-        raise NotFound(f"no turf with id {turf_id}")
+        raise NotFound(N_("no turf with id %(turf_id)s"), turf_id=turf_id)
     if not may_hand_out(user, turf):
-        raise Forbidden("this turf is not yours to hand out")
+        raise Forbidden(N_("this turf is not yours to hand out"))
     return turf
 
 
@@ -143,7 +144,7 @@ def require_team(user: User, team_id: int, *, work: bool = False, shape: bool = 
     organizers) or change its turfs, members and leaders (``shape``: the office's organizers)."""
     team = db.session.get(Team, team_id)
     if team is None:
-        raise NotFound(f"no team with id {team_id}")
+        raise NotFound(N_("no team with id %(team_id)s"), team_id=team_id)
     actor, place = actor_of(user, with_team=True), _team_place(team)
     check = rules.can_shape_teams if shape else rules.can_work_team if work else rules.can_view_team
     if not check(actor, place):
@@ -170,10 +171,10 @@ def require_shift(user: User, shift_id: int) -> Shift:
     shift's team."""
     shift = db.session.get(Shift, shift_id)
     if shift is None:
-        raise NotFound(f"no shift with id {shift_id}")
+        raise NotFound(N_("no shift with id %(shift_id)s"), shift_id=shift_id)
     office = db.session.get(Office, shift.office_id)
     if not rules.can_work_team(actor_of(user), _place(office, shift.team_id)):
-        raise Forbidden("this shift is not yours to run")
+        raise Forbidden(N_("this shift is not yours to run"))
     return shift
 
 
@@ -181,11 +182,11 @@ def require_volunteer_timeline(user: User, volunteer: User) -> None:
     """A volunteer's own timeline (one-on-one notes, check-ins): the office's organizers and the leader of
     the volunteer's team; never the volunteer themselves, nor other volunteers."""
     if volunteer.office_id is None:
-        raise NotFound(f"no volunteer with id {volunteer.id}")
+        raise NotFound(N_("no volunteer with id %(volunteer_id)s"), volunteer_id=volunteer.id)
     office = db.session.get(Office, volunteer.office_id)
     membership = db.session.get(TeamMember, volunteer.id)
     if not rules.can_work_team(actor_of(user), _place(office, membership.team_id if membership else None)):
-        raise Forbidden("only the office's organizers and the volunteer's team leader see their timeline")
+        raise Forbidden(N_("only the office's organizers and the volunteer's team leader see their timeline"))
 
 
 def require_canvass_for_office(user: User, canvass_id: int, office_id: int) -> Canvass:
@@ -193,7 +194,8 @@ def require_canvass_for_office(user: User, canvass_id: int, office_id: int) -> C
     office = require_office(user, office_id, manage=True)
     canvass = db.session.get(Canvass, canvass_id)
     if canvass is None or canvass.region_id != office.region_id or canvass.office_id not in (None, office.id):
-        raise NotFound(f"no canvass with id {canvass_id} for {office.name}")
+        raise NotFound(N_("no canvass with id %(canvass_id)s for %(office)s"),
+                       canvass_id=canvass_id, office=office.name)
     return canvass
 
 
@@ -202,7 +204,7 @@ def require_canvass_editing(user: User, canvass_id: int, office_id: int) -> Canv
     (only those who manage the whole region, since every office of it walks the same canvass)."""
     canvass = require_canvass_for_office(user, canvass_id, office_id)
     if canvass.office_id is None and not may_manage_region(user, canvass.region_id):
-        raise Forbidden("this canvass is the whole region's: the region's lead changes it")
+        raise Forbidden(N_("this canvass is the whole region's: the region's lead changes it"))
     return canvass
 
 
@@ -211,7 +213,7 @@ def require_canvass_targeting(user: User, canvass_id: int, office_id: int) -> Ca
     region's (only those who manage the whole region: one universe serves every office of it)."""
     canvass = require_canvass_for_office(user, canvass_id, office_id)
     if not may_target_canvass(user, canvass):
-        raise Forbidden("this canvass is the whole region's: the region's lead sets its target universe")
+        raise Forbidden(N_("this canvass is the whole region's: the region's lead sets its target universe"))
     return canvass
 
 
@@ -224,7 +226,7 @@ def require_assignment(user: User, assignment_id: int) -> Assignment:
     """An assignment, if the user may hand its turf out and take it back."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound(f"no assignment with id {assignment_id}")
+        raise NotFound(N_("no assignment with id %(assignment_id)s"), assignment_id=assignment_id)
     require_turf_hand_out(user, assignment.turf_id)
     return assignment
 
@@ -243,7 +245,7 @@ def require_door(user: User, door_id: int) -> Door:
     """The door, if the user may see it: volunteers only inside a turf handed to them."""
     door = db.session.get(Door, door_id)
     if door is None:
-        raise NotFound(f"no door with id {door_id}")
+        raise NotFound(N_("no door with id %(door_id)s"), door_id=door_id)
     actor = actor_of(user)
     office = db.session.get(Office, door.office_id)
     if actor.role in (Role.VOLUNTEER, Role.TEAM_LEADER):
@@ -256,7 +258,7 @@ def require_door(user: User, door_id: int) -> Door:
     else:
         allowed = rules.can_view(actor, _place(office))
     if not allowed:
-        raise Forbidden("this door is not in your turfs")
+        raise Forbidden(N_("this door is not in your turfs"))
     return door
 
 
@@ -308,16 +310,16 @@ def visible_regions(user: User) -> Select:
 def require_admin(user: User, doing: str = "read the audit log") -> None:
     """Only admins read the audit log (and do whatever ``doing`` says)."""
     if actor_of(user).role is not Role.ADMIN:
-        raise Forbidden(f"only admins may {doing}")
+        raise Forbidden(N_("only admins may %(doing)s"), doing=doing)
 
 
 def require_region_shaping(user: User, region_id: int) -> Region:
     """The region, if the user may add offices to it: an admin, or the region's lead."""
     region = db.session.get(Region, region_id)
     if region is None:
-        raise NotFound(f"no region with id {region_id}")
+        raise NotFound(N_("no region with id %(region_id)s"), region_id=region_id)
     if not rules.can_shape_territory(actor_of(user), rules.Place(region_id=region.id)):
-        raise Forbidden("only an admin or this region's lead may add offices to it")
+        raise Forbidden(N_("only an admin or this region's lead may add offices to it"))
     return region
 
 
@@ -325,16 +327,16 @@ def require_office_shaping(user: User, office_id: int) -> Office:
     """The office, if the user may rename it or change its address: an admin, or its region's lead."""
     office = db.session.get(Office, office_id)
     if office is None:
-        raise NotFound(f"no office with id {office_id}")
+        raise NotFound(N_("no office with id %(office_id)s"), office_id=office_id)
     if not rules.can_shape_territory(actor_of(user), _place(office)):
-        raise Forbidden("only an admin or the region's lead may rename this office")
+        raise Forbidden(N_("only an admin or the region's lead may rename this office"))
     return office
 
 
 def require_regions_shaping(user: User) -> None:
     """Only admins create and rename regions."""
     if not rules.can_shape_regions(actor_of(user)):
-        raise Forbidden("only admins may create or rename regions")
+        raise Forbidden(N_("only admins may create or rename regions"))
 
 
 def may_shape_regions(user: User) -> bool:
@@ -356,9 +358,9 @@ def require_job(user: User, job_id: int) -> Job:
     """A background job, if the user may manage its office (a job of no office: its creator and admins)."""
     job = db.session.get(Job, job_id)
     if job is None:
-        raise NotFound(f"no job with id {job_id}")
+        raise NotFound(N_("no job with id %(job_id)s"), job_id=job_id)
     if job.office_id is not None:
         require_office(user, job.office_id, manage=True)
     elif job.created_by_id != user.id and actor_of(user).role is not Role.ADMIN:
-        raise Forbidden("this job is not yours to see")
+        raise Forbidden(N_("this job is not yours to see"))
     return job

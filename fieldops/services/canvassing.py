@@ -25,6 +25,7 @@ from ..models._base import utcnow
 from . import audit
 from .inputs import optional_text
 from .turfs import lock_turf, move_to
+from ..domain.text import N_
 
 MAX_NAME = 120
 MAX_SCRIPT = 20_000  # what volunteers read at the door: a few pages at most
@@ -46,7 +47,7 @@ def build_canvass(name: str, region_id: int, office_id: int | None, *, start: da
     try:
         questions = check_questions(questions or [])
     except ValueError as error:
-        raise InvalidInput(str(error), field="questions") from None
+        raise InvalidInput(error, field="questions") from None
     translations = _checked_translations(questions, translations)
     canvass = Canvass(name=name, region_id=region_id, office_id=office_id, start_date=start, end_date=end,
                       script=(script or "").strip(), questions=questions, created_by_id=created_by_id,
@@ -65,33 +66,33 @@ def _checked_translations(questions: list, translations) -> dict:
         try:
             translations = json.loads(translations)
         except ValueError as error:
-            raise InvalidInput(f"translations are not JSON: {error}", field="translations") from None
+            raise InvalidInput(N_("translations are not JSON: %(error)s"), error=error, field="translations") from None
     try:
         return check_translations(questions, translations)
     except ValueError as error:
-        raise InvalidInput(str(error), field="translations") from None
+        raise InvalidInput(error, field="translations") from None
 
 
 def _checked_name(name: str, region_id: int, canvass_id: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("a canvass needs a name", field="name")
+        raise InvalidInput(N_("a canvass needs a name"), field="name")
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"a canvass name has at most {MAX_NAME} characters", field="name")
+        raise InvalidInput(N_("a canvass name has at most %(max_name)s characters"), max_name=MAX_NAME, field="name")
     clash = db.session.scalar(select(Canvass.id).where(Canvass.region_id == region_id, Canvass.name == name,
                                                        Canvass.id != (canvass_id or 0)))
     if clash:
-        raise Conflict(f"the region already has a canvass named {name!r}")
+        raise Conflict(N_("the region already has a canvass named %(name)r"), name=name)
     return name
 
 
 def _check_plan(start: date | None, end: date | None, reknock_hours, max_attempts) -> None:
     if start and end and end < start:
-        raise InvalidInput("the canvass ends before it starts", field="end")
+        raise InvalidInput(N_("the canvass ends before it starts"), field="end")
     if not isinstance(reknock_hours, int) or not 1 <= reknock_hours <= 168:
-        raise InvalidInput("Not home doors come back after 1 to 168 hours", field="reknock_hours")
+        raise InvalidInput(N_("Not home doors come back after 1 to 168 hours"), field="reknock_hours")
     if not isinstance(max_attempts, int) or not 1 <= max_attempts <= 10:
-        raise InvalidInput("a door is knocked 1 to 10 times at most", field="max_attempts")
+        raise InvalidInput(N_("a door is knocked 1 to 10 times at most"), field="max_attempts")
 
 
 def answer_counts(canvass: Canvass) -> dict[str, int]:
@@ -125,7 +126,7 @@ def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date
     try:
         edited = check_question_edit(before, questions, {key for key, n in counts.items() if n})
     except ValueError as error:
-        raise InvalidInput(str(error), field="questions") from None
+        raise InvalidInput(error, field="questions") from None
     kept = {q["key"] for q in edited}
     out_now = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.canvass_id == canvass.id,
                                                                         Assignment.returned_at.is_(None)))
@@ -134,7 +135,7 @@ def update_canvass(canvass: Canvass, *, name: str, start: date | None, end: date
     try:
         edited = check_questions(edited)
     except ValueError as error:
-        raise InvalidInput(str(error), field="questions") from None
+        raise InvalidInput(error, field="questions") from None
     changes = {field: {"was": str(old), "now": str(new)} for field, old, new in (
         ("name", canvass.name, name), ("start", canvass.start_date, start), ("end", canvass.end_date, end),
         ("reknock_hours", canvass.reknock_hours, reknock_hours), ("max_attempts", canvass.max_attempts, max_attempts))
@@ -181,7 +182,7 @@ def canvass_by_name(name: str, office: Office | None = None, region: Region | No
         query = query.where(Canvass.region_id == region.id)
     canvass = db.session.scalar(query.order_by(Canvass.id))
     if canvass is None:
-        raise NotFound(f"no canvass named {name!r}")
+        raise NotFound(N_("no canvass named %(name)r"), name=name)
     return canvass
 
 
@@ -191,17 +192,18 @@ def canvass_of_office(canvass_id: int, office_id: int) -> Canvass:
     canvass = db.session.get(Canvass, canvass_id)
     if canvass is None or office is None or canvass.region_id != office.region_id \
             or canvass.office_id not in (None, office.id):
-        raise NotFound(f"no canvass with id {canvass_id} for this office")
+        raise NotFound(N_("no canvass with id %(canvass_id)s for this office"), canvass_id=canvass_id)
     return canvass
 
 
 def _check_walker(volunteer: User, turf: Turf) -> None:
     if volunteer.role not in CAN_WALK:
-        raise InvalidInput(f"{volunteer.email} is a {volunteer.role}, not a volunteer", field="volunteer")
+        raise InvalidInput(N_("%(email)s is a %(role)s, not a volunteer"),
+                           email=volunteer.email, role=volunteer.role, field="volunteer")
     if volunteer.office_id != turf.office_id:
-        raise InvalidInput(f"{volunteer.email} works for another office", field="volunteer")
+        raise InvalidInput(N_("%(email)s works for another office"), email=volunteer.email, field="volunteer")
     if not volunteer.active:
-        raise InvalidInput(f"{volunteer.email} is no longer active", field="volunteer")
+        raise InvalidInput(N_("%(email)s is no longer active"), email=volunteer.email, field="volunteer")
 
 
 def open_assignments(turf_id: int) -> list[tuple[Assignment, User]]:
@@ -220,15 +222,15 @@ def hand_out(turf_id: int, volunteers: list[User], canvass: Canvass, assigned_by
     organizers racing for one turf learn that one of them was first.
     """
     if not volunteers:
-        raise InvalidInput("choose at least one volunteer", field="volunteers")
+        raise InvalidInput(N_("choose at least one volunteer"), field="volunteers")
     turf = lock_turf(turf_id)
     if turf is None:
-        raise NotFound(f"no turf with id {turf_id}")
+        raise NotFound(N_("no turf with id %(turf_id)s"), turf_id=turf_id)
     if canvass.office_id not in (None, turf.office_id):
-        raise InvalidInput("that canvass is for another office", field="canvass")
+        raise InvalidInput(N_("that canvass is for another office"), field="canvass")
     office_region = db.session.scalar(select(Office.region_id).where(Office.id == turf.office_id))
     if canvass.region_id != office_region:
-        raise InvalidInput("that canvass is for another region", field="canvass")
+        raise InvalidInput(N_("that canvass is for another region"), field="canvass")
     for volunteer in volunteers:
         _check_walker(volunteer, turf)
     holders = open_assignments(turf.id)
@@ -236,18 +238,20 @@ def hand_out(turf_id: int, volunteers: list[User], canvass: Canvass, assigned_by
         other_canvass = [a for a, _ in holders if a.canvass_id != canvass.id]
         if not adding or other_canvass:
             names = ", ".join(sorted({user.name for _, user in holders}))
-            raise Conflict(f"{turf.name} is already checked out to {names}; take it back first")
+            raise Conflict(N_("%(turf)s is already checked out to %(names)s; take it back first"),
+                           turf=turf.name, names=names)
     try:
         path = states_on_hand_out(turf.state)
     except TransitionError as error:
-        raise Conflict(f"{turf.name} cannot be handed out: {error}") from None
+        raise Conflict(N_("%(turf)s cannot be handed out: %(error)s"), turf=turf.name, error=error) from None
     for state in path:
         move_to(turf, state, assigned_by_id)
     already = {user.id for _, user in holders}
     made = []
     for volunteer in volunteers:
         if volunteer.id in already:
-            raise Conflict(f"{turf.name} is already handed to {volunteer.email}")
+            raise Conflict(N_("%(turf)s is already handed to %(email)s"),
+                           turf=turf.name, email=volunteer.email)
         assignment = Assignment(turf_id=turf.id, volunteer_id=volunteer.id, canvass_id=canvass.id,
                                 assigned_by_id=assigned_by_id, assigned_at=utcnow())
         db.session.add(assignment)
@@ -264,7 +268,7 @@ def assign(turf_id: int, volunteer: User, canvass: Canvass, assigned_by_id: int 
 def take_back(assignment: Assignment, by_id: int | None) -> Turf:
     """End an assignment; when nobody holds the turf any more it is open again (no commit)."""
     if assignment.returned_at is not None:
-        raise Conflict("that assignment was already taken back")
+        raise Conflict(N_("that assignment was already taken back"))
     turf = lock_turf(assignment.turf_id)
     assignment.returned_at = utcnow()
     db.session.flush()

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Door, Person, User
 from . import audit
 from .inputs import required_text
+from ..domain.text import N_
 
 MAX_REASON = 500
 
@@ -34,7 +35,7 @@ def apply(contacts: Iterable[ContactIn]) -> None:
 def allow_knocking(door: Door, user: User, reason: str) -> Door:
     """An organizer puts a banned door back on walk lists (no commit); the reason goes to the audit log."""
     if door.do_not_contact is None:
-        raise Conflict("this door is already on walk lists")
+        raise Conflict(N_("this door is already on walk lists"))
     reason = required_text(reason, "reason", MAX_REASON, "say why this door may be knocked again")
     audit.record(user.id, "door.knock_again", "door", door.id, was=door.do_not_contact,
                  since=door.do_not_contact_at.isoformat() if door.do_not_contact_at else None, reason=reason)

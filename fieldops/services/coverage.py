@@ -30,6 +30,7 @@ from .summaries import counted
 from .turf_doors import part_doors
 from .turfs import office_map_data
 from .universes import door_is_targeted
+from ..domain.text import N_
 
 NEGLECT_DAYS = 30  # the comparison's fixed yardstick: every office measured alike
 
@@ -49,7 +50,7 @@ class Window:
 
     def __post_init__(self):
         if self.start and self.end and self.end < self.start:
-            raise InvalidInput("the date range ends before it starts", field="end")
+            raise InvalidInput(N_("the date range ends before it starts"), field="end")
 
     def conditions(self) -> list:
         conditions = [counted()]  # contacts rejected in review stay in the ledger but do not count
@@ -96,7 +97,7 @@ def parse_window(args, region_id: int) -> Window:
     canvass_id = parse_id(args.get("canvass_id"), "canvass_id")
     if canvass_id is not None:
         if db.session.scalar(select(Canvass.region_id).where(Canvass.id == canvass_id)) != region_id:
-            raise NotFound(f"no canvass with id {canvass_id} in this region")
+            raise NotFound(N_("no canvass with id %(canvass_id)s in this region"), canvass_id=canvass_id)
     return window_for(region_id, canvass_id, parse_day(args.get("start"), "start"), parse_day(args.get("end"), "end"))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app
 
+from ..domain.text import N_
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Canvass, Job, Office, User
@@ -29,14 +30,16 @@ def submit_cut(office: Office, user: User, target_doors: int, canvass: Canvass |
     """Queue the cut of the office's free blocks into turfs of about ``target_doors`` doors (the canvass's
     targeted doors, with one)."""
     what = f"targeted doors of {canvass.name}" if canvass else "doors"
+    # The title in English for the CLI and the log; the pages word it from the params (web/jobs.job_title).
     return jobs.submit(KIND, title=f"Turfs of about {target_doors} {what} for {office.name}", office=office,
-                       user=user, params={"doors": target_doors, "canvass_id": canvass.id if canvass else None})
+                       user=user, params={"doors": target_doors, "canvass_id": canvass.id if canvass else None,
+                                          "office_name": office.name, "canvass_name": canvass.name if canvass else None})
 
 
 def cut_turfs_job(job: Job, progress) -> dict[str, Any]:
     office = db.session.get(Office, job.office_id) if job.office_id else None
     if office is None:
-        raise NotFound("the office of this cut no longer exists")
+        raise NotFound(N_("the office of this cut no longer exists"))
     canvass_id = job.params.get("canvass_id")
     weights = turfs.TargetedDoors(office, canvass_id) if canvass_id else None
     progress("plan")

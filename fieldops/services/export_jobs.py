@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..domain.text import N_
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Job, Office, User
@@ -33,10 +34,12 @@ def file_name(office: Office, file_format: str) -> str:
 def submit_export(office: Office, user: User, window: coverage.Window, file_format: str) -> Job:
     """Queue the export of the office's contacts in the window, in the format; audited now."""
     if file_format not in committee_exports.FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(committee_exports.FORMATS)}", field="format")
+        raise InvalidInput(N_("format must be one of %(names)s"), names=", ".join(committee_exports.FORMATS),
+                           field="format")
     filename = file_name(office, file_format)
     job = jobs.submit(KIND, title=f"Contacts of {office.name} as {filename}", office=office, user=user,
-                      params={"format": file_format, **window.as_dict()})
+                      params={"format": file_format, **window.as_dict(), "office_name": office.name,
+                              "filename": filename})
     exports.record_export(user.id, "office", office.id, window, f"background job {job.id}: {filename}")
     return job
 
@@ -67,7 +70,7 @@ def _lines(office: Office, window: coverage.Window, file_format: str, counted: _
 def export_contacts_job(job: Job, progress) -> dict[str, Any]:
     office = db.session.get(Office, job.office_id) if job.office_id else None
     if office is None:
-        raise NotFound("the office of this export no longer exists")
+        raise NotFound(N_("the office of this export no longer exists"))
     params = job.params
     window = coverage.window_for(office.region_id, params.get("canvass_id"), parse_day(params.get("start"), "start"),
                                  parse_day(params.get("end"), "end"))

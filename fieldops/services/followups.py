@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Door, FollowUp, Office, Person, User
 from ..models._base import utcnow
 from .inputs import required_text
+from ..domain.text import N_
 
 MAX_RESULT = 1000
 
@@ -68,11 +69,11 @@ def keep(follow_up_id: int, user: User, result: str) -> FollowUp:
     """Mark a promise kept, with what was done (no commit). Its owner or an organizer of the office may."""
     follow_up = db.session.get(FollowUp, follow_up_id)
     if follow_up is None:
-        raise NotFound(f"no follow-up with id {follow_up_id}")
+        raise NotFound(N_("no follow-up with id %(follow_up_id)s"), follow_up_id=follow_up_id)
     if follow_up.owner_id != user.id and not _manages(user, follow_up.office_id):
-        raise Forbidden("this promise is not yours to close")
+        raise Forbidden(N_("this promise is not yours to close"))
     if follow_up.done_at is not None:
-        raise Conflict("this promise was already kept")
+        raise Conflict(N_("this promise was already kept"))
     result = required_text(result, "result", MAX_RESULT, "say what was done")
     follow_up.done_at, follow_up.result = utcnow(), result
     return follow_up
@@ -105,14 +106,14 @@ def reassign(follow_up_id: int, owner_id: str | int | None, user: User) -> Follo
     """Give an open promise to another organizer of its office (no commit); managers of the office may."""
     follow_up = db.session.get(FollowUp, follow_up_id)
     if follow_up is None:
-        raise NotFound(f"no follow-up with id {follow_up_id}")
+        raise NotFound(N_("no follow-up with id %(follow_up_id)s"), follow_up_id=follow_up_id)
     if not _manages(user, follow_up.office_id):
-        raise Forbidden("only the office's organizers may hand promises on")
+        raise Forbidden(N_("only the office's organizers may hand promises on"))
     if follow_up.done_at is not None:
-        raise Conflict("this promise was already kept")
+        raise Conflict(N_("this promise was already kept"))
     owner = db.session.get(User, int(owner_id)) if str(owner_id or "").isdigit() else None
     if owner is None or owner.office_id != follow_up.office_id or owner.role != Role.ORGANIZER.value \
             or not owner.active:
-        raise InvalidInput("choose an active organizer of this office", field="owner_id")
+        raise InvalidInput(N_("choose an active organizer of this office"), field="owner_id")
     follow_up.owner_id = owner.id
     return follow_up

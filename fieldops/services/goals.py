@@ -23,6 +23,7 @@ from . import audit
 from .portable import local_day
 from .summaries import counted
 from .turf_doors import part_doors
+from ..domain.text import N_
 
 MAX_GOAL = 10_000_000
 NO_GOAL = {"goal_doors": None, "goal_conversations": None, "goal_date": None, "goal_canvass_id": None,
@@ -36,15 +37,16 @@ def check_numbers(doors, conversations) -> tuple[int, int]:
         if isinstance(value, str):
             value = value.strip() or "0"
             if not value.isdigit():
-                raise InvalidInput(f"{value!r} is not a whole number", field=field)
+                raise InvalidInput(N_("%(value)r is not a whole number"), value=value, field=field)
             value = int(value)
         if value is None:
             value = 0
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_GOAL:
-            raise InvalidInput(f"must be a whole number from 0 to {MAX_GOAL:,}", field=field)
+            raise InvalidInput(N_("must be a whole number from 0 to %(max_goal)s"),
+                               max_goal=format(MAX_GOAL, ','), field=field)
         out.append(value)
     if out == [0, 0]:
-        raise InvalidInput("a goal needs doors or conversations to reach", field="doors")
+        raise InvalidInput(N_("a goal needs doors or conversations to reach"), field="doors")
     return out[0], out[1]
 
 
@@ -53,20 +55,24 @@ def set_goal(canvass: Canvass, office: Office, *, doors, conversations, due: dat
     """Set (or replace) the goal of the office, or of one of its turfs, volunteers or teams, for the canvass."""
     doors, conversations = check_numbers(doors, conversations)
     if due is None:
-        raise InvalidInput("give the date the goal is for", field="by")
+        raise InvalidInput(N_("give the date the goal is for"), field="by")
     if canvass.end_date is not None and due > canvass.end_date:
-        raise InvalidInput(f"the canvass ends on {canvass.end_date.isoformat()}: a goal cannot be due after it",
+        raise InvalidInput(N_("the canvass ends on %(value)s: a goal cannot be due after it"),
+                           value=canvass.end_date.isoformat(),
                            field="by")
     if canvass.region_id != office.region_id or canvass.office_id not in (None, office.id):
-        raise NotFound(f"no canvass with id {canvass.id} for {office.name}")
+        raise NotFound(N_("no canvass with id %(canvass_id)s for %(office)s"),
+                       canvass_id=canvass.id, office=office.name)
     if turf is not None and turf.office_id != office.id:
-        raise NotFound(f"no turf with id {turf.id} in {office.name}")
+        raise NotFound(N_("no turf with id %(turf_id)s in %(office)s"),
+                       turf_id=turf.id, office=office.name)
     if volunteer is not None and volunteer.office_id != office.id:
-        raise NotFound(f"no volunteer {volunteer.email} in {office.name}")
+        raise NotFound(N_("no volunteer %(email)s in %(office)s"),
+                       email=volunteer.email, office=office.name)
     if team is not None and team.office_id != office.id:
-        raise NotFound(f"no team with id {team.id} in {office.name}")
+        raise NotFound(N_("no team with id %(id)s in %(office)s"), id=team.id, office=office.name)
     if sum(x is not None for x in (turf, volunteer, team)) > 1:
-        raise InvalidInput("a goal is for the office, one turf, one volunteer or one team: only one of them",
+        raise InvalidInput(N_("a goal is for the office, one turf, one volunteer or one team: only one of them"),
                            field="volunteer" if volunteer is not None else "team")
     goal = db.session.scalar(select(Goal).where(
         Goal.canvass_id == canvass.id, Goal.office_id == office.id,
@@ -212,10 +218,11 @@ def canvass_goals(canvass: Canvass, office: Office, today: date | None = None) -
     office_fields = office_pacing([office.id], canvass.id, today)[office.id]
     rows = []
     for goal in goals:
+        turf_name = team_name = None  # the page words "Turf <name>" and "Team <name>" in its own language
         if goal.team_id is not None:
             team = db.session.get(Team, goal.team_id)
             doors, _, talks, _ = _team_done(team, canvass.id, today)
-            who = f"Team {team.name}"
+            who, team_name = f"Team {team.name}", team.name
         elif goal.turf_id is None and goal.volunteer_id is None:
             p = office_fields["pacing"]
             doors, talks = p["doors"]["done"], p["conversations"]["done"]
@@ -223,12 +230,13 @@ def canvass_goals(canvass: Canvass, office: Office, today: date | None = None) -
         elif goal.turf_id is not None:
             turf = db.session.get(Turf, goal.turf_id)
             doors, talks = _turf_done(turf, canvass.id)
-            who = f"Turf {turf.name}"
+            who, turf_name = f"Turf {turf.name}", turf.name
         else:
             volunteer = db.session.get(User, goal.volunteer_id)
             doors, talks = _volunteer_done(volunteer.id, office.id, canvass.id)
             who = volunteer.name
-        rows.append({"id": goal.id, "who": who, "doors": goal.doors, "conversations": goal.conversations,
+        rows.append({"id": goal.id, "who": who, "turf_name": turf_name, "team_name": team_name, "doors": goal.doors,
+                     "conversations": goal.conversations,
                      "due_date": goal.due_date, "doors_done": doors, "conversations_done": talks,
                      "pace": rules.pace(goal.doors, doors, 0, today, goal.due_date)})
     return rows

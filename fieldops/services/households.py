@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from ..domain.followups import BY_CODE as FOLLOW_UP_KINDS
 from ..domain.outcomes import BY_CODE as OUTCOMES
+from ..domain.text import N_
 from ..domain.time_zones import at_local_time, local_day
 from ..errors import InvalidInput
 from ..extensions import db
@@ -22,7 +23,7 @@ from . import listening, people as people_changes, summaries
 from .inputs import NAME_MAX, required_text
 from .portable import aware
 
-CHANNELS = {"phone": "Phone call", "meeting": "Met at the office", "other": "Other"}
+CHANNELS = {"phone": N_("Phone call"), "meeting": N_("Met at the office"), "other": N_("Other")}  # shown with _()
 MAX_NOTE = 2000
 SEARCH_LIMIT = 50
 
@@ -93,7 +94,7 @@ def add_note(door: Door, author: User, channel: str, note: str, spoken_on: str, 
     """An organizer's note of a conversation away from the door (no commit): it counts as a conversation
     for the household, never as a knock."""
     if channel not in CHANNELS:
-        raise InvalidInput(f"how you spoke must be one of {', '.join(CHANNELS)}", field="channel")
+        raise InvalidInput(N_("how you spoke must be one of %(names)s"), names=', '.join(CHANNELS), field="channel")
     note = required_text(note, "note", MAX_NOTE, "write what was said")
     # The date written is a day on the office's clock.
     zone = db.session.scalar(select(Office.time_zone).where(Office.id == door.office_id))
@@ -102,15 +103,15 @@ def add_note(door: Door, author: User, channel: str, note: str, spoken_on: str, 
     try:
         day = date.fromisoformat((spoken_on or "").strip()) if (spoken_on or "").strip() else today
     except ValueError:
-        raise InvalidInput("the date must look like 2026-11-23", field="spoken_on") from None
+        raise InvalidInput(N_("the date must look like 2026-11-23"), field="spoken_on") from None
     if day > today:
-        raise InvalidInput("the conversation cannot be in the future", field="spoken_on")
+        raise InvalidInput(N_("the conversation cannot be in the future"), field="spoken_on")
     spoken_at = now if day == today else at_local_time(day, 12, zone)
     person = None
     if person_id:
         person = db.session.get(Person, int(person_id)) if str(person_id).isdigit() else None
         if person is None or person.door_id != door.id:
-            raise InvalidInput("that person does not live at this door", field="person_id")
+            raise InvalidInput(N_("that person does not live at this door"), field="person_id")
     summaries.lock_doors([door.id])
     row = HouseholdNote(office_id=door.office_id, door_id=door.id, person_id=person.id if person else None,
                         author_id=author.id, channel=channel, note=note, spoken_at=spoken_at)

@@ -20,10 +20,13 @@ from ..importers import tabular
 from ..extensions import db
 from ..models import Job, Office, User
 from . import imports, jobs, voted
+from ..domain.text import N_
 
 REJECTS = "rejects"  # the job's file of rejected rows, with the reason per row
 KIND_OF = {"blocks": "import-blocks", "doors": "import-doors", "osm": "import-osm", "voted": "import-voted"}
-WHAT = {"blocks": "Blocks", "doors": "Doors and people", "osm": "OpenStreetMap territory", "voted": "Has voted"}
+# The job's title: "<what> from <file>", stored in English; the jobs' pages word it in the reader's language.
+WHAT = {"blocks": N_("Blocks"), "doors": N_("Doors and people"), "osm": N_("OpenStreetMap territory"),
+        "voted": N_("Has voted")}
 
 
 def submit_import(what: str, office: Office, user: User, filename: str, stream: IO[bytes], *,
@@ -51,6 +54,7 @@ class ColumnPreview:
     warnings: list[str]
     columns: list[dict[str, Any]]  # {"name", "samples": [...], "guess": field or ""}
     error: str | None = None
+    failure: InvalidInput | None = None  # the same refusal, for the page to word in its language
 
 
 def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> ColumnPreview:
@@ -65,7 +69,7 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
         else:
             frame, table_format = tabular.read_head(head, filename, scan_rows, whole=len(head) < jobs.CHUNK_BYTES)
     except InvalidInput as error:
-        return ColumnPreview(filename, "", [], [], error=error.message)
+        return ColumnPreview(filename, "", [], [], error=error.message, failure=error)
     columns = [str(c) for c in frame.columns]
     guess = columns_module.guess_mapping(columns)
     out = [{"name": c, "guess": guess.get(c, ""),
@@ -79,7 +83,7 @@ def confirm_columns(job: Job, mapping: dict[str, str]) -> Job:
     chosen = [field for field in mapping.values() if field]
     repeated = sorted({field for field in chosen if chosen.count(field) > 1})
     if repeated:
-        raise InvalidInput(f"two columns are read as {repeated[0]!r}: choose one", field=repeated[0])
+        raise InvalidInput(N_("two columns are read as %(value)r: choose one"), value=repeated[0], field=repeated[0])
     doors_importer.file_mapping(list(mapping), jobs.file_name(job, jobs.UPLOAD) or "upload", None,
                                 {c: f for c, f in mapping.items()})
     return jobs.release(job, {"mapping": mapping})
@@ -88,7 +92,7 @@ def confirm_columns(job: Job, mapping: dict[str, str]) -> Job:
 def _office(job: Job) -> Office:
     office = db.session.get(Office, job.office_id) if job.office_id else None
     if office is None:
-        raise NotFound("the office of this import no longer exists")
+        raise NotFound(N_("the office of this import no longer exists"))
     return office
 
 

@@ -31,6 +31,7 @@ from ..importers.osm import read_osm
 from ..models import Office
 from . import audit, summaries, territory
 from .users import office_by_name, region_by_name
+from ..domain.text import N_
 
 Progress = Callable[..., None]
 
@@ -147,11 +148,13 @@ def resolve_office(office_name: str, region_name: str | None) -> Office:
     office = db.session.scalar(select(Office).where(Office.name == office_name))
     if office is None:
         if not region_name:
-            raise InvalidInput(f"no office named {office_name!r}: give --region NAME to create it", field="office")
+            raise InvalidInput(N_("no office named %(office_name)r: give --region NAME to create it"),
+                               office_name=office_name, field="office")
         region = territory.get_or_create_region(region_name)
         return territory.get_or_create_office(office_name, region)
     if region_name and region_by_name(region_name).id != office.region_id:
-        raise InvalidInput(f"office {office_name!r} belongs to another region", field="region")
+        raise InvalidInput(N_("office %(office_name)r belongs to another region"),
+                           office_name=office_name, field="region")
     return office
 
 
@@ -221,7 +224,8 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     summary.tag_columns = list(door_rows.tag_columns)
     blocks = territory.office_blocks_frame(office)
     if blocks.empty:
-        raise InvalidInput(f"office {office.name!r} has no blocks yet: import its blocks first", field="office")
+        raise InvalidInput(N_("office %(office)r has no blocks yet: import its blocks first"),
+                           office=office.name, field="office")
     timer.step("place in blocks")
     held = territory.addressed_doors(office)
     by_address = place_by_address(door_rows.rows, held)

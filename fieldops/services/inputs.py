@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from ..errors import InvalidInput
+from ..domain.text import N_
 
 # Dates a campaign may mean: far enough either way, and a day's arithmetic (end + 1 day, a week back)
 # never leaves what Python and the databases can hold.
@@ -33,7 +34,7 @@ def refuse_nul(values) -> None:
     (PostgreSQL refuses it outright) and no person types one."""
     for name, value in values:
         if isinstance(value, str) and "\x00" in value:
-            raise InvalidInput("contains a NUL character (\\0); remove it and send again", field=name)
+            raise InvalidInput(N_("contains a NUL character (\\0); remove it and send again"), field=name)
 
 
 def parse_day(text: str | None, field: str) -> date | None:
@@ -46,9 +47,10 @@ def parse_day(text: str | None, field: str) -> date | None:
     except ValueError:
         day = None
     if day is None:
-        raise InvalidInput(f"{shown(text)} is not a date (YYYY-MM-DD)", field=field)
+        raise InvalidInput(N_("%(value)s is not a date (YYYY-MM-DD)"), value=shown(text), field=field)
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise InvalidInput(f"{text} is not a date we plan for: give one from {FIRST_DAY.year} to {LAST_DAY.year}",
+        raise InvalidInput(N_("%(text)s is not a date we plan for: give one from %(year)s to %(year2)s"),
+                           text=text, year=FIRST_DAY.year, year2=LAST_DAY.year,
                            field=field)
     return day
 
@@ -59,7 +61,8 @@ def parse_id(text: str | None, field: str) -> int | None:
     if not text:
         return None
     if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_ID:
-        raise InvalidInput(f"{shown(text)} is not an id: give a whole number from 1 to {MAX_ID}", field=field)
+        raise InvalidInput(N_("%(value)s is not an id: give a whole number from 1 to %(max_id)s"),
+                           value=shown(text), max_id=MAX_ID, field=field)
     return int(text)
 
 
@@ -67,7 +70,8 @@ def optional_text(text: str | None, field: str, most: int) -> str:
     """Text that may be empty, trimmed, at most ``most`` characters."""
     text = (text or "").strip()
     if len(text) > most:
-        raise InvalidInput(f"at most {most:,} characters (this has {len(text):,})", field=field)
+        raise InvalidInput(N_("at most %(most)s characters (this has %(count)s)"),
+                           most=format(most, ','), count=format(len(text), ','), field=field)
     return text
 
 
@@ -77,7 +81,8 @@ def required_text(text: str | None, field: str, most: int, missing: str) -> str:
     if not text:
         raise InvalidInput(missing, field=field)
     if len(text) > most:
-        raise InvalidInput(f"at most {most:,} characters (this has {len(text):,})", field=field)
+        raise InvalidInput(N_("at most %(most)s characters (this has %(count)s)"),
+                           most=format(most, ','), count=format(len(text), ','), field=field)
     return text
 
 
@@ -89,7 +94,8 @@ def parse_coordinate(text: str | None, field: str, limit: float) -> float | None
     try:
         value = float(text)
     except ValueError:
-        raise InvalidInput(f"{text[:40]!r} is not a number of degrees, like 60.17", field=field) from None
+        raise InvalidInput(N_("%(value)r is not a number of degrees, like 60.17"), value=text[:40], field=field) from None
     if not -limit <= value <= limit:
-        raise InvalidInput(f"degrees from -{limit:g} to {limit:g}", field=field)
+        raise InvalidInput(N_("degrees from -%(limit)s to %(limit2)s"),
+                           limit=format(limit, 'g'), limit2=format(limit, 'g'), field=field)
     return value

@@ -21,6 +21,7 @@ from ..models import Invite, Office, User
 from ..models._base import utcnow
 from . import access, audit, users
 from .portable import aware
+from ..domain.text import N_
 
 INVITE_DAYS = 14
 MOST_USES = 500
@@ -39,14 +40,14 @@ def parse_uses(text: str | None) -> int:
     if not text:
         return 1
     if not text.isdigit() or not 1 <= int(text) <= MOST_USES:
-        raise InvalidInput(f"a whole number from 1 to {MOST_USES}", field="uses")
+        raise InvalidInput(N_("a whole number from 1 to %(most_uses)s"), most_uses=MOST_USES, field="uses")
     return int(text)
 
 
 def create_invite(office: Office, actor_id: int | None, max_uses: int = 1) -> str:
     """A join link's secret for the office, valid for 14 days and ``max_uses`` accounts. No commit."""
     if not 1 <= max_uses <= MOST_USES:
-        raise InvalidInput(f"a whole number from 1 to {MOST_USES}", field="uses")
+        raise InvalidInput(N_("a whole number from 1 to %(most_uses)s"), most_uses=MOST_USES, field="uses")
     token = secrets.token_urlsafe(24)
     invite = Invite(office_id=office.id, token_hash=_hash(token), created_by_id=actor_id, uses=0, max_uses=max_uses,
                     expires_at=utcnow() + timedelta(days=INVITE_DAYS))
@@ -72,7 +73,7 @@ def invite_to_manage(actor: User, invite_id: int) -> Invite:
     """An invite of an office the actor manages."""
     invite = db.session.get(Invite, invite_id)
     if invite is None:
-        raise NotFound(f"no invitation with id {invite_id}")
+        raise NotFound(N_("no invitation with id %(invite_id)s"), invite_id=invite_id)
     access.require_office(actor, invite.office_id, manage=True)
     return invite
 
@@ -80,7 +81,7 @@ def invite_to_manage(actor: User, invite_id: int) -> Invite:
 def revoke(invite: Invite, actor_id: int | None) -> None:
     """The link stops working at once, and so do join links sent from it not yet used. No commit."""
     if invite.revoked_at is not None:
-        raise Conflict("that invitation was already revoked")
+        raise Conflict(N_("that invitation was already revoked"))
     invite.revoked_at = utcnow()
     audit.record(actor_id, "invite.revoke", "office", invite.office_id, invite_id=invite.id)
 
@@ -93,11 +94,11 @@ def invite_for(token: str) -> Invite:
 
 def _checked(invite: Invite | None) -> Invite:
     if invite is None or invite.revoked_at is not None:
-        raise NotFound("this invitation link is not valid: ask your organizer for a new one")
+        raise NotFound(N_("this invitation link is not valid: ask your organizer for a new one"))
     if aware(invite.expires_at) < utcnow():
-        raise NotFound("this invitation link has expired: ask your organizer for a new one")
+        raise NotFound(N_("this invitation link has expired: ask your organizer for a new one"))
     if invite.uses >= invite.max_uses:
-        raise NotFound("this invitation link has been used as often as it may: ask your organizer for a new one")
+        raise NotFound(N_("this invitation link has been used as often as it may: ask your organizer for a new one"))
     return invite
 
 
@@ -116,9 +117,9 @@ def request_to_join(token: str, email: str, name: str, secret: str) -> JoinReque
     email = (email or "").strip().lower()
     name = (name or "").strip()
     if not users.EMAIL_PATTERN.match(email) or len(email) > 254:
-        raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
+        raise InvalidInput(N_("%(email)r is not an e-mail address"), email=email, field="email")
     if not name or len(name) > NAME_LENGTH:
-        raise InvalidInput(f"your name, up to {NAME_LENGTH} characters", field="name")
+        raise InvalidInput(N_("your name, up to %(name_length)s characters"), name_length=NAME_LENGTH, field="name")
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         return JoinRequest(email, name, existing, None)
@@ -140,12 +141,12 @@ def pending_join(join_token: str, secret: str) -> PendingJoin:
         payload = URLSafeTimedSerializer(secret, salt=JOIN_SALT).loads(
             join_token or "", max_age=int(JOIN_LINK.total_seconds()))
     except SignatureExpired:
-        raise NotFound("this link to finish joining has expired: open the invitation link again") from None
+        raise NotFound(N_("this link to finish joining has expired: open the invitation link again")) from None
     except BadSignature:
-        raise NotFound("this link to finish joining is not valid: open the invitation link again") from None
+        raise NotFound(N_("this link to finish joining is not valid: open the invitation link again")) from None
     invite = _checked(db.session.get(Invite, payload.get("i")) if isinstance(payload, dict) else None)
     if db.session.scalar(select(User.id).where(User.email == payload["e"])) is not None:
-        raise Conflict("you already have an account with this e-mail: sign in instead")
+        raise Conflict(N_("you already have an account with this e-mail: sign in instead"))
     return PendingJoin(invite, db.session.get(Office, invite.office_id), payload["e"], payload["n"])
 
 

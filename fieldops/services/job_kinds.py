@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import InvalidInput
 from ..models import Job
 from . import cut_jobs, export_jobs, import_jobs, imports, voted
+from ..domain.text import N_
 
 Progress = Callable[..., None]
 
@@ -31,12 +32,12 @@ class JobKind:
 
 
 KINDS: dict[str, JobKind] = {
-    "import-blocks": JobKind("Import blocks", imports.BLOCK_STEPS, import_jobs.import_blocks_job),
-    "import-doors": JobKind("Import doors and people", imports.DOOR_STEPS, import_jobs.import_doors_job),
-    "import-osm": JobKind("Import OpenStreetMap", imports.OSM_STEPS, import_jobs.import_osm_job),
-    "import-voted": JobKind("Import a has-voted file", voted.VOTED_STEPS, import_jobs.import_voted_job),
-    cut_jobs.KIND: JobKind("Cut turfs", cut_jobs.STEPS, cut_jobs.cut_turfs_job),
-    export_jobs.KIND: JobKind("Export contacts", export_jobs.STEPS, export_jobs.export_contacts_job),
+    "import-blocks": JobKind(N_("Import blocks"), imports.BLOCK_STEPS, import_jobs.import_blocks_job),
+    "import-doors": JobKind(N_("Import doors and people"), imports.DOOR_STEPS, import_jobs.import_doors_job),
+    "import-osm": JobKind(N_("Import OpenStreetMap"), imports.OSM_STEPS, import_jobs.import_osm_job),
+    "import-voted": JobKind(N_("Import a has-voted file"), voted.VOTED_STEPS, import_jobs.import_voted_job),
+    cut_jobs.KIND: JobKind(N_("Cut turfs"), cut_jobs.STEPS, cut_jobs.cut_turfs_job),
+    export_jobs.KIND: JobKind(N_("Export contacts"), export_jobs.STEPS, export_jobs.export_contacts_job),
 }
 
 
@@ -44,4 +45,4 @@ def kind_named(name: str) -> JobKind:
     try:
         return KINDS[name]
     except KeyError:
-        raise InvalidInput(f"no kind of job named {name!r}", field="kind") from None
+        raise InvalidInput(N_("no kind of job named %(name)r"), name=name, field="kind") from None

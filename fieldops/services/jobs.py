@@ -41,6 +41,7 @@ from ..extensions import db
 from ..models import Job, JobFile, Office, User
 from ..models._base import utcnow
 from ..models.jobs import DONE, FAILED, FINISHED, HELD, QUEUED, RQ, RUNNING, THREAD
+from ..domain.text import N_
 
 UPLOAD = "upload"    # the file a job reads: dropped when the job ends. Other files are what it wrote.
 CHUNK_BYTES = 1 << 20
@@ -124,7 +125,7 @@ def release(job: Job, params: dict[str, Any]) -> Job:
                                 .values(state=QUEUED, params={**(job.params or {}), **params},
                                         created_at=utcnow()))  # queued now: the runner's clock starts here
     if locked.rowcount != 1:
-        raise Conflict("this import has already been started")
+        raise Conflict(N_("this import has already been started"))
     db.session.refresh(job)  # after our change of the row: sees the receiver's, if it came first
     if not job.receiving:
         db.session.info.setdefault(_TO_SEND, []).append(job.key)
@@ -263,7 +264,7 @@ def file_on_disk(job: Job, name: str) -> Iterator[Path]:
     messages), removed afterwards."""
     filename = file_name(job, name)
     if filename is None:
-        raise Conflict(f"the job has no {name} file (it was removed when the job ended)")
+        raise Conflict(N_("the job has no %(name)s file (it was removed when the job ended)"), name=name)
     folder = Path(tempfile.mkdtemp(prefix="fieldops-job-"))
     try:
         path = folder / filename
@@ -273,7 +274,12 @@ def file_on_disk(job: Job, name: str) -> Iterator[Path]:
         try:
             yield path
         except FieldopsError as error:  # a reader's message may quote the path: name the file as uploaded
-            error.message = error.message.replace(str(path), filename).replace(str(folder), "")
+            def named(text):
+                return text.replace(str(path), filename).replace(str(folder), "") if isinstance(text, str) else text
+            error.message, error.text = named(error.message), named(error.text)
+            error.values = {key: named(value) for key, value in error.values.items()}
+            if getattr(error, "file", None):
+                error.file = named(error.file)
             error.args = (error.message,)
             raise
     finally:

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import MailMessage
 from ..models._base import utcnow
 from .portable import aware
+from ..domain.text import N_
 
 MAX_TRIES = 5
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4 and 8 minutes: a quarter of an hour of trying before giving up
@@ -44,14 +45,16 @@ class SmtpServer:
     @classmethod
     def from_url(cls, url: str | None) -> "SmtpServer":
         if not url:
-            raise InvalidInput("MAIL_URL is not set: say which SMTP server sends the mail (smtp://host:port)")
+            raise InvalidInput(N_("MAIL_URL is not set: say which SMTP server sends the mail (smtp://host:port)"))
         parts = urlsplit(url)
         if parts.scheme not in SCHEMES or not parts.hostname:
-            raise InvalidInput(f"MAIL_URL {_without_password(url)!r} is not smtp://host:port or smtps://host:port")
+            raise InvalidInput(N_("MAIL_URL %(value)r is not smtp://host:port or smtps://host:port"),
+                               value=_without_password(url))
         try:
             port = parts.port or SCHEMES[parts.scheme]
         except ValueError:
-            raise InvalidInput(f"MAIL_URL {_without_password(url)!r} has a port that is not a number") from None
+            raise InvalidInput(N_("MAIL_URL %(value)r has a port that is not a number"),
+                               value=_without_password(url)) from None
         options = {key.lower(): values[-1].lower() for key, values in parse_qs(parts.query).items()}
         return cls(host=parts.hostname, port=port,
                    username=unquote(parts.username) if parts.username else None,
@@ -70,7 +73,7 @@ def queue(to_address: str, subject: str, body: str) -> MailMessage:
     """Put a plain-text message in the outbox (no commit): it leaves when the work that queued it is kept."""
     name, address = parseaddr(to_address or "")
     if "@" not in address or name:
-        raise InvalidInput(f"{to_address!r} is not an e-mail address", field="to")
+        raise InvalidInput(N_("%(to_address)r is not an e-mail address"), to_address=to_address, field="to")
     subject = " ".join((subject or "").split())[:200]  # one header line, whatever a name held
     message = MailMessage(to_address=address, subject=subject, body=body, state="queued", tries=0,
                           next_attempt_at=utcnow())

@@ -23,6 +23,7 @@ from ..maps.packing import pack_geometry, pack_points
 from ..models import Block, Contact, Door, DoorCanvass, Household, Office, Turf
 from .coverage import Window, _contact_counts, _targeted_doors_by
 from .turfs import _display_shape
+from ..domain.text import N_
 
 FINE_ZOOM = 15        # from here on, blocks themselves (if few enough in view)
 MAX_BLOCKS = 3_000    # blocks in one answer, at most
@@ -47,17 +48,17 @@ def parse_view(args, default_box: tuple[float, float, float, float] | None = Non
     try:
         west, south, east, north = (float(v) for v in text.split(","))
     except ValueError:
-        raise InvalidInput("bbox must be west,south,east,north in degrees", field="bbox") from None
+        raise InvalidInput(N_("bbox must be west,south,east,north in degrees"), field="bbox") from None
     if not all(math.isfinite(v) for v in (west, south, east, north)) or not (
             -180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise InvalidInput("bbox must be west,south,east,north in degrees, west < east and south < north",
+        raise InvalidInput(N_("bbox must be west,south,east,north in degrees, west < east and south < north"),
                            field="bbox")
     try:
         zoom = int((args.get("zoom") or "").strip() or DEFAULT_ZOOM)
     except ValueError:
-        raise InvalidInput("zoom must be a whole number from 0 to 22", field="zoom") from None
+        raise InvalidInput(N_("zoom must be a whole number from 0 to 22"), field="zoom") from None
     if not 0 <= zoom <= 22:
-        raise InvalidInput("zoom must be a whole number from 0 to 22", field="zoom")
+        raise InvalidInput(N_("zoom must be a whole number from 0 to 22"), field="zoom")
     return (west, south, east, north), zoom
 
 
@@ -104,7 +105,7 @@ def _in_box(office: Office, box):
 def office_view(office: Office, layer: str, window: Window, box, zoom: int) -> dict:
     """The office's map in ``box`` at ``zoom``: blocks (fine) or cells (coarse), and turf outlines."""
     if layer not in LAYERS:
-        raise InvalidInput(f"layer must be one of {', '.join(LAYERS)}", field="layer")
+        raise InvalidInput(N_("layer must be one of %(names)s"), names=', '.join(LAYERS), field="layer")
     tolerance = tolerance_for(zoom)
     in_box = _in_box(office, box)
     in_view = db.session.scalar(select(func.count()).select_from(Block).where(Block.office_id == office.id, in_box))

@@ -12,6 +12,7 @@ from ..models import Canvass, Turf, User
 from ..models._base import utcnow
 from . import audit
 from .sync import BatchRefused, sync_contacts
+from ..domain.text import N_
 
 
 class SheetRefused(InvalidInput):
@@ -26,18 +27,18 @@ def record_sheet(turf: Turf, canvass: Canvass, volunteer: User, day: date | None
                  entered_by: User) -> int:
     """Store the sheet's knocks (no commit); returns how many. Nothing is written if any row is wrong."""
     if day is None:
-        raise InvalidInput("write the date on the list", field="day")
+        raise InvalidInput(N_("write the date on the list"), field="day")
     now = utcnow()
     try:
         check_day(day, now.date())
     except ValueError as error:
-        raise InvalidInput(str(error), field="day") from None
+        raise InvalidInput(error, field="day") from None
     try:
         knocked = read_sheet(rows, canvass.questions or [])
     except SheetError as error:
         raise SheetRefused(str(error), error.row, error.field) from None
     if not knocked:
-        raise InvalidInput("no door on this sheet has an outcome", field="outcomes")
+        raise InvalidInput(N_("no door on this sheet has an outcome"), field="outcomes")
     # Noon on the day written (or now, if that is still to come today): paper has no clock.
     at = min(datetime.combine(day, time(12), tzinfo=timezone.utc), now)
     contacts = [{"id": str(uuid.uuid4()), "door_id": knock.door_id, "canvass_id": canvass.id,

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import User
 from ..models._base import utcnow
 from . import audit, users
+from ..domain.text import N_
 
 SALT = "fieldops-password-reset"
 BY_EMAIL = timedelta(hours=2)      # whoever asked is at their inbox now
@@ -46,7 +47,7 @@ def user_for_reset(token: str, secret: str) -> User:
     except SignatureExpired:
         raise NotFound(EXPIRED) from None
     except BadSignature:
-        raise NotFound("this is not a valid password reset link: ask for a new one") from None
+        raise NotFound(N_("this is not a valid password reset link: ask for a new one")) from None
     if not isinstance(payload, dict) or (utcnow() - signed_at).total_seconds() > payload.get("s", 0):
         raise NotFound(EXPIRED)
     user = db.session.get(User, payload.get("u"))
@@ -71,6 +72,7 @@ def account_to_reset(email: str) -> User | None:
 def organizer_link(actor: User, volunteer: User, secret: str) -> str:
     """An organizer makes a one-time reset link for a volunteer of their office (audited; no commit)."""
     if not volunteer.active:
-        raise NotFound(f"{volunteer.name} is deactivated: reactivate them first")
+        raise NotFound(N_("%(volunteer)s is deactivated: reactivate them first"),
+                       volunteer=volunteer.name)
     audit.record(actor.id, "user.reset_link", "user", volunteer.id, email=volunteer.email)
     return reset_token(volunteer, secret, BY_ORGANIZER)

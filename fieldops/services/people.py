@@ -24,6 +24,7 @@ from ..models import Contact, Door, Person, PersonChange, Turf, User
 from ..models._base import utcnow
 from . import audit, turfs
 from .portable import aware
+from ..domain.text import N_
 
 REVIEW_LIMIT = 200
 PERSON_FIELDS = ("first_name", "last_name", "status")
@@ -160,14 +161,14 @@ def merge(person: Person, into_id: int, user: User) -> Person:
     the door learnt (phone, e-mail, year of birth, language, consents) fills the imported person's empty
     fields, the new person leaves walk lists (status "merged"), and the merge is one more history row."""
     if person.added_id is None:
-        raise Conflict("only a person added at the door is merged into another")
+        raise Conflict(N_("only a person added at the door is merged into another"))
     if person.merged_into_id is not None:
-        raise Conflict("this person is already merged")
+        raise Conflict(N_("this person is already merged"))
     target = db.session.get(Person, into_id) if isinstance(into_id, int) else None
     if target is None or target.door_id != person.door_id or target.id == person.id:
-        raise InvalidInput("merge into another person of the same door", field="into")
+        raise InvalidInput(N_("merge into another person of the same door"), field="into")
     if target.merged_into_id is not None:
-        raise InvalidInput("that person is merged into someone else", field="into")
+        raise InvalidInput(N_("that person is merged into someone else"), field="into")
     filled = {}
     for name in ("phone", "email", "birth_year", "language", "consent_phone_at", "consent_email_at"):
         if getattr(target, name) is None and getattr(person, name) is not None:
@@ -214,7 +215,7 @@ def set_languages(user: User, text, actor: User) -> User:
     try:
         user.languages = language_rules.parse_languages(text or "")
     except ValueError as error:
-        raise InvalidInput(str(error), field="languages") from None
+        raise InvalidInput(error, field="languages") from None
     if actor.id != user.id:
         audit.record(actor.id, "user.languages", "user", user.id, languages=user.languages)
     return user
@@ -261,12 +262,13 @@ def make_language_turf(office, language_text: str, user: User | None, now: datet
     try:
         language = language_rules.parse_language(language_text, "language")
     except ValueError as error:
-        raise InvalidInput(str(error), field="language") from None
+        raise InvalidInput(error, field="language") from None
     if not language:
-        raise InvalidInput("say which language", field="language")
+        raise InvalidInput(N_("say which language"), field="language")
     door_ids = doors_needing(office.id, language)
     if not door_ids:
-        raise NotFound(f"no door of {office.name} is waiting for a speaker of {language_rules.name_of(language)}")
+        raise NotFound(N_("no door of %(office)s is waiting for a speaker of %(value)s"),
+                       office=office.name, value=language_rules.name_of(language))
     name = f"Speakers of {language_rules.name_of(language)} {now.date().isoformat()}"
     taken = set(db.session.scalars(select(Turf.name).where(Turf.office_id == office.id, Turf.name.like(f"{name}%"))))
     if name in taken:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Door, FollowUp, Invite, Office, Person, Prospect, Team, TeamTurf, User
 from ..models._base import utcnow
 from . import access, audit, invites
+from ..domain.text import N_
 
 VOLUNTEER_PROMISE = "volunteer"
 
@@ -71,7 +72,7 @@ def office_prospects(office: Office) -> list[dict]:
 def prospect_to_manage(user: User, prospect_id: int) -> Prospect:
     prospect = db.session.get(Prospect, prospect_id)
     if prospect is None:
-        raise NotFound(f"no recruit with id {prospect_id}")
+        raise NotFound(N_("no recruit with id %(prospect_id)s"), prospect_id=prospect_id)
     access.require_office(user, prospect.office_id, manage=True)
     return prospect
 
@@ -80,9 +81,9 @@ def invite(prospect: Prospect, actor_id: int | None, how: str) -> str:
     """A one-use invite link's secret for this prospect (``how``: email or qr), remembered on the prospect so
     that joining from it links their account to the door. No commit."""
     if how not in ("email", "qr"):
-        raise InvalidInput("send the invitation by e-mail or show it as a QR code", field="how")
+        raise InvalidInput(N_("send the invitation by e-mail or show it as a QR code"), field="how")
     if prospect.user_id is not None:
-        raise Conflict("this recruit has already joined")
+        raise Conflict(N_("this recruit has already joined"))
     office = db.session.get(Office, prospect.office_id)
     token = invites.create_invite(office, actor_id, 1)
     prospect.invite_id = db.session.scalar(select(Invite.id).where(Invite.token_hash == invites._hash(token)))
@@ -98,7 +99,7 @@ def address_of(prospect: Prospect, given: str | None) -> str:
     if not email and prospect.person_id:
         email = (db.session.get(Person, prospect.person_id).email or "").strip().lower()
     if not EMAIL_PATTERN.match(email or ""):
-        raise InvalidInput("give the recruit's e-mail address", field="email")
+        raise InvalidInput(N_("give the recruit's e-mail address"), field="email")
     return email
 
 

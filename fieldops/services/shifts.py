@@ -19,6 +19,7 @@ from ..models._base import utcnow
 from . import audit, canvassing, mail
 from .inputs import required_text
 from .portable import aware
+from ..domain.text import N_, Refused
 
 MAX_NAME, MAX_PLACE, MAX_PHONE = 120, 255, 40
 
@@ -27,11 +28,11 @@ def parse_moment(text: str | None, field: str, time_zone: str | None) -> datetim
     """An ISO 8601 time (``2026-12-05T10:00``, with or without its offset): without one, on the office's clock."""
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("give a date and time, e.g. 2026-12-05T10:00", field=field)
+        raise InvalidInput(N_("give a date and time, e.g. 2026-12-05T10:00"), field=field)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a date and time such as 2026-12-05T10:00", field=field) from None
+        raise InvalidInput(N_("%(text)r is not a date and time such as 2026-12-05T10:00"), text=text, field=field) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone(time_zone))
     return moment.astimezone(ZoneInfo("UTC"))
@@ -51,17 +52,19 @@ def create_shift(office: Office, canvass: Canvass, *, starts_at: datetime, ends_
     turfs (else the office's place) stands for it."""
     place = required_text(place, "place", MAX_PLACE, "say where volunteers meet (an address)")
     if canvass.region_id != office.region_id or canvass.office_id not in (None, office.id):
-        raise InvalidInput("that canvass is not one this office works on", field="canvass")
+        raise InvalidInput(N_("that canvass is not one this office works on"), field="canvass")
     try:
         rules.check_plan(starts_at, ends_at, capacity, now or utcnow())
-    except ValueError as error:
+    except ValueError as error:  # the domain's refusals name their field
+        if isinstance(error, Refused):
+            raise InvalidInput(error, field=error.field) from None
         field, _, message = str(error).partition(": ")
         raise InvalidInput(message, field=field) from None
     turfs = list(db.session.scalars(select(Turf).where(Turf.id.in_(turf_ids)))) if turf_ids else []
     if len(turfs) != len(set(turf_ids)) or any(t.office_id != office.id for t in turfs):
-        raise InvalidInput("some of the chosen turfs are not this office's", field="turfs")
+        raise InvalidInput(N_("some of the chosen turfs are not this office's"), field="turfs")
     if team is not None and team.office_id != office.id:
-        raise InvalidInput("that team is another office's", field="team")
+        raise InvalidInput(N_("that team is another office's"), field="team")
     if lat is None or lon is None:
         middle = _middle(turfs) or ((office.lat, office.lon) if office.lat is not None else None)
         lat, lon = middle if middle else (None, None)
@@ -79,14 +82,15 @@ def create_shift(office: Office, canvass: Canvass, *, starts_at: datetime, ends_
 def parse_capacity(text: str | None) -> int:
     text = (text or "").strip()
     if not text.isdigit():
-        raise InvalidInput(f"a whole number from 1 to {rules.MAX_CAPACITY}", field="capacity")
+        raise InvalidInput(N_("a whole number from 1 to %(max_capacity)s"),
+                           max_capacity=rules.MAX_CAPACITY, field="capacity")
     return int(text)
 
 
 def shift_for_token(token: str) -> Shift:
     shift = db.session.scalar(select(Shift).where(Shift.token == (token or "")))
     if shift is None:
-        raise NotFound("this sign-up link is not valid: ask the office for the link again")
+        raise NotFound(N_("this sign-up link is not valid: ask the office for the link again"))
     return shift
 
 
@@ -121,19 +125,19 @@ def sign_up(token: str, name: str, email: str | None, phone: str | None, now: da
     email = (email or "").strip().lower() or None
     phone = " ".join((phone or "").split()) or None
     if email is None and phone is None:
-        raise InvalidInput("an e-mail or a phone number, so the office can reach you", field="email")
+        raise InvalidInput(N_("an e-mail or a phone number, so the office can reach you"), field="email")
     if email is not None and (not EMAIL_PATTERN.match(email) or len(email) > 254):
-        raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
+        raise InvalidInput(N_("%(email)r is not an e-mail address"), email=email, field="email")
     if phone is not None and (len(phone) > MAX_PHONE or sum(c.isdigit() for c in phone) < 5
                               or any(not (c.isdigit() or c in "+-() ") for c in phone)):
-        raise InvalidInput(f"{phone!r} is not a phone number", field="phone")
+        raise InvalidInput(N_("%(phone)r is not a phone number"), phone=phone, field="phone")
     if aware(shift.starts_at) <= now and not walk_in:
-        raise Conflict("this shift has already started: sign up for another one")
+        raise Conflict(N_("this shift has already started: sign up for another one"))
     same = [s for s in signups(shift) if (email and s.email == email) or (phone and s.phone == phone)]
     if same:
         return same[0]  # signing up twice is one place
     if signed_up(shift.id) >= shift.capacity and not walk_in:
-        raise Conflict("this shift is full: ask the office for another one")
+        raise Conflict(N_("this shift is full: ask the office for another one"))
     user = None
     if email is not None:
         user = db.session.scalar(select(User).where(User.email == email, User.office_id == shift.office_id,
@@ -229,24 +233,25 @@ def check_in(shift: Shift, signup_id: int, actor: User, *, hand_turf: bool = Fal
     the staging place, for the shift's canvass. Only someone with an account of the office can be handed one."""
     signup = db.session.get(ShiftSignup, signup_id)
     if signup is None or signup.shift_id != shift.id:
-        raise NotFound(f"no sign-up with id {signup_id} for this shift")
+        raise NotFound(N_("no sign-up with id %(signup_id)s for this shift"), signup_id=signup_id)
     now = now or utcnow()
     if signup.attended_at is None:
         signup.attended_at, signup.checked_in_by_id = now, actor.id
     turf = None
     if hand_turf:
         if signup.turf_id is not None:
-            raise Conflict(f"{signup.name} was already handed a turf")
+            raise Conflict(N_("%(signup)s was already handed a turf"), signup=signup.name)
         walker = db.session.get(User, signup.user_id) if signup.user_id else None
         if walker is None or walker.role not in {r.value for r in WALKERS} or walker.office_id != shift.office_id:
-            raise InvalidInput(f"{signup.name} has no volunteer account yet: invite them, or hand a turf later",
+            raise InvalidInput(N_("%(signup)s has no volunteer account yet: invite them, or hand a turf later"),
+                               signup=signup.name,
                                field="turf")
         points = free_turfs(shift)
         if shift.lat is None:
-            raise InvalidInput("this shift has no staging place on the map", field="turf")
+            raise InvalidInput(N_("this shift has no staging place on the map"), field="turf")
         turf_id = rules.nearest_free_turf(shift.lat, shift.lon, points)
         if turf_id is None:
-            raise Conflict("every turf of this shift is already handed out")
+            raise Conflict(N_("every turf of this shift is already handed out"))
         canvass = db.session.get(Canvass, shift.canvass_id)
         canvassing.hand_out(turf_id, [walker], canvass, actor.id)
         signup.turf_id = turf_id

@@ -33,6 +33,7 @@ from ..models import (Assignment, Block, Canvass, Contact, Door, FollowUp, Offic
 from ..models._base import utcnow
 from . import consequences, listening, people, recruits, summaries, teams, trust
 from .prepared import per_database, run
+from ..domain.text import N_
 
 MAX_BATCH = 500
 
@@ -64,17 +65,17 @@ def _check_owner(user: User, owner: Any) -> None:
     if isinstance(owner, float) and owner.is_integer():  # JSON does not tell 7 from 7.0
         owner = int(owner)
     if isinstance(owner, bool) or not isinstance(owner, int):
-        raise InvalidInput("owner is the id of the user who recorded the contacts", field="owner")
+        raise InvalidInput(N_("owner is the id of the user who recorded the contacts"), field="owner")
     if owner != user.id:
-        raise Conflict("these contacts were recorded by someone else on this phone: they are sent when that "
-                       "person signs in again")
+        raise Conflict(N_("these contacts were recorded by someone else on this phone: they are sent when that person signs in "
+                          "again"))
 
 
 def sync_contacts(user: User, body: Any, *, all_or_nothing: bool = False) -> list[dict]:
     """Store a batch of contacts from ``user``'s phone (no commit); one result per contact, in order.
     With ``all_or_nothing`` (a paper sheet typed in), one refused contact refuses the whole batch."""
     if not isinstance(body, dict) or not isinstance(body.get("contacts"), list):
-        raise InvalidInput('send a JSON object {"contacts": [...]}', field="contacts")
+        raise InvalidInput(N_('send a JSON object {"contacts": [...]}'), field="contacts")
     _check_owner(user, body.get("owner"))
     raws = body["contacts"]
     if len(raws) > MAX_BATCH:

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Door, FollowUp, Office, Person, Team, TeamMember, TeamTurf, Turf, User
 from . import audit, canvassing, coverage
 from .inputs import required_text
+from ..domain.text import N_
 
 MAX_NAME = 120
 
@@ -24,9 +25,9 @@ def team_by_name(name: str, office: Office | None = None) -> Team:
         query = query.where(Team.office_id == office.id)
     teams = list(db.session.scalars(query.order_by(Team.id)))
     if not teams:
-        raise NotFound(f"no team named {name!r}")
+        raise NotFound(N_("no team named %(name)r"), name=name)
     if len(teams) > 1:
-        raise InvalidInput(f"several offices have a team named {name!r}: name the office", field="team")
+        raise InvalidInput(N_("several offices have a team named %(name)r: name the office"), name=name, field="team")
     return teams[0]
 
 
@@ -39,7 +40,7 @@ def create_team(office: Office, name: str, actor_id: int | None, *, turf_ids: li
     """A new team of the office, owning the chosen turfs (no commit)."""
     name = required_text(name, "name", MAX_NAME, "give the team a name")
     if db.session.scalar(select(Team.id).where(Team.office_id == office.id, Team.name == name)):
-        raise Conflict(f"{office.name} already has a team named {name!r}")
+        raise Conflict(N_("%(office)s already has a team named %(name)r"), office=office.name, name=name)
     team = Team(office_id=office.id, name=name, owns_promises=bool(owns_promises))
     db.session.add(team)
     db.session.flush()
@@ -56,7 +57,7 @@ def parse_turf_ids(text: str | None) -> list[int]:
         if not part:
             continue
         if not part.isdigit():
-            raise InvalidInput(f"{part!r} is not a turf id", field="turfs")
+            raise InvalidInput(N_("%(part)r is not a turf id"), part=part, field="turfs")
         ids.append(int(part))
     return ids
 
@@ -68,7 +69,7 @@ def set_turfs(team: Team, turf_ids: list[int], actor_id: int | None) -> None:
     for turf_id in turf_ids:
         turf = found.get(turf_id)
         if turf is None or turf.office_id != team.office_id:
-            raise InvalidInput(f"turf {turf_id} is not a turf of this office", field="turfs")
+            raise InvalidInput(N_("turf %(turf_id)s is not a turf of this office"), turf_id=turf_id, field="turfs")
     db.session.execute(delete(TeamTurf).where(TeamTurf.team_id == team.id))
     if turf_ids:
         db.session.execute(delete(TeamTurf).where(TeamTurf.turf_id.in_(turf_ids)))
@@ -82,9 +83,9 @@ def add_member(team: Team, user: User, actor_id: int | None, *, leader: bool = F
     """Put a volunteer (or team leader) of the team's office on the team; a leader takes the ``team_leader``
     role (their tokens are revoked, as on any role change). A person is on one team: this moves them. No commit."""
     if user.office_id != team.office_id or user.role not in (Role.VOLUNTEER.value, Role.TEAM_LEADER.value):
-        raise InvalidInput(f"{user.email} is not a volunteer of this office", field="member")
+        raise InvalidInput(N_("%(email)s is not a volunteer of this office"), email=user.email, field="member")
     if not user.active:
-        raise InvalidInput(f"{user.email} is no longer active", field="member")
+        raise InvalidInput(N_("%(email)s is no longer active"), email=user.email, field="member")
     membership = db.session.get(TeamMember, user.id)
     if membership is None:
         membership = TeamMember(user_id=user.id, team_id=team.id, leader=leader)
@@ -103,7 +104,7 @@ def add_member(team: Team, user: User, actor_id: int | None, *, leader: bool = F
 def remove_member(team: Team, user: User, actor_id: int | None) -> None:
     membership = db.session.get(TeamMember, user.id)
     if membership is None or membership.team_id != team.id:
-        raise NotFound(f"{user.email} is not on {team.name}")
+        raise NotFound(N_("%(email)s is not on %(team)s"), email=user.email, team=team.name)
     db.session.delete(membership)
     if user.role == Role.TEAM_LEADER.value:
         _set_role(user, Role.VOLUNTEER, actor_id)
@@ -143,10 +144,10 @@ def team_turfs(team: Team) -> list[Turf]:
 def team_walkers(team: Team, user_ids: list[int]) -> list[User]:
     """The chosen people, all active members of the team: whom a team leader may hand its turfs to."""
     if not user_ids:
-        raise InvalidInput("choose at least one volunteer", field="volunteers")
+        raise InvalidInput(N_("choose at least one volunteer"), field="volunteers")
     on_team = {user.id: user for user, _ in members(team) if user.active}
     if any(user_id not in on_team for user_id in user_ids):
-        raise InvalidInput("a team leader hands the team's turfs to the team's own members", field="volunteers")
+        raise InvalidInput(N_("a team leader hands the team's turfs to the team's own members"), field="volunteers")
     return [on_team[user_id] for user_id in dict.fromkeys(user_ids)]
 
 

@@ -27,6 +27,7 @@ from ..importers.geo import block_for_points, bounds_frame
 from ..models import Block, Door, Office, Person, Region
 from . import audit, bulk, summaries, turf_doors
 from .inputs import required_text
+from ..domain.text import N_
 
 MAX_NAME = 120  # the name columns' length
 MAX_ADDRESS = 255
@@ -61,7 +62,8 @@ def _refuse_taken(model, name: str, what: str, except_id: int | None = None) -> 
     clash = db.session.scalar(select(model.name).where(func.lower(model.name) == name.casefold(),
                                                        model.id != (except_id or 0)))
     if clash is not None:
-        raise Conflict(f"there is already {what} named {clash!r}: choose another name")
+        raise Conflict(N_("there is already %(what)s named %(clash)r: choose another name"),
+                       what=what, clash=clash)
 
 
 def create_region(name: str, actor_id: int | None) -> Region:
@@ -88,7 +90,8 @@ def rename_region(region: Region, name: str, actor_id: int | None) -> Region:
 def _address(text: str | None) -> str | None:
     text = (text or "").strip()
     if len(text) > MAX_ADDRESS:
-        raise InvalidInput(f"an address has at most {MAX_ADDRESS} characters", field="address")
+        raise InvalidInput(N_("an address has at most %(max_address)s characters"),
+                           max_address=MAX_ADDRESS, field="address")
     return text or None
 
 
@@ -98,7 +101,7 @@ def _zone(text: str | None) -> str | None:
     try:
         return time_zones.check_zone(text)
     except ValueError as error:
-        raise InvalidInput(str(error), field="time_zone") from None
+        raise InvalidInput(error, field="time_zone") from None
 
 
 def create_office(region: Region, name: str, *, address: str | None = None, lat: float | None = None,
@@ -108,7 +111,7 @@ def create_office(region: Region, name: str, *, address: str | None = None, lat:
     name = _name(name, "office")
     _refuse_taken(Office, name, "an office")
     if (lat is None) != (lon is None):
-        raise InvalidInput("give both the latitude and the longitude, or neither",
+        raise InvalidInput(N_("give both the latitude and the longitude, or neither"),
                            field="lat" if lat is None else "lon")
     zone = _zone(time_zone) or time_zones.zone_at(lat, lon)
     office = Office(name=name, region_id=region.id, address=_address(address), lat=lat, lon=lon, time_zone=zone,

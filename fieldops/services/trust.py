@@ -22,6 +22,7 @@ from . import audit, summaries
 from .access import require_office
 from .portable import aware
 from .prepared import per_database, run
+from ..domain.text import N_
 
 DECISIONS = ("accepted", "rejected")
 
@@ -97,10 +98,10 @@ def decide(contact_id: str, decision: str, user: User) -> ContactFlag:
     """Accept or reject a flagged contact (no commit); a rejection takes it out of the counts."""
     flag = db.session.get(ContactFlag, contact_id)
     if flag is None:
-        raise NotFound("that contact was not flagged")
+        raise NotFound(N_("that contact was not flagged"))
     require_office(user, flag.office_id, manage=True)
     if decision not in DECISIONS:
-        raise InvalidInput(f"decide one of: {', '.join(DECISIONS)}", field="decision")
+        raise InvalidInput(N_("decide one of: %(names)s"), names=', '.join(DECISIONS), field="decision")
     contact = db.session.get(Contact, contact_id)
     was = flag.state
     flag.state, flag.reviewed_by_id, flag.reviewed_at = decision, user.id, utcnow()

@@ -27,7 +27,8 @@ from ..domain.projection import equal_area_crs
 from ..domain.turf_cut import cut_turfs
 from ..domain.turf_plan import PIECE_SHARE, plan_report, plan_turfs
 from ..domain.turf_quality import cut_report
-from ..domain.turf_states import Action, Holding, Offer, TransitionError, TurfState, check, check_transition, offer
+from ..domain.turf_states import (Action, Holding, Offer, TransitionError, TurfState, check, check_transition, offer,
+                                  said)
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..maps.office_map import MapBlock, MapTurf
@@ -36,6 +37,7 @@ from ..models.types import WKBGeometry
 from . import audit
 from . import turf_doors as turf_doors_service
 from .universes import door_is_targeted
+from ..domain.text import N_
 
 MAX_NAME = 120
 # A drawn turf has tens of corners; a repair (make_valid) of a self-crossing one of 20,000 took 45 s.
@@ -64,12 +66,13 @@ def _refresh(turf: Turf) -> None:
 
 def _check_name(name: str) -> str:
     if name is not None and not isinstance(name, str):  # JSON from the map's editor: a list or object
-        raise InvalidInput(f"a turf name is text of at most {MAX_NAME} characters", field="name")
+        raise InvalidInput(N_("a turf name is text of at most %(max_name)s characters"),
+                           max_name=MAX_NAME, field="name")
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("a turf needs a name", field="name")
+        raise InvalidInput(N_("a turf needs a name"), field="name")
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"a turf name has at most {MAX_NAME} characters", field="name")
+        raise InvalidInput(N_("a turf name has at most %(max_name)s characters"), max_name=MAX_NAME, field="name")
     return name
 
 
@@ -113,29 +116,43 @@ def merge_candidates(turf: Turf) -> list[Turf]:
     return [t for t in others if offer(facts[t.id]).reshape and offer(facts[t.id]).delete]
 
 
+# What was refused, a sentence each (so each language words its own verb); a state change names the state.
+REFUSED_AS = {"reshaped": N_("%(turf)s cannot be reshaped: %(error)s"), "split": N_("%(turf)s cannot be split: %(error)s"),
+              "merged": N_("%(turf)s cannot be merged: %(error)s"),
+              "merged away": N_("%(turf)s cannot be merged away: %(error)s"),
+              "deleted": N_("%(turf)s cannot be deleted: %(error)s")}
+
+
 def _allow(turf: Turf, action: Action, verb: str, target: str | None = None) -> None:
-    """Lock the turf, count who holds it, and ask the table; Conflict with the reason if it says no."""
+    """Lock the turf, count who holds it, and ask the table; Conflict with the reason if it says no.
+    ``verb``: a key of REFUSED_AS, or the state asked for (``target``) when it is None."""
     lock_turf(turf.id)
     try:
         check(action, holdings([turf])[turf.id], target)
     except TransitionError as error:
-        raise Conflict(f"{turf.name} cannot be {verb}: {error}") from None
+        if verb in REFUSED_AS:
+            raise Conflict(REFUSED_AS[verb], turf=turf.name, error=error) from None
+        raise Conflict(N_("%(turf)s cannot be made %(state)s: %(error)s"), turf=turf.name,
+                       state=said(target or verb), error=error) from None
 
 
 def _free_blocks(office: Office, block_ids: list[int]) -> None:
     if not block_ids:
-        raise InvalidInput("a turf needs at least one block", field="blocks")
+        raise InvalidInput(N_("a turf needs at least one block"), field="blocks")
     found = db.session.scalar(select(func.count(Block.id)).where(Block.id.in_(block_ids)))
     if found != len(set(block_ids)):
-        raise InvalidInput(f"{len(set(block_ids)) - found} of those blocks do not exist", field="blocks")
+        raise InvalidInput(N_("%(count)s of those blocks do not exist"),
+                           count=len(set(block_ids)) - found, field="blocks")
     taken = db.session.scalar(select(func.count(Block.id)).where(
         Block.id.in_(block_ids), (Block.office_id != office.id) | Block.turf_id.is_not(None)))
     if taken:
-        raise Conflict(f"{taken} of those blocks already belong to a turf or another office")
+        raise Conflict(N_("%(taken)s of those blocks already belong to a turf or another office"),
+                       taken=taken)
     divided = turf_doors_service.unheld_divided(block_ids)
     if divided:
-        raise Conflict(f"{divided} of those blocks are divided between turfs door by door, so they cannot be "
-                       "taken whole; edit the turfs that hold their doors instead")
+        raise Conflict(N_("%(divided)s of those blocks are divided between turfs door by door, so they cannot be taken whole; "
+                          "edit the turfs that hold their doors instead"),
+                       divided=divided)
 
 
 def build_turf(office: Office, block_ids: list[int], name: str, user_id: int | None) -> Turf:
@@ -158,11 +175,12 @@ def build_door_turf(office: Office, door_ids: list[int], name: str, user_id: int
     name = _check_name(name)
     door_ids = sorted(set(door_ids))
     if not door_ids:
-        raise InvalidInput("a re-visit turf needs at least one door", field="doors")
+        raise InvalidInput(N_("a re-visit turf needs at least one door"), field="doors")
     points = db.session.execute(select(Door.lon, Door.lat).where(Door.id.in_(door_ids),
                                                                  Door.office_id == office.id)).all()
     if len(points) != len(door_ids):
-        raise InvalidInput(f"{len(door_ids) - len(points)} of those doors are not in {office.name}", field="doors")
+        raise InvalidInput(N_("%(count)s of those doors are not in %(office)s"),
+                           count=len(door_ids) - len(points), office=office.name, field="doors")
     # About 30 m around the doors: enough to see where the turf lies on a map.
     outline = shapely.buffer(shapely.convex_hull(shapely.multipoints(points)), 0.0003)
     turf = Turf(office_id=office.id, name=name, state=TurfState.OPEN.value, kind="doors",
@@ -182,7 +200,7 @@ def turf_doors(turf: Turf):
 def turf_by_id(turf_id: int) -> Turf:
     turf = db.session.get(Turf, turf_id)
     if turf is None:
-        raise NotFound(f"no turf with id {turf_id}")
+        raise NotFound(N_("no turf with id %(turf_id)s"), turf_id=turf_id)
     return turf
 
 
@@ -212,14 +230,14 @@ def blocks_in_polygon(office: Office, polygon: dict) -> dict:
     number of times, which is what the repair's areas would have held, at the cost of a point test.
     """
     if _drawn_vertices(polygon) > MAX_DRAWN_VERTICES:
-        raise InvalidInput(f"the drawn shape has too many corners: draw one with at most {MAX_DRAWN_VERTICES:,} "
-                           "corners", field="polygon")
+        raise InvalidInput(N_("the drawn shape has too many corners: draw one with at most %(max_drawn_vertices)s corners"),
+                           max_drawn_vertices=format(MAX_DRAWN_VERTICES, ','), field="polygon")
     try:
         shape = shapely.geometry.shape(polygon)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        raise InvalidInput("the drawn shape is not a GeoJSON polygon", field="polygon") from None
+        raise InvalidInput(N_("the drawn shape is not a GeoJSON polygon"), field="polygon") from None
     if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
-        raise InvalidInput("draw a polygon around the blocks", field="polygon")
+        raise InvalidInput(N_("draw a polygon around the blocks"), field="polygon")
     return _blocks_in_shape(office, shape)
 
 
@@ -249,10 +267,10 @@ def change_blocks(turf: Turf, add: list[int], remove: list[int], user_id: int | 
     if remove:
         mine = db.session.scalar(select(func.count(Block.id)).where(Block.id.in_(remove), Block.turf_id == turf.id))
         if mine != len(remove):
-            raise InvalidInput("some of the blocks to remove are not in this turf", field="remove")
+            raise InvalidInput(N_("some of the blocks to remove are not in this turf"), field="remove")
         left = db.session.scalar(select(func.count(Block.id)).where(Block.turf_id == turf.id)) - len(remove)
         if left + len(add) == 0:
-            raise Conflict("that would leave the turf without blocks; delete or archive it instead")
+            raise Conflict(N_("that would leave the turf without blocks; delete or archive it instead"))
         db.session.execute(update(Block).where(Block.id.in_(remove)).values(turf_id=None),
                            execution_options={"synchronize_session": False})
     if add:
@@ -274,16 +292,16 @@ def split(turf: Turf, user_id: int | None) -> list[Turf]:
     """Cut a turf into contiguous parts of about half its doors; the first part keeps its name and history."""
     _allow(turf, Action.RESHAPE, "split")
     if db.session.scalar(select(exists().where(TurfDoor.turf_id == turf.id))):
-        raise Conflict(f"turf {turf.name!r} holds part of a divided block; split it by cutting again: "
-                       "delete it and auto-cut its blocks and doors")
+        raise Conflict(N_("turf %(turf)r holds part of a divided block; split it by cutting again: delete it and auto-cut its "
+                          "blocks and doors"), turf=turf.name)
     rows = _block_rows(Block.turf_id == turf.id)
     if len(rows) < 2:
-        raise Conflict(f"turf {turf.name!r} is a single block and cannot be split")
+        raise Conflict(N_("turf %(turf)r is a single block and cannot be split"), turf=turf.name)
     groups = _cut(rows, max(1, math.ceil(turf.door_count / 2)), turf.office_id)
     if len(groups) < 2:
         groups = _cut(rows, max(1, math.ceil(turf.door_count / 3)), turf.office_id)
     if len(groups) < 2:
-        raise Conflict(f"turf {turf.name!r} cannot be split into connected parts")
+        raise Conflict(N_("turf %(turf)r cannot be split into connected parts"), turf=turf.name)
     office = db.session.get(Office, turf.office_id)
     moved = [rows[i].id for group in groups[1:] for i in group]
     db.session.execute(update(Block).where(Block.id.in_(moved)).values(turf_id=None),
@@ -301,9 +319,9 @@ def split(turf: Turf, user_id: int | None) -> list[Turf]:
 def merge(turf: Turf, other: Turf, user_id: int | None) -> Turf:
     """Move every block of ``other`` into ``turf`` and delete ``other`` (same office, both editable, unused)."""
     if turf.id == other.id:
-        raise InvalidInput("choose another turf to merge with", field="other")
+        raise InvalidInput(N_("choose another turf to merge with"), field="other")
     if turf.office_id != other.office_id:
-        raise Conflict("turfs of different offices cannot be merged")
+        raise Conflict(N_("turfs of different offices cannot be merged"))
     for locked in sorted((turf, other), key=lambda t: t.id):  # always in id order: no deadlock
         lock_turf(locked.id)
     _allow(turf, Action.RESHAPE, "merged")
@@ -353,8 +371,8 @@ def change_state(turf: Turf, target: str, user_id: int | None) -> Turf:
     try:
         new_state = TurfState(target)
     except ValueError:
-        raise InvalidInput(f"unknown turf state {target!r}", field="state") from None
-    _allow(turf, Action.STATE, f"made {new_state.value.replace('_', ' ')}", target)
+        raise InvalidInput(N_("unknown turf state %(target)r"), target=target, field="state") from None
+    _allow(turf, Action.STATE, new_state.value, target)
     return move_to(turf, new_state, user_id)
 
 
@@ -367,7 +385,7 @@ def move_to(turf: Turf, new_state: TurfState, user_id: int | None) -> Turf:
     try:
         check_transition(turf.state, new_state.value)  # the state graph holds, whoever asked
     except TransitionError as error:
-        raise Conflict(f"{turf.name}: {error}") from None
+        raise Conflict(f"{turf.name}: {error}") from None  # the transition's own words
     if new_state is TurfState.ARCHIVED and turf.kind != "doors":
         db.session.execute(update(Block).where(Block.turf_id == turf.id).values(turf_id=None),
                            execution_options={"synchronize_session": False})
@@ -376,7 +394,8 @@ def move_to(turf: Turf, new_state: TurfState, user_id: int | None) -> Turf:
         office = db.session.get(Office, turf.office_id)
         wanted = _blocks_in_shape(office, turf.outline)
         if wanted["taken"] - wanted["divided"]:  # divided blocks give back their free doors below
-            raise Conflict(f"{wanted['taken'] - wanted['divided']} of this turf's blocks now belong to other turfs")
+            raise Conflict(N_("%(count)s of this turf's blocks now belong to other turfs"),
+                           count=wanted['taken'] - wanted['divided'])
         db.session.execute(update(Block).where(Block.id.in_(wanted["blocks"])).values(turf_id=turf.id),
                            execution_options={"synchronize_session": False})
         turf_doors_service.reclaim_parts(turf)
@@ -484,7 +503,7 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     of doors (``domain.turf_plan``). ``progress(step, done, total)`` is called as the turfs are saved.
     """
     if target_doors < 1:
-        raise InvalidInput("the number of doors per turf must be at least 1", field="doors")
+        raise InvalidInput(N_("the number of doors per turf must be at least 1"), field="doors")
     weights = weights or EveryDoor()
     started = time.perf_counter()
     basis = turf_doors_service.count_basis(office.id)
@@ -554,14 +573,14 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
                                  table.c.divided.is_(False))
             .values(turf_id=bindparam("turf")), claims).rowcount
         if claimed != len(claims):
-            raise Conflict("some blocks were put in turfs by someone else during the cut: cut again")
+            raise Conflict(N_("some blocks were put in turfs by someone else during the cut: cut again"))
     newly_divided = sorted({all_rows[b].id for planned in plan.turfs for b in planned.parts} - set(leftovers))
     if newly_divided:
         claimed = connection.execute(
             table.update().where(table.c.id.in_(newly_divided), table.c.turf_id.is_(None),
                                  table.c.divided.is_(False)).values(divided=True)).rowcount
         if claimed != len(newly_divided):
-            raise Conflict("some blocks were put in turfs by someone else during the cut: cut again")
+            raise Conflict(N_("some blocks were put in turfs by someone else during the cut: cut again"))
     part_rows = [{"turf_id": turf.id, "door_id": door_ids[all_rows[b].id][i]}
                  for turf, planned in zip(turfs, plan.turfs) for b, doors in planned.parts.items() for i in doors]
     if part_rows:
@@ -577,21 +596,34 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     return CutResult(turfs, report)
 
 
-def cut_summary(result: CutResult) -> str:
-    """The cut's quality in two sentences an organizer reads after cutting (the page and the CLI)."""
-    report, counts = result.report, result.report["counts"].replace("_", " ")
-    text = (f"Cut {report['doors']:,} {counts} into {report['turfs']} draft turfs of about {report['target']}: "
-            f"{report['turfs_within_20pct']} of {report['turfs']} ({report['within_20pct']:.0%}) within ±20%, "
-            f"{'all contiguous' if report['contiguous'] else 'NOT all contiguous'}.")
+def _english(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def cut_summary(result: CutResult, say=_english) -> str:
+    """The cut's quality in two sentences an organizer reads after cutting (the page and the CLI).
+
+    ``say(text, **values)`` words each sentence: English for the CLI, the page's gettext on the page."""
+    report = result.report
+    counts = say(N_("housing units")) if report["counts"].replace("_", " ") == "housing units" else say(N_("doors"))
+    text = say(N_("Cut %(doors)s %(counts)s into %(turfs)s draft turfs of about %(target)s: %(within)s of "
+                  "%(turfs)s (%(percent)s) within ±20%%, %(contiguity)s."),
+               doors=f"{report['doors']:,}", counts=counts, turfs=report["turfs"], target=report["target"],
+               within=report["turfs_within_20pct"], percent=f"{report['within_20pct']:.0%}",
+               contiguity=say(N_("all contiguous")) if report["contiguous"] else say(N_("NOT all contiguous")))
     worst = report["largest_deviation_turf"]
     if report["largest_deviation_reason"] and 0 <= worst < len(result.turfs):
-        text += (f" Largest deviation {report['largest_deviation']:.0%}: {result.turfs[worst].name} with "
-                 f"{report['largest_deviation_doors']:,} {counts}, because {report['largest_deviation_reason']}.")
+        # The reason is one of the domain's sentences (turf_quality.py, marked N_), or a block's own note.
+        text += " " + say(N_("Largest deviation %(deviation)s: %(turf)s with %(doors)s %(counts)s, because %(reason)s."),
+                          deviation=f"{report['largest_deviation']:.0%}", turf=result.turfs[worst].name,
+                          doors=f"{report['largest_deviation_doors']:,}", counts=counts,
+                          reason=say(report["largest_deviation_reason"]))
     else:
-        text += f" Largest deviation {report['largest_deviation']:.0%}."
+        text += " " + say(N_("Largest deviation %(deviation)s."), deviation=f"{report['largest_deviation']:.0%}")
     if report.get("divided_blocks"):
-        text += (f" {report['divided_blocks']} blocks held more than a turf should, or could not balance whole: "
-                 f"their doors are divided, by building and street side, among {report['part_block_turfs']} turfs.")
+        text += " " + say(N_("%(blocks)s blocks held more than a turf should, or could not balance whole: their doors "
+                             "are divided, by building and street side, among %(turfs)s turfs."),
+                          blocks=report["divided_blocks"], turfs=report["part_block_turfs"])
     return text
 
 

@@ -19,6 +19,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..models import Canvass, Door, DoorCanvass, Household, LatestSupport, Office, Person, Universe
 from . import audit
+from ..domain.text import N_
 
 
 def spec_of(canvass_id: int | None) -> UniverseSpec | None:
@@ -227,7 +228,8 @@ def definition_from_form(form) -> dict:
         parsed: dict[str, list[str]] = {}
         for n, part in enumerate(filter(None, (p.strip() for p in tags.replace("\n", ";").split(";"))), start=1):
             if "=" not in part:
-                raise InvalidInput(f"tag {n} ({part!r}) needs name=value (values separated by commas)", field="tags")
+                raise InvalidInput(N_("tag %(n)s (%(part)r) needs name=value (values separated by commas)"),
+                                   n=n, part=part, field="tags")
             name, values = part.split("=", 1)
             parsed.setdefault(name.strip(), []).extend(v.strip() for v in values.split(",") if v.strip())
         definition["tags"] = parsed

@@ -18,6 +18,7 @@ from ..models._base import utcnow
 from . import access, audit, canvassing
 from .inputs import optional_text
 from .portable import aware
+from ..domain.text import N_
 
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_RESOLUTION = timedelta(minutes=10)  # how precisely "last used" is kept
@@ -27,14 +28,15 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_password_rules(password: str) -> None:
     """Raise InvalidInput when a password is too short to protect voter data."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise InvalidInput(N_("a password needs at least %(min_password_length)s characters"),
+                           min_password_length=MIN_PASSWORD_LENGTH, field="password")
 
 
 def office_by_name(name: str) -> Office:
     office = db.session.scalar(select(Office).where(Office.name == name))
     if office is None:
         known = ", ".join(db.session.scalars(select(Office.name).order_by(Office.name))) or "none yet"
-        raise NotFound(f"no office named {name!r} (offices: {known})")
+        raise NotFound(N_("no office named %(name)r (offices: %(known)s)"), name=name, known=known)
     return office
 
 
@@ -42,7 +44,7 @@ def region_by_name(name: str) -> Region:
     region = db.session.scalar(select(Region).where(Region.name == name))
     if region is None:
         known = ", ".join(db.session.scalars(select(Region.name).order_by(Region.name))) or "none yet"
-        raise NotFound(f"no region named {name!r} (regions: {known})")
+        raise NotFound(N_("no region named %(name)r (regions: %(known)s)"), name=name, known=known)
     return region
 
 
@@ -51,16 +53,16 @@ def build_user(email: str, role: str, password: str, *, name: str | None = None,
     """Validate and add a new user to the session, without committing."""
     email = optional_text(email, "email", 254).lower()
     if not EMAIL_PATTERN.match(email):
-        raise InvalidInput(f"{email!r} is not an e-mail address", field="email")
+        raise InvalidInput(N_("%(email)r is not an e-mail address"), email=email, field="email")
     name = optional_text(name, "name", 120) or None  # the column's length
     try:
         role_enum = parse_role(role)
     except ValueError as error:
-        raise InvalidInput(str(error), field="role") from None
+        raise InvalidInput(error, field="role") from None
     check_password_rules(password)
     office, region = _home(role_enum, office_name, region_name)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with e-mail {email} already exists")
+        raise Conflict(N_("a user with e-mail %(email)s already exists"), email=email)
     user = User(email=email, name=name or email.split("@")[0], role=role_enum.value,
                 password_hash=generate_password_hash(password),
                 office_id=office.id if office else None, region_id=region.id if region else None)
@@ -73,14 +75,15 @@ def _home(role_enum, office_name: str | None, region_name: str | None) -> tuple[
     scope = home_scope(role_enum)
     if scope == "office":
         if not office_name:
-            raise InvalidInput(f"a {role_enum.value} belongs to an office: give --office NAME", field="office")
+            raise InvalidInput(N_("a %(value)s belongs to an office: give --office NAME"),
+                               value=role_enum.value, field="office")
         return office_by_name(office_name), None
     if scope == "region":
         if not region_name:
-            raise InvalidInput("a lead belongs to a region: give --region NAME", field="region")
+            raise InvalidInput(N_("a lead belongs to a region: give --region NAME"), field="region")
         return None, region_by_name(region_name)
     if office_name or region_name:
-        raise InvalidInput("an admin sees every region: give neither --office nor --region", field="office")
+        raise InvalidInput(N_("an admin sees every region: give neither --office nor --region"), field="office")
     return None, None
 
 
@@ -91,7 +94,7 @@ def change_role(email: str, role: str, *, office_name: str | None = None, region
     try:
         role_enum = parse_role(role)
     except ValueError as error:
-        raise InvalidInput(str(error), field="role") from None
+        raise InvalidInput(error, field="role") from None
     office, region = _home(role_enum, office_name, region_name)
     before = {"role": user.role, "office_id": user.office_id, "region_id": user.region_id}
     user.role = role_enum.value
@@ -157,7 +160,7 @@ def tokens_of(user: User) -> list[ApiToken]:
 def revoke_token(token: ApiToken, actor_id: int | None) -> None:
     """Stop one token working from the next request on (no commit)."""
     if token.revoked_at is not None:
-        raise Conflict("that token was already revoked")
+        raise Conflict(N_("that token was already revoked"))
     token.revoked_at = utcnow()
     audit.record(actor_id, "token.revoke", "user", token.user_id, token_id=token.id, name=token.name)
 
@@ -178,7 +181,7 @@ def token_for(actor: User, token_id: int) -> ApiToken:
     """A token the actor may see and revoke: their own, or a volunteer's of an office they manage."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"no token with id {token_id}")
+        raise NotFound(N_("no token with id %(token_id)s"), token_id=token_id)
     if token.user_id != actor.id:
         volunteer_for(actor, token.user_id)
     return token
@@ -201,9 +204,9 @@ def set_password(user: User, password: str, actor_id: int | None, how: str) -> N
 def change_own_password(user: User, current: str, new: str) -> None:
     """Someone signed in changes their password, proving they know the current one (no commit)."""
     if not check_password_hash(user.password_hash, current or ""):
-        raise InvalidInput("that is not your current password", field="current")
+        raise InvalidInput(N_("that is not your current password"), field="current")
     if current == new:
-        raise InvalidInput("choose a password other than the current one", field="password")
+        raise InvalidInput(N_("choose a password other than the current one"), field="password")
     set_password(user, new, user.id, how="changed")
 
 
@@ -212,7 +215,7 @@ def volunteer_for(actor: User, user_id: int) -> User:
     volunteer = db.session.get(User, user_id)
     if volunteer is None or volunteer.role not in (Role.VOLUNTEER.value, Role.TEAM_LEADER.value) \
             or volunteer.office_id is None:
-        raise NotFound(f"no volunteer with id {user_id}")
+        raise NotFound(N_("no volunteer with id %(user_id)s"), user_id=user_id)
     access.require_office(actor, volunteer.office_id, manage=True)
     return volunteer
 
@@ -221,7 +224,7 @@ def deactivate(volunteer: User, actor_id: int | None) -> int:
     """A volunteer stops: signed out everywhere, tokens revoked, turfs taken back; their contacts stay.
     Returns how many assignments were taken back. No commit."""
     if not volunteer.active:
-        raise Conflict(f"{volunteer.name} is already deactivated")
+        raise Conflict(N_("%(volunteer)s is already deactivated"), volunteer=volunteer.name)
     volunteer.active = False
     end_sessions(volunteer)
     revoke_tokens(volunteer, actor_id, reason="deactivated")
@@ -236,7 +239,7 @@ def deactivate(volunteer: User, actor_id: int | None) -> int:
 def reactivate(volunteer: User, actor_id: int | None) -> None:
     """A deactivated volunteer may sign in again (no turfs or tokens come back). No commit."""
     if volunteer.active:
-        raise Conflict(f"{volunteer.name} is already active")
+        raise Conflict(N_("%(volunteer)s is already active"), volunteer=volunteer.name)
     volunteer.active = True
     audit.record(actor_id, "user.reactivate", "user", volunteer.id, email=volunteer.email)
 
@@ -281,12 +284,12 @@ def deactivated_volunteers(office: Office) -> list[User]:
 def office_walkers(office_id: int, user_ids: list[int]) -> list[User]:
     """The chosen volunteers (or organizers), all of this office; InvalidInput names any that is not."""
     if not user_ids:
-        raise InvalidInput("choose at least one volunteer", field="volunteers")
+        raise InvalidInput(N_("choose at least one volunteer"), field="volunteers")
     found = list(db.session.scalars(select(User).where(User.id.in_(user_ids)).order_by(User.name)))
     strangers = [u for u in found
                  if u.office_id != office_id or u.role not in WALKER_ROLES or not u.active]
     if strangers or len(found) != len(set(user_ids)):
-        raise InvalidInput("some of the chosen people are not volunteers of this office", field="volunteers")
+        raise InvalidInput(N_("some of the chosen people are not volunteers of this office"), field="volunteers")
     return found
 
 
@@ -294,14 +297,14 @@ def volunteer_or_leader(office_id: int, user_id: int | None) -> User:
     """A volunteer or team leader of the office, else InvalidInput naming the field."""
     user = db.session.get(User, user_id) if user_id else None
     if user is None or user.office_id != office_id or user.role not in (Role.VOLUNTEER.value, Role.TEAM_LEADER.value):
-        raise InvalidInput("choose a volunteer of this office", field="user_id")
+        raise InvalidInput(N_("choose a volunteer of this office"), field="user_id")
     return user
 
 
 def user_by_email(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
-        raise NotFound(f"no user with e-mail {email!r}")
+        raise NotFound(N_("no user with e-mail %(email)r"), email=email)
     return user
 
 

@@ -19,6 +19,7 @@ from ..models._base import utcnow
 from . import audit, coverage, users
 from .inputs import required_text
 from .portable import aware
+from ..domain.text import N_
 
 VOLUNTEER_ROLES = (Role.VOLUNTEER.value, Role.TEAM_LEADER.value)
 MAX_NOTE = 4000
@@ -93,7 +94,8 @@ def ask_check_in(volunteer: User, actor: User) -> VolunteerNote:
                                                               VolunteerNote.kind == "check_in",
                                                               VolunteerNote.done_at.is_(None)))
     if open_task is not None:
-        raise Conflict(f"a check-in with {volunteer.name} is already on someone's list")
+        raise Conflict(N_("a check-in with %(volunteer)s is already on someone's list"),
+                       volunteer=volunteer.name)
     task = VolunteerNote(office_id=volunteer.office_id, volunteer_id=volunteer.id, author_id=actor.id,
                          kind="check_in", note=f"Check in with {volunteer.name}")
     db.session.add(task)
@@ -141,7 +143,7 @@ def team_of(user: User) -> Team | None:
 def person(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.role not in VOLUNTEER_ROLES or user.office_id is None:
-        raise NotFound(f"no volunteer with id {user_id}")
+        raise NotFound(N_("no volunteer with id %(user_id)s"), user_id=user_id)
     return user
 
 

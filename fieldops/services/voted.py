@@ -33,11 +33,12 @@ from ..models import Assignment, Block, Canvass, Door, Office, Person, Turf, Tur
 from . import audit
 from .universes import _people, canvasses_with_universe, spec_of
 from .users import office_by_name
+from ..domain.text import N_
 
 VOTED_STEPS = ("read ids", "match people", "mark voted", "rebuild chase lists")
 CHUNK = 5000
 PG_CHUNK = 50_000
-REJECT_LABELS = {"blank_id": "rows without an id", "unknown_id": "ids of nobody in this office"}
+REJECT_LABELS = {"blank_id": N_("rows without an id"), "unknown_id": N_("ids of nobody in this office")}
 
 
 def _quiet(_label: str, **_facts) -> None:
@@ -81,10 +82,10 @@ def _read_ids(path: Path) -> pd.DataFrame:
     lookup = {header_key(str(c)): c for c in frame.columns}
     column = next((lookup[a] for a in COLUMN_ALIASES["id"] if a in lookup), None)
     if column is None:
-        raise InvalidInput(f"lacks the voter id column (one of: {', '.join(COLUMN_ALIASES['id'])}; columns: "
-                           f"{', '.join(map(str, frame.columns))})", file=path.name, field="id")
+        raise InvalidInput(N_("lacks the voter id column (one of: %(names)s; columns: %(names2)s)"),
+                           names=', '.join(COLUMN_ALIASES['id']), names2=', '.join(map(str, frame.columns)), file=path.name, field="id")
     if frame.empty:
-        raise InvalidInput("has no rows", file=path.name)
+        raise InvalidInput(N_("has no rows"), file=path.name)
     return pd.DataFrame({"row": range(2, len(frame) + 2), "id": frame[column].str.strip()})
 
 
@@ -130,9 +131,8 @@ def import_voted(path: str | Path, office_name: str, *, rejects_path: str | Path
         summary.reject_examples[reason] = [f"row {r}" + (f": {i!r}" if i else "")
                                            for r, i in zip(group["row"].head(3), group["id"].head(3))]
     if rejected.shape[0] == len(rows):
-        raise InvalidInput(f"matches nobody in office {office.name!r}: {summary.rejects['unknown_id']} unknown ids, "
-                           f"{summary.rejects['blank_id']} blank (e.g. "
-                           f"{'; '.join(sum(summary.reject_examples.values(), [])[:3])})", file=path.name, field="id")
+        raise InvalidInput(N_("matches nobody in office %(office)r: %(unknown_id)s unknown ids, %(blank_id)s blank (e.g. %(names)s)"),
+                           office=office.name, unknown_id=summary.rejects['unknown_id'], blank_id=summary.rejects['blank_id'], names='; '.join(sum(summary.reject_examples.values(), [])[:3]), file=path.name, field="id")
     ids = rows.loc[~blank & ~unknown, "id"].unique()
     summary.ids = len(ids)
     person_ids = [person_id for source_id in ids for person_id in known[source_id]]
@@ -205,8 +205,7 @@ def rebuild_chase(canvass: Canvass, office: Office, actor_id: int | None) -> dic
     stay as they are: each volunteer's phone gets the shorter list at its next sync, with the reason."""
     spec = spec_of(canvass.id)
     if not is_chase(spec):
-        raise InvalidInput("is not a chase canvass (its universe must leave out people who voted: "
-                           "\"voted\": false)", field="canvass")
+        raise InvalidInput(N_('is not a chase canvass (its universe must leave out people who voted: "voted": false)'), field="canvass")
     turf_ids = list(db.session.scalars(
         select(Assignment.turf_id).join(Turf, Turf.id == Assignment.turf_id)
         .where(Assignment.canvass_id == canvass.id, Assignment.returned_at.is_(None), Turf.office_id == office.id)

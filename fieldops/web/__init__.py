@@ -8,6 +8,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import FieldopsError
+from ..i18n import error_text
 from .. import unit_of_work
 from ..extensions import csrf, login_manager
 from ..services import inputs
@@ -110,7 +111,7 @@ def _wire_errors(app: Flask) -> None:
         unit_of_work.undo()
         if wants_json():
             return jsonify(error=error.message), error.status
-        return render_template("error.html", status=error.status, message=error.message), error.status
+        return render_template("error.html", status=error.status, message=error_text(error)), error.status
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

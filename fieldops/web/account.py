@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import i18n, unit_of_work
 from ..errors import FieldopsError
+from ..i18n import error_text, refusal_text
 from ..services import users
 from . import sessions
 
@@ -36,7 +37,7 @@ def change_password():
         users.change_own_password(me, request.form.get("current", ""), new)
     except FieldopsError as failure:
         unit_of_work.undo()
-        return _page(error=failure.message), failure.status
+        return _page(error=error_text(failure)), failure.status
     sessions.restart(me)
     flash(_("Your password is changed. You stay signed in here; everywhere else you were signed out, "
             "and your API tokens were revoked."), "success")
@@ -51,7 +52,7 @@ def set_language():
     try:
         me.locale = i18n.check_language(request.form.get("locale"))
     except ValueError as error:
-        return _page(error=str(error)), 400
+        return _page(error=refusal_text(error)), 400
     with force_locale(me.locale or i18n.select_locale()):
         flash(_("Language saved."), "success")
     return redirect(url_for("account.account"))

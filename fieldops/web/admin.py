@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from .. import unit_of_work
 from ..domain import time_zones
 from ..errors import FieldopsError
+from ..i18n import error_text
 from ..services import access, audit, territory, users
 from ..services.inputs import parse_coordinate
 
@@ -57,7 +58,7 @@ def create_region():
         region = territory.create_region(request.form.get("name", ""), current_user.id)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _territory_page(error.message, request.form, failed="new"), error.status
+        return _territory_page(error_text(error), request.form, failed="new"), error.status
     flash(_("Region %(region)s created. Add its offices, then give it a lead.", region=region.name), "success")
     return redirect(url_for("admin.territory_page", _anchor=f"region-{region.id}"))
 
@@ -72,7 +73,7 @@ def rename_region(region_id: int):
         territory.rename_region(region, request.form.get("name", ""), current_user.id)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _territory_page(error.message, request.form, failed=str(region_id)), error.status
+        return _territory_page(error_text(error), request.form, failed=str(region_id)), error.status
     flash(_("Region %(was)s is now %(region)s.", was=was, region=region.name) if was != region.name
           else _("Nothing to change."), "success")
     return redirect(url_for("admin.territory_page", _anchor=f"region-{region.id}"))
@@ -91,7 +92,7 @@ def new_office(region_id: int):
                 time_zone=request.form.get("time_zone"), actor_id=current_user.id)
         except FieldopsError as error:
             unit_of_work.undo()
-            return _office_form(region, None, error.message, request.form), error.status
+            return _office_form(region, None, error_text(error), request.form), error.status
         flash(_("Office %(office)s created in %(region)s; its clock is %(zone)s. Import its territory next.",
                 office=office.name, region=region.name, zone=office.time_zone) if office.time_zone else
               _("Office %(office)s created in %(region)s; it counts UTC days until its territory is imported "
@@ -112,7 +113,7 @@ def edit_office(office_id: int):
                                     actor_id=current_user.id)
         except FieldopsError as error:
             unit_of_work.undo()
-            return _office_form(region, office, error.message, request.form), error.status
+            return _office_form(region, office, error_text(error), request.form), error.status
         flash(_("Office %(office)s saved.", office=office.name), "success")
         return redirect(url_for("main.office", office_id=office.id))
     return _office_form(region, office, None, {"name": office.name, "address": office.address or ""})

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired
 
 from .. import unit_of_work
 from ..errors import FieldopsError
+from ..i18n import error_text
 from ..services import passwords
 from ..services.users import MIN_PASSWORD_LENGTH, authenticate
 from . import mails, sessions
@@ -103,7 +104,7 @@ def reset_password(token: str):
     try:
         user = passwords.user_for_reset(token, secret)
     except FieldopsError as failure:
-        return render_template("auth/reset.html", broken=failure.message), failure.status
+        return render_template("auth/reset.html", broken=error_text(failure)), failure.status
     if request.method == "POST":
         new, again = request.form.get("password", ""), request.form.get("again", "")
         try:
@@ -112,7 +113,7 @@ def reset_password(token: str):
             passwords.reset_with_link(token, secret, new)
         except FieldopsError as failure:
             unit_of_work.undo()
-            return render_template("auth/reset.html", user=user, error=failure.message,
+            return render_template("auth/reset.html", user=user, error=error_text(failure),
                                    min_length=MIN_PASSWORD_LENGTH), 400
         sessions.start(user, remember=False)
         response = redirect(url_for("main.home"))

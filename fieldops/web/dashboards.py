@@ -3,6 +3,7 @@ side by side. Every number comes from ``services.coverage``, as ``flask coverage
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user, login_required
 
 from ..charts import bar_chart, line_chart, pacing_chart
@@ -10,11 +11,19 @@ from ..errors import InvalidInput
 from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, office_coverage_map, region_coverage_map,
                                  region_goal_map)
 from ..maps.office_map import map_parts
+from .labels import TURF_STATES
+from .local_time import local_date
 from .security import csp_nonce
 from ..services import (access, canvassing, committee_exports, coverage, export_jobs, exports, goals, listening, live,
                         map_view, turfs, users, volunteers)
+from ..domain.text import N_
 
 bp = Blueprint("dashboards", __name__)
+
+
+def _day(day) -> str:
+    """A chart's day as the page's language writes it (ISO in English)."""
+    return str(local_date(day))
 
 
 @bp.get("/offices/<int:office_id>/dashboard")
@@ -32,17 +41,22 @@ def office(office_id: int):
                                                 **{k: v for k, v in window.as_dict().items() if v is not None}),
                                extent=map_view.office_extent(office))
     chart = bar_chart([(d["date"], d["knocks"], d["conversations"]) for d in figures["days"]],
-                      "Knocks per day, and of those, conversations", "Knocks", "Conversations")
+                      _("Knocks per day, and of those, conversations"), _("Knocks"), _("Conversations"),
+                      empty=_("No knocks in this period."), day_label=_day)
     goal = goals.office_goals([office.id], window.canvass_id).get(office.id) if figures["goal_doors"] else None
     pacing = None
     if goal is not None and goal.doors:
         series = goals.office_chart_series(office, goal)
         pacing = pacing_chart(series["actual"], series["goal"], series["projection"],
-                              f"Doors knocked toward {goal.doors:,} by {goal.due_date.isoformat()}")
+                              _("Doors knocked toward %(doors)s by %(date)s", doors=format_decimal(goal.doors),
+                                date=_day(goal.due_date)),
+                              labels=(_("Goal"), _("Done"), _("Projection at the last 7 days' pace")),
+                              empty=_("No goal to pace against."), day_label=_day)
     return render_template("dashboards/office.html", office=office, figures=figures,
                            map=map_parts(fmap, nonce=csp_nonce()),
-                           chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(), window=window,
-                           canvasses=canvassing.canvasses_for_office(office), pacing_chart=pacing)
+                           chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(_), window=window,
+                           canvasses=canvassing.canvasses_for_office(office), pacing_chart=pacing,
+                           turf_states=TURF_STATES)
 
 
 @bp.get("/offices/<int:office_id>/live")
@@ -69,11 +83,12 @@ def region(region_id: int):
     region = access.require_region(current_user, region_id)
     window = coverage.parse_window(request.args, region.id)
     figures = coverage.region_coverage(region, window)
-    trend = line_chart(coverage.region_trend(region, window), "Coverage over time, one line per office")
+    trend = line_chart(coverage.region_trend(region, window), _("Coverage over time, one line per office"),
+                       empty=_("Nothing to draw in this period."), day_label=_day)
     outlines = turfs.office_outlines([o["id"] for o in figures["offices"]])
     fmap = region_coverage_map([OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"],
                                            o["reached"]) for o in figures["offices"]],
-                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"))
+                               vendor_prefix=url_for("static", filename="vendor").rstrip("/"), say=_)
     fmap_parts = map_parts(fmap, nonce=csp_nonce())
     office_ids = [o["id"] for o in figures["offices"]]
     has_goals = any(o["goal_doors"] is not None for o in figures["offices"])
@@ -82,7 +97,7 @@ def region(region_id: int):
         goal_map = map_parts(region_goal_map(
             [OfficeArea(o["id"], o["name"], outlines[o["id"]], o["doors"], o["attempted"], o["reached"],
                         o["percent_of_goal"]) for o in figures["offices"]],
-            vendor_prefix=url_for("static", filename="vendor").rstrip("/")), nonce=csp_nonce())
+            vendor_prefix=url_for("static", filename="vendor").rstrip("/"), say=_), nonce=csp_nonce())
         # One page, two maps: the second's header without the script and style links the first already has.
         seen = set(fmap_parts["header"].splitlines())
         goal_map["header"] = "\n".join(line for line in goal_map["header"].splitlines()
@@ -90,11 +105,11 @@ def region(region_id: int):
     by_id = {o["id"]: o for o in figures["offices"]}
     ranking = {key: [by_id[i] for i in ids] for key, ids in figures["ranking"].items()}
     return render_template("dashboards/region.html", region=region, figures=figures, chart=trend, window=window,
-                           goal_map=goal_map, goal_legend=goal_legend(), ranking=ranking,
+                           goal_map=goal_map, goal_legend=goal_legend(_), ranking=ranking,
                            issues=listening.top_issues(office_ids, limit=3),
                            region_issues=listening.region_issues(office_ids),
                            canvasses=canvassing.canvasses_for_region(region),
-                           map=fmap_parts, legend=coverage_legend(),
+                           map=fmap_parts, legend=coverage_legend(_),
                            volunteer_figures=volunteers.lead_figures(users.region_offices(region)))
 
 
@@ -113,7 +128,8 @@ def office_contacts(office_id: int):
     window = coverage.parse_window(request.args, office.region_id)
     file_format = request.args.get("format", "csv")
     if file_format not in committee_exports.FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(committee_exports.FORMATS)}", field="format")
+        raise InvalidInput(N_("format must be one of %(names)s"),
+                           names=', '.join(committee_exports.FORMATS), field="format")
     if file_format == "csv":
         return _csv_download([office.id], window, "office", office.id, f"contacts-office-{office.id}.csv")
     extension, mimetype, lines = (("csv", "text/csv", committee_exports.van_bulk_lines) if file_format == "van-bulk"

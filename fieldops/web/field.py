@@ -18,11 +18,13 @@ from ..domain.followups import FOLLOW_UP_KINDS
 from ..domain.outcomes import OUTCOMES
 from ..domain.surveys import KIND_LABELS, MAX_QUESTIONS
 from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text
 from .. import unit_of_work
 from ..services import access, canvassing, followups, invites, passwords, users, walklists
 from ..services.inputs import parse_day
 from . import mails, security, sessions
 from .labels import ROLES, TURF_STATES
+from ..domain.text import N_
 
 bp = Blueprint("field", __name__)
 
@@ -45,7 +47,7 @@ def _whole_number(field: str, default: int) -> int:
     if not text:
         return default
     if not text.isdigit():
-        raise InvalidInput("a whole number", field=field)
+        raise InvalidInput(N_("a whole number"), field=field)
     return int(text)
 
 
@@ -95,9 +97,9 @@ def canvasses(office_id: int):
                 survey_optional=_survey_optional(), translations=request.form.get("translations"))
         except FieldopsError as error:
             unit_of_work.undo()
-            return render_template("field/canvasses.html", office=office, error=error.message, form=request.form,
+            return render_template("field/canvasses.html", office=office, error=error_text(error), form=request.form,
                                    **_canvass_page(office)), error.status
-        flash(f"Canvass {canvass.name} created.", "success")
+        flash(_("Canvass %(name)s created.", name=canvass.name), "success")
         return redirect(url_for("field.canvasses", office_id=office.id))
     return render_template("field/canvasses.html", office=office, form={}, **_canvass_page(office))
 
@@ -122,8 +124,8 @@ def edit_canvass(office_id: int, canvass_id: int):
                 survey_optional=_survey_optional(), translations=request.form.get("translations"))
         except FieldopsError as error:
             unit_of_work.undo()
-            return _edit_page(office, canvass, error.message, request.form), error.status
-        flash(f"Canvass {canvass.name} saved. Phones get the change with their next walk list.", "success")
+            return _edit_page(office, canvass, error_text(error), request.form), error.status
+        flash(_("Canvass %(name)s saved. Phones get the change with their next walk list.", name=canvass.name), "success")
         return redirect(url_for("field.canvasses", office_id=office.id))
     return _edit_page(office, canvass, None, None)
 
@@ -159,7 +161,7 @@ def hand_out(turf_id: int):
     try:
         canvass_id = int(request.form.get("canvass", ""))
     except ValueError:
-        raise InvalidInput("choose a canvass", field="canvass") from None
+        raise InvalidInput(N_("choose a canvass"), field="canvass") from None
     canvass = access.require_canvass_for_office(current_user, canvass_id, turf.office_id)
     volunteers = users.office_walkers(turf.office_id, request.form.getlist("volunteers", type=int))
     canvassing.hand_out(turf.id, volunteers, canvass, current_user.id, adding=request.form.get("adding") == "1")
@@ -197,7 +199,7 @@ def volunteers(office_id: int):
                                           request.form.get("name", ""), current_user.id)
         except FieldopsError as failure:
             unit_of_work.undo()
-            return _volunteers_page(office, 400, error=failure.message, form=request.form)
+            return _volunteers_page(office, 400, error=error_text(failure), form=request.form)
         flash(_("%(name)s can now sign in with %(email)s.", name=user.name, email=user.email), "success")
         return redirect(url_for("field.volunteers", office_id=office.id))
     return _volunteers_page(office)
@@ -210,7 +212,7 @@ def invite(office_id: int):
     try:
         max_uses = invites.parse_uses(request.form.get("uses"))
     except FieldopsError as failure:
-        return _volunteers_page(office, 400, invite_error=failure.message)
+        return _volunteers_page(office, 400, invite_error=error_text(failure))
     token = invites.create_invite(office, current_user.id, max_uses)
     return _volunteers_page(office, invite_link=mails.link("field.join", token=token), invite_uses=max_uses)
 
@@ -291,7 +293,7 @@ def join(token: str):
             asked = invites.request_to_join(token, email, request.form.get("name", ""),
                                             current_app.config["SECRET_KEY"])
         except FieldopsError as failure:
-            return render_template("field/join.html", office=office, error=failure.message, form=request.form), 400
+            return render_template("field/join.html", office=office, error=error_text(failure), form=request.form), 400
         wait = security.mail_request_wait("join", asked.email)
         if wait:
             return render_template("field/join.html", office=office, form=request.form, error=(
@@ -313,8 +315,8 @@ def _finish_join_page(join_token: str, secret: str, failure: FieldopsError):
     try:
         pending = invites.pending_join(join_token, secret)
     except FieldopsError as broken:
-        return render_template("field/finish_join.html", broken=broken.message), broken.status
-    return render_template("field/finish_join.html", pending=pending, error=failure.message,
+        return render_template("field/finish_join.html", broken=error_text(broken)), broken.status
+    return render_template("field/finish_join.html", pending=pending, error=error_text(failure),
                            min_length=users.MIN_PASSWORD_LENGTH), failure.status
 
 
@@ -324,7 +326,7 @@ def finish_join(join_token: str):
     try:
         pending = invites.pending_join(join_token, secret)
     except FieldopsError as failure:
-        return render_template("field/finish_join.html", broken=failure.message), failure.status
+        return render_template("field/finish_join.html", broken=error_text(failure)), failure.status
     if request.method == "POST":
         try:
             if request.form.get("password", "") != request.form.get("again", ""):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import FieldopsError
+from ..i18n import error_text
 from .. import unit_of_work
 from ..domain import time_zones
 from ..domain.consequences import PERSON_STATUS_LABELS
@@ -29,7 +31,7 @@ def add_note(door_id: int):
     return _organizer_acts(door_id, lambda door: households.add_note(
         door, current_user, request.form.get("channel", ""), request.form.get("note", ""),
         request.form.get("spoken_on", ""), request.form.get("person_id") or None),
-        "Note added to the household's timeline.")
+        _("Note added to the household's timeline."))
 
 
 @bp.post("/doors/<int:door_id>/building-note")
@@ -37,7 +39,7 @@ def add_note(door_id: int):
 def building_note(door_id: int):
     return _organizer_acts(door_id, lambda door: buildings.set_note(door, request.form.get("building_note", ""),
                                                                     current_user),
-                           "Building note saved: every volunteer walking these units will see it.")
+                           _("Building note saved: every volunteer walking these units will see it."))
 
 
 @bp.post("/doors/<int:door_id>/knock-again")
@@ -45,7 +47,7 @@ def building_note(door_id: int):
 def knock_again(door_id: int):
     return _organizer_acts(door_id, lambda door: consequences.allow_knocking(door, current_user,
                                                                             request.form.get("reason", "")),
-                           "This door is back on walk lists; the reason is in the audit log.")
+                           _("This door is back on walk lists; the reason is in the audit log."))
 
 
 def _organizer_acts(door_id: int, act, done: str):
@@ -57,7 +59,7 @@ def _organizer_acts(door_id: int, act, done: str):
         act(door)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _page(door, error=error.message, form=request.form), error.status
+        return _page(door, error=error_text(error), form=request.form), error.status
     flash(done, "success")
     return redirect(url_for("households.timeline", door_id=door.id))
 

@@ -3,11 +3,13 @@ refreshed by the browser without JavaScript), its progress as JSON, and the file
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, stream_with_context, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..importers.blocks import layers_named_in
-from ..services import access, audit, jobs
+from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text
+from ..services import access, audit, cut_jobs, export_jobs, import_jobs, jobs
 
 bp = Blueprint("jobs", __name__)
 
@@ -21,9 +23,12 @@ STEP_LABELS = {"read blocks": _l("read blocks"), "write blocks": _l("write block
                "place in blocks": _l("place in blocks"), "group households": _l("group households"),
                "write doors": _l("write doors"), "write people": _l("write people"),
                "read OpenStreetMap": _l("read OpenStreetMap"), "saving": _l("saving"),
-               "plan": _l("plan the turfs"), "save": _l("save the turfs"), "write the file": _l("write the file")}
+               "plan": _l("plan the turfs"), "save": _l("save the turfs"), "write the file": _l("write the file"),
+               "read ids": _l("read ids"), "match people": _l("match people"), "mark voted": _l("mark voted"),
+               "rebuild chase lists": _l("rebuild chase lists")}
 WAITING_LABELS = {"waiting for a worker to take it": _l("waiting for a worker to take it"),
-                  "about to begin": _l("about to begin"), "receiving the file": _l("receiving the file")}
+                  "about to begin": _l("about to begin"), "receiving the file": _l("receiving the file"),
+                  "waiting for the job before it to finish": _l("waiting for the job before it to finish")}
 
 
 def step_label(step: str) -> str:
@@ -34,9 +39,43 @@ def waiting_label(reason: str | None) -> str:
     return str(WAITING_LABELS.get(reason, reason)) if reason else ""
 
 
+def job_title(job) -> str:
+    """The job's title in the page's language: stored as English ("Doors and people from voters.csv",
+    services/import_jobs.py), so the kind is read back from it and worded here; any other title as it is."""
+    for what, label in import_jobs.WHAT.items():
+        if job.kind == import_jobs.KIND_OF[what] and job.title.startswith(f"{label} from "):
+            return _("%(what)s from %(file)s", what=_(label), file=job.title[len(label) + len(" from "):])
+    params = job.params or {}
+    if job.kind == cut_jobs.KIND and "office_name" in params:  # its figures kept with it (services/cut_jobs.py)
+        if params.get("canvass_name"):
+            return _("Turfs of about %(doors)s targeted doors of %(canvass)s for %(office)s", doors=params["doors"],
+                     canvass=params["canvass_name"], office=params["office_name"])
+        return _("Turfs of about %(doors)s doors for %(office)s", doors=params["doors"], office=params["office_name"])
+    if job.kind == export_jobs.KIND and "filename" in params:
+        return _("Contacts of %(office)s as %(file)s", office=params["office_name"], file=params["filename"])
+    return job.title
+
+
+def job_error(job) -> str | None:
+    """Why the job failed, in the page's language when the runner kept the reason's words
+    (``job_runner.reason_words``); else as stored, English."""
+    words = (job.progress or {}).get("error_words") if job.error else None
+    if not words:
+        return job.error
+    try:
+        if any(words.get(key) is not None for key in ("file", "row", "field")):
+            error = InvalidInput(words["text"], file=words.get("file"), row=words.get("row"),
+                                 field=words.get("field"), **words.get("values", {}))
+        else:
+            error = FieldopsError(words["text"], **words.get("values", {}))
+        return error_text(error)
+    except (KeyError, TypeError, ValueError):  # a reason kept by an older version: the English then
+        return job.error
+
+
 def _render(template: str, **context):
     return render_template(template, labels=STATE_LABELS, step_label=step_label, waiting_label=waiting_label,
-                           **context)
+                           job_title=job_title, job_error=job_error, **context)
 
 
 @bp.get("/offices/<int:office_id>/jobs")

@@ -49,7 +49,7 @@ def region(region_id: int):
 def office(office_id: int):
     office = access.require_office(current_user, office_id)
     return render_template("office.html", **overview.office_overview(office),
-                           may_shape=access.may_shape_office(current_user, office))
+                           may_shape=access.may_shape_office(current_user, office), turf_states=TURF_STATES)
 
 
 @bp.get("/turfs/<int:turf_id>")

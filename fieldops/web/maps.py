@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from ..errors import InvalidInput
 from ..services import access, coverage, map_view
+from ..domain.text import N_
 
 bp = Blueprint("maps", __name__)
 
@@ -19,7 +20,7 @@ bp = Blueprint("maps", __name__)
 @login_required
 def office_view(office_id: int, layer: str):
     if layer not in map_view.LAYERS:
-        raise InvalidInput(f"layer must be one of {', '.join(map_view.LAYERS)}", field="layer")
+        raise InvalidInput(N_("layer must be one of %(names)s"), names=', '.join(map_view.LAYERS), field="layer")
     office = access.require_office(current_user, office_id, manage=layer == "turfs")
     window = coverage.parse_window(request.args, office.region_id)
     box, zoom = map_view.parse_view(request.args, default_box=map_view.office_extent(office))

@@ -9,10 +9,12 @@ from flask_login import current_user, login_required
 from ..domain.outcomes import OUTCOMES
 from ..domain.paper import SheetRow, answer_codes, answer_hint, door_code, promise_legend, question_name
 from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text
 from .. import unit_of_work
 from ..models._base import utcnow
 from ..services import access, canvassing, paper, walklists
 from ..services.inputs import parse_day
+from ..domain.text import N_
 
 bp = Blueprint("paper", __name__)
 
@@ -42,11 +44,11 @@ def entry(turf_id: int):
     if request.method == "POST":
         try:
             if canvass is None:
-                raise InvalidInput("hand this turf out for a canvass first", field="canvass")
+                raise InvalidInput(N_("hand this turf out for a canvass first"), field="canvass")
             volunteer_id = request.form.get("volunteer", "")
             volunteer = next((w for w in walkers if str(w.id) == volunteer_id), None)
             if volunteer is None:
-                raise InvalidInput("choose the volunteer named on the list (one the turf is handed to)",
+                raise InvalidInput(N_("choose the volunteer named on the list (one the turf is handed to)"),
                                    field="volunteer")
             stored = paper.record_sheet(turf, canvass, volunteer, parse_day(request.form.get("day"), "day"),
                                         _rows(walk, canvass.questions or []), current_user)
@@ -62,7 +64,7 @@ def entry(turf_id: int):
 
 def _page(turf, canvass, walk, walkers, error: FieldopsError | None, form):
     return render_template("turfs/paper.html", turf=turf, canvass=canvass, walk=walk, walkers=walkers,
-                           error=error.message if error else None, form=form,
+                           error=error_text(error) if error else None, form=form,
                            error_field=getattr(error, "field", None), error_row=getattr(error, "row", None),
                            error_column=getattr(error, "column", None), today=utcnow().date().isoformat(),
                            outcomes=OUTCOMES, questions=(canvass.questions or []) if canvass else [],

@@ -13,9 +13,11 @@ from flask_login import current_user, login_required
 from .. import unit_of_work
 from ..domain import languages
 from ..errors import FieldopsError, NotFound
+from ..i18n import error_text
 from ..extensions import db
 from ..models import Person
 from ..services import access, people, users
+from ..domain.text import N_
 
 bp = Blueprint("people", __name__)
 
@@ -51,7 +53,7 @@ def export(office_id: int):
 def merge(person_id: int):
     person = db.session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"no person with id {person_id}")
+        raise NotFound(N_("no person with id %(person_id)s"), person_id=person_id)
     door = access.require_door(current_user, person.door_id)
     office = access.require_office(current_user, door.office_id, manage=True)
     into = request.form.get("into", "")
@@ -59,7 +61,7 @@ def merge(person_id: int):
         target = people.merge(person, int(into) if into.isdigit() else None, current_user)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _review_page(office, error=error.message), error.status
+        return _review_page(office, error=error_text(error)), error.status
     flash(_("%(person)s is merged into %(target)s.", person=person.full_name, target=target.full_name), "success")
     return redirect(url_for("people.review", office_id=office.id))
 
@@ -73,7 +75,7 @@ def language_turf(office_id: int):
                                          datetime.now(timezone.utc))
     except FieldopsError as error:
         unit_of_work.undo()
-        return _review_page(office, error=error.message), error.status
+        return _review_page(office, error=error_text(error)), error.status
     flash(ngettext("%(name)s: %(num)d door that needs that language, ready to hand out.",
                    "%(name)s: %(num)d doors that need that language, ready to hand out.", turf.door_count, name=turf.name),
           "success")
@@ -88,7 +90,7 @@ def my_languages():
         people.set_languages(me, request.form.get("languages", ""), me)
     except FieldopsError as error:
         unit_of_work.undo()
-        flash(error.message, "error")
+        flash(error_text(error), "error")
         return redirect(url_for("account.account")), 303
     flash(_("Your languages are saved."), "success")
     return redirect(url_for("account.account"))
@@ -102,7 +104,7 @@ def volunteer_languages(user_id: int):
         people.set_languages(person, request.form.get("languages", ""), current_user)
     except FieldopsError as error:
         unit_of_work.undo()
-        flash(error.message, "error")
+        flash(error_text(error), "error")
         return redirect(url_for("field.volunteer", user_id=person.id)), 303
     flash(_("The languages of %(name)s are saved.", name=person.name), "success")
     return redirect(url_for("field.volunteer", user_id=person.id))

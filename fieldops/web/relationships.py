@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..domain import office_settings, result_codes, time_zones
 from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text, refusal_text
 from .. import unit_of_work
 from ..services import access, canvassing, followups, idle_turfs, listening, relationships, territory, trust, users
 
@@ -91,13 +92,13 @@ def settings(office_id: int):
                 changed = office_settings.parse_form(request.form)
             except ValueError as error:
                 field = str(error).split(":", 1)[0]
-                raise InvalidInput(str(error), field=field) from None
+                raise InvalidInput(error, field=field) from None
             office.settings = {**(office.settings or {}), **changed}
             tagged = listening.retag_office(office)
             moved = territory.set_time_zone(office, request.form.get("time_zone"), current_user.id)
         except FieldopsError as error:
             unit_of_work.undo()
-            return _settings_page(office, request.form, error.message), error.status
+            return _settings_page(office, request.form, error_text(error)), error.status
         saved = ngettext("Settings saved; %(num)d issue mention found in the office's notes.",
                          "Settings saved; %(num)d issue mentions found in the office's notes.", tagged)
         if moved:
@@ -127,7 +128,7 @@ def committee_codes(office_id: int):
             mapping = result_codes.parse_form(request.form)
         except ValueError as error:
             field = str(error).split(":", 1)[0]
-            return _codes_page(office, request.form, str(error), field), 400
+            return _codes_page(office, request.form, refusal_text(error), field), 400
         office.settings = {**(office.settings or {}), result_codes.SETTINGS_KEY: mapping}
         flash(_("Result codes saved: the VAN and OSDI exports use them from now on."), "success")
         return redirect(url_for("relationships.committee_codes", office_id=office.id))

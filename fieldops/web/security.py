@@ -22,6 +22,7 @@ from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import InvalidInput
+from ..domain.text import N_
 
 TILES = "https://tile.openstreetmap.org"  # map tiles: the one thing pages load from elsewhere
 
@@ -33,7 +34,7 @@ def request_json(field: str = "body"):
     try:
         return request.get_json(silent=True)
     except RecursionError:
-        raise InvalidInput("the JSON is nested too deeply to read: send flat objects", field=field) from None
+        raise InvalidInput(N_("the JSON is nested too deeply to read: send flat objects"), field=field) from None
 
 
 def csp_nonce() -> str:

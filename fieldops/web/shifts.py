@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..errors import FieldopsError
+from ..i18n import error_text
 from ..models import Canvass, Office, Team, User
 from ..extensions import db
 from ..services import access, canvassing, shifts, teams, turfs
@@ -50,7 +51,7 @@ def office_shifts(office_id: int):
                 team=team, actor_id=current_user.id)
         except FieldopsError as error:
             unit_of_work.undo()
-            return _shifts_page(office, error.status, error=error.message, form=form)
+            return _shifts_page(office, error.status, error=error_text(error), form=form)
         flash(_("Shift made. Share its sign-up link."), "success")
         return redirect(url_for("shifts.shift", shift_id=shift.id))
     return _shifts_page(office)
@@ -115,7 +116,7 @@ def sign_up(token: str):
                                     request.form.get("phone"))
         except FieldopsError as error:
             unit_of_work.undo()
-            return _public(shift, error.status, form=request.form, error=error.message)
+            return _public(shift, error.status, form=request.form, error=error_text(error))
         office = db.session.get(Office, shift.office_id)
         if signup.email:
             mails.send(signup.email, "shift_signed_up", signup=signup, shift=shift, office=office,

@@ -3,16 +3,19 @@ and its goals. Every figure comes from ``services.universes`` and ``services.goa
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..domain.consequences import PERSON_STATUS_LABELS
-from ..domain.universes import LABELS, STATUSES, SUPPORT_VALUES, is_chase, parse_definition
+from ..domain.universes import LABELS, STATUSES, SUPPORT_VALUES, describe, is_chase, parse_definition
 from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text
 from ..services import access, goals, universes, users, voted
 from ..services.inputs import parse_day
 from ..services.turfs import office_turfs
+from .local_time import local_date
+from ..domain.text import N_
 
 bp = Blueprint("targets", __name__)
 
@@ -30,7 +33,13 @@ def _page(office, canvass, *, status: int = 200, universe_form=None, preview=Non
         may_target=access.may_target_canvass(current_user, canvass),
         tags=universes.known_tags([office.id]), goals=goals.canvass_goals(canvass, office),
         goal_form=goal_form or {}, goal_error=goal_error, turfs=office_turfs(office.id),
-        volunteers=users.office_volunteers(office), chase=is_chase(spec), rebuilt=rebuilt), status
+        volunteers=users.office_volunteers(office), chase=is_chase(spec), rebuilt=rebuilt,
+        universe_words=_words, preview_words=_words(parse_definition(preview["definition"])) if preview else []), status
+
+
+def _words(spec) -> list[str]:
+    """The universe described in the page's language (the domain words it through gettext)."""
+    return describe(spec, say=_, status_labels={s: _(label) for s, label in PERSON_STATUS_LABELS.items()})
 
 
 def _form_of(definition: dict) -> dict:
@@ -70,7 +79,7 @@ def universe(office_id: int, canvass_id: int):
     action = request.form.get("action", "preview")
     if action == "clear":
         universes.clear(canvass, current_user.id)
-        flash(f"{canvass.name} targets every door again.", "success")
+        flash(_("%(canvass)s targets every door again.", canvass=canvass.name), "success")
         return redirect(url_for("targets.canvass_page", office_id=office.id, canvass_id=canvass.id))
     form = _posted_form()
     try:
@@ -78,14 +87,15 @@ def universe(office_id: int, canvass_id: int):
         if action == "save":
             spec = universes.save(canvass, definition, current_user.id)
             counted = universes.counts(spec, canvass, office.id)
-            flash(f"Universe saved: {counted['people']:,} people at {counted['doors']:,} doors in {office.name}. "
-                  "Walk lists, the auto-cut and coverage now count its doors; every contact already made stays.",
+            flash(_("Universe saved: %(people)s people at %(doors)s doors in %(office)s. Walk lists, the auto-cut "
+                    "and coverage now count its doors; every contact already made stays.",
+                    people=format_decimal(counted["people"]), doors=format_decimal(counted["doors"]), office=office.name),
                   "success")
             return redirect(url_for("targets.canvass_page", office_id=office.id, canvass_id=canvass.id))
         preview = universes.preview(definition, canvass, office.id)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _page(office, canvass, status=error.status, universe_form=form, universe_error=error.message)
+        return _page(office, canvass, status=error.status, universe_form=form, universe_error=error_text(error))
     return _page(office, canvass, universe_form=form, preview=preview)
 
 
@@ -99,20 +109,21 @@ def set_goal(office_id: int, canvass_id: int):
         turf = volunteer = None
         if form["turf"]:
             if not form["turf"].isdigit():
-                raise InvalidInput("choose a turf from the list", field="turf")
+                raise InvalidInput(N_("choose a turf from the list"), field="turf")
             turf = access.require_turf(current_user, int(form["turf"]), manage=True)
         if form["volunteer"]:
             if not form["volunteer"].isdigit():
-                raise InvalidInput("choose a volunteer from the list", field="volunteer")
+                raise InvalidInput(N_("choose a volunteer from the list"), field="volunteer")
             volunteer = users.office_walkers(office.id, [int(form["volunteer"])])[0]
         goal = goals.set_goal(canvass, office, doors=form["doors"], conversations=form["conversations"],
                               due=parse_day(form["by"], "by"), actor_id=current_user.id, turf=turf,
                               volunteer=volunteer)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _page(office, canvass, status=error.status, goal_form=form, goal_error=error.message)
-    flash(f"Goal set: {goal.doors:,} doors and {goal.conversations:,} conversations by "
-          f"{goal.due_date.isoformat()}.", "success")
+        return _page(office, canvass, status=error.status, goal_form=form, goal_error=error_text(error))
+    flash(_("Goal set: %(doors)s doors and %(conversations)s conversations by %(date)s.",
+            doors=format_decimal(goal.doors), conversations=format_decimal(goal.conversations),
+            date=local_date(goal.due_date)), "success")
     return redirect(url_for("targets.canvass_page", office_id=office.id, canvass_id=canvass.id))
 
 
@@ -127,7 +138,7 @@ def rebuild_chase(office_id: int, canvass_id: int):
         rebuilt = voted.rebuild_chase(canvass, office, current_user.id)
     except FieldopsError as error:
         unit_of_work.undo()
-        flash(error.message, "error")
+        flash(error_text(error), "error")
         return _page(office, canvass, status=error.status)
     totals = rebuilt["totals"]
     flash(_("Walk lists rebuilt: %(doors)s doors to chase in %(office)s, %(dropped)s dropped because everyone "

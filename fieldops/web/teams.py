@@ -11,8 +11,10 @@ from flask_login import current_user, login_required
 from .. import unit_of_work
 from ..charts import pacing_chart
 from ..errors import FieldopsError, InvalidInput
+from ..i18n import error_text
 from ..services import access, canvassing, goals, shifts, teams, turfs, users
 from ..services.inputs import parse_day, parse_id
+from ..domain.text import N_
 
 bp = Blueprint("teams", __name__)
 
@@ -35,7 +37,7 @@ def office_teams(office_id: int):
                                      owns_promises=request.form.get("owns_promises") == "yes")
         except FieldopsError as error:
             unit_of_work.undo()
-            return _teams_page(office, error.status, error=error.message, form=request.form)
+            return _teams_page(office, error.status, error=error_text(error), form=request.form)
         flash(_("Team %(name)s made. Add its members and leaders.", name=team.name), "success")
         return redirect(url_for("teams.team", team_id=team.id))
     return _teams_page(office)
@@ -90,13 +92,13 @@ def set_goal(team_id: int):
     try:
         canvass_id = parse_id(form["canvass"], "canvass")
         if canvass_id is None:
-            raise InvalidInput("choose a canvass", field="canvass")
+            raise InvalidInput(N_("choose a canvass"), field="canvass")
         goal = goals.set_goal(canvassing.canvass_of_office(canvass_id, office.id), office, doors=form["doors"],
                               conversations=form["conversations"], due=parse_day(form["by"], "by"),
                               actor_id=current_user.id, team=team)
     except FieldopsError as error:
         unit_of_work.undo()
-        return _team_page(team, status=error.status, goal_form=form, goal_error=error.message)
+        return _team_page(team, status=error.status, goal_form=form, goal_error=error_text(error))
     flash(_("Goal for %(team)s: %(doors)s doors and %(conversations)s conversations by %(day)s.", team=team.name,
             doors=f"{goal.doors:,}", conversations=f"{goal.conversations:,}", day=goal.due_date.isoformat()),
           "success")
@@ -133,11 +135,11 @@ def hand_out(team_id: int, turf_id: int):
     team = access.require_team(current_user, team_id, work=True)
     turf = access.require_turf_hand_out(current_user, turf_id)
     if access.turf_team_id(turf.id) != team.id:
-        raise InvalidInput(f"{turf.name} is not one of {team.name}'s turfs", field="turf")
+        raise InvalidInput(N_("%(turf)s is not one of %(team)s's turfs"), turf=turf.name, team=team.name, field="turf")
     try:
         canvass_id = int(request.form.get("canvass", ""))
     except ValueError:
-        raise InvalidInput("choose a canvass", field="canvass") from None
+        raise InvalidInput(N_("choose a canvass"), field="canvass") from None
     canvass = canvassing.canvass_of_office(canvass_id, turf.office_id)
     walkers = teams.team_walkers(team, request.form.getlist("volunteers", type=int))
     canvassing.hand_out(turf.id, walkers, canvass, current_user.id, adding=request.form.get("adding") == "1")

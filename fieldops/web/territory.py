@@ -4,31 +4,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..errors import InvalidInput
+from ..i18n import error_text
 from ..importers import columns as import_columns
 from ..services import access, import_jobs, imports, jobs
+from ..domain.text import N_
 
 bp = Blueprint("territory", __name__)
 
-KINDS = {"blocks": "Blocks (TIGER/Line zip, zipped shapefile, GeoJSON, GeoPackage)",
-         "doors": "Doors and people (voter file or customer list, CSV)",
-         "osm": "OpenStreetMap extract (.osm.pbf): blocks and doors",
-         "voted": "Has voted (election day: a CSV of voter ids)"}
+# Lazy: the form is built per request, and each label speaks that request's language.
+KINDS = {"blocks": _l("Blocks (TIGER/Line zip, zipped shapefile, GeoJSON, GeoPackage)"),
+         "doors": _l("Doors and people (voter file or customer list, CSV)"),
+         "osm": _l("OpenStreetMap extract (.osm.pbf): blocks and doors"),
+         "voted": _l("Has voted (election day: a CSV of voter ids)")}
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField("What are you importing?", choices=KINDS)
-    upload = FileField("File", validators=[FileRequired("Choose a file to import.")])
-    id_field = StringField("Block id field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
-    doors_field = StringField("Housing units field (blocks only; guessed for TIGER/Line)", validators=[Optional()])
-    layer = StringField("Layer (blocks only: for a GeoPackage or zip holding several, the one to read)",
+    kind = SelectField(_l("What are you importing?"), choices=[SelectChoice(key, label) for key, label in KINDS.items()])
+    upload = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to import."))])
+    id_field = StringField(_l("Block id field (blocks only; guessed for TIGER/Line)"), validators=[Optional()])
+    doors_field = StringField(_l("Housing units field (blocks only; guessed for TIGER/Line)"), validators=[Optional()])
+    layer = StringField(_l("Layer (blocks only: for a GeoPackage or zip holding several, the one to read)"),
                         validators=[Optional()])
 
 
@@ -91,11 +96,11 @@ def columns(office_id: int, job_id: int):
                 import_jobs.confirm_columns(job, mapping)
                 return redirect(url_for("jobs.status", job_id=job.id), code=303)
             except InvalidInput as problem:
-                error = problem.message
+                error = error_text(problem)
                 for i, column in enumerate(preview.columns):
                     column["guess"] = request.form.get(f"map-{i}", "")
         else:
-            error = "the form expired: confirm again"
+            error = _("the form expired: confirm again")
     status = 400 if error else 200
     return render_template("territory/columns.html", office=office, job=job, preview=preview,
                            fields=import_columns.FIELDS, error=error, form=FlaskForm()), status
@@ -106,7 +111,7 @@ def columns(office_id: int, job_id: int):
 def rejects_file(office_id: int, token: str):
     office = access.require_office(current_user, office_id, manage=True)
     if not token.isalnum():
-        raise InvalidInput("not a rejects file", field="token")
+        raise InvalidInput(N_("not a rejects file"), field="token")
     path = _rejects_dir() / f"{office.id}-{token}.csv"
     if not path.exists():
         abort(404)

@@ -22,6 +22,7 @@ from ..services import access, audit, cut_jobs, map_view, turf_map, turfs, unive
 from .labels import OUTCOMES as OUTCOME_LABELS, TURF_STATE_LEGEND, TURF_STATES
 from .paper import sheet_helpers
 from .security import csp_nonce, request_json
+from ..domain.text import N_
 
 bp = Blueprint("turfs", __name__)
 
@@ -29,14 +30,14 @@ bp = Blueprint("turfs", __name__)
 def _json_body() -> dict:
     body = request_json()
     if not isinstance(body, dict):
-        raise InvalidInput("send a JSON object", field="body")
+        raise InvalidInput(N_("send a JSON object"), field="body")
     return body
 
 
 def _ids(body: dict, field: str) -> list[int]:
     values = body.get(field, [])
     if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        raise InvalidInput(f"{field} must be a list of block ids", field=field)
+        raise InvalidInput(N_("%(field_name)s must be a list of block ids"), field_name=field, field=field)
     return values
 
 
@@ -94,22 +95,22 @@ def cut(office_id: int):
     try:
         target = int(request.form.get("doors", ""))
     except ValueError:
-        raise InvalidInput("give the number of doors per turf as a whole number", field="doors") from None
+        raise InvalidInput(N_("give the number of doors per turf as a whole number"), field="doors") from None
     canvass_id = (request.form.get("canvass") or "").strip()
     canvass = weights = None
     if canvass_id:
         if not canvass_id.isdigit():
-            raise InvalidInput("choose a canvass from the list", field="canvass")
+            raise InvalidInput(N_("choose a canvass from the list"), field="canvass")
         canvass = access.require_canvass_for_office(current_user, int(canvass_id), office.id)
         weights = turfs.TargetedDoors(office, canvass.id)
     if target < 1:
-        raise InvalidInput("the number of doors per turf must be at least 1", field="doors")
+        raise InvalidInput(N_("the number of doors per turf must be at least 1"), field="doors")
     if cut_jobs.needs_job(office):  # too many blocks to plan inside the request: a worker cuts them
         job = cut_jobs.submit_cut(office, current_user, target, canvass)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
     result = turfs.auto_cut(office, target, current_user.id, weights=weights)
     if result.turfs:
-        flash(turfs.cut_summary(result), "success")
+        flash(turfs.cut_summary(result, say=_), "success")
     else:
         flash(_("Every block already belongs to a turf: there was nothing to cut."), "info")
     return redirect(url_for("turfs.workspace", office_id=office.id))
@@ -176,7 +177,7 @@ def merge(turf_id: int):
     try:
         other_id = int(request.form.get("other", ""))
     except ValueError:
-        raise InvalidInput("choose the turf to merge with", field="other") from None
+        raise InvalidInput(N_("choose the turf to merge with"), field="other") from None
     other = access.require_turf(current_user, other_id, manage=True)
     name = other.name
     turfs.merge(turf, other, current_user.id)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .. import unit_of_work
 from ..errors import FieldopsError
+from ..i18n import error_text
 from ..extensions import db
 from ..models import Office
 from ..services import access, volunteers
@@ -81,7 +82,7 @@ def add_note(user_id: int):
     except FieldopsError as error:
         unit_of_work.undo()
         return render_template("volunteers/timeline.html", person=person, office=person.office, role_labels=ROLES,
-                               team=volunteers.team_of(person), error=error.message,
+                               team=volunteers.team_of(person), error=error_text(error),
                                **volunteers.timeline(person, _now())), error.status
     flash(_("Note kept on their timeline."), "success")
     return redirect(url_for("volunteers.timeline", user_id=person.id))

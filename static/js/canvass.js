@@ -212,7 +212,7 @@
     if (!script) return "";
     const text = (walk && language && atDoor.languages.script(walk, language)) || script.dataset.script;
     return text.replace(/\{name\}/g, app.dataset.volunteer)
-      .replace(/\{street\}/g, door && door.street ? door.street : "your street");
+      .replace(/\{street\}/g, door && door.street ? door.street : t("your street"));
   }
 
   function renderScript(door) {
@@ -224,7 +224,7 @@
     if (!map) {
       map = L.map("mini-map", { zoomControl: false, attributionControl: true });
       L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+        { maxZoom: 19, attribution: t("© OpenStreetMap contributors") }).addTo(map);
       map.fitBounds(L.latLngBounds(walk.doors.map((d) => [d.lat, d.lon])), { padding: [12, 12] });
     }
     markers.forEach((marker) => marker.remove());
@@ -426,7 +426,7 @@
     tick.type = "checkbox";
     tick.className = "spoke-with";
     tick.checked = index === 0;
-    spoke.append(tick, document.createTextNode(" Spoke with them"));
+    spoke.append(tick, document.createTextNode(" " + t("Spoke with them")));
     box.append(spoke);
     asked().forEach((question) => box.append(questionField(question, index)));
     return box;

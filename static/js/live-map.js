@@ -25,7 +25,7 @@
   if (window.L) {
     map = L.map(holder, { scrollWheelZoom: false, zoomSnap: 0.25 });
     L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-      { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+      { maxZoom: 19, attribution: t("© OpenStreetMap contributors") }).addTo(map);
     layer = L.featureGroup().addTo(map);
   }
 

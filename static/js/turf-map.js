@@ -17,7 +17,7 @@
 
   const map = L.map(holder, { scrollWheelZoom: false, zoomSnap: 0.25 });
   L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    { maxZoom: 19, attribution: "© OpenStreetMap contributors" }).addTo(map);
+    { maxZoom: 19, attribution: t("© OpenStreetMap contributors") }).addTo(map);
   const everything = L.featureGroup().addTo(map);
   const blocks = data.blocks.map((block) => L.polygon(block.rings, {
     color: "#14532d", weight: 1, fillColor: "#bbf7d0", fillOpacity: 0.35,

@@ -109,4 +109,6 @@ def from_environment() -> dict:
         # An auto-cut over more free blocks than this runs as a background job (services/cut_jobs.py), not in the
         # request: planning 10,000 blocks takes longer than a web worker's timeout.
         "CUT_IN_JOB_BLOCKS": _whole_number("CUT_IN_JOB_BLOCKS", 3000),
+        # An export job's file (contacts, voter data at rest) is dropped this many days after the job ended.
+        "EXPORT_KEEP_DAYS": _whole_number("EXPORT_KEEP_DAYS", 7),
     }

@@ -68,7 +68,7 @@ def region_coverage(region_id: int):
 @bp.get("/me/team")
 def me_team():
     """The signed-in volunteer's or team leader's team: name, members, turfs (``team`` null when on none)."""
-    return jsonify(team=teams.my_team(current_user))
+    return jsonify(team=teams.my_team(current_user, with_pacing=True))
 
 
 @bp.get("/offices/<int:office_id>/shifts")

@@ -276,7 +276,7 @@ OPENAPI: dict = {
                                                                         "doors": {"type": "integer"},
                                                                         "state": {"type": "string"}}}},
                     "pacing": {"type": ["object", "null"],
-                               "description": "Toward the team's own goal (source \"team\") or its share of the "
+                               "description": "For the team's leaders (null for other members): toward the team's own goal (source \"team\") or its share of the "
                                               "office's goal by its share of the doors (source \"share\", share "
                                               "0..1); null without either. doors and conversations: goal, done, "
                                               "remaining, percent, days_left, pace_needed, pace_7d, "

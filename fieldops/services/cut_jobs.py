@@ -45,5 +45,7 @@ def cut_turfs_job(job: Job, progress) -> dict[str, Any]:
     progress("plan")
     result = turfs.auto_cut(office, int(job.params["doors"]), job.created_by_id, weights=weights,
                             progress=lambda step, done=None, total=None: progress(step, done, total))
+    worst = result.report["largest_deviation_turf"]
     return {"turfs": len(result.turfs), "summary": turfs.cut_summary(result) if result.turfs else "",
+            "worst_turf": result.turfs[worst].name if 0 <= worst < len(result.turfs) else None,
             "report": {key: value for key, value in result.report.items() if not isinstance(value, list)}}

@@ -3,19 +3,25 @@ JSON) written by a worker into a file the job keeps, for the organizer to downlo
 
 A direct download streams from the web worker, which a long export can outlast (gunicorn's 30 s timeout on a
 statewide office); a job has no such limit and its page shows the rows written. The export is written to
-the audit log when it is asked for, as a direct download is, and each download of the file again.
+the audit log when it is asked for, as a direct download is, and each download of the file again. The file is
+voter data at rest: it is kept ``EXPORT_KEEP_DAYS`` (7 unless set) after its job ended, then dropped when the
+next export is asked for (the job and its audit rows stay).
 """
 from __future__ import annotations
 
 import shutil
 import tempfile
 from pathlib import Path
+from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
 
 from ..domain.text import N_
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Job, Office, User
+from ..models import Job, JobFile, Office, User
 from . import committee_exports, coverage, exports, jobs
 from .inputs import parse_day
 
@@ -36,6 +42,7 @@ def submit_export(office: Office, user: User, window: coverage.Window, file_form
     if file_format not in committee_exports.FORMATS:
         raise InvalidInput(N_("format must be one of %(names)s"), names=", ".join(committee_exports.FORMATS),
                            field="format")
+    drop_old_files()
     filename = file_name(office, file_format)
     job = jobs.submit(KIND, title=f"Contacts of {office.name} as {filename}", office=office, user=user,
                       params={"format": file_format, **window.as_dict(), "office_name": office.name,
@@ -58,6 +65,13 @@ class _Counted:
         for row in rows:
             self.counts.rows += 1
             yield row
+
+
+def drop_old_files(now: datetime | None = None) -> int:
+    """Drop the files of export jobs that ended more than ``EXPORT_KEEP_DAYS`` ago; how many chunks went."""
+    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    old = select(Job.id).where(Job.kind == KIND, Job.finished_at < cutoff)
+    return db.session.execute(delete(JobFile).where(JobFile.name == EXPORT, JobFile.job_id.in_(old))).rowcount
 
 
 def _lines(office: Office, window: coverage.Window, file_format: str, counted: _Counted):

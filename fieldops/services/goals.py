@@ -291,13 +291,19 @@ def _team_done(team: Team, canvass_id: int, today: date) -> tuple[int, int, int,
 def team_pacing(team: Team, canvass_id: int | None = None, today: date | None = None) -> dict | None:
     """The team's goal and where it stands: its own goal for the canvass, else its share of the office's
     goal (the office's doors and conversations times the team's share of the office's doors, rounded
-    up). Without ``canvass_id``: the canvass of the team's latest goal, else of the office's. None when
-    neither has a goal. ``source`` says which ("team" or "share", with ``share`` the fraction)."""
+    up). Without ``canvass_id``: the canvass of the goal set last, the team's or the office's own (a team goal
+    of a canvass long over never hides the office's new one). None when neither has a goal. ``source`` says
+    which ("team" or "share", with ``share`` the fraction)."""
     office = db.session.get(Office, team.office_id)
-    query = select(Goal).where(Goal.team_id == team.id)
-    if canvass_id is not None:
-        query = query.where(Goal.canvass_id == canvass_id)
-    own = db.session.scalars(query.order_by(Goal.set_at.desc(), Goal.id.desc())).first()
+    latest = select(Goal).order_by(Goal.set_at.desc(), Goal.id.desc())
+    if canvass_id is None:
+        newest = [goal for goal in (
+            db.session.scalars(latest.where(Goal.team_id == team.id)).first(),
+            office_goals([office.id]).get(office.id)) if goal is not None]
+        if not newest:
+            return None
+        canvass_id = max(newest, key=lambda goal: (goal.set_at, goal.id)).canvass_id
+    own = db.session.scalars(latest.where(Goal.team_id == team.id, Goal.canvass_id == canvass_id)).first()
     share = None
     if own is not None:
         goal_doors, goal_talks, due, canvass_id = own.doors, own.conversations, own.due_date, own.canvass_id

@@ -194,9 +194,9 @@ def team_promises(team: Team, now: datetime) -> list[dict]:
             for f, door, person, owner in rows]
 
 
-def my_team(user: User) -> dict | None:
-    """The user's team as the API gives it: name, members, turfs, and its pacing toward its goal (None when
-    on no team)."""
+def my_team(user: User, *, with_pacing: bool = False) -> dict | None:
+    """The user's team as the API gives it: name, members, turfs (None when on no team); ``with_pacing``, and
+    for its leaders only (as on the team's page), its pacing toward its goal."""
     membership = db.session.get(TeamMember, user.id)
     if membership is None:
         return None
@@ -205,7 +205,7 @@ def my_team(user: User) -> dict | None:
             "owns_promises": team.owns_promises,
             "members": [{"id": u.id, "name": u.name, "leader": leader} for u, leader in members(team) if u.active],
             "turfs": [{"id": t.id, "name": t.name, "doors": t.door_count, "state": t.state} for t in team_turfs(team)],
-            "pacing": _pacing_json(team)}
+            "pacing": _pacing_json(team) if with_pacing and membership.leader else None}
 
 
 def _pacing_json(team: Team) -> dict | None:

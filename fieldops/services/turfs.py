@@ -494,6 +494,12 @@ def _door_inputs(block_ids: list[int], crs, weights: EveryDoor, only: set[int] |
     return inputs, ids
 
 
+def check_target(target_doors: int) -> None:
+    """A cut's doors per turf: at least 1 (checked before a cut runs, in the request or as a job)."""
+    if target_doors < 1:
+        raise InvalidInput(N_("the number of doors per turf must be at least 1"), field="doors")
+
+
 def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_prefix: str | None = None,
              progress=None, weights: EveryDoor | None = None) -> CutResult:
     """Cut the office's free blocks (and the free doors of divided blocks) into draft turfs of about
@@ -502,8 +508,7 @@ def auto_cut(office: Office, target_doors: int, user_id: int | None, *, name_pre
     Blocks holding more than the target, or that a balanced cut needs, are divided into walkable groups
     of doors (``domain.turf_plan``). ``progress(step, done, total)`` is called as the turfs are saved.
     """
-    if target_doors < 1:
-        raise InvalidInput(N_("the number of doors per turf must be at least 1"), field="doors")
+    check_target(target_doors)
     weights = weights or EveryDoor()
     started = time.perf_counter()
     basis = turf_doors_service.count_basis(office.id)
@@ -604,18 +609,22 @@ def cut_summary(result: CutResult, say=_english) -> str:
     """The cut's quality in two sentences an organizer reads after cutting (the page and the CLI).
 
     ``say(text, **values)`` words each sentence: English for the CLI, the page's gettext on the page."""
-    report = result.report
+    worst = result.report["largest_deviation_turf"]
+    return report_summary(result.report, result.turfs[worst].name if 0 <= worst < len(result.turfs) else None, say)
+
+
+def report_summary(report: dict, worst_turf: str | None, say=_english) -> str:
+    """``cut_summary`` from a cut's report and the name of its most deviating turf (a cut job keeps both)."""
     counts = say(N_("housing units")) if report["counts"].replace("_", " ") == "housing units" else say(N_("doors"))
     text = say(N_("Cut %(doors)s %(counts)s into %(turfs)s draft turfs of about %(target)s: %(within)s of "
                   "%(turfs)s (%(percent)s) within ±20%%, %(contiguity)s."),
                doors=f"{report['doors']:,}", counts=counts, turfs=report["turfs"], target=report["target"],
                within=report["turfs_within_20pct"], percent=f"{report['within_20pct']:.0%}",
                contiguity=say(N_("all contiguous")) if report["contiguous"] else say(N_("NOT all contiguous")))
-    worst = report["largest_deviation_turf"]
-    if report["largest_deviation_reason"] and 0 <= worst < len(result.turfs):
+    if report["largest_deviation_reason"] and worst_turf is not None:
         # The reason is one of the domain's sentences (turf_quality.py, marked N_), or a block's own note.
         text += " " + say(N_("Largest deviation %(deviation)s: %(turf)s with %(doors)s %(counts)s, because %(reason)s."),
-                          deviation=f"{report['largest_deviation']:.0%}", turf=result.turfs[worst].name,
+                          deviation=f"{report['largest_deviation']:.0%}", turf=worst_turf,
                           doors=f"{report['largest_deviation_doors']:,}", counts=counts,
                           reason=say(report["largest_deviation_reason"]))
     else:

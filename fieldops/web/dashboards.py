@@ -3,27 +3,22 @@ side by side. Every number comes from ``services.coverage``, as ``flask coverage
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import format_decimal, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..charts import bar_chart, line_chart, pacing_chart
+from ..charts import bar_chart, line_chart
 from ..errors import InvalidInput
 from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, office_coverage_map, region_coverage_map,
                                  region_goal_map)
 from ..maps.office_map import map_parts
 from .labels import TURF_STATES
-from .local_time import local_date
+from .pacing_chart import chart_day as _day, goal_chart
 from .security import csp_nonce
 from ..services import (access, canvassing, committee_exports, coverage, export_jobs, exports, goals, listening, live,
                         map_view, turfs, users, volunteers)
 from ..domain.text import N_
 
 bp = Blueprint("dashboards", __name__)
-
-
-def _day(day) -> str:
-    """A chart's day as the page's language writes it (ISO in English)."""
-    return str(local_date(day))
 
 
 @bp.get("/offices/<int:office_id>/dashboard")
@@ -47,11 +42,7 @@ def office(office_id: int):
     pacing = None
     if goal is not None and goal.doors:
         series = goals.office_chart_series(office, goal)
-        pacing = pacing_chart(series["actual"], series["goal"], series["projection"],
-                              _("Doors knocked toward %(doors)s by %(date)s", doors=format_decimal(goal.doors),
-                                date=_day(goal.due_date)),
-                              labels=(_("Goal"), _("Done"), _("Projection at the last 7 days' pace")),
-                              empty=_("No goal to pace against."), day_label=_day)
+        pacing = goal_chart(series, goal.doors, goal.due_date)
     return render_template("dashboards/office.html", office=office, figures=figures,
                            map=map_parts(fmap, nonce=csp_nonce()),
                            chart=chart, issues=listening.top_issues([office.id], limit=8)[office.id], legend=coverage_legend(_), window=window,

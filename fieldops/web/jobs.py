@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..importers.blocks import layers_named_in
 from ..errors import FieldopsError, InvalidInput
 from ..i18n import error_text
-from ..services import access, audit, cut_jobs, export_jobs, import_jobs, jobs
+from ..services import access, audit, cut_jobs, export_jobs, import_jobs, jobs, turfs
 
 bp = Blueprint("jobs", __name__)
 
@@ -97,7 +97,14 @@ def status(job_id: int):
     # A block file of several layers failed naming them: the page offers each as a choice for the next try.
     layer_choices = layers_named_in(view.job.error) if view.job.kind == "import-blocks" else []
     return _render("jobs/status.html", view=view, job=view.job, office=office, has_rejects=has_rejects,
-                   layer_choices=layer_choices)
+                   layer_choices=layer_choices, cut_text=_cut_text(view.job))
+
+
+def _cut_text(job) -> str | None:
+    """A finished cut's summary in the page's language: the same sentences the cut form's flash says."""
+    if job.kind != cut_jobs.KIND or job.state != "done" or not (job.result or {}).get("turfs"):
+        return None
+    return turfs.report_summary(job.result["report"], job.result.get("worst_turf"), say=_)
 
 
 @bp.get("/jobs/<int:job_id>/progress")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user, login_required
 
 from .. import unit_of_work
-from ..charts import pacing_chart
 from ..errors import FieldopsError, InvalidInput
 from ..i18n import error_text
+from .local_time import local_date
+from .pacing_chart import goal_chart
 from ..services import access, canvassing, goals, shifts, teams, turfs, users
 from ..services.inputs import parse_day, parse_id
 from ..domain.text import N_
@@ -47,12 +48,8 @@ def _team_page(team, status: int = 200, **extra):
     work = access.may_work_team(current_user, team)
     overview = teams.team_overview(team, datetime.now(timezone.utc)) if work else None
     pacing = goals.team_pacing(team) if work else None
-    chart = None
-    if pacing and pacing["chart"]:
-        series = pacing["chart"]
-        chart = pacing_chart(series["actual"], series["goal"], series["projection"],
-                             _("Doors knocked toward %(doors)s by %(day)s", doors=f"{pacing['goal_doors']:,}",
-                               day=pacing["due_date"].isoformat()))
+    chart = goal_chart(pacing["chart"], pacing["goal_doors"], pacing["due_date"]) \
+        if pacing and pacing["chart"] else None
     team_shifts = shifts.team_shifts(team) if work else []
     office = access.require_office(current_user, team.office_id) if access.may_manage(current_user, team.office_id) \
         else None
@@ -100,8 +97,8 @@ def set_goal(team_id: int):
         unit_of_work.undo()
         return _team_page(team, status=error.status, goal_form=form, goal_error=error_text(error))
     flash(_("Goal for %(team)s: %(doors)s doors and %(conversations)s conversations by %(day)s.", team=team.name,
-            doors=f"{goal.doors:,}", conversations=f"{goal.conversations:,}", day=goal.due_date.isoformat()),
-          "success")
+            doors=format_decimal(goal.doors), conversations=format_decimal(goal.conversations),
+            day=local_date(goal.due_date)), "success")
     return redirect(url_for("teams.team", team_id=team.id))
 
 

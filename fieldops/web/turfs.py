@@ -103,8 +103,7 @@ def cut(office_id: int):
             raise InvalidInput(N_("choose a canvass from the list"), field="canvass")
         canvass = access.require_canvass_for_office(current_user, int(canvass_id), office.id)
         weights = turfs.TargetedDoors(office, canvass.id)
-    if target < 1:
-        raise InvalidInput(N_("the number of doors per turf must be at least 1"), field="doors")
+    turfs.check_target(target)  # before a job is queued with it
     if cut_jobs.needs_job(office):  # too many blocks to plan inside the request: a worker cuts them
         job = cut_jobs.submit_cut(office, current_user, target, canvass)
         return redirect(url_for("jobs.status", job_id=job.id), code=303)

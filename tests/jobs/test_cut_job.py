@@ -30,7 +30,8 @@ def test_a_big_office_is_cut_by_a_worker_and_its_page_shows_the_cut(app, client,
     assert db.session.scalar(select(func.count(Block.id)).where(Block.office_id == world.office_b.id,
                                                                 Block.turf_id.is_(None), ~Block.divided)) == 0
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "4 draft turfs cut, of about 10 doors each." in page and "4 / 4</span> within ±20% of the target" in page
+    assert "Cut 40 doors into 4 draft turfs of about 10: 4 of 4 (100%) within ±20%, all contiguous." in page
+    assert "4 / 4</span> within ±20% of the target" in page
     assert f'href="/offices/{world.office_b.id}/turfs"' in page  # to the map of the new turfs
     # The same cut again finds nothing left, and says so.
     again = client.post(f"/offices/{world.office_b.id}/turfs/cut", data={"doors": "10"})

@@ -4,6 +4,7 @@ export and each download of its file are in the audit log, and only the office's
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -40,6 +41,13 @@ def test_the_job_writes_the_same_file_as_the_download_and_audits_both(client, au
     assert written == direct.get_data() and written.count(b"\n") == 3  # the same file: header and two rows
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions.count("export.contacts") == 2 and actions.count("export.download") == 1  # job, direct; file
+    auth.logout()
+    for email in ("organizer.b@test.example", "volunteer.a1@test.example", "lead.south@test.example"):
+        auth.login(email)  # another office's organizer, Alpha's own volunteer, another region's lead
+        assert client.get(f"/jobs/{job_id}/files/export").status_code in (403, 404), email
+        assert client.get(f"/jobs/{job_id}").status_code in (403, 404), email
+        auth.logout()
+    assert db.session.scalars(select(AuditEvent.action)).all().count("export.download") == 1
 
 
 def test_a_committee_format_as_a_job(client, auth, world, job_mode):
@@ -63,3 +71,16 @@ def test_export_jobs_are_the_office_organizers_alone(client, auth, world):
         auth.logout()
     assert db.session.scalar(select(func.count(Job.id))) == 0
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "export.contacts")) == 0
+
+
+def test_an_export_file_is_kept_a_week_then_dropped(app, client, auth, world, job_mode):
+    add_contact(world, "Wants a bench, by the stop", world.canvass_north)
+    auth.login("organizer.a@test.example")
+    old = finished_job(_export(client, world.office_a.id, format="csv"))
+    assert "The file is kept for 7 days after the export" in client.get(f"/jobs/{old.id}").get_data(as_text=True)
+    old.finished_at = old.finished_at - timedelta(days=app.config["EXPORT_KEEP_DAYS"], minutes=1)
+    db.session.commit()
+    fresh = finished_job(_export(client, world.office_a.id, format="csv"))  # asking again drops the old file
+    assert client.get(f"/jobs/{old.id}/files/export").status_code == 404
+    assert client.get(f"/jobs/{fresh.id}/files/export").status_code == 200
+    assert db.session.get(Job, old.id) is not None  # the job and its audit rows stay

@@ -84,8 +84,9 @@ def test_the_leader_sees_the_pacing_and_the_organizer_sets_the_team_goal(world, 
     auth.login("leader.a1@test.example")
     page = client.get(f"/teams/{teams.north.id}").get_data(as_text=True)
     assert "No goal to pace against" in page
-    runner.invoke(args=["set-goal", "--office", "Alpha", "--canvass", "North spring", "--doors", "40",
-                        "--conversations", "20", "--by", SOON])
+    result = runner.invoke(args=["set-goal", "--office", "Alpha", "--canvass", "North spring", "--doors", "40",
+                                 "--conversations", "20", "--by", SOON])
+    assert result.exit_code == 0, result.output
     page = client.get(f"/teams/{teams.north.id}").get_data(as_text=True)
     assert "share of the office's goal in North spring: 50% of the office's doors" in page
     assert "6 / 20</span>" in page and "3 / 10</span>" in page and 'id="team-pacing-chart"' in page
@@ -94,10 +95,16 @@ def test_the_leader_sees_the_pacing_and_the_organizer_sets_the_team_goal(world, 
                       ).get_json()["team"]
     assert (team["pacing"]["source"], team["pacing"]["share"], team["pacing"]["goal_doors"]) == ("share", 0.5, 20)
     assert team["pacing"]["doors"]["done"] == 6 and team["pacing"]["goal_date"] == SOON
+    member = client.get("/api/v1/me/team", headers={"Authorization": f"Bearer {create_token('volunteer.a1@test.example')}"}
+                        ).get_json()["team"]
+    assert member["name"] == "Alpha North" and member["pacing"] is None  # the team's pace is its leaders' to see
     goal = {"canvass": str(world.canvass_north.id), "doors": "12", "conversations": "5", "by": SOON}
     assert client.post(f"/teams/{teams.north.id}/goal", data=goal).status_code == 403
     auth.logout()
 
+    auth.login("organizer.b@test.example")  # another office's organizer
+    assert client.post(f"/teams/{teams.north.id}/goal", data=goal).status_code in (403, 404)
+    auth.logout()
     auth.login("organizer.a@test.example")
     refused = client.post(f"/teams/{teams.north.id}/goal", data={**goal, "doors": "x"})
     assert refused.status_code == 400 and "is not a whole number" in refused.get_data(as_text=True)
@@ -107,3 +114,22 @@ def test_the_leader_sees_the_pacing_and_the_organizer_sets_the_team_goal(world, 
     assert "The team's own goal in North spring." in saved and "6 / 12</span>" in saved
     targets = client.get(f"/offices/{world.office_a.id}/canvasses/{world.canvass_north.id}")
     assert "Team Alpha North" in targets.get_data(as_text=True)  # listed with the office's other goals
+
+
+def test_the_team_is_paced_in_the_canvass_of_the_goal_set_last(world, runner):
+    """A team goal in one canvass, then an office goal in a newer one: the team paces its share of the newer."""
+    from fieldops.services import canvassing
+    teams = build_teams(world)
+    later = canvassing.build_canvass("North autumn", world.north.id, None, start=None, end=None, script="",
+                                     questions=[], created_by_id=None)
+    db.session.commit()
+    assert runner.invoke(args=["set-goal", "--office", "Alpha", "--canvass", "North spring", "--team", "Alpha North",
+                               "--doors", "12", "--by", "2026-12-08"]).exit_code == 0
+    assert goals.team_pacing(teams.north, today=TODAY)["source"] == "team"
+    result = runner.invoke(args=["set-goal", "--office", "Alpha", "--canvass", "North autumn", "--doors", "40",
+                                 "--by", "2026-12-20"])
+    assert result.exit_code == 0, result.output
+    north = goals.team_pacing(teams.north, today=TODAY)
+    assert (north["source"], north["canvass"].id, north["goal_doors"]) == ("share", later.id, 20)
+    # Asked for the first canvass, its own goal still stands.
+    assert goals.team_pacing(teams.north, world.canvass_north.id, TODAY)["goal_doors"] == 12

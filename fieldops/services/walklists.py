@@ -6,6 +6,8 @@ outcome table as data, which the phone applies to the knocks it makes before the
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -128,6 +130,9 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     languages; people added at a door are on it (``added``) from the sync that brought them, for every
     phone of the turf; ``viewer``'s languages come along, for the phone to pick the script's language.
     With a target universe only its targeted doors (and those already knocked) are listed."""
+    # One lookup per label, not per contact: Flask-Babel finds its context on every call (a long turf's
+    # history is thousands of contacts, and the request's language does not change within it).
+    say = lru_cache(maxsize=None)(gettext)
     doors = list(db.session.scalars(_walk_doors(turf, canvass).order_by(Door.id)))
     route = route_of(doors)
     doors = [doors[i] for i in route.order]  # walk_order keeps a building's units together, floor by floor
@@ -165,7 +170,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
                                               "note", "recorded_at"), columns)))
         history[contact.door_id].append({
             "id": contact.id, "canvass_id": contact.canvass_id, "canvass": canvass_name,
-            "outcome": contact.outcome, "outcome_label": gettext(BY_CODE[contact.outcome].label),
+            "outcome": contact.outcome, "outcome_label": say(BY_CODE[contact.outcome].label),
             "person_id": contact.person_id, "person": names.get(contact.person_id),
             "answers": contact.answers, "note": contact.note, "by": volunteer_name,
             "recorded_at": aware(contact.recorded_at).isoformat(),
@@ -176,7 +181,7 @@ def walklist(turf: Turf, canvass: Canvass | None = None, viewer: User | None = N
     for promise in db.session.scalars(select(FollowUp).where(FollowUp.door_id.in_(door_ids))
                                       .order_by(FollowUp.done_at.is_not(None), FollowUp.due_date, FollowUp.id)):
         promises[promise.door_id].append({
-            "id": promise.id, "kind": promise.kind, "label": gettext(FOLLOW_UP_KINDS[promise.kind].label),
+            "id": promise.id, "kind": promise.kind, "label": say(FOLLOW_UP_KINDS[promise.kind].label),
             "due_date": promise.due_date.isoformat(), "person": names.get(promise.person_id),
             "made_on": promise.created_at.date().isoformat(),
             "kept_on": promise.done_at.date().isoformat() if promise.done_at else None, "result": promise.result})

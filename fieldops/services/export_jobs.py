@@ -29,19 +29,27 @@ KIND = "export-contacts"
 STEPS = ("write the file",)
 EXPORT = "export"  # the job's file: what it wrote
 EXTENSIONS = {"csv": "csv", "van-bulk": "csv", "osdi": "json"}
+MIMETYPES = {"csv": "text/csv", "json": "application/json"}  # by extension
 PROGRESS_EVERY = 5_000  # rows between two progress reports
 
 
+def check_format(file_format: str) -> str:
+    """One of ``committee_exports.FORMATS``, else a 400 naming the field."""
+    if file_format not in committee_exports.FORMATS:
+        raise InvalidInput(N_("format must be one of %(names)s"), names=", ".join(committee_exports.FORMATS),
+                           field="format")
+    return file_format
+
+
 def file_name(office: Office, file_format: str) -> str:
+    """The office's export file in the format, as the direct download and the job both name it."""
     suffix = "" if file_format == "csv" else f"-{file_format}"
     return f"contacts-office-{office.id}{suffix}.{EXTENSIONS[file_format]}"
 
 
 def submit_export(office: Office, user: User, window: coverage.Window, file_format: str) -> Job:
     """Queue the export of the office's contacts in the window, in the format; audited now."""
-    if file_format not in committee_exports.FORMATS:
-        raise InvalidInput(N_("format must be one of %(names)s"), names=", ".join(committee_exports.FORMATS),
-                           field="format")
+    check_format(file_format)
     drop_old_files()
     filename = file_name(office, file_format)
     job = jobs.submit(KIND, title=f"Contacts of {office.name} as {filename}", office=office, user=user,
@@ -74,7 +82,9 @@ def drop_old_files(now: datetime | None = None) -> int:
     return db.session.execute(delete(JobFile).where(JobFile.name == EXPORT, JobFile.job_id.in_(old))).rowcount
 
 
-def _lines(office: Office, window: coverage.Window, file_format: str, counted: _Counted):
+def office_lines(office: Office, window: coverage.Window, file_format: str, counted: _Counted | None = None):
+    """The office's contacts in the window as the format's text, streamed (the direct download's and the job's)."""
+    counted = counted or _Counted()
     if file_format == "csv":
         return exports.csv_lines(counted.rows_of(exports.contact_rows([office.id], window)))
     lines = committee_exports.van_bulk_lines if file_format == "van-bulk" else committee_exports.osdi_lines
@@ -96,7 +106,7 @@ def export_contacts_job(job: Job, progress) -> dict[str, Any]:
         progress(STEPS[0])
         reported = 0
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            for chunk in _lines(office, window, file_format, counted):
+            for chunk in office_lines(office, window, file_format, counted):
                 handle.write(chunk)
                 if counted.rows - reported >= PROGRESS_EVERY:
                     reported = counted.rows

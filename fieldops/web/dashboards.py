@@ -7,16 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..charts import bar_chart, line_chart
-from ..errors import InvalidInput
 from ..maps.coverage_map import (OfficeArea, coverage_legend, goal_legend, office_coverage_map, region_coverage_map,
                                  region_goal_map)
 from ..maps.office_map import map_parts
 from .labels import TURF_STATES
 from .pacing_chart import chart_day as _day, goal_chart
 from .security import csp_nonce
-from ..services import (access, canvassing, committee_exports, coverage, export_jobs, exports, goals, listening, live,
+from ..services import (access, canvassing, coverage, export_jobs, exports, goals, listening, live,
                         map_view, turfs, users, volunteers)
-from ..domain.text import N_
 
 bp = Blueprint("dashboards", __name__)
 
@@ -117,18 +115,11 @@ def office_contacts(office_id: int):
     """The office's contacts in Fieldops' columns, or (``format=van-bulk|osdi``) in the committee's."""
     office = access.require_office(current_user, office_id, manage=True)
     window = coverage.parse_window(request.args, office.region_id)
-    file_format = request.args.get("format", "csv")
-    if file_format not in committee_exports.FORMATS:
-        raise InvalidInput(N_("format must be one of %(names)s"),
-                           names=', '.join(committee_exports.FORMATS), field="format")
-    if file_format == "csv":
-        return _csv_download([office.id], window, "office", office.id, f"contacts-office-{office.id}.csv")
-    extension, mimetype, lines = (("csv", "text/csv", committee_exports.van_bulk_lines) if file_format == "van-bulk"
-                                  else ("json", "application/json", committee_exports.osdi_lines))
-    filename = f"contacts-office-{office.id}-{file_format}.{extension}"
+    file_format = export_jobs.check_format(request.args.get("format", "csv"))
+    filename = export_jobs.file_name(office, file_format)
     exports.record_export(current_user.id, "office", office.id, window, f"download {filename}")
-    scope = committee_exports.scope_of(office, window)
-    return Response(stream_with_context(lines(scope, committee_exports.Counts())), mimetype=mimetype,
+    return Response(stream_with_context(export_jobs.office_lines(office, window, file_format)),
+                    mimetype=export_jobs.MIMETYPES[export_jobs.EXTENSIONS[file_format]],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -14,7 +14,6 @@ from ..services import access, audit, cut_jobs, export_jobs, import_jobs, jobs, 
 bp = Blueprint("jobs", __name__)
 
 FILE_NAMES = {"rejects", "export"}  # the files a job writes that people may download
-MIMETYPES = {".csv": "text/csv", ".json": "application/json"}
 STATE_LABELS = {"held": _l("Columns to confirm"), "queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"),
                 "failed": _l("Failed")}
 # The steps the import jobs report (services/imports.py) and why a queued job waits (services/jobs.py),
@@ -130,6 +129,6 @@ def job_file(job_id: int, name: str):
     if name == "export":  # contacts leaving the system: each download is in the audit log, as the export was
         audit.record(current_user.id, "export.download", "job", job.id, filename=filename)
     # Chunk by chunk from the database: a statewide export never sits whole in the web worker's memory.
-    mimetype = MIMETYPES.get(filename[filename.rfind("."):].lower(), "application/octet-stream")
+    mimetype = export_jobs.MIMETYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     return Response(stream_with_context(jobs.file_chunks(job, name)), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

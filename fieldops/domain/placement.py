@@ -60,9 +60,11 @@ def _street_key(street: str | None) -> str:
     return normalise_street(text) or normalise_street(street)
 
 
-def _town(city: str | None, postcode: str | None) -> str:
-    """The town part of an address key: the city, else the postcode, else nothing (a single-town file)."""
-    return normalise_compact(city) or normalise_compact(postcode)
+def _city_key(city: str | None) -> str:
+    """The normalised city; a city of digits alone is a number written in the wrong field (OpenStreetMap's
+    "Bulevardi 7" with ``addr:city=7``), not a town, so the postcode decides."""
+    key = normalise_compact(city)
+    return "" if key.isdigit() else key
 
 
 class StreetIndex:
@@ -82,7 +84,7 @@ class StreetIndex:
         street_key = _street_key(street)
         number, suffix = house_number_key(house_number)
         if street_key and 0 < number < 10**9:
-            self._entries.append(((normalise_compact(city), normalise_compact(postcode)), street_key, number, suffix,
+            self._entries.append(((_city_key(city), normalise_compact(postcode)), street_key, number, suffix,
                                   normalise_unit(unit), x, y, key))
             self._built = False
 
@@ -142,7 +144,7 @@ class StreetIndex:
         number, suffix = house_number_key(house_number)
         if not street_key or not 0 < number < 10**9:
             return None
-        town = self._town_of(street_key, self._resolve((normalise_compact(city), normalise_compact(postcode))))
+        town = self._town_of(street_key, self._resolve((_city_key(city), normalise_compact(postcode))))
         if town is None:  # no town given and several towns have this street: not guessed
             return None
         exact = (self._exact.get((town, street_key, number, suffix, normalise_unit(unit)))

@@ -85,3 +85,13 @@ def test_across_the_street_only_where_the_two_sides_agree():
     # Where the sides agree (the even numbers face the odd ones), across the street still places it.
     facing = street((9, 90), (11, 110), (12, 120), (14, 140)).place("Main St", "13", None, "Springfield", None)
     assert facing.y == 20.0 and facing.x == pytest.approx(130)
+
+
+def test_a_city_of_digits_alone_is_no_town_so_the_postcode_decides():
+    index = placement.StreetIndex()
+    for number, x in ((5, 50), (9, 90)):
+        index.add(f"d{number}", "Bulevardi", str(number), None, "Helsinki", "00120", float(x), 0.0)
+    index.add("other", "Bulevardi", "5", None, "Espoo", "02100", 5000.0, 0.0)
+    placed = index.place("Bulevardi", "7", None, "7", "00120")  # addr:city=7, a number in the wrong field
+    assert placed.how == "interpolated" and placed.x == pytest.approx(70)
+    assert index.place("Bulevardi", "7", None, "Vantaa", "00120") is None  # a real other town is still not guessed

@@ -18,7 +18,6 @@ import pandas as pd
 from flask import current_app
 from sqlalchemy import select
 
-from ..domain.spreadsheets import safe_cell
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.blocks import REJECT_LABELS as BLOCK_REJECT_LABELS
@@ -29,7 +28,7 @@ from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, TAG_PREFIX, g
                                read_door_rows, same_address)
 from ..importers.osm import read_osm
 from ..models import Office
-from . import audit, summaries, territory
+from . import audit, rejects, summaries, territory
 from .users import office_by_name, region_by_name
 from ..domain.text import N_
 
@@ -174,7 +173,7 @@ def import_blocks(path: str | Path, office_name: str, *, region_name: str | None
     counted = block_file.rejects["reason"].value_counts().to_dict() if len(block_file.rejects) else {}
     summary.rejects = {reason: int(counted.get(reason, 0)) for reason in BLOCK_REJECT_LABELS}
     if rejects_path and len(block_file.rejects):
-        block_file.rejects.to_csv(rejects_path, index=False)
+        rejects.write_rejects(block_file.rejects, rejects_path, BLOCK_REJECT_LABELS)
         summary.rejects_file = str(rejects_path)
     timer.step("write blocks")
     counts = territory.save_blocks(office, block_file.blocks)
@@ -273,20 +272,13 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
         rejected = pd.concat([door_rows.rejects, by_address.rejects, placement.rejects(door_rows.rows)],
                              ignore_index=True)
         rejected = rejected.drop(columns=[c for c in ("placed_by", "near_lon", "near_lat") if c in rejected])
-        write_rejects(rejected.sort_values("row"), rejects_path)
+        plain_names = {c: c[len(TAG_PREFIX):] for c in rejected.columns if c.startswith(TAG_PREFIX)}  # the file's own
+        rejects.write_rejects(rejected.sort_values("row"), rejects_path, REJECT_LABELS, rename=plain_names)
         summary.rejects_file = str(rejects_path)
     audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
                  doors=door_counts, rejects=summary.rejects)
     timer.done()
     return summary
-
-
-def write_rejects(rejects: pd.DataFrame, path: str | Path) -> None:
-    """The rejected rows, with their CSV line number and the reason, for the organizer to fix; text a
-    spreadsheet would run as a formula is written as text (``domain.spreadsheets``)."""
-    columns = ["row", "reason", *[c for c in rejects.columns if c not in ("row", "reason")]]
-    plain_names = {c: c[len(TAG_PREFIX):] for c in columns if c.startswith(TAG_PREFIX)}  # the file's own names
-    rejects[columns].rename(columns=plain_names).map(safe_cell).to_csv(path, index=False)
 
 
 def import_osm(path: str | Path, office_name: str, *, region_name: str | None = None,

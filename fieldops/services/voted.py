@@ -23,14 +23,13 @@ import pandas as pd
 from sqlalchemy import Integer, and_, any_, bindparam, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from ..domain.spreadsheets import safe_cell
 from ..domain.universes import before_voting, is_chase
 from ..errors import InvalidInput
 from ..extensions import db
 from ..importers.columns import COLUMN_ALIASES, header_key
 from ..importers.tabular import read_table
 from ..models import Assignment, Block, Canvass, Door, Office, Person, Turf, TurfDoor
-from . import audit
+from . import audit, rejects
 from .universes import _people, canvasses_with_universe, spec_of
 from .users import office_by_name
 from ..domain.text import N_
@@ -149,9 +148,7 @@ def import_voted(path: str | Path, office_name: str, *, rejects_path: str | Path
         summary.marked += result.rowcount
     summary.already = len(person_ids) - summary.marked
     if rejects_path is not None and rejected.shape[0]:
-        out = rejected.sort_values("row")[["row", "reason", "id"]]
-        out["reason"] = out["reason"].map(REJECT_LABELS)
-        out.map(safe_cell).to_csv(rejects_path, index=False)
+        rejects.write_rejects(rejected.sort_values("row")[["row", "reason", "id"]], rejects_path, REJECT_LABELS)
         summary.rejects_file = str(rejects_path)
     step("rebuild chase lists")
     for canvass in chase_canvasses(office):

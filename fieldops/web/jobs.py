@@ -6,14 +6,19 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..importers.blocks import REJECT_LABELS as BLOCK_REJECT_LABELS
 from ..importers.blocks import layers_named_in
+from ..importers.doors import REJECT_LABELS as DOOR_REJECT_LABELS
 from ..errors import FieldopsError, InvalidInput
 from ..i18n import error_text
-from ..services import access, audit, cut_jobs, export_jobs, import_jobs, jobs, turfs
+from ..services import access, audit, cut_jobs, export_jobs, import_jobs, jobs, rejects, turfs, voted
 
 bp = Blueprint("jobs", __name__)
 
 FILE_NAMES = {"rejects", "export"}  # the files a job writes that people may download
+# The reasons a rejects file can give (English labels, catalog msgids), worded for the downloader.
+REJECT_REASONS = {*map(str, BLOCK_REJECT_LABELS.values()), *map(str, DOOR_REJECT_LABELS.values()),
+                  *map(str, voted.REJECT_LABELS.values())}
 STATE_LABELS = {"held": _l("Columns to confirm"), "queued": _l("Waiting"), "running": _l("Running"), "done": _l("Done"),
                 "failed": _l("Failed")}
 # The steps the import jobs report (services/imports.py) and why a queued job waits (services/jobs.py),
@@ -130,5 +135,8 @@ def job_file(job_id: int, name: str):
         audit.record(current_user.id, "export.download", "job", job.id, filename=filename)
     # Chunk by chunk from the database: a statewide export never sits whole in the web worker's memory.
     mimetype = export_jobs.MIMETYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-    return Response(stream_with_context(jobs.file_chunks(job, name)), mimetype=mimetype,
+    chunks = jobs.file_chunks(job, name)
+    if name == "rejects":  # its column names and reasons in the downloader's language
+        chunks = rejects.in_language(chunks, REJECT_REASONS, say=_)
+    return Response(stream_with_context(chunks), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

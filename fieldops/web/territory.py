@@ -1,9 +1,8 @@
 """The organizer's import page: upload blocks, a voter file or an OpenStreetMap extract."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -17,7 +16,6 @@ from ..errors import InvalidInput
 from ..i18n import error_text
 from ..importers import columns as import_columns
 from ..services import access, import_jobs, imports, jobs
-from ..domain.text import N_
 
 bp = Blueprint("territory", __name__)
 
@@ -35,12 +33,6 @@ class ImportForm(FlaskForm):
     doors_field = StringField(_l("Housing units field (blocks only; guessed for TIGER/Line)"), validators=[Optional()])
     layer = StringField(_l("Layer (blocks only: for a GeoPackage or zip holding several, the one to read)"),
                         validators=[Optional()])
-
-
-def _rejects_dir() -> Path:
-    folder = Path(current_app.instance_path) / "rejects"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _page(office, form):
@@ -106,13 +98,3 @@ def columns(office_id: int, job_id: int):
                            fields=import_columns.FIELDS, error=error, form=FlaskForm()), status
 
 
-@bp.get("/offices/<int:office_id>/import/rejects/<token>.csv")
-@login_required
-def rejects_file(office_id: int, token: str):
-    office = access.require_office(current_user, office_id, manage=True)
-    if not token.isalnum():
-        raise InvalidInput(N_("not a rejects file"), field="token")
-    path = _rejects_dir() / f"{office.id}-{token}.csv"
-    if not path.exists():
-        abort(404)
-    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"rejects-{office.name}.csv")

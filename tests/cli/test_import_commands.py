@@ -78,7 +78,7 @@ def test_rejects_are_counted_and_written(runner, tiger_zip, tmp_path):
     with rejects.open() as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["row"], r["reason"], r["id"]) for r in rows] == [
-        ("2", "no_coordinates", "V0a"), ("3", "swapped_lat_lon", "V0b"), ("4", "outside_blocks", "V0c")]
+        ("2", "no coordinates", "V0a"), ("3", "swapped lat lon", "V0b"), ("4", "outside blocks", "V0c")]
     assert db.session.scalar(select(func.count(Person.id))) == 15
 
 

@@ -48,7 +48,8 @@ def test_a_van_export_is_imported_and_its_address_only_rows_placed(runner, tmp_p
     assert door_at("113").placed_by == "interpolated" and door_at("113").unit == "3"
     with rejects.open(newline="") as handle:
         reasons = {row["row"]: row["reason"] for row in csv.DictReader(handle)}
-    assert reasons == {"13": "address_not_split", "14": "address_not_found"}
+    assert reasons == {"13": "address not split into number and street (a PO box, or no number)",
+                       "14": "address not found"}
     assert "2 rejected" not in result.output and "address not found" in result.output
     assert db.session.scalar(select(Person).where(Person.source_id == "100304")) is None
 

@@ -105,7 +105,8 @@ def test_a_semicolon_file_is_imported_and_its_bad_rows_go_to_the_rejects_file(ru
     assert "rejected rows: 3 (1 no house number, 2 missing coordinates (N/A))" in result.output
     rows = list(csv.DictReader(rejects.open()))
     assert [(r["row"], r["reason"], r["id"]) for r in rows] == [
-        ("4", "no_house_number", "FI3"), ("5", "missing_coordinates", "FI4"), ("6", "missing_coordinates", "FI5")]
+        ("4", "no house number", "FI3"), ("5", "missing coordinates (N/A)", "FI4"),
+        ("6", "missing coordinates (N/A)", "FI5")]
 
 
 def test_import_blocks_writes_its_rejects_and_needs_a_layer_of_several(runner, tmp_path):
@@ -115,7 +116,7 @@ def test_import_blocks_writes_its_rejects_and_needs_a_layer_of_several(runner, t
     assert result.exit_code == 0, result.output
     assert "blocks: 2 new" in result.output and "rejected rows: 1 (1 no geometry)" in result.output
     assert "columns not used: NAME" in result.output
-    assert [(r["row"], r["id"], r["reason"]) for r in csv.DictReader(rejects.open())] == [("2", "27003", "no_geometry")]
+    assert [(r["row"], r["id"], r["reason"]) for r in csv.DictReader(rejects.open())] == [("2", "27003", "no geometry")]
 
     before = db.session.scalar(select(func.count(Block.id)))
     result = run(runner, "import-blocks", str(DATA / "two_layers.gpkg"), "--office", "Counties")

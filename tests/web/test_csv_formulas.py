@@ -92,3 +92,22 @@ def test_the_rejects_file_escapes_formulas(runner, world, tmp_path):
     assert rows["V1"]["last_name"] == "'" + LAST and rows["V1"]["lon"] == "-20.5"
     assert rows["V2"]["street"] == "'=1+1" and rows["V2"]["first_name"] == "'\t=cmd"
     assert rows["V2"]["last_name"] == "Plain"
+
+
+def test_a_block_files_rejects_escape_formulas(runner, tmp_path):
+    """A rejected block's own fields go into the rejects file as the layer had them: as text, never as formulas."""
+    import json
+    square = [[[-93.2, 44.9], [-93.2, 45.0], [-93.3, 45.0], [-93.3, 44.9], [-93.2, 44.9]]]
+    layer = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"GEOID": "27001", "NAME": "West"},
+         "geometry": {"type": "Polygon", "coordinates": square}},
+        {"type": "Feature", "properties": {"GEOID": "27003", "NAME": NOTE}, "geometry": None}]}
+    source = tmp_path / "blocks.geojson"
+    source.write_text(json.dumps(layer), encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    result = runner.invoke(args=["import-blocks", str(source), "--office", "Formulas", "--region", "Nowhere",
+                                 "--id-field", "GEOID", "--rejects", str(rejects)])
+    assert result.exit_code == 0, result.output
+    with rejects.open(newline="", encoding="utf-8") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["NAME"] == "'" + NOTE and row["reason"] == "no geometry" and row["id"] == "27003"

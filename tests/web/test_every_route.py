@@ -110,7 +110,7 @@ def scoped_targets(world) -> dict[str, dict]:
         "relationships.reassign": {"follow_up_id": promise.id}, "relationships.revisit_turf": office,
         "relationships.settings": office, "relationships.idle": office, "relationships.committee_codes": office,
         "relationships.review": office, "relationships.decide": {"contact_id": contact.id},
-        "territory.import_page": office, "territory.rejects_file": {**office, "token": "0" * 32},
+        "territory.import_page": office,
         "territory.columns": {**office, "job_id": job.id},  # helper f2 (issue 21.1): the column-mapping step
         "turfs.change_blocks": turf, "turfs.change_state": turf, "turfs.create": office, "turfs.cut": office,
         "turfs.delete": turf, "turfs.export": office, "turfs.merge": turf, "turfs.preview": office,

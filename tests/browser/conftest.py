@@ -18,7 +18,10 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+            # No host but the app's resolves: a map's tile requests fail at once instead of waiting on a DNS
+            # server that never answers for the outside world (3.5 s a page; 48 s of the browser tests).
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
         yield browser
         browser.close()
 

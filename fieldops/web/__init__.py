@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import FieldopsError
-from ..i18n import error_text
+from ..i18n import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES, error_text
 from .. import unit_of_work
 from ..extensions import csrf, login_manager
 from ..services import inputs
@@ -98,6 +99,16 @@ def _wire_csrf(app: Flask) -> None:
         csrf.protect()
 
 
+def _database_down_page() -> str:
+    """The page shown while the database is down, in the browser's language: the person's own setting is in
+    the database, so it is not asked for."""
+    language = request.accept_languages.best_match(LANGUAGES, default=None) or DEFAULT_LANGUAGE
+    with force_locale(language):
+        title = escape(_("Try again shortly"))
+        text = escape(_("The database is unavailable for a moment; nothing was saved. Try again shortly."))
+    return f'<!doctype html><html lang="{language}"><title>{title}</title><h1>{title}</h1><p>{text}</p></html>'
+
+
 def _wire_errors(app: Flask) -> None:
     @app.before_request
     def _refuse_nul():
@@ -119,12 +130,10 @@ def _wire_errors(app: Flask) -> None:
         # The database is stopped or unreachable: say so and ask to retry, rather than a bare 500.
         unit_of_work.undo()
         app.logger.warning("database unavailable: %s", error.__class__.__name__)
-        message = "the database is unavailable for a moment; nothing was saved, try again shortly"
-        if wants_json():
-            response = jsonify(error=message)
+        if wants_json():  # the API's errors are English; the phone says its own words
+            response = jsonify(error="the database is unavailable for a moment; nothing was saved, try again shortly")
         else:  # not the usual page: its header would ask the database who is signed in
-            response = app.make_response(f"<!doctype html><title>Try again shortly</title><h1>Try again shortly</h1>"
-                                         f"<p>{message.capitalize()}.</p>")
+            response = app.make_response(_database_down_page())
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response

@@ -35,8 +35,10 @@ MAX_BLOCK_VERTICES = 100_000  # a census block has tens; a long coastline a few 
 
 REJECT_LABELS = {
     "no_geometry": N_("no geometry"), "not_a_polygon": N_("not a polygon"), "no_area": N_("a polygon with no area even after repair"),
-    "too_many_corners": f"more than {MAX_BLOCK_VERTICES:,} corners (simplify the layer first)",
-    "no_block_id": N_("no block id"), "id_too_long": f"block id longer than {MAX_ID_LENGTH} characters",
+    # The two limits are written out so the catalogs can word them (tests/importers/test_block_files.py ties
+    # them to MAX_BLOCK_VERTICES and MAX_ID_LENGTH).
+    "too_many_corners": N_("more than 100,000 corners (simplify the layer first)"),
+    "no_block_id": N_("no block id"), "id_too_long": N_("block id longer than 64 characters"),
     "repeated_id": N_("block id repeated from an earlier feature"),
     "housing_not_a_number": N_("housing units not a number"),
 }

@@ -138,3 +138,9 @@ def test_corrupt_geojson(tmp_path):
 def test_reading_keeps_every_feature(tiger_zip):
     blocks = read_blocks(tiger_zip).blocks
     assert isinstance(blocks, gpd.GeoDataFrame) and blocks["source_id"].is_unique and len(blocks) == 6
+
+
+def test_the_reject_labels_name_the_limits_the_reader_applies():
+    from fieldops.importers.blocks import MAX_BLOCK_VERTICES, MAX_ID_LENGTH, REJECT_LABELS
+    assert f"more than {MAX_BLOCK_VERTICES:,} corners" in REJECT_LABELS["too_many_corners"]
+    assert f"longer than {MAX_ID_LENGTH} characters" in REJECT_LABELS["id_too_long"]

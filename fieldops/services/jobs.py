@@ -250,11 +250,18 @@ def file_name(job: Job, name: str) -> str | None:
 
 
 def file_chunks(job: Job, name: str) -> Iterator[bytes]:
-    """The file's bytes, chunk by chunk, one query per chunk so that only one is in memory."""
-    seqs = db.session.scalars(select(JobFile.seq).where(JobFile.job_id == job.id, JobFile.name == name)
+    """The file's bytes, chunk by chunk, one query per chunk so that only one is in memory. The job and its
+    chunks are looked up now, not when the first chunk is asked for: a download streams after the request's
+    unit of work has ended, and the job is then no longer attached to a session."""
+    job_id = job.id
+    seqs = db.session.scalars(select(JobFile.seq).where(JobFile.job_id == job_id, JobFile.name == name)
                               .order_by(JobFile.seq)).all()
+    return _chunks(job_id, name, seqs)
+
+
+def _chunks(job_id: int, name: str, seqs: list[int]) -> Iterator[bytes]:
     for seq in seqs:
-        yield db.session.scalar(select(JobFile.data).where(JobFile.job_id == job.id, JobFile.name == name,
+        yield db.session.scalar(select(JobFile.data).where(JobFile.job_id == job_id, JobFile.name == name,
                                                            JobFile.seq == seq))
 
 

@@ -34,21 +34,23 @@ def write_rejects(rejects: pd.DataFrame, path: str | Path, labels: Mapping[str, 
     out.map(safe_cell).to_csv(path, index=False)
 
 
-def in_language(chunks: Iterable[bytes], reasons: Iterable[str], say: Callable[[str], str]) -> Iterator[bytes]:
-    """A rejects file's bytes again with its first two column names and each reason among ``reasons`` (the
-    English labels) worded by ``say``; every other cell as it was. Streams: a few thousand rows at a time."""
-    known = set(reasons)
+def in_language(chunks: Iterable[bytes], words: Mapping[str, str]) -> Iterator[bytes]:
+    """A rejects file's bytes again with its first two column names and each reason worded by ``words``
+    (English label: the reader's words; ``reader_words`` makes it); every other cell as it was. Streams: a few
+    thousand rows at a time. The words are given, not looked up here: the download streams after its request
+    has ended, when the reader's language can no longer be asked for."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     rows = csv.reader(_lines(chunks))
     header = next(rows, None)
     if header is None:
         return
-    writer.writerow([say(name) if n < 2 and name in (ROW, REASON) else name for n, name in enumerate(header)])
+    writer.writerow([words.get(name, name) if n < 2 and name in (ROW, REASON) else name
+                     for n, name in enumerate(header)])
     reason_at = 1 if header[1:2] == [REASON] else None  # ours; a file's own "reason" column stays as it is
     for n, row in enumerate(rows, start=1):
-        if reason_at is not None and reason_at < len(row) and row[reason_at] in known:
-            row[reason_at] = say(row[reason_at])
+        if reason_at is not None and reason_at < len(row):
+            row[reason_at] = words.get(row[reason_at], row[reason_at])
         writer.writerow(row)
         if n % _BATCH_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
@@ -56,6 +58,12 @@ def in_language(chunks: Iterable[bytes], reasons: Iterable[str], say: Callable[[
             buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue().encode("utf-8")
+
+
+def reader_words(reasons: Iterable[str], say: Callable[[str], str]) -> dict[str, str]:
+    """The words ``in_language`` puts in a rejects file: its two column names and these reasons (English
+    labels), each as ``say`` words it in the reader's language."""
+    return {text: say(text) for text in (ROW, REASON, *reasons)}
 
 
 def _lines(chunks: Iterable[bytes]) -> Iterator[str]:

@@ -137,6 +137,6 @@ def job_file(job_id: int, name: str):
     mimetype = export_jobs.MIMETYPES.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     chunks = jobs.file_chunks(job, name)
     if name == "rejects":  # its column names and reasons in the downloader's language
-        chunks = rejects.in_language(chunks, REJECT_REASONS, say=_)
+        chunks = rejects.in_language(chunks, rejects.reader_words(REJECT_REASONS, say=_))
     return Response(stream_with_context(chunks), mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

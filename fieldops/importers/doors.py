@@ -295,8 +295,9 @@ def place_by_address(rows: pd.DataFrame, known: pd.DataFrame) -> AddressPlacemen
     matched to a door we hold (``known``: street, house_number, unit, city, postcode, lat, lon) or to a row
     of this file that has coordinates, else interpolated along the street side; else rejected as
     ``address_not_found``. Placed rows say how in ``placed_by`` (None for rows that came with a point) and
-    carry the point of the door they were placed from (``near_lon``, ``near_lat``): a point interpolated
-    just outside every block goes to that door's block (``place_rows``).
+    carry the point of the door they were placed from (``near_lon``, ``near_lat``) and, when we hold that door,
+    its block (``near_block_id``): a point just outside every block goes to that door's block (``place_rows``;
+    a held door may itself stand just outside, in the block of the door it was once placed from).
 
     Points are projected to metres with ``projection.equal_area_crs`` for the interpolation.
     """
@@ -308,13 +309,14 @@ def place_by_address(rows: pd.DataFrame, known: pd.DataFrame) -> AddressPlacemen
         return AddressPlacement(rows, rows.iloc[:0].assign(reason=[]), counts)
     columns = ["street", "house_number", "unit", "city", "postcode"]
     have = rows[~need]
-    pool = pd.concat([known.reindex(columns=[*columns, "lat", "lon"]),
+    pool = pd.concat([known.reindex(columns=[*columns, "lat", "lon", "block_id"]),
                       have.reindex(columns=[*columns, "lat", "lon"])], ignore_index=True)
     pool = pool[np.isfinite(pool["lat"].to_numpy(float)) & np.isfinite(pool["lon"].to_numpy(float))]
     if pool.empty:
         rejected = rows[need].drop(columns="placed_by").assign(reason="address_not_found")
         return AddressPlacement(rows[~need], rejected, counts)
     pool_lon, pool_lat = pool["lon"].to_numpy(float), pool["lat"].to_numpy(float)
+    pool_block = pool["block_id"].to_numpy(float)  # NaN for this file's own rows
     crs = projection.equal_area_crs(pool_lon, pool_lat)
     forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     back = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
@@ -348,7 +350,7 @@ def place_by_address(rows: pd.DataFrame, known: pd.DataFrame) -> AddressPlacemen
     near = np.array([int(p.door_key if p.how == placement.MATCHED else p.neighbours[0])
                      for p in found if p is not None], dtype=np.int64)
     out = rows.copy()
-    out["near_lon"], out["near_lat"] = np.nan, np.nan
+    out["near_lon"], out["near_lat"], out["near_block_id"] = np.nan, np.nan, np.nan
     if len(placed_at):
         plon, plat = back.transform(px, py)
         out.iloc[placed_at, out.columns.get_loc("lon")] = plon
@@ -356,6 +358,7 @@ def place_by_address(rows: pd.DataFrame, known: pd.DataFrame) -> AddressPlacemen
         out.iloc[placed_at, out.columns.get_loc("placed_by")] = how
         out.iloc[placed_at, out.columns.get_loc("near_lon")] = pool_lon[near]
         out.iloc[placed_at, out.columns.get_loc("near_lat")] = pool_lat[near]
+        out.iloc[placed_at, out.columns.get_loc("near_block_id")] = pool_block[near]
         for name in counts:
             counts[name] = int((how == name).sum())
     lost = np.zeros(len(rows), dtype=bool)
@@ -384,6 +387,12 @@ def place_rows(rows: pd.DataFrame, blocks: gpd.GeoDataFrame) -> Placement:
         fallback = unplaced & np.isfinite(near_lon) & np.isfinite(near_lat)
         if fallback.any():
             block[fallback] = block_for_points(near_lon[fallback], near_lat[fallback], blocks)
+        unplaced = has_point & (block < 0)
+    if unplaced.any() and "near_block_id" in rows:  # that door stands outside too: the block we hold it in
+        position = pd.Series(np.arange(len(blocks)), index=blocks["id"].to_numpy())
+        held = rows["near_block_id"].to_numpy(float)
+        fallback = unplaced & np.isfinite(held)
+        block[fallback] = position.reindex(held[fallback].astype(np.int64)).fillna(-1).to_numpy(np.int64)
         unplaced = has_point & (block < 0)
     if unplaced.any():
         swapped = block_for_points(lat[unplaced], lon[unplaced], blocks) >= 0

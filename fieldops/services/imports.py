@@ -271,7 +271,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     if rejects_path and sum(summary.rejects.values()):
         rejected = pd.concat([door_rows.rejects, by_address.rejects, placement.rejects(door_rows.rows)],
                              ignore_index=True)
-        rejected = rejected.drop(columns=[c for c in ("placed_by", "near_lon", "near_lat") if c in rejected])
+        rejected = rejected.drop(columns=[c for c in ("placed_by", "near_lon", "near_lat", "near_block_id") if c in rejected])
         plain_names = {c: c[len(TAG_PREFIX):] for c in rejected.columns if c.startswith(TAG_PREFIX)}  # the file's own
         rejects.write_rejects(rejected.sort_values("row"), rejects_path, REJECT_LABELS, rename=plain_names)
         summary.rejects_file = str(rejects_path)

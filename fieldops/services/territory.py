@@ -302,13 +302,14 @@ def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
 
 
 def addressed_doors(office: Office) -> pd.DataFrame:
-    """Every door of the office that has a street address, with its point: what address-only rows are
-    placed from (``importers.doors.place_by_address``)."""
+    """Every door of the office that has a street address, with its point and block: what address-only rows
+    are placed from (``importers.doors.place_by_address``)."""
     rows = db.session.execute(
         select(Door.source_id, Door.street, Door.house_number, Door.unit, Door.city, Door.postcode, Door.lat,
-               Door.lon, Door.placed_by).where(Door.office_id == office.id, Door.unaddressed.is_(False))).all()
+               Door.lon, Door.placed_by, Door.block_id).where(Door.office_id == office.id,
+                                                              Door.unaddressed.is_(False))).all()
     return pd.DataFrame(rows, columns=["source_id", "street", "house_number", "unit", "city", "postcode", "lat", "lon",
-                                       "placed_by"])
+                                       "placed_by", "block_id"])
 
 
 def doors_from_other_sources(office: Office) -> pd.DataFrame:

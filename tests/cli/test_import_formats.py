@@ -76,3 +76,26 @@ def test_map_overrides_a_guess_and_latin1_is_a_warning(runner, tmp_path):
     assert "warning: list.csv is not UTF-8" in result.output and "Windows-1252" in result.output
     assert db.session.scalar(select(Person).where(Person.source_id == "R2")).age == 41
     assert run(runner, "import-doors", str(path), "--office", "Maple", "--map", "Ref").exit_code != 0
+
+
+def test_a_door_placed_just_outside_its_block_is_matched_again_on_the_next_import(runner, tmp_path):
+    """An address carried on past every block goes in the block of the door it was placed from; the same file
+    imported again matches that door (whose point is still outside) and keeps it in that block: no row is
+    rejected as outside the blocks. (Maple's one block ends at longitude -93.27.)"""
+    maple(runner)
+    source = tmp_path / "voters.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "street", "house_number", "city", "zip", "lat", "lon"])
+        writer.writerow(["P1", "Edge St", "101", "Minneapolis", "55401", "44.972", "-93.2720"])
+        writer.writerow(["P3", "Edge St", "103", "Minneapolis", "55401", "44.972", "-93.2705"])  # 38 m from the edge
+        writer.writerow(["P5", "Edge St", "105", "Minneapolis", "55401", "", ""])  # carried on 118 m: outside
+    outputs = []
+    for _ in range(2):
+        result = run(runner, "import-doors", str(source), "--office", "Maple")
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+        db.session.expire_all()
+        assert door_at("105").lon > -93.27 and door_at("105").block_id == door_at("103").block_id
+    assert "1 interpolated" in outputs[0] and "1 matched to a door we hold" in outputs[1]
+    assert "rejected rows" not in outputs[1], outputs[1]

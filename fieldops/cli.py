@@ -200,8 +200,9 @@ def import_blocks_command(path, office_name, region_name, id_field, doors_field,
               help="Write rejected rows here, with the reason per row.")
 @click.option("--map", "maps", multiple=True, metavar='"FILE COLUMN=FIELD"',
               help="Read this file column as this field (id, address, address2, house_number, street, unit, city, "
-                   "postcode, lat, lon, first_name, last_name, age, phone, email; empty or - for not used), "
-                   "instead of the guess. Repeatable.")
+                   "postcode, lat, lon, first_name, last_name, age, phone, email; tag: kept with each person as "
+                   "a tag, as a column none of ours is; empty or -: not used, not kept), instead of the guess. "
+                   "Repeatable.")
 @fails_cleanly
 def import_doors_command(path, office_name, rejects_path, maps):
     """Import doors and people from a voter file or customer list (CSV, VAN's UTF-16 .xls, a ZIP of one)."""

@@ -58,7 +58,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 # A second column read where the first is blank: VAN's "Cell Phone" and NationBuilder's "mobile_number"
 # when the row has no "Phone" / "phone_number". The column is still listed as not used.
 FALLBACKS: dict[str, tuple[str, ...]] = {"phone": ("cell_phone", "mobile_number", "mobile", "cell")}
-NOT_USED = ""  # the mapping's value for a column read into nothing
+NOT_USED = ""  # the mapping's value for a column read into nothing and kept nowhere
+KEEP_AS_TAG = "tag"  # the mapping's value for a column that is none of ours, kept with each person as a tag
 
 
 def header_key(column: str) -> str:
@@ -82,7 +83,9 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
 def apply_overrides(columns: list[str], guessed: dict[str, str], overrides: dict[str, str] | None,
                     name: str) -> dict[str, str]:
     """The guess with the organizer's choices on top: {file column: field, or NOT_USED}. A choice names
-    a column of the file and one of our fields; a field chosen for one column leaves any other."""
+    a column of the file and one of our fields (a field chosen for one column leaves any other), KEEP_AS_TAG
+    (none of ours: the column is an extra, kept as tags as an unchosen one is) or NOT_USED (the organizer's
+    "not used": read into nothing and not kept, so it stays in the result as NOT_USED)."""
     from ..errors import InvalidInput
     mapping = dict(guessed)
     for column, field in (overrides or {}).items():
@@ -90,20 +93,23 @@ def apply_overrides(columns: list[str], guessed: dict[str, str], overrides: dict
             raise InvalidInput(N_("has no column %(column)r to map (columns: %(names)s)"),
                                column=column, names=', '.join(columns), file=name,
                                field=column)
-        if field and field not in FIELDS:
+        if field and field != KEEP_AS_TAG and field not in FIELDS:
             raise InvalidInput(N_("can't map %(column)r to %(field_name)r: the fields are %(names)s"),
                                column=column, field_name=field, names=', '.join(FIELDS),
                                file=name, field=column)
-        if field:
+        if field == KEEP_AS_TAG:
+            mapping.pop(column, None)
+        elif field:
             mapping = {c: f for c, f in mapping.items() if f != field}
             mapping[column] = field
         else:
-            mapping.pop(column, None)
+            mapping[column] = NOT_USED
     return mapping
 
 
 def parse_map_options(values: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """``--map "File column=field"`` (field empty or ``-``: not used) as {file column: field}."""
+    """``--map "File column=field"`` (field ``tag``: kept as a tag; empty or ``-``: not used, not kept) as
+    {file column: field}."""
     out = {}
     for value in values:
         column, sep, field = value.rpartition("=")

@@ -25,7 +25,8 @@ from ..domain.address_split import split_address
 from ..domain.languages import parse_language
 from ..domain.universes import tag_name
 from ..errors import InvalidInput
-from .columns import COLUMN_ALIASES, FALLBACKS, apply_overrides, guess_mapping, header_key  # noqa: F401 (re-exported)
+from .columns import (COLUMN_ALIASES, FALLBACKS, NOT_USED, apply_overrides, guess_mapping,  # noqa: F401 (re-exported)
+                      header_key)
 from .geo import block_for_points
 from .tabular import TableFormat, iter_table
 from ..domain.text import N_
@@ -128,11 +129,17 @@ def read_door_rows(path: str | Path, mapping: dict[str, str] | None = None, memb
     return first
 
 
+def extra_columns(unused: list[str]) -> list[str]:
+    """Of the columns read into none of our fields, the ones kept with each person as tags: named ones, the
+    first MAX_TAG_COLUMNS."""
+    return [c for c in unused if c.strip() and not c.startswith("Unnamed:")][:MAX_TAG_COLUMNS]
+
+
 def file_mapping(columns: list[str], name: str, table_format: TableFormat | None = None,
                  overrides: dict[str, str] | None = None) -> dict[str, str]:
     """{file column: our field}: the guess, the overrides on top, checked for the fields we need."""
     rename = apply_overrides(columns, guess_mapping(columns), overrides, name)
-    fields = set(rename.values())
+    fields = set(rename.values()) - {NOT_USED}
     missing = [f for f in REQUIRED if f not in fields and not (f in ("street", "house_number") and "address" in fields)]
     if "lat" in fields and "lon" not in fields:
         missing.append("lon")
@@ -154,10 +161,12 @@ def prepare_rows(frame: pd.DataFrame, rename: dict[str, str], name: str, table_f
     """The checks of ``read_door_rows`` on a frame of text cells (a whole file, or one chunk of it starting at
     line ``first_row``; ``seen_ids`` carries the ids of earlier chunks so a repeat is still a reject)."""
     columns = [str(c) for c in frame.columns]
+    dropped = {c for c, f in rename.items() if f == NOT_USED}  # the organizer's "not used": not kept as a tag
+    rename = {c: f for c, f in rename.items() if f != NOT_USED}
     unused = [c for c in columns if c not in rename]
     fallbacks = {field: [c for c in unused if header_key(c) in keys] for field, keys in FALLBACKS.items()}
     original = frame
-    extra = [c for c in unused if c.strip() and not c.startswith("Unnamed:")][:MAX_TAG_COLUMNS]
+    extra = extra_columns([c for c in unused if c not in dropped])
     frame = frame.rename(columns=rename)[list(rename.values())]
     for field_name, spare in fallbacks.items():
         if field_name in frame:

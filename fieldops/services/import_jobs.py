@@ -72,15 +72,18 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
         return ColumnPreview(filename, "", [], [], error=error.message, failure=error)
     columns = [str(c) for c in frame.columns]
     guess = columns_module.guess_mapping(columns)
-    out = [{"name": c, "guess": guess.get(c, ""),
+    # A column none of ours is kept as tags unless the organizer says "not used", as the import does.
+    tags = set(doors_importer.extra_columns([c for c in columns if c not in guess]))
+    out = [{"name": c, "guess": guess.get(c, columns_module.KEEP_AS_TAG if c in tags else columns_module.NOT_USED),
             "samples": [str(v) for v in frame[c].dropna().head(sample_rows).tolist()]} for c in columns]
     return ColumnPreview(filename, table_format.describe(), table_format.warnings, out)
 
 
 def confirm_columns(job: Job, mapping: dict[str, str]) -> Job:
-    """Queue a held door import with the organizer's mapping ({file column: field, "" for not used}),
-    checked first: a field needed and mapped to nothing, or two columns for one field, is refused."""
-    chosen = [field for field in mapping.values() if field]
+    """Queue a held door import with the organizer's mapping ({file column: field, "tag" for kept as a tag,
+    "" for not used}), checked first: a field needed and mapped to nothing, or two columns for one field, is
+    refused."""
+    chosen = [field for field in mapping.values() if field and field != columns_module.KEEP_AS_TAG]
     repeated = sorted({field for field in chosen if chosen.count(field) > 1})
     if repeated:
         raise InvalidInput(N_("two columns are read as %(value)r: choose one"), value=repeated[0], field=repeated[0])

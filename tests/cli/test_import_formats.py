@@ -78,6 +78,19 @@ def test_map_overrides_a_guess_and_latin1_is_a_warning(runner, tmp_path):
     assert run(runner, "import-doors", str(path), "--office", "Maple", "--map", "Ref").exit_code != 0
 
 
+def test_a_column_not_used_is_not_kept_and_one_kept_as_a_tag_is(runner, tmp_path):
+    """Extra columns are kept as tags; "not used" (``--map "Column=-"``) keeps one nowhere, so a campaign can
+    leave out what it must not store; ``=tag`` keeps a column that was guessed as one of our fields."""
+    maple(runner)
+    path = tmp_path / "list.csv"
+    path.write_text("id,house_number,street,lat,lon,Ward,SSN,Phone\n"
+                    "R1,100,Maple St,44.97235,-93.279,3,123-45-6789,612 555 0100\n", encoding="utf-8")
+    result = run(runner, "import-doors", str(path), "--office", "Maple", "--map", "SSN=-", "--map", "Phone=tag")
+    assert result.exit_code == 0, result.output
+    person = db.session.scalar(select(Person).where(Person.source_id == "R1"))
+    assert person.tags == {"ward": "3", "phone": "612 555 0100"} and person.phone is None
+
+
 def test_a_door_placed_just_outside_its_block_is_matched_again_on_the_next_import(runner, tmp_path):
     """An address carried on past every block goes in the block of the door it was placed from; the same file
     imported again matches that door (whose point is still outside) and keeps it in that block: no row is

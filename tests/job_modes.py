@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from fieldops import job_progress
 from fieldops.extensions import db
 from fieldops.models import Job
 from fieldops.models.jobs import FINISHED
@@ -114,3 +115,14 @@ def finished_job(job_id: int, timeout: float = 180.0) -> Job:
         if time.monotonic() > deadline:
             raise AssertionError(f"job {job_id} still {job.state} after {timeout:.0f} s: {job.progress}")
         time.sleep(0.1)
+
+
+def progress_dropped(key: str, timeout: float = 30.0) -> bool:
+    """Whether the job's live progress is gone within the timeout. The runner drops it just after the job's
+    last unit of work has committed, so a reader that has seen the job ended may still find it for a moment."""
+    deadline = time.monotonic() + timeout
+    while job_progress.store().read(key) is not None:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

@@ -25,7 +25,8 @@ from fieldops.models import Door, Job, JobFile, Person
 from fieldops.models._base import utcnow
 from fieldops.services import jobs, territory
 from tests.importers.conftest import voter_rows
-from tests.job_modes import REDIS_URL, ROOT, finished_job, forget_queue, redis_client, start_worker, stop_worker
+from tests.job_modes import (REDIS_URL, ROOT, finished_job, forget_queue, progress_dropped, redis_client,
+                             start_worker, stop_worker)
 from tests.jobs.slow_kinds import SLOW_DOORS
 
 
@@ -99,7 +100,7 @@ def test_a_finished_import_keeps_its_summary_and_drops_its_upload(client, auth, 
     assert job.progress["percent"] == 100 and job.progress["rows"] == 48 and job.progress["rejected"] == 0
     assert counts()[0] == doors_before + 32
     assert jobs.file_name(job, jobs.UPLOAD) is None
-    assert job_progress.store().read(key) is None  # the live progress went with the job
+    assert progress_dropped(key)  # the live progress went with the job
 
 
 def test_a_killed_worker_leaves_the_job_failed_and_nothing_written(app, client, auth, world, job_mode,
@@ -175,10 +176,7 @@ def test_a_job_given_up_for_dead_while_it_ran_keeps_nothing(client, auth, world,
     wait_for_step(client, job_id, "write people")
     given_up = jobs.fail(key, "given up by the test")
     db.session.commit()
-    deadline = time.monotonic() + 60
-    while job_progress.store().read(key) is not None:  # the worker drops it once its work has ended
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    assert progress_dropped(key, timeout=60)  # the worker drops it once its work has ended
     job = finished_job(job_id)
     if db.engine.dialect.name == "postgresql":
         assert given_up

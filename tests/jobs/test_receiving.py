@@ -20,7 +20,7 @@ from fieldops.extensions import db
 from fieldops.models import Job, JobFile, Person
 from fieldops.services import jobs, territory
 from tests.importers.conftest import voter_rows
-from tests.job_modes import REDIS_URL, ROOT, finished_job
+from tests.job_modes import REDIS_URL, ROOT, finished_job, progress_dropped
 from tests.jobs.test_jobs import counts, progress_of, wait_until_finished
 
 NOTES = "knocked in 2024, " * 3_000  # 51 kB of notes a person: the file passes 2 MB, three chunks
@@ -80,7 +80,7 @@ def test_the_upload_is_answered_before_the_file_is_whole_and_runs_once_it_is(cli
     notes = db.session.scalars(select(Person.tags).where(Person.first_name == "Cy")).first()
     assert notes["canvass notes"] == NOTES.strip()  # the whole file was read: its last bytes too
     assert stored_chunks(job_id) == 0  # the upload went with the job
-    assert job_progress.store().read(job.key) is None
+    assert progress_dropped(job.key)
 
 
 @pytest.mark.parametrize("confirm_first", [True, False], ids=["confirmed-before-whole", "whole-before-confirmed"])

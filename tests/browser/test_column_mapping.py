@@ -40,6 +40,11 @@ def test_confirm_the_columns_of_a_van_export(desktop, live_server, world, job_mo
     desktop.select_option("select[data-column='Phone']", "")
     desktop.select_option("select[data-column='Cell Phone']", "phone")
     desktop.screenshot(path="/tmp/f2-columns.png", full_page=True)
+    size = desktop.viewport_size
+    desktop.set_viewport_size({"width": 360, "height": 800})  # an organizer checking it on a phone
+    assert desktop.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert desktop.locator("select[data-column='vAddress']").bounding_box()["width"] > 250  # the whole width
+    desktop.set_viewport_size(size)
     desktop.click("form.column-mapping button[type=submit]")
     desktop.wait_for_url("**/jobs/*")
     desktop.wait_for_selector("text=Imported into Maple", timeout=30_000)  # survives the page reloading itself

@@ -60,8 +60,8 @@ class ImportSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     rejects_file: str | None = None
     reject_labels: dict[str, str] = field(default_factory=dict)  # each reject reason as a person reads it
-    # The file's columns (fields) that nothing was read from for the address or the people (a voter file's
-    # extra columns are kept with the people as tags: tag_columns); those that look like part of an address
+    # The file's columns (fields) that nothing was read from and nothing kept of (a voter file's extra
+    # columns kept with the people as tags are tag_columns, not these); those that look like part of an address
     # (a postcode, city or unit the file spells in a way we do not know) are also a warning of their own.
     unused_columns: list[str] = field(default_factory=list)
     address_like_columns: list[str] = field(default_factory=list)
@@ -218,9 +218,10 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     summary.rows = len(door_rows.rows) + len(door_rows.rejects)
     summary.table_format, summary.warnings = door_rows.table_format, door_rows.warnings
     summary.mapping = door_rows.mapping
-    summary.unused_columns = door_rows.unused_columns
-    summary.address_like_columns = door_rows.address_like_columns
     summary.tag_columns = list(door_rows.tag_columns)
+    # A column kept as tags is read: only the others are "not used" (the page and the CLI both say so).
+    summary.unused_columns = [c for c in door_rows.unused_columns if c not in door_rows.tag_columns]
+    summary.address_like_columns = door_rows.address_like_columns
     blocks = territory.office_blocks_frame(office)
     if blocks.empty:
         raise InvalidInput(N_("office %(office)r has no blocks yet: import its blocks first"),

@@ -36,7 +36,8 @@ def test_a_van_export_is_imported_and_its_address_only_rows_placed(runner, tmp_p
     assert result.exit_code == 0, result.output
     assert "read as utf-16 text, tab-separated" in result.output
     assert "placed from the address: 1 matched to a door we hold, 2 interpolated along the street" in result.output
-    assert "columns not used: MiddleName, Cell Phone" in result.output
+    assert "kept as tags: MiddleName, Cell Phone" in result.output
+    assert "columns not used" not in result.output  # a column kept as a tag is read: not "not used" too
     # Ida (104, no point) joined the door of Bo at 104: one door, two people, placed as the file said.
     door_104 = door_at("104")
     assert door_104.placed_by is None and {p.source_id for p in door_104.people} == {"100201", "100300"}

@@ -413,7 +413,8 @@ def _normalised(column: pd.Series, normalise) -> pd.Series:
     """Apply a normaliser once per distinct value: files repeat streets and units a lot."""
     values = column.fillna("")
     mapping = {value: normalise(value) for value in values.unique()}
-    return values.map(mapping)
+    # As text even when empty: an empty map is float64, which cannot be joined into a place key.
+    return values.map(mapping).astype(object)
 
 
 def group_households(placed: pd.DataFrame, bound_m: float = DOOR_JOIN_DISTANCE_M) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -48,9 +48,13 @@ def test_a_van_export_is_imported_and_its_address_only_rows_placed(runner, tmp_p
     assert distance_m(door_112.lat, door_112.lon, door_108.lat, expected_lon) < 2
     assert door_at("113").placed_by == "interpolated" and door_at("113").unit == "3"
     with rejects.open(newline="") as handle:
-        reasons = {row["row"]: row["reason"] for row in csv.DictReader(handle)}
+        rejected = list(csv.DictReader(handle))
+    reasons = {row["row"]: row["reason"] for row in rejected}
     assert reasons == {"13": "address not split into number and street (a PO box, or no number)",
                        "14": "address not found"}
+    # Each row as the file has it, under its own names: the address to fix is there to fix.
+    assert list(rejected[0])[:4] == ["row", "reason", "Voter File VANID", "FirstName"]
+    assert rejected[0]["vAddress"] == "PO Box 17" and "MiddleName" in rejected[0] and "street" not in rejected[0]
     assert "2 rejected" not in result.output and "address not found" in result.output
     assert db.session.scalar(select(Person).where(Person.source_id == "100304")) is None
 
@@ -113,3 +117,20 @@ def test_a_door_placed_just_outside_its_block_is_matched_again_on_the_next_impor
         assert door_at("105").lon > -93.27 and door_at("105").block_id == door_at("103").block_id
     assert "1 interpolated" in outputs[0] and "1 matched to a door we hold" in outputs[1]
     assert "rejected rows" not in outputs[1], outputs[1]
+
+
+def test_a_file_none_of_whose_rows_can_be_placed_is_all_rejects_not_a_crash(runner, tmp_path):
+    """A voter file put into the wrong office: every address is unknown there. The organizer gets the
+    summary (nothing written, every row a reject with its reason) and the rejects file, not an error."""
+    maple(runner)
+    source = tmp_path / "elsewhere.csv"
+    source.write_text("Voter File VANID,FirstName,vAddress,City\nZ1,Ann,Nowhere St 5,Helsinki\n"
+                      "Z2,Bo,Kirkkokatu 3,Helsinki\n", encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    result = run(runner, "import-doors", str(source), "--office", "Maple", "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    assert "doors: 0 new, 0 updated from 2 rows" in result.output and "2 address not found" in result.output
+    assert db.session.scalar(select(Door.id)) is None
+    with rejects.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["reason"] for row in rows] == ["address not found"] * 2

@@ -23,10 +23,11 @@ from ..extensions import db
 from ..importers.blocks import REJECT_LABELS as BLOCK_REJECT_LABELS
 from ..importers.blocks import read_blocks
 from ..domain.addresses import DOOR_JOIN_DISTANCE_M
-from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, TAG_PREFIX, group_households, place_by_address,
+from ..importers.doors import (READ_REJECT_REASONS, REJECT_LABELS, group_households, place_by_address,
                                place_rows,
                                read_door_rows, same_address)
 from ..importers.osm import read_osm
+from ..importers.tabular import rows_numbered
 from ..models import Office
 from . import audit, rejects, summaries, territory
 from .users import office_by_name, region_by_name
@@ -270,11 +271,16 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
         person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
         summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
     if rejects_path and sum(summary.rejects.values()):
-        rejected = pd.concat([door_rows.rejects, by_address.rejects, placement.rejects(door_rows.rows)],
-                             ignore_index=True)
-        rejected = rejected.drop(columns=[c for c in ("placed_by", "near_lon", "near_lat", "near_block_id") if c in rejected])
-        plain_names = {c: c[len(TAG_PREFIX):] for c in rejected.columns if c.startswith(TAG_PREFIX)}  # the file's own
-        rejects.write_rejects(rejected.sort_values("row"), rejects_path, REJECT_LABELS, rename=plain_names)
+        reasons = pd.concat([frame[["row", "reason"]] for frame in
+                             (door_rows.rejects, by_address.rejects, placement.rejects(door_rows.rows))],
+                            ignore_index=True).sort_values("row", kind="stable")
+        # Each rejected row as the file has it (its own columns, its one-string address, its cells): what
+        # the organizer fixes and imports again is the file's row, not our reading of it.
+        own = rows_numbered(path, reasons["row"])
+        own = own.drop(columns=[c for c in ("row", "reason") if c in own])  # ours come first
+        rejected = pd.concat([reasons.reset_index(drop=True),
+                              own.reindex(reasons["row"].to_numpy()).reset_index(drop=True)], axis=1)
+        rejects.write_rejects(rejected, rejects_path, REJECT_LABELS)
         summary.rejects_file = str(rejects_path)
     audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
                  doors=door_counts, rejects=summary.rejects)

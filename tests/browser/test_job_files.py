@@ -37,7 +37,7 @@ def test_an_imports_rejected_rows_download_in_the_readers_language(browser, live
             page.click("a[href*='/files/rejects']")
         with open(download.value.path(), encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
-        assert rows[0][:3] == ["rivi", "syy", "id"] and rows[1][:3] == ["2", "osoitetta ei löytynyt", "V0a"]
+        assert rows[0][:3] == ["rivi", "syy", "voter_id"] and rows[1][:3] == ["2", "osoitetta ei löytynyt", "V0a"]
         assert len(rows) == 2  # the one rejected row, every other row imported
     finally:
         context.close()

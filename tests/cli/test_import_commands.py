@@ -77,8 +77,9 @@ def test_rejects_are_counted_and_written(runner, tiger_zip, tmp_path):
     assert "rejected rows: 3 (1 no coordinates, 1 swapped lat lon, 1 outside blocks)" in result.output
     with rejects.open() as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["row"], r["reason"], r["id"]) for r in rows] == [
+    assert [(r["row"], r["reason"], r["voter_id"]) for r in rows] == [  # the file's own column names
         ("2", "no coordinates", "V0a"), ("3", "swapped lat lon", "V0b"), ("4", "outside blocks", "V0c")]
+    assert float(rows[1]["latitude"]) == frame.loc[1, "latitude"]  # its cells as the file had them (swapped)
     assert db.session.scalar(select(func.count(Person.id))) == 15
 
 

@@ -5,6 +5,7 @@ import os
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -51,7 +52,18 @@ def wait_until(page, expression: str, timeout: float = 10_000) -> None:
     """Poll a JavaScript expression until it is truthy. Playwright's wait_for_function polls with eval
     inside the page, which our Content-Security-Policy (rightly) forbids; page.evaluate is not eval."""
     deadline = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
+    while not _evaluated(page, expression):
         if time.monotonic() > deadline:
             raise TimeoutError(f"still false after {timeout / 1000:.0f} s: {expression}")
         page.wait_for_timeout(100)
+
+
+def _evaluated(page, expression: str):
+    """The expression's value, or None while the page is between two documents: a page that reloads
+    itself (a job's page when the job ends) destroys the context an evaluate was running in."""
+    try:
+        return page.evaluate(expression)
+    except PlaywrightError as error:
+        if "Execution context was destroyed" in str(error) or "navigat" in str(error):
+            return None
+        raise

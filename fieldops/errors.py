@@ -70,6 +70,15 @@ class InvalidInput(FieldopsError):
         ) if part]
 
 
+def words_of(error: FieldopsError) -> dict[str, Any]:
+    """The refusal as the catalogs know it, JSON-ready, to keep with what it refused (a failed job): its text,
+    its values (as text unless numbers), and where bad input was (file, row, field)."""
+    where = {key: getattr(error, key, None) for key in ("file", "row", "field")}
+    return {"text": error.text, "values": {key: value if isinstance(value, (int, float, str)) else str(value)
+                                           for key, value in error.values.items()},
+            **{key: value for key, value in where.items() if value is not None}}
+
+
 def N_(text: str) -> str:  # pragma: no cover - a mark for pybabel only (the same as domain/text.py's)
     return text
 

@@ -39,7 +39,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy.exc import OperationalError
 
 from . import job_progress, unit_of_work
-from .errors import FieldopsError
+from .errors import FieldopsError, words_of
 from .extensions import db
 from .models import Job
 from .models.jobs import FINISHED, HELD, QUEUED, RQ, RUNNING, THREAD
@@ -148,10 +148,7 @@ def reason_words(error: BaseException) -> dict[str, Any]:
     """The same reason as the catalogs know it, kept with the job so its page can say it in the reader's
     language (``web/jobs.py``): the text, its values (as text, JSON-ready), and where bad input was."""
     if isinstance(error, FieldopsError):
-        where = {key: getattr(error, key, None) for key in ("file", "row", "field")}
-        return {"text": error.text, "values": {key: value if isinstance(value, (int, float, str)) else str(value)
-                                               for key, value in error.values.items()},
-                **{key: value for key, value in where.items() if value is not None}}
+        return words_of(error)
     if type(error).__name__ == "JobTimeoutException":
         return {"text": N_("it ran for longer than the %(hours)s hours a job may take"),
                 "values": {"hours": JOB_TIMEOUT_S // 3600}}

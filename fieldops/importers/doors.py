@@ -150,6 +150,14 @@ def file_mapping(columns: list[str], name: str, table_format: TableFormat | None
         separator = table_format.separator if table_format else ","
         if len(columns) == 1 and any(mark in columns[0] for mark in ";\t|,"):
             hint = "; its header reads as one column: is the separator something else than " + repr(separator) + "?"
+        if missing[0] in ("street", "house_number"):  # what a person would look for: an address
+            raise InvalidInput(N_("has no address: it needs one address column (number, street and unit in one) or "
+                                  "a house number column and a street column (columns: %(names)s)%(hint)s"),
+                               names=', '.join(columns), hint=hint, file=name, field=missing[0])
+        if missing[0] == "id":
+            raise InvalidInput(N_("has no id column (a voter or person id such as VANID, Voter ID, id) to know each "
+                                  "person again on the next import (columns: %(names)s)%(hint)s"),
+                               names=', '.join(columns), hint=hint, file=name, field="id")
         raise InvalidInput(N_("lacks the column %(value)r (columns: %(names)s)%(hint)s"),
                            value=missing[0], names=', '.join(columns), hint=hint, file=name,
                            field=missing[0])

@@ -6,8 +6,13 @@ or as Latin-1 (Windows-1252) on older machines; European exports separate with s
 encoding and the separator are sniffed from the bytes, never trusted from the name:
 
 - a byte-order mark says UTF-8 or UTF-16; UTF-16 without one shows as a NUL in every other byte;
-- else the file is UTF-8 if it decodes as UTF-8, else it is read as Windows-1252 (a superset of
-  Latin-1) with a warning, since accents may be wrong;
+- else the file is UTF-8 if it decodes as UTF-8; else, if it holds UTF-8's own sequences elsewhere (a
+  UTF-8 export with rows pasted from a Latin-1 one), UTF-8 with each stray byte read as Windows-1252
+  where it stands; else it is read as Windows-1252 (a superset of Latin-1); both with a warning naming
+  the first line to check;
+- an empty file, or one with NULs and control characters (a picture, a PDF, a spreadsheet's own
+  format), is refused in those words rather than in the parser's, as is a row with more cells than the
+  header (the line is named);
 - the separator is the one of ``,`` ``;`` tab ``|`` that splits the first lines into the same number
   of columns (``csv.Sniffer``), else a comma.
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +44,18 @@ SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|":
 TABLE_FORMAT = N_("%(encoding)s text, %(separator)s-separated")
 NOT_UTF8 = N_("%(name)s is not UTF-8 (byte 0x%(byte)s on line %(line)s): read as Windows-1252 (Latin-1); check "
               "that names with accents came out right")
-STORED_WARNINGS = (NOT_UTF8,)  # the sentences a summary keeps, which the pages word again (i18n.stored_text)
+MIXED_UTF8 = N_("%(name)s is UTF-8 but has bytes that are not (the first, 0x%(byte)s, on line %(line)s): those "
+                "were read as Windows-1252 (Latin-1), the rest as UTF-8; check the names on those lines")
+STORED_WARNINGS = (NOT_UTF8, MIXED_UTF8)  # the sentences a summary keeps, which the pages word again (i18n.stored_text)
+# A file joined from two sources (a UTF-8 export with rows pasted from a Latin-1 one): UTF-8 throughout, each
+# byte that is no UTF-8 read as Windows-1252 where it stands, so neither half is garbled.
+LATIN1_FALLBACK = "fieldops-latin1-fallback"
+codecs.register_error(LATIN1_FALLBACK, lambda error: (
+    error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end))
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Bytes no text table holds (NUL and the control characters other than tab, newlines, form feed, escape).
+_CONTROL = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
+PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 @dataclass
@@ -46,6 +63,7 @@ class TableFormat:
     encoding: str             # a Python codec name
     separator: str
     warnings: list[str] = field(default_factory=list)
+    errors: str = "replace"   # what decoding does with a byte that is not of the encoding
 
     def describe(self) -> str:
         return TABLE_FORMAT % {"encoding": self.encoding, "separator": SEPARATOR_NAMES[self.separator]}
@@ -93,6 +111,9 @@ def sniff(data: bytes, name: str) -> TableFormat:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidInput(N_("is an Excel workbook, not text: open it and save it as CSV UTF-8"), file=name)
     warnings: list[str] = []
+    errors = "replace"
+    if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
+        raise InvalidInput(N_("is empty: it has no header and no rows"), file=name)
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -106,11 +127,39 @@ def sniff(data: bytes, name: str) -> TableFormat:
             data.decode("utf-8")
             encoding = "utf-8"
         except UnicodeDecodeError as error:
-            line = data[:error.start].count(b"\n") + 1
-            encoding = "cp1252"
-            warnings.append(NOT_UTF8 % {"name": name, "byte": f"{data[error.start]:02x}", "line": line})
-    head = data[:SNIFF_BYTES].decode(encoding, errors="replace")
-    return TableFormat(encoding, _separator(head), warnings)
+            facts = {"name": name, "byte": f"{data[error.start]:02x}", "line": data[:error.start].count(b"\n") + 1}
+            if _UTF8_SEQUENCE.search(data):  # UTF-8 elsewhere: only the stray bytes are Latin-1
+                encoding, errors = "utf-8", LATIN1_FALLBACK
+                warnings.append(MIXED_UTF8 % facts)
+            else:
+                encoding = "cp1252"
+                warnings.append(NOT_UTF8 % facts)
+    if not encoding.startswith("utf-16"):
+        _refuse_binary(data[:SNIFF_BYTES], name)
+    head = data[:SNIFF_BYTES].decode(encoding, errors=errors)
+    return TableFormat(encoding, _separator(head), warnings, errors)
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    """A text table holds no NUL and hardly a control character: anything else is a picture, a PDF, a
+    spreadsheet saved in its own format, which the parser would read as nonsense or refuse in its own words."""
+    if b"\x00" in head or len(head.translate(None, _CONTROL)) < len(head) * 0.99:
+        raise InvalidInput(N_("is not a text table (a spreadsheet in its own format, a PDF or a picture?): save "
+                              "it as CSV or tab-separated text and upload that"), file=name)
+
+
+def unreadable(error: Exception, name: str) -> InvalidInput:
+    """The parser's refusal in the organizer's words: a row with more cells than the header says which line;
+    anything else keeps the parser's own words as the detail."""
+    found = PARSER_LINE.search(str(error))
+    if found:
+        expected, line, cells = (int(n) for n in found.groups())
+        return InvalidInput(N_("line %(line)s has %(cells)s cells where the header has %(expected)s: a quote "
+                               "left open, or the separator inside a cell without quotes?"),
+                            line=line, cells=cells, expected=expected, file=name)
+    if isinstance(error, pd.errors.EmptyDataError):
+        return InvalidInput(N_("is empty: it has no header and no rows"), file=name)
+    return InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name)
 
 
 def _separator(head: str) -> str:
@@ -130,12 +179,12 @@ def read_table(path: str | Path, member: str | None = None) -> tuple[pd.DataFram
     """Every cell as text (blank cells NaN), the format it was read in, and the table's display name."""
     data, name = open_table(path, member)
     table_format = sniff(data, name)
-    text = data.decode(table_format.encoding, errors="replace")
+    text = data.decode(table_format.encoding, errors=table_format.errors)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=table_format.separator, dtype=str, keep_default_na=False,
                             na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name) from None
+        raise unreadable(error, name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format, name
 
@@ -146,7 +195,7 @@ def read_head(data: bytes, name: str, rows: int = 5, *, whole: bool = False) -> 
     table_format = sniff(data, name)
     if table_format.encoding.startswith("utf-16") and len(data) % 2:
         data = data[:-1]
-    text = data.decode(table_format.encoding, errors="replace")
+    text = data.decode(table_format.encoding, errors=table_format.errors)
     lines = text.splitlines()
     if not whole and len(lines) > 1:
         lines = lines[:-1]  # cut where the bytes end: maybe inside a quoted cell, where the parser would choke
@@ -156,7 +205,7 @@ def read_head(data: bytes, name: str, rows: int = 5, *, whole: bool = False) -> 
         frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=table_format.separator, dtype=str,
                             keep_default_na=False, na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-        raise InvalidInput(N_("is not a readable table (%(value)s)"), value=str(error).strip()[:200], file=name) from None
+        raise unreadable(error, name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format
 
@@ -193,7 +242,7 @@ def iter_table(path: str | Path, member: str | None = None, chunk_rows: int = 25
 
     def chunks():
         with opener() as raw:
-            text = io.TextIOWrapper(raw, encoding=table_format.encoding, errors="replace", newline="")
+            text = io.TextIOWrapper(raw, encoding=table_format.encoding, errors=table_format.errors, newline="")
             try:
                 reader = pd.read_csv(text, sep=table_format.separator, dtype=str, keep_default_na=False,
                                      na_values=[""], engine="c", chunksize=chunk_rows)
@@ -201,8 +250,7 @@ def iter_table(path: str | Path, member: str | None = None, chunk_rows: int = 25
                     frame.columns = [str(column).strip() for column in frame.columns]
                     yield frame
             except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
-                raise InvalidInput(N_("is not a readable table (%(value)s)"),
-                                   value=str(error).strip()[:200], file=name) from None
+                raise unreadable(error, name) from None
     return table_format, name, chunks()
 
 

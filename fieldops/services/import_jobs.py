@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import InvalidInput, NotFound
+from ..errors import FieldopsError, InvalidInput, NotFound, words_of
 from ..importers import columns as columns_module
 from ..importers import doors as doors_importer
 from ..importers import tabular
@@ -53,8 +53,7 @@ class ColumnPreview:
     table_format: str
     warnings: list[str]
     columns: list[dict[str, Any]]  # {"name", "samples": [...], "guess": field or ""}
-    error: str | None = None
-    failure: InvalidInput | None = None  # the same refusal, for the page to word in its language
+    failure: InvalidInput | None = None  # the file can't be read as a table: why (the job is refused with it)
 
 
 def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> ColumnPreview:
@@ -69,7 +68,7 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
         else:
             frame, table_format = tabular.read_head(head, filename, scan_rows, whole=len(head) < jobs.CHUNK_BYTES)
     except InvalidInput as error:
-        return ColumnPreview(filename, "", [], [], error=error.message, failure=error)
+        return ColumnPreview(filename, "", [], [], failure=error)
     columns = [str(c) for c in frame.columns]
     guess = columns_module.guess_mapping(columns)
     # A column none of ours is kept as tags unless the organizer says "not used", as the import does.
@@ -77,6 +76,21 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
     out = [{"name": c, "guess": guess.get(c, columns_module.KEEP_AS_TAG if c in tags else columns_module.NOT_USED),
             "samples": [str(v) for v in frame[c].dropna().head(sample_rows).tolist()]} for c in columns]
     return ColumnPreview(filename, table_format.describe(), table_format.warnings, out)
+
+
+def refuse_held(job: Job, refusal: FieldopsError) -> None:
+    """End a held door import that will never run, with why: its file can't be read as a table (the mapping
+    step's preview refused it), or the organizer discarded it. Its upload goes; the job's page and the jobs
+    list say failed, and why, instead of waiting for columns nobody can confirm."""
+    jobs.fail(job.key, refusal.message, {"error_words": words_of(refusal)}, held=True)
+
+
+DISCARDED = N_("discarded before it started: nothing was imported")
+
+
+def discard_held(job: Job) -> None:
+    """The organizer does not want this import after all (the wrong file, the wrong office)."""
+    refuse_held(job, FieldopsError(DISCARDED))
 
 
 def confirm_columns(job: Job, mapping: dict[str, str]) -> Job:

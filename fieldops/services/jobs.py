@@ -206,13 +206,15 @@ def finish(key: str, result: dict[str, Any], progress: dict[str, Any]) -> None:
     _drop_upload(key)
 
 
-def fail(key: str, reason: str, progress: dict[str, Any] | None = None) -> bool:
-    """Mark a job that has not ended failed, with the reason; False if it had already ended."""
+def fail(key: str, reason: str, progress: dict[str, Any] | None = None, *, held: bool = False) -> bool:
+    """Mark a job that has not ended failed, with the reason; False if it had already ended. A held job
+    (waiting for its columns to be confirmed) fails only while its file is being received (the receiver
+    stopped), or when ``held`` says so: its file can't be read, or the organizer discarded it."""
     values: dict[str, Any] = {"state": FAILED, "error": reason[:2000], "finished_at": utcnow(), "receiving": False}
     if progress is not None:
         values["progress"] = progress
-    # A held job fails only while its file is being received (the receiver stopped); else it waits.
-    live = or_(Job.state.in_((QUEUED, RUNNING)), and_(Job.state == HELD, Job.receiving.is_(True)))
+    waiting = Job.state == HELD if held else and_(Job.state == HELD, Job.receiving.is_(True))
+    live = or_(Job.state.in_((QUEUED, RUNNING)), waiting)
     changed = db.session.execute(update(Job).where(Job.key == key, live).values(**values)).rowcount
     if changed:
         _drop_upload(key)

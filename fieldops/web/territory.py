@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -79,9 +79,16 @@ def columns(office_id: int, job_id: int):
     if jobs.follow(job).state != "held":  # confirmed already (or by another tab), or its upload was lost: its page
         return redirect(url_for("jobs.status", job_id=job.id))
     preview = import_jobs.column_preview(job)
+    if preview.failure is not None:  # no table to map: the job ends here, and its page says why
+        import_jobs.refuse_held(job, preview.failure)
+        return redirect(url_for("jobs.status", job_id=job.id), code=303)
     error = None
     if request.method == "POST":
         form = FlaskForm()
+        if form.validate_on_submit() and request.form.get("action") == "discard":
+            import_jobs.discard_held(job)
+            flash(_("Discarded: nothing was imported from %(file)s.", file=preview.filename))
+            return redirect(url_for("territory.import_page", office_id=office.id), code=303)
         if form.validate_on_submit():
             mapping = {column["name"]: request.form.get(f"map-{i}", "") for i, column in enumerate(preview.columns)}
             try:

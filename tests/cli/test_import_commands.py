@@ -84,7 +84,7 @@ def test_rejects_are_counted_and_written(runner, tiger_zip, tmp_path):
 
 
 @pytest.mark.parametrize("mutate, message", [
-    (lambda f: f.drop(columns=["street"]), "lacks the column 'street'"),
+    (lambda f: f.drop(columns=["street"]), "has no address: it needs one address column"),
     (lambda f: f.assign(house_number=None), "has no usable row"),  # one bad row is a reject; all bad, a refusal
 ])
 def test_bad_voter_file_changes_nothing(runner, tiger_zip, tmp_path, mutate, message):

@@ -114,8 +114,8 @@ def test_latin1_is_read_with_a_warning_naming_the_line(tmp_path, blocks):
 
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.csv"
-    path.write_text("")
-    expect_error(path, "not a readable table")
+    path.write_text("\n")
+    expect_error(path, "file empty.csv: is empty: it has no header and no rows")
 
 
 def test_a_household_at_a_known_address_joins_that_door_however_it_is_spelt():

@@ -66,7 +66,7 @@ def test_the_organizer_s_mapping_overrides_the_guess():
         read_door_rows(DATA / "ecanvasser_export.csv", {"Nope": "age"})
     with pytest.raises(InvalidInput, match="can't map 'Unit' to 'flat'"):
         read_door_rows(DATA / "ecanvasser_export.csv", {"Unit": "flat"})
-    with pytest.raises(InvalidInput, match="lacks the column 'id'"):
+    with pytest.raises(InvalidInput, match="has no id column"):
         read_door_rows(DATA / "ecanvasser_export.csv", {"ID": "-" and ""})
 
 

@@ -67,6 +67,32 @@ def test_latin1_is_read_with_a_warning_that_names_the_line(tmp_path):
     assert "line 3" in table_format.warnings[0] and "Windows-1252" in table_format.warnings[0]
 
 
+def test_a_utf8_file_with_rows_pasted_from_a_latin1_one_keeps_both_halves_right(tmp_path):
+    """Line 2 is UTF-8, line 3 came from an old Latin-1 export: each is read as it was written."""
+    path = tmp_path / "joined.csv"
+    path.write_bytes("id,last_name\n1,Järvinen\n".encode("utf-8") + "2,Äijälä\n".encode("cp1252"))
+    frame, table_format, _ = read_table(path)
+    assert frame["last_name"].tolist() == ["Järvinen", "Äijälä"]
+    assert table_format.encoding == "utf-8" and "line 3" in table_format.warnings[0]
+    assert "the rest as UTF-8" in table_format.warnings[0]
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"", "is empty: it has no header and no rows"),
+    (b"\xef\xbb\xbf\r\n", "is empty: it has no header and no rows"),
+    (bytes(range(256)) * 40, "is not a text table"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" * 50, "is not a text table"),
+    (b"id,street\n1,Main St\n2,Oak St,Apt 4,extra\n", "line 3 has 4 cells where the header has 2"),
+])
+def test_what_is_no_table_is_refused_in_plain_words(tmp_path, data, words):
+    path = tmp_path / "upload.csv"
+    path.write_bytes(data)
+    with pytest.raises(InvalidInput, match=words) as caught:
+        read_table(path)
+    assert caught.value.message.startswith("file upload.csv")
+    assert "tokeniz" not in caught.value.message and "C error" not in caught.value.message
+
+
 def test_a_real_workbook_is_refused_with_advice(tmp_path):
     path = tmp_path / "book.xlsx"
     with zipfile.ZipFile(path, "w") as archive:

@@ -60,3 +60,38 @@ def test_a_van_file_is_held_for_its_columns_then_imported_as_confirmed(client, a
     people = db.session.scalars(select(Person).join(Door).where(Door.office_id == office.id)).all()
     assert len(people) == 11 and {p.age for p in people} == {None}  # "not used": read into nothing...
     assert [p.tags for p in people if p.tags and set(p.tags) - {"middlename"}] == [] and any(p.tags for p in people)
+
+
+def held_upload(client, office, data: bytes, name: str) -> tuple[str, Job]:
+    response = client.post(f"/offices/{office.id}/import", content_type="multipart/form-data", data={
+        "kind": "doors", "step": "columns", "upload": (io.BytesIO(data), name)})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/columns")
+    return response.headers["Location"], db.session.scalar(select(Job).where(Job.office_id == office.id))
+
+
+def test_a_file_that_is_no_table_fails_its_job_with_why_instead_of_waiting_for_columns(client, auth, world):
+    office = maple_office(auth)
+    columns_page, job = held_upload(client, office, bytes(range(256)) * 40, "photo.jpg.csv")
+    answer = client.get(columns_page)
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/jobs/{job.id}")
+    db.session.refresh(job)
+    assert job.state == "failed" and "photo.jpg.csv" in job.error
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Nothing was written" in page and "Try again with a fixed file" in page
+    listing = client.get(f"/offices/{office.id}/jobs").get_data(as_text=True)
+    assert "Columns to confirm" not in listing  # not left waiting for a mapping nobody can give
+    assert db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)) == 0
+
+
+def test_the_organizer_can_discard_a_held_file(client, auth, world):
+    office = maple_office(auth)
+    columns_page, job = held_upload(client, office, (DATA / "van_export.xls").read_bytes(), "WrongOffice.xls")
+    page = client.get(columns_page).get_data(as_text=True)
+    assert "Discard this file" in page
+    answer = client.post(columns_page, data={"action": "discard"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/offices/{office.id}/import")
+    assert "Discarded: nothing was imported from WrongOffice.xls." in client.get(answer.headers["Location"]).get_data(as_text=True)
+    db.session.refresh(job)
+    assert job.state == "failed" and job.error == "discarded before it started: nothing was imported"
+    assert client.get(columns_page).headers["Location"].endswith(f"/jobs/{job.id}")  # no mapping step any more
+    assert db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id)) == 0

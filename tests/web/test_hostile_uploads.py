@@ -99,7 +99,7 @@ def test_a_path_traversal_file_name_is_stored_and_named_as_a_plain_name(client, 
     for hostile in ["../../../../tmp/fieldops-escape.csv", "..\\..\\fieldops-escape.csv", "/etc/passwd.csv"]:
         response = upload(client, world.office_a.id, "doors", hostile, b"name,age\nAnn,40\n")
         job, page = failed_job(client, response)
-        assert job.state == "failed" and "lacks the column" in job.error
+        assert job.state == "failed" and "has no id column" in job.error
         named = job.error.split(":")[0]
         assert "/" not in named and "\\" not in named and ".." not in named, job.error
         assert "/" not in job.title.replace("Doors and people from ", "")

@@ -76,7 +76,7 @@ def test_bad_file_shows_where_and_writes_nothing(client, auth, world, job_mode):
     page = job_page(client, upload(client, world.office_a.id, "doors", "people.csv", b"name,age\nAnn,40\n"))
     text = page.get_data(as_text=True)
     assert "Failed" in text and "Nothing was written" in text
-    assert "people.csv" in text and "lacks the column" in text
+    assert "people.csv" in text and "has no id column" in text
     assert "Try again with a fixed file" in text  # back to the form, ready for the fixed file
     db.session.commit()
     assert db.session.scalar(select(func.count(Door.id))) == before

@@ -11,18 +11,18 @@ The mapping as stored::
      "responses": {"support=5": "Strong Support"}}     # question key=answer -> response name
 
 Pure functions: rows and documents are built from ``ExportedContact`` records the service reads.
-Errors are ValueError naming the field or the line.
+Errors are ``Refused`` with the form's field (``field``) and, for the survey names, the line.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from .outcomes import BY_CODE, OUTCOMES
-from .text import N_, Refused
+from .text import N_, Phrase, Refused
 
 SETTINGS_KEY = "results_for_committee"
 MAX_NAME = 100
@@ -85,39 +85,83 @@ def form_values(settings: dict[str, Any] | None) -> dict[str, str]:
     return values
 
 
-def parse_form(fields: dict[str, str]) -> dict[str, Any]:
-    """The mapping from the form's fields, checked: what the office's settings store under SETTINGS_KEY."""
+def parse_form(fields: dict[str, str], questions: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The mapping from the form's fields, checked against the office's survey ``questions``: what the office's
+    settings store under SETTINGS_KEY. A line naming a question no canvass asks, or an answer the question
+    can't have, is refused with its line: saved, it would silently never match, and VAN would get our words.
+    Answers are matched whatever their case ("yes", "Yes") and stored as the exports write them."""
+    by_key = {question["key"]: question for question in questions}
     results = {}
     for o in OUTCOMES:
         field = f"result_{o.code}"
-        name = _clean_name(fields.get(field, ""), field)
+        name = _clean_name(fields.get(field, ""), field, Phrase(o.label))
         if name and name != o.label:
             results[o.code] = name
-    questions, responses = {}, {}
+    questions_named, responses = {}, {}
     for number, line in enumerate((fields.get("survey_names") or "").splitlines(), start=1):
         if not line.strip():
             continue
         match = _MAPPING_LINE.match(line)
         if not match:
-            raise Refused(N_("survey_names: line %(number)s (%(value)r) should read 'question_key: Survey question name' or "
-                             "'question_key=answer: Response name'"),
-                          number=number, value=line.strip()[:40])
-        name = _clean_name(match["name"], f"survey_names: line {number}")
+            raise Refused(N_("line %(number)s of the survey names (%(value)r) should read 'question_key: Survey "
+                             "question name' or 'question_key=answer: Response name'"),
+                          field="survey_names", number=number, value=line.strip()[:40])
+        where = {"field": "survey_names", "number": number}
+        name = _clean_name(match["name"], "survey_names", Refused(N_("line %(number)s of the survey names"),
+                                                                   number=number))
+        question = by_key.get(match["key"])
+        if question is None:
+            raise Refused(N_("line %(number)s of the survey names: no survey question has the key %(key)r (the "
+                             "keys: %(names)s)"), key=match["key"], names=", ".join(by_key) or "—", **where)
         if match["answer"] is None:
-            questions[match["key"]] = name
+            questions_named[match["key"]] = name
         else:
-            responses[f"{match['key']}={match['answer'].strip()}"] = name
-    return {"results": results, "questions": questions, "responses": responses}
+            answer = _known_answer(question, match["answer"].strip(), where)
+            responses[f"{match['key']}={answer}"] = name
+    return {"results": results, "questions": questions_named, "responses": responses}
 
 
-def _clean_name(value: str, field: str) -> str:
+def _known_answer(question: dict[str, Any], answer: str, where: dict[str, Any]) -> str:
+    """The answer as the exports write it (``answer_text``), if the question can have it."""
+    kind, key = question["kind"], question["key"]
+    if kind == "yes_no":
+        spelled = {"yes": "Yes", "true": "Yes", "no": "No", "false": "No"}.get(answer.casefold())
+        if spelled is None:
+            raise Refused(N_("line %(number)s of the survey names: %(key)r is a yes/no question: write "
+                             "%(key)s=Yes or %(key)s=No"), key=key, **where)
+        return spelled
+    if kind == "scale":
+        if not re.fullmatch(r"\d+", answer) or not question["min"] <= int(answer) <= question["max"]:
+            raise Refused(N_("line %(number)s of the survey names: %(key)r is answered %(min)s to %(max)s"),
+                          key=key, min=question["min"], max=question["max"], **where)
+        return str(int(answer))
+    if kind == "choice":
+        for choice in question["choices"]:
+            if choice.casefold() == answer.casefold():
+                return choice
+        raise Refused(N_("line %(number)s of the survey names: %(key)r is answered one of %(names)s"),
+                      key=key, names=", ".join(question["choices"]), **where)
+    raise Refused(N_("line %(number)s of the survey names: %(key)r is answered in words, which go out as "
+                     "written: name the question only"), key=key, **where)
+
+
+def _clean_name(value: str, field: str, named) -> str:
+    """A committee's name, spaces tidied; ``named`` is what the refusal calls the field (an outcome's label,
+    or the line of the survey names)."""
     name = " ".join(str(value).split())
     if len(name) > MAX_NAME:
         raise Refused(N_("%(field_name)s: at most %(max_name)s characters"),
-                      field_name=field, max_name=MAX_NAME)
+                      field=field, field_name=named, max_name=MAX_NAME)
     if any(ord(ch) < 32 for ch in name):
-        raise Refused(N_("%(field_name)s: no control characters"), field_name=field)
+        raise Refused(N_("%(field_name)s: no control characters"), field=field, field_name=named)
     return name
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with its "Z", as OSDI's examples write it: a time without a zone would be read as the
+    receiving system's local time. Stored times without a zone are UTC (SQLite keeps none)."""
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def van_header(questions: list[dict[str, Any]], own: Mapping) -> list[str]:
@@ -156,7 +200,7 @@ def osdi_canvasses(contacts: Iterable[ExportedContact], questions: list[dict[str
         for van_id in contact.van_ids:
             yield {"person_identifiers": [f"VAN:{van_id}"],
                    "identifiers": [f"fieldops:{contact.contact_id}"],
-                   "canvass": {"origin_system": "Fieldops", "action_date": contact.recorded_at.isoformat(),
+                   "canvass": {"origin_system": "Fieldops", "action_date": utc_timestamp(contact.recorded_at),
                                "contact_type": "in-person", "input_type": "mobile", "success": success,
                                "status_code": "" if success else own.result(contact.outcome)},
                    "add_answers": answers}

@@ -57,6 +57,16 @@ def questions_for(office: Office, window: Window) -> list[dict]:
     key once; hidden questions stay, since answers to them are still answers."""
     canvasses = ([db.session.get(Canvass, window.canvass_id)] if window.canvass_id is not None
                  else canvasses_for_office(office))
+    return _each_key_once(canvasses)
+
+
+def office_questions(office: Office) -> list[dict]:
+    """Every question the office's canvasses ask (newest canvass first, each key once): what its result-code
+    mapping may name."""
+    return _each_key_once(canvasses_for_office(office))
+
+
+def _each_key_once(canvasses) -> list[dict]:
     seen, questions = set(), []
     for canvass in canvasses:
         for question in (canvass.questions if canvass else None) or []:

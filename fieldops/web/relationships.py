@@ -13,7 +13,8 @@ from ..domain.followups import FOLLOW_UP_KINDS
 from ..errors import FieldopsError, InvalidInput
 from ..i18n import error_text, refusal_text
 from .. import unit_of_work
-from ..services import access, canvassing, followups, idle_turfs, listening, relationships, territory, trust, users
+from ..services import (access, canvassing, committee_exports, followups, idle_turfs, listening, relationships,
+                        territory, trust, users)
 
 bp = Blueprint("relationships", __name__)
 
@@ -125,10 +126,9 @@ def committee_codes(office_id: int):
     office = access.require_office(current_user, office_id, manage=True)
     if request.method == "POST":
         try:
-            mapping = result_codes.parse_form(request.form)
+            mapping = result_codes.parse_form(request.form, committee_exports.office_questions(office))
         except ValueError as error:
-            field = str(error).split(":", 1)[0]
-            return _codes_page(office, request.form, refusal_text(error), field), 400
+            return _codes_page(office, request.form, refusal_text(error), getattr(error, "field", None)), 400
         office.settings = {**(office.settings or {}), result_codes.SETTINGS_KEY: mapping}
         flash(_("Result codes saved: the VAN and OSDI exports use them from now on."), "success")
         return redirect(url_for("relationships.committee_codes", office_id=office.id))

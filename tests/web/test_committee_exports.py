@@ -81,6 +81,15 @@ def test_a_bad_mapping_line_is_named_and_nothing_saved(client, auth, world):
     assert response.status_code == 400 and "line 1" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "results_for_committee" not in (world.office_a.settings or {})
+    ask(world, QUESTIONS)
+    typo = client.post(f"/offices/{world.office_a.id}/settings/results",
+                       data={"result_talked": "Canvassed", "survey_names": "support=5: Strong\nsuport: Support Q"})
+    page = typo.get_data(as_text=True)
+    assert typo.status_code == 400 and "line 2 of the survey names: no survey question has the key" in page
+    assert 'name="survey_names" rows="8" aria-describedby="survey-help" aria-invalid="true"' in page
+    assert "survey_names:" not in page  # the form's own name for the field is no words for a person
+    db.session.expire_all()
+    assert "results_for_committee" not in (world.office_a.settings or {})
 
 
 def test_committee_formats_are_scoped_and_named(client, auth, world):

@@ -171,3 +171,20 @@ def test_the_page_shows_layers_rejects_unused_columns_and_kept_apart_households(
     assert "5 households share the street address of another door" in text and "150 m" in text
     assert db.session.scalar(select(func.count(Door.id)).where(Door.office_id == office.id,
                                                                Door.street.ilike("main st"))) == 6
+
+
+def test_a_big_imports_figures_are_written_as_the_reader_writes_numbers(app):
+    """A statewide file's summary: "13 080 doors" to a Finnish reader, "13,080" to an English one."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+    from flask_babel import force_locale
+    summary = {"office": "Kluuvi", "doors_created": 13_080, "doors_updated": 0, "doors_matched": 0,
+               "people_created": 284_165, "people_updated": 0, "rejects": {"address_not_found": 1_204},
+               "reject_labels": {"address_not_found": "address not found"},
+               "placed": {"matched": 94_683, "interpolated": 2_001}, "tag_columns": []}
+    job = SimpleNamespace(state="done", kind="import-doors", result=summary, id=1)
+    for language, doors, matched in (("fi", "13\xa0080", "94\xa0683"), ("en", "13,080", "94,683")):
+        with app.test_request_context(), force_locale(language):
+            page = render_template("jobs/kinds/import.html", job=job, office=None, has_rejects=False)
+        assert f'<span class="stat">{doors}</span>' in page and matched in page, page

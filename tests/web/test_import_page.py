@@ -50,6 +50,10 @@ def test_organizer_imports_blocks_then_voters_and_gets_rejects(client, auth, wor
     assert page.status_code == 200
     assert "Imported into Downtown" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Block.id)).where(Block.office_id == office.id)) == 6
+    # The job's times are on the office's clock, as every other organizer page's (its territory set it).
+    assert "(Chicago time)" in page.get_data(as_text=True) and " UTC" not in page.get_data(as_text=True)
+    assert "Started <small class=\"muted\">(Chicago time)</small>" in client.get(
+        f"/offices/{office.id}/jobs").get_data(as_text=True)
 
     frame = voter_rows(tiger_frame().to_crs(4326))
     frame.loc[0, ["latitude", "longitude"]] = [None, None]  # no point, and an address no door is at

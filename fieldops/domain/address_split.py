@@ -10,7 +10,8 @@ one cell. Two orders are read:
 
 A unit comes after a unit word (Apt, Apartment, Unit, Suite, Ste, #, Fl, Floor, Rm, Room, Lot, Trlr,
 lgh, as., bst.) or, street first, as the staircase and flat after the number (``14 B 12``: B 12).
-Pure; ``split_address`` returns None for a cell it can't read (no house number at all, or a PO box), and the
+Pure; ``split_address`` returns None for a cell it can't read (no house number at all, or a PO box: PO Box 17,
+PL 123, Postfach 12), and the
 importer reports that row.
 """
 from __future__ import annotations
@@ -25,7 +26,11 @@ _NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d+(?:-?[a-z](?![a-z]))?(?:\s+1/2)?)
                            re.IGNORECASE)
 _STREET_FIRST = re.compile(r"^\s*(?P<street>\D*?\S)\s+(?P<number>\d+(?:\s*[-–]\s*\d+)?[a-z]?)"
                            r"(?:\s+(?P<unit>[a-z]{1,2}\s*\d*|\d+))?\s*$", re.IGNORECASE)
-_PO_BOX = re.compile(r"^\s*(?:p\.?\s*o\.?\s*box|post\s+office\s+box|box)\b", re.IGNORECASE)  # mail, not a door
+# Mail, not a door: a PO box as the US writes it, and Europe's (Finnish PL / postilokero, Scandinavian postboks,
+# German Postfach, Spanish apartado de correos), these last with their number, so no street is taken for one.
+_PO_BOX = re.compile(r"^\s*(?:(?:p\.?\s*o\.?\s*box|post\s+office\s+box|box)\b"
+                     r"|(?:pl|postilokero|postboks|postbox|postfach|apartado(?:\s+de\s+correos)?|apdo)\.?\s*\d)",
+                     re.IGNORECASE)
 _UNIT_WORD_PREFIX = re.compile(rf"^{_UNIT_WORDS}\.?\s*#?\s*", re.IGNORECASE)
 _NUMBER_HYPHEN = re.compile(r"-(?=[a-z])", re.IGNORECASE)  # 123-A is 123A
 

@@ -151,12 +151,18 @@ class StepBar:
     def __init__(self, steps: tuple[str, ...]):
         self.bar = click.progressbar(length=len(steps), label=steps[0].ljust(20), file=sys.stderr,
                                      show_eta=False)
-        self.started = False
+        self.started, self.label = False, None
 
-    def __call__(self, label: str, **_facts) -> None:
+    def __call__(self, label: str, done: int | None = None, total: int | None = None, **_facts) -> None:
+        """A step begins (or, called again with its label and ``done`` of ``total``, goes on: the label says
+        how far, the bar moves on only when the next step begins)."""
+        if label == self.label and self.label:
+            self.bar.label = (f"{label} {done:,}/{total:,}" if total else label).ljust(20)
+            self.bar.render_progress()
+            return
         if self.started:
             self.bar.update(1)
-        self.started = True
+        self.started, self.label = True, label
         if label:
             self.bar.label = label.ljust(20)
             self.bar.render_progress()

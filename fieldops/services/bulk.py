@@ -6,7 +6,7 @@ million-row voter file to seconds rather than minutes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Table
@@ -15,8 +15,13 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 from ..extensions import db
 
 
-def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table``; returns how many."""
+REPORT_EVERY_ROWS = 50_000  # how often a long write says how far it got (a job's progress bar)
+
+
+def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence],
+                written: Callable[[int], None] | None = None) -> int:
+    """Insert ``rows`` (tuples in ``columns`` order) into ``table``; returns how many. ``written(count)`` is
+    told the rows written so far every ``REPORT_EVERY_ROWS``: a million people take a while."""
     connection = db.session.connection()
     raw = connection.connection.driver_connection
     quoted = ", ".join(f'"{c}"' for c in columns)
@@ -27,12 +32,20 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[Sequence]) 
                 for row in rows:
                     copy.write_row(row)
                     count += 1
+                    if written is not None and count % REPORT_EVERY_ROWS == 0:
+                        written(count)
+        if written is not None and count % REPORT_EVERY_ROWS:
+            written(count)  # the last, short stretch
         return count
     rows = list(rows)
     placeholders = ", ".join("?" for _ in columns)
     cursor = raw.cursor()
     try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})', rows)
+        for start in range(0, len(rows), REPORT_EVERY_ROWS):
+            cursor.executemany(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({placeholders})',
+                               rows[start:start + REPORT_EVERY_ROWS])
+            if written is not None:
+                written(min(start + REPORT_EVERY_ROWS, len(rows)))
     finally:
         cursor.close()
     return len(rows)

@@ -40,7 +40,7 @@ DOOR_STEPS = ("read rows", "place in blocks", "group households", "write doors",
 OSM_STEPS = ("read OpenStreetMap", "write blocks", "write doors")
 
 
-def _quiet(_label: str, **_facts) -> None:
+def _quiet(_label: str, *_how_far, **_facts) -> None:
     pass
 
 
@@ -138,6 +138,10 @@ class _Timer:
             self.summary.seconds[self.label] = round(now - self.started, 3)
         self.label, self.started = label, now
         self.progress(label, rows=self.summary.rows, rejected=sum(self.summary.rejects.values()))
+
+    def within(self, done: int, total: int) -> None:
+        """How far the current step got (the rows written so far of a long write)."""
+        self.progress(self.label, done, total, rows=self.summary.rows, rejected=sum(self.summary.rejects.values()))
 
     def done(self) -> None:
         self.step("")
@@ -260,7 +264,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     doors = doors[~doors["source_id"].isin(already_there.keys())].drop(columns=["near_miss", "too_far", "row"])
     people["door_source_id"] = people["door_source_id"].replace(already_there)
     timer.step("write doors")
-    door_counts = territory.write_doors(office, doors.drop(columns="block"))
+    door_counts = territory.write_doors(office, doors.drop(columns="block"), timer.within)
     summary.doors_created, summary.doors_updated = door_counts["created"], door_counts["updated"]
     summary.doors_matched = len(already_there)
     territory.refresh_door_counts(office)
@@ -268,7 +272,7 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
     timer.step("write people")
     if door_rows.has_people:
         people["door_id"] = people["door_source_id"].map(territory.door_ids_by_source(office))
-        person_counts = territory.write_people(office, people.drop(columns="door_source_id"))
+        person_counts = territory.write_people(office, people.drop(columns="door_source_id"), timer.within)
         summary.people_created, summary.people_updated = person_counts["created"], person_counts["updated"]
     if rejects_path and sum(summary.rejects.values()):
         reasons = pd.concat([frame[["row", "reason"]] for frame in

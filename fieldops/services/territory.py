@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -227,11 +228,14 @@ def _columns(frame: pd.DataFrame, columns: list[str]) -> list[list]:
     return out
 
 
-def _upsert(model, office_key_query, frame: pd.DataFrame, columns: list[str]) -> tuple[int, int]:
+def _upsert(model, office_key_query, frame: pd.DataFrame, columns: list[str],
+            written: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """Insert rows whose source_id is new (native bulk path), update the others by primary key.
 
-    ``frame`` holds ``columns``, one of which is source_id.
+    ``frame`` holds ``columns``, one of which is source_id. ``written(done, total)`` hears how far it got.
     """
+    total = len(frame)
+    told = None if written is None else (lambda done: written(done, total))
     table = model.__table__
     existing = dict(db.session.execute(office_key_query).all())
     known = frame["source_id"].map(existing)
@@ -240,14 +244,18 @@ def _upsert(model, office_key_query, frame: pd.DataFrame, columns: list[str]) ->
     for n, column in enumerate(columns):  # the driver's bulk path takes JSON as text
         if isinstance(table.c[column].type, JSON):
             values[n] = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values[n]]
-    created = bulk.insert_rows(table, columns, zip(*values))
+    created = bulk.insert_rows(table, columns, zip(*values), told)
     changed = frame[~is_new]
     if len(changed):
         values = _columns(changed, columns)
         rows = [dict(zip(columns, row), row_id=int(row_id))
                 for row, row_id in zip(zip(*values), known[~is_new])]
         params = {name: bindparam(name) for name in columns}
-        db.session.execute(table.update().where(table.c.id == bindparam("row_id")).values(params), rows)
+        statement = table.update().where(table.c.id == bindparam("row_id")).values(params)
+        for start in range(0, len(rows), bulk.REPORT_EVERY_ROWS):
+            db.session.execute(statement, rows[start:start + bulk.REPORT_EVERY_ROWS])
+            if written is not None:
+                written(created + min(start + bulk.REPORT_EVERY_ROWS, len(rows)), total)
     return created, len(changed)
 
 
@@ -277,8 +285,10 @@ def office_blocks_frame(office: Office) -> gpd.GeoDataFrame:
                             geometry=[r.geometry for r in rows], crs="EPSG:4326")
 
 
-def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
-    """Insert or update doors (source_id, block_id, lat, lon and the address fields) by source id."""
+def write_doors(office: Office, doors: pd.DataFrame,
+                written: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Insert or update doors (source_id, block_id, lat, lon and the address fields) by source id;
+    ``written(done, total)`` hears how far it got."""
     hold_office(office)  # a second import of the office waits here for the first
     frame = doors.copy()
     for field in DOOR_FIELDS:
@@ -297,7 +307,7 @@ def write_doors(office: Office, doors: pd.DataFrame) -> dict[str, int]:
         frame["placed_by"] = frame["placed_by"].astype(object).where(frame["placed_by"].notna(), None)
         columns.append("placed_by")
     created, updated = _upsert(Door, select(Door.source_id, Door.id).where(Door.office_id == office.id),
-                               frame, columns)
+                               frame, columns, written)
     return {"created": created, "updated": updated}
 
 
@@ -324,8 +334,10 @@ def door_ids_by_source(office: Office) -> dict[str, int]:
     return dict(db.session.execute(select(Door.source_id, Door.id).where(Door.office_id == office.id)).all())
 
 
-def write_people(office: Office, people: pd.DataFrame) -> dict[str, int]:
-    """Insert or update people (source_id, door_id and the person fields) by source id within the office."""
+def write_people(office: Office, people: pd.DataFrame,
+                 written: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Insert or update people (source_id, door_id and the person fields) by source id within the office;
+    ``written(done, total)`` hears how far it got."""
     hold_office(office)  # a second import of the office waits here for the first
     frame = people.copy()
     for field in PERSON_FIELDS:
@@ -338,7 +350,7 @@ def write_people(office: Office, people: pd.DataFrame) -> dict[str, int]:
         Door.office_id == office.id, Person.source_id.is_not(None))
     # A file without extra columns leaves the tags people already have; one with them replaces them.
     tags = ["tags"] if "tags" in frame else []
-    created, updated = _upsert(Person, known, frame, ["source_id", "door_id", *PERSON_FIELDS, *tags])
+    created, updated = _upsert(Person, known, frame, ["source_id", "door_id", *PERSON_FIELDS, *tags], written)
     return {"created": created, "updated": updated}
 
 

@@ -29,7 +29,9 @@ _STREET_FIRST = re.compile(r"^\s*(?P<street>\D*?\S)\s+(?P<number>\d+(?:\s*[-–]
 # Mail, not a door: a PO box as the US writes it, and Europe's (Finnish PL / postilokero, Scandinavian postboks,
 # German Postfach, Spanish apartado de correos), these last with their number, so no street is taken for one.
 _PO_BOX = re.compile(r"^\s*(?:(?:p\.?\s*o\.?\s*box|post\s+office\s+box|box)\b"
-                     r"|(?:pl|postilokero|postboks|postbox|postfach|apartado(?:\s+de\s+correos)?|apdo)\.?\s*\d)",
+                     r"|(?:pl|postilokero|postboks|postbox|postfach"
+                     r"|apartado(?:\s+(?:de\s+)?(?:correos|postal))?|apdo\.?(?:\s+(?:de\s+)?correos)?)"
+                     r"\.?\s*(?:n[º°o]\.?\s*)?\d)",
                      re.IGNORECASE)
 _UNIT_WORD_PREFIX = re.compile(rf"^{_UNIT_WORDS}\.?\s*#?\s*", re.IGNORECASE)
 _NUMBER_HYPHEN = re.compile(r"-(?=[a-z])", re.IGNORECASE)  # 123-A is 123A

@@ -58,7 +58,12 @@ class Mapping:
 
     def response(self, question: dict[str, Any], answer: Any) -> str:
         text = answer_text(answer)
-        return self.responses.get(f"{question['key']}={text}") or text
+        key = f"{question['key']}={text}"
+        # A line saved before answers were checked may spell the answer another way ("yard_sign=yes").
+        return self.responses.get(key) or self._folded().get(key.casefold()) or text
+
+    def _folded(self) -> dict[str, str]:
+        return {key.casefold(): name for key, name in self.responses.items()}
 
 
 def answer_text(answer: Any) -> str:
@@ -90,7 +95,9 @@ def parse_form(fields: dict[str, str], questions: Iterable[dict[str, Any]] = ())
     settings store under SETTINGS_KEY. A line naming a question no canvass asks, or an answer the question
     can't have, is refused with its line: saved, it would silently never match, and VAN would get our words.
     Answers are matched whatever their case ("yes", "Yes") and stored as the exports write them."""
-    by_key = {question["key"]: question for question in questions}
+    by_key: dict[str, list[dict[str, Any]]] = {}  # a key two canvasses ask differently: each way counts
+    for question in questions:
+        by_key.setdefault(question["key"], []).append(question)
     results = {}
     for o in OUTCOMES:
         field = f"result_{o.code}"
@@ -109,16 +116,30 @@ def parse_form(fields: dict[str, str], questions: Iterable[dict[str, Any]] = ())
         where = {"field": "survey_names", "number": number}
         name = _clean_name(match["name"], "survey_names", Refused(N_("line %(number)s of the survey names"),
                                                                    number=number))
-        question = by_key.get(match["key"])
-        if question is None:
+        asked = by_key.get(match["key"])
+        if not asked:
             raise Refused(N_("line %(number)s of the survey names: no survey question has the key %(key)r (the "
                              "keys: %(names)s)"), key=match["key"], names=", ".join(by_key) or "—", **where)
         if match["answer"] is None:
             questions_named[match["key"]] = name
         else:
-            answer = _known_answer(question, match["answer"].strip(), where)
-            responses[f"{match['key']}={answer}"] = name
+            for answer in _known_answers(asked, match["answer"].strip(), where):
+                responses[f"{match['key']}={answer}"] = name
     return {"results": results, "questions": questions_named, "responses": responses}
+
+
+def _known_answers(asked: list[dict[str, Any]], answer: str, where: dict[str, Any]) -> list[str]:
+    """The answer as each way the key is asked writes it, where it can have it; refused (as the newest
+    way would refuse it) when none can."""
+    found, refusal = [], None
+    for question in asked:
+        try:
+            found.append(_known_answer(question, answer, where))
+        except Refused as why:
+            refusal = refusal or why
+    if not found:
+        raise refusal
+    return list(dict.fromkeys(found))
 
 
 def _known_answer(question: dict[str, Any], answer: str, where: dict[str, Any]) -> str:

@@ -53,8 +53,9 @@ LATIN1_FALLBACK = "fieldops-latin1-fallback"
 codecs.register_error(LATIN1_FALLBACK, lambda error: (
     error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end))
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-# Bytes no text table holds (NUL and the control characters other than tab, newlines, form feed, escape).
-_CONTROL = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
+# Bytes no text table holds: NUL and the control characters other than tab, newlines, vertical tab (FileMaker's
+# line break inside a cell), form feed, Ctrl-Z (the end of an old DOS file) and escape.
+_CONTROL = bytes([*range(0, 9), *range(14, 26), *range(28, 32)])
 PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -124,11 +125,11 @@ def sniff(data: bytes, name: str) -> TableFormat:
         encoding = "utf-16-be"
     else:
         try:
-            data.decode("utf-8")
-            encoding = "utf-8"
+            _decode_sample(data)
+            encoding, errors = "utf-8", LATIN1_FALLBACK  # past a streamed file's sample, a stray byte is read so too
         except UnicodeDecodeError as error:
             facts = {"name": name, "byte": f"{data[error.start]:02x}", "line": data[:error.start].count(b"\n") + 1}
-            if _UTF8_SEQUENCE.search(data):  # UTF-8 elsewhere: only the stray bytes are Latin-1
+            if _has_utf8_letters(data):  # UTF-8 elsewhere: only the stray bytes are Latin-1
                 encoding, errors = "utf-8", LATIN1_FALLBACK
                 warnings.append(MIXED_UTF8 % facts)
             else:
@@ -140,10 +141,33 @@ def sniff(data: bytes, name: str) -> TableFormat:
     return TableFormat(encoding, _separator(head), warnings, errors)
 
 
+def _has_utf8_letters(data: bytes) -> bool:
+    """Whether the bytes hold UTF-8's own sequences for letters a list has (accented Latin, Greek, Cyrillic)
+    or its punctuation (dashes, quotes, €): two Windows-1252 characters can form such a sequence by chance
+    ("É" and a no-break space), but that one reads as an IPA letter, which no voter file holds."""
+    for found in _UTF8_SEQUENCE.finditer(data, 0, SNIFF_BYTES * 16):
+        character = found.group().decode("utf-8")
+        if "\u00a0" <= character <= "\u024f" or "\u0370" <= character <= "\u052f" \
+                or "\u2000" <= character <= "\u20cf":
+            return True
+    return False
+
+
+def _decode_sample(data: bytes) -> None:
+    """Decode as UTF-8 or raise; a character cut by the end of the bytes (a sample of a bigger file, the
+    first megabyte the mapping step reads) is no sign of another encoding."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.reason != "unexpected end of data" or error.start < len(data) - 3:
+            raise
+        data[:error.start].decode("utf-8")
+
+
 def _refuse_binary(head: bytes, name: str) -> None:
     """A text table holds no NUL and hardly a control character: anything else is a picture, a PDF, a
     spreadsheet saved in its own format, which the parser would read as nonsense or refuse in its own words."""
-    if b"\x00" in head or len(head.translate(None, _CONTROL)) < len(head) * 0.99:
+    if b"\x00" in head or len(head.translate(None, _CONTROL)) < len(head) * 0.98:
         raise InvalidInput(N_("is not a text table (a spreadsheet in its own format, a PDF or a picture?): save "
                               "it as CSV or tab-separated text and upload that"), file=name)
 
@@ -195,19 +219,36 @@ def read_head(data: bytes, name: str, rows: int = 5, *, whole: bool = False) -> 
     table_format = sniff(data, name)
     if table_format.encoding.startswith("utf-16") and len(data) % 2:
         data = data[:-1]
-    text = data.decode(table_format.encoding, errors=table_format.errors)
-    lines = text.splitlines()
-    if not whole and len(lines) > 1:
-        lines = lines[:-1]  # cut where the bytes end: maybe inside a quoted cell, where the parser would choke
-    if len(lines) > rows + 1:
-        lines = lines[:rows + 1]
+    text = _first_records(data.decode(table_format.encoding, errors=table_format.errors),
+                          table_format.separator, rows, whole)
     try:
-        frame = pd.read_csv(io.StringIO("\n".join(lines)), sep=table_format.separator, dtype=str,
+        frame = pd.read_csv(io.StringIO(text), sep=table_format.separator, dtype=str, nrows=rows,
                             keep_default_na=False, na_values=[""], engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise unreadable(error, name) from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, table_format
+
+
+def _first_records(text: str, separator: str, rows: int, whole: bool) -> str:
+    """The header and first ``rows`` records of ``text``, whole records only. A record may span lines (an
+    address with a line break, quoted), so lines are counted by the csv module's records, and unless the
+    text is the ``whole`` file its last record is dropped: the bytes may end inside a quoted cell."""
+    lines = text.split("\n")
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    ends: list[int] = []  # the line each record ends on
+    try:
+        for _record in reader:
+            ends.append(reader.line_num)
+            if len(ends) > rows + 1:
+                break
+    except csv.Error:  # a cell past the csv module's limit: the parser will say what it makes of it
+        pass
+    if not whole and 1 < len(ends) <= rows + 1:
+        ends.pop()
+    if not ends:
+        return text
+    return "\n".join(lines[:ends[min(len(ends), rows + 1) - 1]])
 
 
 STREAM_BYTES = 64 * 1024 * 1024  # files larger than this are read a chunk of rows at a time
@@ -220,7 +261,7 @@ def iter_table(path: str | Path, member: str | None = None, chunk_rows: int = 25
     A file (or ZIP member) up to ``stream_bytes`` is read whole (``read_table``: every byte checked for
     the encoding); a larger one is sniffed from its first bytes and decoded as a stream, so a 5-million
     row export never sits in memory whole. In a stream a stray byte that is not of the sniffed encoding
-    is replaced (U+FFFD) rather than refused."""
+    is read as Windows-1252 (UTF-8) or replaced (U+FFFD, the others) rather than refused."""
     path = Path(path)
     with path.open("rb") as handle:
         head = handle.read(8)

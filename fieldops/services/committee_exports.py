@@ -61,9 +61,9 @@ def questions_for(office: Office, window: Window) -> list[dict]:
 
 
 def office_questions(office: Office) -> list[dict]:
-    """Every question the office's canvasses ask (newest canvass first, each key once): what its result-code
-    mapping may name."""
-    return _each_key_once(canvasses_for_office(office))
+    """Every question the office's canvasses ask, newest canvass first: what its result-code mapping may name.
+    A key two canvasses ask differently (a scale in one, yes/no in the other) comes once for each."""
+    return [question for canvass in canvasses_for_office(office) for question in (canvass.questions or [])]
 
 
 def _each_key_once(canvasses) -> list[dict]:

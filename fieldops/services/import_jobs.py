@@ -78,19 +78,21 @@ def column_preview(job: Job, sample_rows: int = 5, scan_rows: int = 500) -> Colu
     return ColumnPreview(filename, table_format.describe(), table_format.warnings, out)
 
 
-def refuse_held(job: Job, refusal: FieldopsError) -> None:
+def refuse_held(job: Job, refusal: FieldopsError) -> bool:
     """End a held door import that will never run, with why: its file can't be read as a table (the mapping
     step's preview refused it), or the organizer discarded it. Its upload goes; the job's page and the jobs
-    list say failed, and why, instead of waiting for columns nobody can confirm."""
-    jobs.fail(job.key, refusal.message, {"error_words": words_of(refusal)}, held=True)
+    list say failed, and why, instead of waiting for columns nobody can confirm. False if it was no longer held
+    (confirmed meanwhile, in another tab)."""
+    return jobs.fail(job.key, refusal.message, {"error_words": words_of(refusal)}, held=True)
 
 
 DISCARDED = N_("discarded before it started: nothing was imported")
 
 
-def discard_held(job: Job) -> None:
-    """The organizer does not want this import after all (the wrong file, the wrong office)."""
-    refuse_held(job, FieldopsError(DISCARDED))
+def discard_held(job: Job) -> bool:
+    """The organizer does not want this import after all (the wrong file, the wrong office); False if it had
+    been confirmed meanwhile and runs."""
+    return refuse_held(job, FieldopsError(DISCARDED))
 
 
 def confirm_columns(job: Job, mapping: dict[str, str]) -> Job:

@@ -280,11 +280,8 @@ def import_doors(path: str | Path, office_name: str, *, rejects_path: str | Path
                             ignore_index=True).sort_values("row", kind="stable")
         # Each rejected row as the file has it (its own columns, its one-string address, its cells): what
         # the organizer fixes and imports again is the file's row, not our reading of it.
-        own = rows_numbered(path, reasons["row"])
-        own = own.drop(columns=[c for c in ("row", "reason") if c in own])  # ours come first
-        rejected = pd.concat([reasons.reset_index(drop=True),
-                              own.reindex(reasons["row"].to_numpy()).reset_index(drop=True)], axis=1)
-        rejects.write_rejects(rejected, rejects_path, REJECT_LABELS)
+        own = rows_numbered(path, reasons["row"]).reindex(reasons["row"].to_numpy())
+        rejects.write_rejects(reasons, rejects_path, REJECT_LABELS, own=own)
         summary.rejects_file = str(rejects_path)
     audit.record(actor_id, "import.doors", "office", office.id, file=Path(path).name,
                  doors=door_counts, rejects=summary.rejects)

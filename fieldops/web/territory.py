@@ -86,7 +86,8 @@ def columns(office_id: int, job_id: int):
     if request.method == "POST":
         form = FlaskForm()
         if form.validate_on_submit() and request.form.get("action") == "discard":
-            import_jobs.discard_held(job)
+            if not import_jobs.discard_held(job):  # confirmed in another tab meanwhile: it runs
+                return redirect(url_for("jobs.status", job_id=job.id), code=303)
             flash(_("Discarded: nothing was imported from %(file)s.", file=preview.filename))
             return redirect(url_for("territory.import_page", office_id=office.id), code=303)
         if form.validate_on_submit():

@@ -134,3 +134,19 @@ def test_a_file_none_of_whose_rows_can_be_placed_is_all_rejects_not_a_crash(runn
     with rejects.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["reason"] for row in rows] == ["address not found"] * 2
+
+
+def test_a_files_own_row_and_reason_columns_stay_in_its_rejects_file(runner, tmp_path):
+    maple(runner)
+    source = tmp_path / "own_columns.csv"
+    source.write_text("id,vAddress,City,reason,row\n1,PO Box 17,Minneapolis,moved,A\n"
+                      "2,990 Nowhere Ave,Minneapolis,,B\n", encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    result = run(runner, "import-doors", str(source), "--office", "Maple", "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["row", "reason", "id", "vAddress", "City", "reason", "row"]
+    assert rows[1] == ["2", "address not split into number and street (a PO box, or no number)",
+                       "1", "PO Box 17", "Minneapolis", "moved", "A"]
+    assert rows[2] == ["3", "address not found", "2", "990 Nowhere Ave", "Minneapolis", "", "B"]

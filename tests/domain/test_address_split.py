@@ -31,13 +31,15 @@ def test_an_address_without_a_number_is_not_guessed(text):
 
 
 @pytest.mark.parametrize("text", ["PO Box 17", "P.O. Box 9", "PL 123", "PL123", "Postilokero 4", "Postboks 12",
-                                  "Postfach 1204", "Apartado de correos 33", "Apdo. 7"])
+                                  "Postfach 1204", "Apartado de correos 33", "Apdo. 7", "Apdo. de Correos 45",
+                                  "Apartado Postal 45", "Apdo. Correos 45", "Apartado de correos nº 45"])
 def test_a_po_box_is_mail_not_a_door(text):
     assert split_address(text) is None
 
 
 @pytest.mark.parametrize("text, expected", [("Plaza Mayor 3", ("3", "Plaza Mayor", None)),
                                             ("12 Pl Rd", ("12", "Pl Rd", None)),
-                                            ("Boxgatan 4", ("4", "Boxgatan", None))])
+                                            ("Boxgatan 4", ("4", "Boxgatan", None)),
+                                            ("Pl. de España 1", ("1", "Pl. de España", None))])
 def test_streets_that_begin_like_a_box_are_streets(text, expected):
     assert split_address(text) == SplitAddress(*expected)

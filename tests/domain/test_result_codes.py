@@ -106,3 +106,20 @@ def test_osdi_action_date_is_utc_with_its_zone_even_when_stored_without_one():
     dates = [body["canvass"]["action_date"] for body in
              result_codes.osdi_canvasses([naive, helsinki], QUESTIONS, result_codes.mapping({}), REACHED_CODES)]
     assert dates == ["2026-08-06T16:19:00Z", "2026-08-06T16:19:00Z"]
+
+
+def test_a_key_two_canvasses_ask_differently_takes_the_answers_of_either():
+    """Last spring's canvass asked 'support' 1 to 5; this one asks it yes/no. An export of either is right."""
+    spring = [{"key": "support", "label": "Support", "kind": "scale", "min": 1, "max": 5}]
+    autumn = [{"key": "support", "label": "Support?", "kind": "yes_no"}]
+    saved = result_codes.parse_form({"survey_names": "support=5: Strong Support\nsupport=yes: Supporter"},
+                                    autumn + spring)
+    assert saved["responses"] == {"support=5": "Strong Support", "support=Yes": "Supporter"}
+    with pytest.raises(result_codes.Refused, match="'support' is a yes/no question"):
+        result_codes.parse_form({"survey_names": "support=maybe: Perhaps"}, autumn + spring)
+
+
+def test_a_mapping_saved_before_answers_were_checked_still_matches():
+    own = result_codes.mapping({result_codes.SETTINGS_KEY: {"responses": {"yard_sign=yes": "Sign Requested"}}})
+    rows = list(result_codes.van_rows([contact(answers={"yard_sign": True})], QUESTIONS, own))
+    assert rows[0][4] == "Sign Requested"

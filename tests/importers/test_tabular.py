@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from fieldops.errors import InvalidInput
-from fieldops.importers.tabular import read_table
+from fieldops.importers.tabular import read_head, read_table, sniff
 
 VAN_ROWS = ("Voter File VANID\tLastName\tFirstName\tvAddress\tZip5\n"
             "100234\tNiemi\tÄnne\t123 Main St Apt 4\t02139\n"
@@ -104,3 +104,40 @@ def test_a_real_workbook_is_refused_with_advice(tmp_path):
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     with pytest.raises(InvalidInput, match="Excel workbook"):
         read_table(legacy)
+
+
+def test_a_preview_cut_inside_a_quoted_address_reads_its_whole_records():
+    """Addresses with a line break inside quotes: the mapping step's first megabyte may end inside one."""
+    body = "".join(f'{n},"{n} Main St\nApt 2"\n' for n in range(400))
+    data = ("id,address\n" + body).encode()
+    for cut in (len(data) // 3, len(data) // 3 + 7, len(data)):
+        frame, _format = read_head(data[:cut], "voters.csv", rows=500, whole=cut == len(data))
+        assert frame.columns.tolist() == ["id", "address"] and frame["address"].iloc[-1].endswith("\nApt 2")
+        assert frame["id"].tolist() == [str(n) for n in range(len(frame))]
+    frame, _format = read_head(data, "voters.csv", rows=5, whole=True)
+    assert len(frame) == 5
+
+
+def test_a_utf8_character_cut_by_the_end_of_a_sample_is_still_utf8():
+    data = "id,last_name\n1,Järvinen\n2,Äijälä\n".encode()
+    cut = data[:data.index("ä".encode()) + 1]  # half of the "ä" of Äijälä
+    table_format = sniff(cut, "big.csv")
+    assert table_format.encoding == "utf-8" and table_format.warnings == []
+
+
+def test_a_latin1_file_with_one_pair_that_looks_like_utf8_stays_latin1(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_bytes("id,name\n1,JOSÉ\xa0X\n2,Müller\n".encode("cp1252"))
+    frame, table_format, _ = read_table(path)
+    assert table_format.encoding == "cp1252" and frame["name"].tolist() == ["JOSÉ\xa0X", "Müller"]
+
+
+@pytest.mark.parametrize("data", [
+    b"id,note\n1,first line\x0bsecond line\n2,ok\x0bok\n",   # FileMaker: a line break inside a cell
+    b"id,street\n1,Main St\n\x1a",                           # an old DOS file's end
+])
+def test_text_with_its_own_control_characters_is_read(tmp_path, data):
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    frame, _format, _ = read_table(path)
+    assert frame["id"].iloc[0] == "1"

@@ -47,6 +47,9 @@ class Mapping:
     results: dict[str, str]
     questions: dict[str, str]
     responses: dict[str, str]
+    # The responses by their key case-folded: a line saved before answers were checked may spell the answer
+    # another way ("yard_sign=yes"). Built once here, not per contact of a statewide export.
+    folded: dict[str, str]
 
     def result(self, outcome: str) -> str:
         if outcome in self.results:
@@ -59,11 +62,7 @@ class Mapping:
     def response(self, question: dict[str, Any], answer: Any) -> str:
         text = answer_text(answer)
         key = f"{question['key']}={text}"
-        # A line saved before answers were checked may spell the answer another way ("yard_sign=yes").
-        return self.responses.get(key) or self._folded().get(key.casefold()) or text
-
-    def _folded(self) -> dict[str, str]:
-        return {key.casefold(): name for key, name in self.responses.items()}
+        return self.responses.get(key) or self.folded.get(key.casefold()) or text
 
 
 def answer_text(answer: Any) -> str:
@@ -76,8 +75,9 @@ def answer_text(answer: Any) -> str:
 def mapping(settings: dict[str, Any] | None) -> Mapping:
     """The office's mapping, with our names wherever it names none."""
     own = (settings or {}).get(SETTINGS_KEY) or {}
+    responses = dict(own.get("responses", {}))
     return Mapping(results=dict(own.get("results", {})), questions=dict(own.get("questions", {})),
-                   responses=dict(own.get("responses", {})))
+                   responses=responses, folded={key.casefold(): name for key, name in responses.items()})
 
 
 def form_values(settings: dict[str, Any] | None) -> dict[str, str]:

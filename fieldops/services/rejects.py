@@ -25,14 +25,13 @@ _BATCH_ROWS = 2000  # rows translated per chunk of the download
 
 
 def write_rejects(rejects: pd.DataFrame, path: str | Path, labels: Mapping[str, str],
-                  rename: Mapping[str, str] | None = None, own: pd.DataFrame | None = None) -> None:
-    """Write ``rejects`` (columns "row", "reason" as codes, then the row's own columns) to ``path``: reasons
-    as their labels, columns renamed by ``rename`` (a file's own names for ours). ``own``, when given, is each
-    row as its file has it (in the order of ``rejects``) and takes the place of the other columns: a file's
-    own "row" or "reason" column is kept, after ours."""
+                  own: pd.DataFrame | None = None) -> None:
+    """Write ``rejects`` (columns "row", "reason" as codes, then the row's own columns) to ``path``, reasons
+    as their labels. ``own``, when given, is each row as its file has it (in the order of ``rejects``) and
+    takes the place of the other columns: a file's own "row" or "reason" column is kept, after ours."""
     head = pd.DataFrame({ROW: rejects["row"].to_numpy(),
                          REASON: [str(labels.get(code, code)) for code in rejects["reason"]]})
-    rest = own if own is not None else rejects.drop(columns=["row", "reason"]).rename(columns=dict(rename or {}))
+    rest = own if own is not None else rejects.drop(columns=["row", "reason"])
     out = pd.concat([head, rest.reset_index(drop=True)], axis=1)  # by position: names may repeat
     out.map(safe_cell).to_csv(path, index=False)
 

@@ -84,13 +84,14 @@ def columns(office_id: int, job_id: int):
         return redirect(url_for("jobs.status", job_id=job.id), code=303)
     error = None
     if request.method == "POST":
-        form = FlaskForm()
-        if form.validate_on_submit() and request.form.get("action") == "discard":
+        if not FlaskForm().validate_on_submit():
+            error = _("the form expired: confirm again")
+        elif request.form.get("action") == "discard":
             if not import_jobs.discard_held(job):  # confirmed in another tab meanwhile: it runs
                 return redirect(url_for("jobs.status", job_id=job.id), code=303)
             flash(_("Discarded: nothing was imported from %(file)s.", file=preview.filename))
             return redirect(url_for("territory.import_page", office_id=office.id), code=303)
-        if form.validate_on_submit():
+        else:
             mapping = {column["name"]: request.form.get(f"map-{i}", "") for i, column in enumerate(preview.columns)}
             try:
                 import_jobs.confirm_columns(job, mapping)
@@ -99,8 +100,6 @@ def columns(office_id: int, job_id: int):
                 error = error_text(problem)
                 for i, column in enumerate(preview.columns):
                     column["guess"] = request.form.get(f"map-{i}", "")
-        else:
-            error = _("the form expired: confirm again")
     status = 400 if error else 200
     return render_template("territory/columns.html", office=office, job=job, preview=preview,
                            fields=import_columns.FIELDS, error=error, form=FlaskForm()), status
